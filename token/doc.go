@@ -1,0 +1,11 @@
+// Package token opens key stores — PKCS#12 key files now, PKCS#11 tokens
+// later — and exposes each private key as a [Key]: a certificate plus a
+// crypto.Signer that the signer package can use.
+//
+// Lifetime of key material: [ParsePKCS12] decrypts the private keys of a file
+// into memory and returns them; nothing is cached anywhere else. A caller
+// (the agent, the CLI) opens the file when the user has typed the password,
+// signs, and calls [Key.Close] (or [CloseAll]) right after, which zeroes the
+// private numbers that Go lets us reach. The password is never stored: the
+// caller owns that slice and should wipe it once ParsePKCS12 returns.
+package token

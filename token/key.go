@@ -1,0 +1,71 @@
+package token
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/x509"
+	"fmt"
+	"math/big"
+
+	"github.com/qoltanba/qoltanba/signer"
+)
+
+// Key is one private key of a store with its certificate.
+type Key struct {
+	// Alias is the store's name for the key (the PKCS#12 friendlyName, or
+	// the hex local key id when there is none).
+	Alias string
+	// Certificate is the key's end-entity certificate.
+	Certificate *x509.Certificate
+	// Chain holds the other certificates of the store that issued
+	// Certificate, nearest issuer first (often empty for NCA files).
+	Chain []*x509.Certificate
+	// Signer signs with the private key (see package signer for the GOST
+	// conventions).
+	Signer crypto.Signer
+	// Algorithm is the key's algorithm.
+	Algorithm signer.KeyAlgorithm
+}
+
+// Close zeroes the private key material that is reachable from Go. The Key
+// must not be used afterwards.
+func (k *Key) Close() {
+	if k == nil || k.Signer == nil {
+		return
+	}
+	switch s := k.Signer.(type) {
+	case *rsa.PrivateKey:
+		wipeInt(s.D)
+		for _, p := range s.Primes {
+			wipeInt(p)
+		}
+		wipeInt(s.Precomputed.Dp)
+		wipeInt(s.Precomputed.Dq)
+		wipeInt(s.Precomputed.Qinv)
+	case *ecdsa.PrivateKey:
+		wipeInt(s.D)
+	case interface{ Wipe() }:
+		s.Wipe()
+	}
+	k.Signer = nil
+}
+
+// CloseAll closes every key.
+func CloseAll(keys []*Key) {
+	for _, k := range keys {
+		k.Close()
+	}
+}
+
+func wipeInt(x *big.Int) {
+	if x != nil {
+		clear(x.Bits())
+		x.SetInt64(0)
+	}
+}
+
+// String describes the key for logs: never secret material.
+func (k *Key) String() string {
+	return fmt.Sprintf("%s %s %q", k.Alias, k.Algorithm, k.Certificate.Subject.CommonName)
+}
