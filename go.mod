@@ -7,6 +7,9 @@ replace go.cypherpunks.ru/gogost/v5 => github.com/pedroalbanese/gogost/v5 v5.14.
 require go.cypherpunks.ru/gogost/v5 v5.14.1
 
 require (
+	github.com/digitorus/timestamp v0.0.0-20231217203849-220c5c2851b7
 	golang.org/x/crypto v0.45.0
 	software.sslmate.com/src/go-pkcs12 v0.7.4
 )
+
+require github.com/digitorus/pkcs7 v0.0.0-20230713084857-e76b763bdc49 // indirect

@@ -220,14 +220,14 @@ func PublicKey(cert *x509.Certificate) (crypto.PublicKey, error) {
 		return nil, fmt.Errorf("signer: GOST public key octets: %w", err)
 	}
 	if len(raw) != 2*curve.PointSize() {
-		return nil, fmt.Errorf("signer: GOST public key is %d bytes, want %d", len(raw), 2*curve.PointSize())
+		return nil, fmt.Errorf("%w: GOST public key is %d bytes, want %d", ErrMalformed, len(raw), 2*curve.PointSize())
 	}
 	pub, err := gost3410.NewPublicKeyLE(curve, raw)
 	if err != nil {
 		return nil, fmt.Errorf("signer: GOST public key: %w", err)
 	}
 	if !curve.Contains(pub.X, pub.Y) {
-		return nil, errors.New("signer: GOST public key is not on its curve")
+		return nil, fmt.Errorf("%w: GOST public key is not on its curve", ErrMalformed)
 	}
 	return &GOSTPublicKey{Alg: alg, Key: pub}, nil
 }
