@@ -12,4 +12,9 @@ require (
 	software.sslmate.com/src/go-pkcs12 v0.7.4
 )
 
-require github.com/digitorus/pkcs7 v0.0.0-20230713084857-e76b763bdc49 // indirect
+require (
+	github.com/beevik/etree v1.8.1 // indirect
+	github.com/digitorus/pkcs7 v0.0.0-20230713084857-e76b763bdc49 // indirect
+	github.com/jonboulle/clockwork v0.5.0 // indirect
+	github.com/russellhaering/goxmldsig v1.6.1 // indirect
+)

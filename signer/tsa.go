@@ -66,8 +66,8 @@ type tstInfo struct {
 	Policy         asn1.ObjectIdentifier
 	MessageImprint messageImprint
 	SerialNumber   *big.Int
-	GenTime        time.Time `asn1:"generalized"`
-	Accuracy       accuracy  `asn1:"optional"`
+	GenTime        time.Time     `asn1:"generalized"`
+	Accuracy       accuracy      `asn1:"optional"`
 	Ordering       bool          `asn1:"optional"`
 	Nonce          *big.Int      `asn1:"optional"`
 	TSA            asn1.RawValue `asn1:"optional,explicit,tag:0"`
