@@ -8,16 +8,22 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 )
 
 // version is set by the linker (see Makefile).
 var version = "dev"
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 const usage = `usage: qoltanba <command> [flags]
@@ -32,31 +38,103 @@ commands:
 Run "qoltanba <command> -h" for the flags of a command.
 `
 
-// run dispatches a subcommand and returns the process exit code.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
-	}
-	env := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
-	switch args[0] {
-	case "version", "--version", "-version":
-		fmt.Fprintf(stdout, "qoltanba %s\n", version)
-		return 0
-	case "run":
-		fmt.Fprintf(stdout, "qoltanba %s: the signing agent is not built yet; the working commands are keys, sign and verify.\n\n%s", version, usage)
-		return 0
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return 0
-	}
-	fmt.Fprintf(stderr, "qoltanba: unknown command %q\n\n%s", args[0], usage)
-	_ = env
-	return 2
-}
+// Exit codes.
+const (
+	exitOK      = 0
+	exitInvalid = 1 // verify: the signature is not valid; other commands: the operation failed
+	exitUsage   = 2
+)
 
+// errUsage marks errors that are the caller's wording, not a failure.
+var errUsage = errors.New("usage")
+
+// env is what a subcommand may touch: no globals.
 type env struct {
 	ctx            context.Context
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// tty opens the terminal for password prompts (replaced in tests).
+	tty func() (terminal, error)
+}
+
+// run dispatches a subcommand and returns the process exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, tty: openTTY}
+	var cmd func(*env, []string) error
+	switch args[0] {
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "qoltanba %s\n", version)
+		return exitOK
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	case "run":
+		fmt.Fprintf(stdout, "qoltanba %s: the signing agent is not built yet; the working commands are keys, sign and verify.\n\n%s", version, usage)
+		return exitOK
+	case "keys":
+		cmd = cmdKeys
+	case "sign":
+		cmd = cmdSign
+	case "verify":
+		cmd = cmdVerify
+	default:
+		fmt.Fprintf(stderr, "qoltanba: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+	err := cmd(e, args[1:])
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "qoltanba %s: %v\n", args[0], err)
+		return exitUsage
+	}
+	var inv *invalidError
+	if errors.As(err, &inv) {
+		fmt.Fprintf(stderr, "INVALID: %v\n", inv.err)
+		return exitInvalid
+	}
+	fmt.Fprintf(stderr, "qoltanba %s: %v\n", args[0], err)
+	return exitInvalid
+}
+
+// invalidError is a verification failure (exit 1, reason printed).
+type invalidError struct{ err error }
+
+func (e *invalidError) Error() string { return e.err.Error() }
+func (e *invalidError) Unwrap() error { return e.err }
+
+func usageErr(format string, a ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errUsage}, a...)...)
+}
+
+// newFlags makes a FlagSet that reports to stderr and returns errors.
+func newFlags(e *env, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: qoltanba %s %s\n\nflags:\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses and turns flag errors into usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
 }

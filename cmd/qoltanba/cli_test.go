@@ -1,0 +1,353 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/hex"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/digitorus/timestamp"
+)
+
+const nca = "../../../shared/testdata/nca/"
+
+var (
+	binary   string // built once in TestMain
+	rsaKey   = nca + "rsa-gost2004-2020/personal/active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.p12"
+	gostKey  = nca + "official-gost2015-bundle/Gost2015_2025-10-17_2026-10-17/UL_first_head/valid/GOST512_0f923a405e7a60ef08debcf4715d7f818637b82b.p12"
+	gost04   = nca + "rsa-gost2004-2020/organization/active/GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.p12"
+	rsaCAs   = []string{"--ca", nca + "ca-test-2018/root_rsa_test.crt", "--ca", nca + "ca-test-2018/nca_rsa_test.crt", "--at", "2020-10-01T00:00:00Z"}
+	gostCAs  = []string{"--ca", nca + "official-gost2015-bundle/ca/root_test_gost_2022.cer", "--ca", nca + "official-gost2015-bundle/ca/nca_gost2022_test.cer", "--at", "2026-01-15T00:00:00Z"}
+	gost04CA = []string{"--ca", nca + "ca-test-2018/root_gost_test.crt", "--ca", nca + "ca-test-2018/nca_gost_test.crt", "--at", "2020-10-01T00:00:00Z"}
+)
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "qoltanba-cli")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "qoltanba")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// qoltanba runs the built binary with stdin and returns what it printed.
+func qoltanba(t *testing.T, stdin []byte, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Stdin = bytes.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+func (r result) mustOK(t *testing.T) result {
+	t.Helper()
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+	return r
+}
+
+func passwordFile(t *testing.T) string {
+	p := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(p, []byte("Qwerty12\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func tempFile(t *testing.T, name string, data []byte) string {
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestVersion(t *testing.T) {
+	r := qoltanba(t, nil, "version").mustOK(t)
+	if !strings.HasPrefix(r.stdout, "qoltanba ") {
+		t.Errorf("version: %q", r.stdout)
+	}
+}
+
+func TestKeys(t *testing.T) {
+	pw := passwordFile(t)
+	for _, tc := range []struct{ file, want string }{
+		{rsaKey, "alias=11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9 algorithm=RSA cn=\"ТЕСТОВ ТЕСТ\" iin=123456789011 bin=- not-before=2020-01-28T06:23:04Z not-after=2021-01-27T06:23:04Z kind=sign\n"},
+		{gostKey, "alias=0f923a405e7a60ef08debcf4715d7f818637b82b algorithm=ECGOST3410-2015-512 cn=\"ТЕСТОВ ТЕСТ\" iin=123456789011 bin=123456789021 not-before=2025-10-17T07:45:00Z not-after=2026-10-17T07:45:00Z kind=both\n"},
+		{gost04, "algorithm=ECGOST34310"},
+		{nca + "rsa-gost2004-2020/personal/active/AUTH_RSA256_b2c70a9ff7a5dc59de0ccc3c0ddde3437cc1f12d.p12", "kind=auth"},
+	} {
+		r := qoltanba(t, nil, "keys", "--p12", tc.file, "--password-file", pw).mustOK(t)
+		if !strings.Contains(r.stdout, tc.want) {
+			t.Errorf("keys %s:\n got %q\nwant %q", filepath.Base(tc.file), r.stdout, tc.want)
+		}
+	}
+	// Wrong password: exit 1 and the reason.
+	r := qoltanba(t, nil, "keys", "--p12", rsaKey, "--password-file", tempFile(t, "pw", []byte("nope\n")))
+	if r.code != 1 || !strings.Contains(r.stderr, "wrong password") {
+		t.Errorf("wrong password: %+v", r)
+	}
+	// Not a key file.
+	r = qoltanba(t, nil, "keys", "--p12", tempFile(t, "x.p12", []byte("hello")), "--password-file", pw)
+	if r.code != 1 || !strings.Contains(r.stderr, "not a PKCS#12 file") {
+		t.Errorf("junk file: %+v", r)
+	}
+	// No terminal and no password file: a usage error that says what to do.
+	cmd := exec.Command(binary, "keys", "--p12", rsaKey)
+	cmd.SysProcAttr = detachedFromTTY()
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "--password-file") {
+		t.Errorf("no tty: %v %s", err, out)
+	}
+	// Passwords are never flag values.
+	if r := qoltanba(t, nil, "keys", "--p12", rsaKey, "--password", "Qwerty12"); r.code != 2 {
+		t.Errorf("--password accepted: %+v", r)
+	}
+}
+
+// TestPasswordPrompt types the password into a real pseudo-terminal
+// (script(1)) and checks it is not echoed.
+func TestPasswordPrompt(t *testing.T) {
+	if _, err := exec.LookPath("script"); err != nil {
+		t.Fatal("script (bsdutils) is required")
+	}
+	cmd := exec.Command("script", "-qec", binary+" keys --p12 "+rsaKey, "/dev/null")
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(stdout)
+	var seen strings.Builder
+	for !strings.Contains(seen.String(), "Password for") {
+		b, err := br.ReadByte()
+		if err != nil {
+			t.Fatalf("no prompt: %q %v", seen.String(), err)
+		}
+		seen.WriteByte(b)
+	}
+	// The prompt is printed before echo is turned off; give the terminal a
+	// moment so the typed password falls after it.
+	time.Sleep(300 * time.Millisecond)
+	io.WriteString(stdin, "Qwerty12\n")
+	rest, _ := io.ReadAll(br)
+	cmd.Wait()
+	all := seen.String() + string(rest)
+	if !strings.Contains(all, "iin=123456789011") {
+		t.Fatalf("keys not listed: %q", all)
+	}
+	if strings.Contains(all, "Qwerty12") {
+		t.Fatalf("password echoed: %q", all)
+	}
+}
+
+func TestSignVerifyCMS(t *testing.T) {
+	pw := passwordFile(t)
+	doc := []byte("Договор № 1\nсумма 100 тенге\n")
+	docFile := tempFile(t, "doc.txt", doc)
+	for _, tc := range []struct {
+		name, key string
+		cas       []string
+	}{{"RSA", rsaKey, rsaCAs}, {"GOST2015", gostKey, gostCAs}, {"GOST2004", gost04, gost04CA}} {
+		t.Run(tc.name, func(t *testing.T) {
+			// attached, PEM, stdin -> stdout
+			r := qoltanba(t, doc, "sign", "--p12", tc.key, "--password-file", pw, "--format", "cms", "--pem").mustOK(t)
+			if !strings.HasPrefix(r.stdout, "-----BEGIN CMS-----\n") {
+				t.Fatalf("not PEM: %.40q", r.stdout)
+			}
+			for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n")[1:] {
+				if len(line) > 64 {
+					t.Fatalf("PEM line of %d chars", len(line))
+				}
+			}
+			signed := tempFile(t, "a.pem", []byte(r.stdout))
+			v := qoltanba(t, nil, append([]string{"verify", "--format", "cms", "--in", signed}, tc.cas...)...).mustOK(t)
+			if !strings.Contains(v.stdout, "VALID: 1 signer(s)") || !strings.Contains(v.stdout, "iin=123456789011") || !strings.Contains(v.stdout, "chain: trusted via") {
+				t.Errorf("verify output:\n%s", v.stdout)
+			}
+			// detached from a file, DER to a file
+			out := filepath.Join(t.TempDir(), "d.cms")
+			qoltanba(t, nil, "sign", "--p12", tc.key, "--password-file", pw, "--format", "cms", "--detached", "--in", docFile, "--out", out).mustOK(t)
+			qoltanba(t, nil, append([]string{"verify", "--format", "cms", "--in", out, "--data", docFile}, tc.cas...)...).mustOK(t)
+			if r := qoltanba(t, nil, append([]string{"verify", "--format", "cms", "--in", out}, tc.cas...)...); r.code != 2 || !strings.Contains(r.stderr, "--data") {
+				t.Errorf("detached without --data: %+v", r)
+			}
+			other := tempFile(t, "other.txt", append(bytes.Clone(doc), '!'))
+			if r := qoltanba(t, nil, append([]string{"verify", "--format", "cms", "--in", out, "--data", other}, tc.cas...)...); r.code != 1 || !strings.Contains(r.stderr, "INVALID") {
+				t.Errorf("changed document: %+v", r)
+			}
+			// Outside the validity period (no --at means now): invalid.
+			if r := qoltanba(t, nil, "verify", "--format", "cms", "--in", signed, "--ca", tc.cas[1], "--ca", tc.cas[3]); r.code != 1 || !strings.Contains(r.stderr, "not valid at the validation time") {
+				t.Errorf("expired now: %+v", r)
+			}
+		})
+	}
+	// --hash: a SHA-256 digest in hex for the RSA key.
+	sum := sha256.Sum256(doc)
+	r := qoltanba(t, []byte(hex.EncodeToString(sum[:])+"\n"), "sign", "--p12", rsaKey, "--password-file", pw, "--format", "cms", "--hash").mustOK(t)
+	qoltanba(t, nil, append([]string{"verify", "--format", "cms", "--in", tempFile(t, "h.cms", []byte(r.stdout)), "--data", docFile}, rsaCAs...)...).mustOK(t)
+	if r := qoltanba(t, []byte("abcd"), "sign", "--p12", rsaKey, "--password-file", pw, "--format", "cms", "--hash"); r.code != 1 || !strings.Contains(r.stderr, "32-byte") {
+		t.Errorf("bad digest: %+v", r)
+	}
+	// The RSA output passes openssl.
+	der := filepath.Join(t.TempDir(), "o.cms")
+	qoltanba(t, doc, "sign", "--p12", rsaKey, "--password-file", pw, "--format", "cms", "--out", der).mustOK(t)
+	chain := tempFile(t, "chain.pem", append(mustRead(t, nca+"ca-test-2018/root_rsa_test.crt"), mustRead(t, nca+"ca-test-2018/nca_rsa_test.crt")...))
+	if out, err := exec.Command("openssl", "cms", "-verify", "-inform", "DER", "-in", der, "-CAfile", chain, "-attime",
+		fmt.Sprint(time.Date(2020, 10, 1, 0, 0, 0, 0, time.UTC).Unix()), "-purpose", "any", "-out", os.DevNull).CombinedOutput(); err != nil {
+		t.Errorf("openssl: %v %s", err, out)
+	}
+}
+
+func TestSignWithTSA(t *testing.T) {
+	tsaURL, tsaCA := startTSA(t)
+	r := qoltanba(t, []byte("asdasd"), "sign", "--p12", rsaKey, "--password-file", passwordFile(t), "--format", "cms", "--tsa", tsaURL).mustOK(t)
+	signed := tempFile(t, "t.cms", []byte(r.stdout))
+	v := qoltanba(t, nil, append([]string{"verify", "--format", "cms", "--in", signed, "--tsa-ca", tsaCA}, rsaCAs...)...).mustOK(t)
+	if !strings.Contains(v.stdout, "timestamp: ") || !strings.Contains(v.stdout, "(TSA trusted)") {
+		t.Errorf("no trusted timestamp:\n%s", v.stdout)
+	}
+	if r := qoltanba(t, []byte("x"), "sign", "--p12", rsaKey, "--password-file", passwordFile(t), "--format", "cms", "--tsa", "http://127.0.0.1:1/"); r.code != 1 || !strings.Contains(r.stderr, "timestamp") {
+		t.Errorf("TSA down: %+v", r)
+	}
+}
+
+func TestSignVerifyXML(t *testing.T) {
+	pw := passwordFile(t)
+	doc := []byte(`<?xml version="1.0" encoding="UTF-8"?><root><!-- note --><name>NCANode</name></root>`)
+	for _, tc := range []struct {
+		key string
+		cas []string
+	}{{rsaKey, rsaCAs}, {gostKey, gostCAs}, {gost04, gost04CA}} {
+		r := qoltanba(t, doc, "sign", "--p12", tc.key, "--password-file", pw, "--format", "xml").mustOK(t)
+		signed := tempFile(t, "s.xml", []byte(r.stdout))
+		v := qoltanba(t, nil, append([]string{"verify", "--format", "xml", "--in", signed}, tc.cas...)...).mustOK(t)
+		if !strings.Contains(v.stdout, "iin=123456789011") {
+			t.Errorf("verify: %s", v.stdout)
+		}
+		tampered := tempFile(t, "t.xml", bytes.Replace([]byte(r.stdout), []byte("NCANode"), []byte("NCAnode"), 1))
+		if r := qoltanba(t, nil, append([]string{"verify", "--format", "xml", "--in", tampered}, tc.cas...)...); r.code != 1 {
+			t.Errorf("tampered XML: %+v", r)
+		}
+	}
+	if r := qoltanba(t, []byte("<a><b></a>"), "sign", "--p12", rsaKey, "--password-file", pw, "--format", "xml"); r.code != 1 || !strings.Contains(r.stderr, "syntax error") {
+		t.Errorf("malformed XML: %+v", r)
+	}
+}
+
+// TestVerifyKalkanSamplesCLI: the CLI accepts Kalkan's own signatures in
+// the forms they come in (base64 text, DER, detached with a document).
+func TestVerifyKalkanSamplesCLI(t *testing.T) {
+	qoltanba(t, nil, append([]string{"verify", "--format", "cms", "--in", nca + "rsa-gost2004-2020/personal/active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.cms"}, rsaCAs...)...).mustOK(t)
+	qoltanba(t, nil, append([]string{"verify", "--format", "xml", "--in", nca + "rsa-gost2004-2020/organization/active/GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.xml"}, gost04CA...)...).mustOK(t)
+	r := qoltanba(t, nil, "verify", "--format", "cms", "--in", nca+"kalkan-cms/legal_entity_detached.der", "--data", nca+"kalkan-cms/legal_entity_document.txt",
+		gostCAs[0], gostCAs[1], gostCAs[2], gostCAs[3], "--at", "2026-07-20T12:00:00Z").mustOK(t)
+	if !strings.Contains(r.stdout, "bin=123456789021") || !strings.Contains(r.stdout, "timestamp: 2026-07-20T09:10:09Z (TSA not checked") {
+		t.Errorf("kalkan CAdES-T:\n%s", r.stdout)
+	}
+	// No --ca: integrity only, and it says so.
+	r = qoltanba(t, nil, "verify", "--format", "cms", "--in", nca+"kalkan-cms/individual_attached.der").mustOK(t)
+	if !strings.Contains(r.stderr, "WARNING") || !strings.Contains(r.stdout, "chain: not checked") {
+		t.Errorf("no CA: %+v", r)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"sign", "--p12", rsaKey},
+		{"sign", "--format", "cms"},
+		{"sign", "--p12", rsaKey, "--format", "xml", "--detached"},
+		{"verify", "--in", "x"},
+		{"verify", "--format", "cms", "--at", "yesterday"},
+		{"frobnicate"},
+		{},
+	} {
+		if r := qoltanba(t, nil, args...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, r.code, r.stderr)
+		}
+	}
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// startTSA runs an RFC 3161 server (digitorus/timestamp) on loopback and
+// returns its URL and a PEM file with its CA.
+func startTSA(t *testing.T) (string, string) {
+	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "TSA test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	caDER, _ := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, caKey.Public(), caKey)
+	ca, _ := x509.ParseCertificate(caDER)
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	eku, _ := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})
+	der, err := x509.CreateCertificate(rand.Reader, &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "TSA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: eku}}}, ca, key.Public(), caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		req, err := timestamp.ParseRequest(body)
+		if err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		ts := timestamp.Timestamp{HashAlgorithm: req.HashAlgorithm, HashedMessage: req.HashedMessage, Time: time.Now(), Nonce: req.Nonce,
+			Policy: asn1.ObjectIdentifier{1, 2, 398, 3, 3, 2, 6, 2}, SerialNumber: big.NewInt(time.Now().UnixNano()), AddTSACertificate: true}
+		resp, err := ts.CreateResponseWithOpts(cert, key, crypto.SHA256)
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		w.Write(resp)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, tempFile(t, "tsa-ca.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Raw}))
+}

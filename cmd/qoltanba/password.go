@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/qoltanba/qoltanba/token"
+)
+
+// terminal is where a password is typed with echo off.
+type terminal interface {
+	io.Writer
+	ReadPassword() ([]byte, error)
+	Close() error
+}
+
+type ttyFile struct{ f *os.File }
+
+func (t ttyFile) Write(p []byte) (int, error) { return t.f.Write(p) }
+func (t ttyFile) Close() error                { return t.f.Close() }
+func (t ttyFile) ReadPassword() ([]byte, error) {
+	return term.ReadPassword(int(t.f.Fd()))
+}
+
+// openTTY opens the controlling terminal, so that a password can be asked
+// even when standard input carries the data to sign.
+func openTTY() (terminal, error) {
+	f, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return nil, err
+	}
+	if !term.IsTerminal(int(f.Fd())) {
+		f.Close()
+		return nil, errors.New("not a terminal")
+	}
+	return ttyFile{f}, nil
+}
+
+// maxPasswordFile bounds a password file (a password, not a document).
+const maxPasswordFile = 4096
+
+// readPassword returns the password from file (first line) or asks on the
+// terminal with echo off. Passwords are never flag values. The caller must
+// wipe the result.
+func readPassword(e *env, file, prompt string) ([]byte, error) {
+	if file != "" {
+		f, err := os.Open(file)
+		if err != nil {
+			return nil, fmt.Errorf("password file: %w", err)
+		}
+		defer f.Close()
+		b, err := io.ReadAll(io.LimitReader(f, maxPasswordFile+1))
+		if err != nil {
+			return nil, fmt.Errorf("password file: %w", err)
+		}
+		if len(b) > maxPasswordFile {
+			clear(b)
+			return nil, errors.New("password file: too large for a password")
+		}
+		line := b
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		pw := bytes.Clone(line)
+		clear(b)
+		return pw, nil
+	}
+	t, err := e.tty()
+	if err != nil {
+		return nil, fmt.Errorf("%w: no terminal to ask for the password (%v); use --password-file", errUsage, err)
+	}
+	defer t.Close()
+	fmt.Fprint(t, prompt)
+	pw, err := t.ReadPassword()
+	fmt.Fprintln(t)
+	if err != nil {
+		return nil, fmt.Errorf("read password: %w", err)
+	}
+	return pw, nil
+}
+
+// maxKeyFile bounds what is read of a --p12 file.
+const maxKeyFile = token.MaxPKCS12Size
+
+// openP12 reads a key file and opens it with a password from file or
+// terminal. The password is wiped before returning.
+func openP12(e *env, path, passwordFile string) ([]*token.Key, error) {
+	data, err := readLimited(path, maxKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("key file: %w", err)
+	}
+	pw, err := readPassword(e, passwordFile, "Password for "+path+": ")
+	if err != nil {
+		return nil, err
+	}
+	defer clear(pw)
+	keys, err := token.ParsePKCS12(data, pw)
+	if err != nil {
+		if errors.Is(err, token.ErrWrongPassword) {
+			return nil, fmt.Errorf("%s: wrong password", path)
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return keys, nil
+}
+
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, limit)
+	}
+	return b, nil
+}

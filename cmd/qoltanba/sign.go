@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/token"
+)
+
+// maxInMemoryInput bounds inputs that must be held in memory (attached
+// CMS, XML); detached CMS of a file streams with no bound.
+const maxInMemoryInput = 256 << 20
+
+func cmdSign(e *env, args []string) error {
+	fs := newFlags(e, "sign", "--p12 FILE [--password-file F] --format cms|xml [--detached] [--hash] [--tsa URL] [--pem] [--in FILE|-] [--out FILE|-]")
+	p12 := fs.String("p12", "", "PKCS#12 key `file`")
+	pwFile := fs.String("password-file", "", "read the password from the first line of `file` (default: ask on the terminal)")
+	alias := fs.String("alias", "", "use the key with this `alias` when the file holds several")
+	format := fs.String("format", "", "signature format: cms or xml")
+	detached := fs.Bool("detached", false, "cms: leave the content out of the signature")
+	isHash := fs.Bool("hash", false, "cms: the input is a digest made with the key's digest algorithm (raw, hex or base64); implies --detached")
+	tsa := fs.String("tsa", "", "cms: add an RFC 3161 timestamp from this TSA `URL` (CAdES-T), e.g. "+signer.NCATestTSA)
+	pemOut := fs.Bool("pem", false, "cms: write PEM (-----BEGIN CMS-----) instead of DER")
+	in := fs.String("in", "-", "input `file` (- = standard input)")
+	out := fs.String("out", "-", "output `file` (- = standard output)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case *p12 == "":
+		return usageErr("--p12 is required")
+	case *format != "cms" && *format != "xml":
+		return usageErr("--format must be cms or xml")
+	case *format == "xml" && (*detached || *isHash || *tsa != "" || *pemOut):
+		return usageErr("--detached, --hash, --tsa and --pem apply to cms only")
+	}
+	keys, err := openP12(e, *p12, *pwFile)
+	if err != nil {
+		return err
+	}
+	defer token.CloseAll(keys)
+	key, err := pickKey(keys, *alias)
+	if err != nil {
+		return err
+	}
+	pair := signer.KeyPair{Certificate: key.Certificate, Signer: key.Signer}
+	if now := time.Now(); now.Before(key.Certificate.NotBefore) || now.After(key.Certificate.NotAfter) {
+		fmt.Fprintf(e.stderr, "WARNING: the certificate of %s is not valid now (valid %s to %s); verifiers will reject this signature\n",
+			key.Alias, key.Certificate.NotBefore.UTC().Format(time.RFC3339), key.Certificate.NotAfter.UTC().Format(time.RFC3339))
+	}
+
+	var result []byte
+	if *format == "xml" {
+		doc, err := readInput(e, *in, signer.MaxXMLSize)
+		if err != nil {
+			return err
+		}
+		if result, err = signer.SignXML(doc, pair, nil); err != nil {
+			return err
+		}
+	} else {
+		opts := &signer.CMSOptions{Detached: *detached}
+		if *tsa != "" {
+			opts.TSA = &signer.TSAClient{URL: *tsa}
+		}
+		switch {
+		case *isHash:
+			raw, err := readInput(e, *in, 4096)
+			if err != nil {
+				return err
+			}
+			digest, err := decodeDigest(raw, pair)
+			if err != nil {
+				return err
+			}
+			result, err = signer.SignCMSDigest(e.ctx, digest, pair, opts)
+			if err != nil {
+				return err
+			}
+		case *detached:
+			r, closeIn, err := openInput(e, *in)
+			if err != nil {
+				return err
+			}
+			result, err = signer.SignCMSReader(e.ctx, r, pair, opts)
+			closeIn()
+			if err != nil {
+				return err
+			}
+		default:
+			data, err := readInput(e, *in, maxInMemoryInput)
+			if err != nil {
+				return err
+			}
+			if result, err = signer.SignCMS(e.ctx, data, pair, opts); err != nil {
+				return err
+			}
+		}
+		if *pemOut {
+			result = pemCMS(result)
+		}
+	}
+	return writeOutput(e, *out, result)
+}
+
+func pickKey(keys []*token.Key, alias string) (*token.Key, error) {
+	if alias == "" {
+		if len(keys) > 1 {
+			var names []string
+			for _, k := range keys {
+				names = append(names, k.Alias)
+			}
+			return nil, usageErr("the file holds %d keys; choose one with --alias (%s)", len(keys), strings.Join(names, ", "))
+		}
+		return keys[0], nil
+	}
+	for _, k := range keys {
+		if k.Alias == alias {
+			return k, nil
+		}
+	}
+	return nil, usageErr("no key with alias %q", alias)
+}
+
+// decodeDigest accepts a digest as raw bytes, hex or base64.
+func decodeDigest(raw []byte, pair signer.KeyPair) ([]byte, error) {
+	pub, err := signer.PublicKey(pair.Certificate)
+	if err != nil {
+		return nil, err
+	}
+	s, err := signer.SchemeFor(pub)
+	if err != nil {
+		return nil, err
+	}
+	n := s.DigestSize()
+	if len(raw) == n {
+		return raw, nil
+	}
+	t := strings.TrimSpace(string(raw))
+	if b, err := hex.DecodeString(t); err == nil && len(b) == n {
+		return b, nil
+	}
+	if b, err := base64.StdEncoding.DecodeString(t); err == nil && len(b) == n {
+		return b, nil
+	}
+	return nil, fmt.Errorf("--hash: input is not a %d-byte %s digest (raw, hex or base64)", n, s.Key)
+}
+
+// pemCMS armours a DER CMS as NCALayer's basics module does.
+func pemCMS(der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CMS", Bytes: der})
+}
+
+func openInput(e *env, path string) (io.Reader, func(), error) {
+	if path == "-" {
+		return e.stdin, func() {}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
+}
+
+func readInput(e *env, path string, limit int64) ([]byte, error) {
+	r, closeIn, err := openInput(e, path)
+	if err != nil {
+		return nil, err
+	}
+	defer closeIn()
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, limit)
+	}
+	return b, nil
+}
+
+func writeOutput(e *env, path string, data []byte) error {
+	if path == "-" {
+		_, err := io.Copy(e.stdout, bytes.NewReader(data))
+		return err
+	}
+	return os.WriteFile(path, data, 0o644)
+}

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qoltanba/qoltanba/signer"
+)
+
+// listFlag collects a repeated flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func cmdVerify(e *env, args []string) error {
+	fs := newFlags(e, "verify", "--format cms|xml [--data FILE] [--ca FILE]... [--crl FILE]... [--at TIME] --in FILE|-")
+	format := fs.String("format", "", "signature format: cms or xml")
+	in := fs.String("in", "-", "signature `file`: DER, PEM or base64 CMS, or signed XML (- = standard input)")
+	data := fs.String("data", "", "cms: the signed content `file` of a detached signature")
+	at := fs.String("at", "", "validation `time` (RFC 3339), default now")
+	var cas, crls, tsaCAs listFlag
+	fs.Var(&cas, "ca", "trusted CA certificate `file` (PEM with one or more, or DER); repeatable")
+	fs.Var(&crls, "crl", "CRL `file` (DER or PEM); repeatable")
+	fs.Var(&tsaCAs, "tsa-ca", "CA certificate `file` trusted for timestamp tokens; repeatable")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *format != "cms" && *format != "xml" {
+		return usageErr("--format must be cms or xml")
+	}
+	opts := signer.VerifyOptions{}
+	if *at != "" {
+		t, err := time.Parse(time.RFC3339, *at)
+		if err != nil {
+			return usageErr("--at: %v", err)
+		}
+		opts.Chain.Time = t
+	}
+	var err error
+	if opts.Chain.Roots, err = loadCerts(cas); err != nil {
+		return err
+	}
+	if opts.TSARoots, err = loadCerts(tsaCAs); err != nil {
+		return err
+	}
+	for _, f := range crls {
+		b, err := readLimited(f, 64<<20)
+		if err != nil {
+			return fmt.Errorf("--crl: %w", err)
+		}
+		crl, err := signer.ParseCRL(b, nil) // signature checked against the chain's issuer
+		if err != nil {
+			return fmt.Errorf("--crl %s: %w", f, err)
+		}
+		opts.Chain.CRLs = append(opts.Chain.CRLs, crl)
+	}
+	if len(cas) == 0 {
+		opts.NoChain = true
+		fmt.Fprintln(e.stderr, "WARNING: no --ca given: the signatures are checked, the signers' certificates are NOT (integrity only, not identity)")
+	}
+	sig, err := readInput(e, *in, signer.MaxCMSSize)
+	if err != nil {
+		return err
+	}
+	var signers []signer.VerifiedSigner
+	if *format == "xml" {
+		if *data != "" {
+			return usageErr("--data applies to cms only")
+		}
+		res, err := signer.VerifyXML(sig, opts)
+		if err != nil {
+			return &invalidError{err}
+		}
+		signers = res.Signers
+	} else {
+		der := decodeCMSInput(sig)
+		if *data != "" {
+			r, closeIn, err := openInput(e, *data)
+			if err != nil {
+				return err
+			}
+			defer closeIn()
+			opts.Data = r
+		}
+		res, err := signer.VerifyCMS(der, opts)
+		if err != nil {
+			if errors.Is(err, signer.ErrContentMissing) {
+				return usageErr("detached signature: give the signed content with --data")
+			}
+			return &invalidError{err}
+		}
+		signers = res.Signers
+	}
+	fmt.Fprintf(e.stdout, "VALID: %d signer(s)\n", len(signers))
+	for i, s := range signers {
+		printSigner(e.stdout, i+1, s, opts.NoChain)
+	}
+	return nil
+}
+
+func printSigner(w io.Writer, n int, s signer.VerifiedSigner, noChain bool) {
+	id := s.Identity
+	fmt.Fprintf(w, "signer %d: cn=%s iin=%s bin=%s org=%s algorithm=%s kind=%s serial=%s\n",
+		n, strconv.Quote(id.CommonName), orDash(id.IIN), orDash(id.BIN), strconv.Quote(id.Organization), id.Algorithm, id.Kind, id.Serial)
+	if len(id.Roles) > 0 {
+		fmt.Fprintf(w, "  roles: %s\n", strings.Join(id.Roles, " "))
+	}
+	fmt.Fprintf(w, "  certificate valid %s to %s, issuer %s\n", id.NotBefore.UTC().Format(time.RFC3339), id.NotAfter.UTC().Format(time.RFC3339), strconv.Quote(id.Issuer))
+	if !s.SigningTime.IsZero() {
+		fmt.Fprintf(w, "  signing time: %s\n", s.SigningTime.UTC().Format(time.RFC3339))
+	}
+	if !s.Timestamp.IsZero() {
+		trust := "TSA not checked (no --tsa-ca)"
+		if s.TimestampTrusted {
+			trust = "TSA trusted"
+		}
+		fmt.Fprintf(w, "  timestamp: %s (%s)\n", s.Timestamp.UTC().Format(time.RFC3339), trust)
+	}
+	if noChain {
+		fmt.Fprintln(w, "  chain: not checked")
+	} else {
+		var names []string
+		for _, c := range s.Chain[1:] {
+			names = append(names, strconv.Quote(c.Subject.CommonName))
+		}
+		fmt.Fprintf(w, "  chain: trusted via %s\n", strings.Join(names, " -> "))
+	}
+}
+
+// decodeCMSInput accepts DER, PEM (any label) or bare base64.
+func decodeCMSInput(b []byte) []byte {
+	if p, _ := pem.Decode(b); p != nil {
+		return p.Bytes
+	}
+	t := bytes.TrimSpace(b)
+	if len(t) > 0 && t[0] != 0x30 {
+		if d, err := base64.StdEncoding.DecodeString(string(bytes.Join(bytes.Fields(t), nil))); err == nil {
+			return d
+		}
+	}
+	return b
+}
+
+// loadCerts reads certificate files: PEM with one or more blocks, DER, or
+// bare base64 (NCA's .cer files come in all three).
+func loadCerts(files []string) ([]*x509.Certificate, error) {
+	var out []*x509.Certificate
+	for _, f := range files {
+		b, err := readLimited(f, 16<<20)
+		if err != nil {
+			return nil, fmt.Errorf("certificate file: %w", err)
+		}
+		var ders [][]byte
+		for rest := b; ; {
+			var p *pem.Block
+			p, rest = pem.Decode(rest)
+			if p == nil {
+				break
+			}
+			if p.Type == "CERTIFICATE" {
+				ders = append(ders, p.Bytes)
+			}
+		}
+		if len(ders) == 0 {
+			ders = append(ders, decodeCMSInput(b))
+		}
+		for _, d := range ders {
+			c, err := x509.ParseCertificate(d)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", f, err)
+			}
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
