@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 PKGS    := ./...
 
-.PHONY: run test bench build lint fuzz clean
+.PHONY: run test bench bench-compare build lint fuzz clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qoltanba
@@ -36,3 +36,8 @@ fuzz:
 
 clean:
 	rm -rf bin dist
+
+# bench-compare runs the comparisons with external tools (xmlsec1, sha256sum).
+bench-compare:
+	./scripts/bench-xml-vs-xmlsec1.sh
+	./scripts/bench-hash-vs-sha256sum.sh

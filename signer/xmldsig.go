@@ -103,11 +103,7 @@ func SignXML(doc []byte, key KeyPair, opts *XMLOptions) ([]byte, error) {
 	}
 	// Same-document references drop comments (XMLDSig §4.3.3.3) whatever
 	// the transform says.
-	canon, err := dsig.MakeC14N10RecCanonicalizer().Canonicalize(target)
-	if err != nil {
-		return nil, fmt.Errorf("%w: canonicalize: %v", ErrXML, err)
-	}
-	digest := s.Digest(canon)
+	digest := s.Digest(canonicalizeInclusive(target))
 
 	signedInfo := buildSignedInfo(s, refURI, enveloped, digest)
 	// Attach the signature skeleton where it will live so that SignedInfo
@@ -120,11 +116,8 @@ func SignXML(doc []byte, key KeyPair, opts *XMLOptions) ([]byte, error) {
 	siEl := sigEl.SelectElement("SignedInfo")
 	var siCanon []byte
 	if enveloped {
-		siCanon, err = dsig.MakeC14N10RecCanonicalizer().Canonicalize(siEl)
-	} else {
-		siCanon, err = canonicalizeExclusive(siEl, false)
-	}
-	if err != nil {
+		siCanon = canonicalizeInclusive(siEl)
+	} else if siCanon, err = canonicalizeExclusive(siEl); err != nil {
 		return nil, fmt.Errorf("%w: canonicalize SignedInfo: %v", ErrXML, err)
 	}
 	sig, err := key.Signer.Sign(opts.rand(), s.Digest(siCanon), s)
@@ -277,10 +270,13 @@ func lineOf(doc []byte, off int64) int {
 	return 1 + bytes.Count(doc[:min(int(off), len(doc))], []byte("\n"))
 }
 
-// canonicalizeExclusive applies exclusive C14N to el in its document
-// context (goxmldsig's canonicalizer wants a detached copy that carries the
-// inherited namespace declarations, and modifies what it is given).
-func canonicalizeExclusive(el *etree.Element, comments bool) ([]byte, error) {
+// canonicalizeExclusive applies exclusive C14N (no comments) to el in its
+// document context (goxmldsig's canonicalizer wants a detached copy that
+// carries the inherited namespace declarations, and modifies what it is
+// given). goxmldsig orders prefixed attributes by prefix where C14N wants
+// namespace URI; our own SignedInfo has none, so this only matters when
+// verifying foreign exclusive-C14N references with such attributes.
+func canonicalizeExclusive(el *etree.Element) ([]byte, error) {
 	ctx, err := etreeutils.NSBuildParentContext(el)
 	if err != nil {
 		return nil, err
@@ -288,9 +284,6 @@ func canonicalizeExclusive(el *etree.Element, comments bool) ([]byte, error) {
 	detached, err := etreeutils.NSDetatch(ctx, el)
 	if err != nil {
 		return nil, err
-	}
-	if comments {
-		return dsig.MakeC14N10ExclusiveWithCommentsCanonicalizerWithPrefixList("").Canonicalize(detached)
 	}
 	return dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("").Canonicalize(detached)
 }

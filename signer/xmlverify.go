@@ -16,7 +16,6 @@ import (
 	"strings"
 
 	"github.com/beevik/etree"
-	dsig "github.com/russellhaering/goxmldsig"
 )
 
 // XMLResult is a verified XML document.
@@ -160,7 +159,7 @@ func verifyXMLSignature(doc *etree.Document, sig *etree.Element, opts VerifyOpti
 	if refs == 0 {
 		return vs, fmt.Errorf("%w: SignedInfo without Reference", ErrMalformed)
 	}
-	c14n, err := canonicalizer(cm.SelectAttrValue("Algorithm", ""), false)
+	c14n, err := canonicalizer(cm.SelectAttrValue("Algorithm", ""))
 	if err != nil {
 		return vs, err
 	}
@@ -205,21 +204,15 @@ func verifyXMLSignature(doc *etree.Document, sig *etree.Element, opts VerifyOpti
 
 type canonFunc func(*etree.Element) ([]byte, error)
 
-// canonicalizer returns the C14N named by uri. Comments are kept only when
-// allowComments (never for same-document references and SignedInfo).
-func canonicalizer(uri string, allowComments bool) (canonFunc, error) {
+// canonicalizer returns the C14N named by uri, always without comments:
+// they are dropped for SignedInfo and for same-document references
+// (XMLDSig §4.3.3.3), the only ones supported.
+func canonicalizer(uri string) (canonFunc, error) {
 	switch uri {
-	case uriC14N:
-		return dsig.MakeC14N10RecCanonicalizer().Canonicalize, nil
-	case uriC14NComments:
-		if allowComments {
-			return dsig.MakeC14N10WithCommentsCanonicalizer().Canonicalize, nil
-		}
-		return dsig.MakeC14N10RecCanonicalizer().Canonicalize, nil
-	case uriExcC14N:
-		return func(el *etree.Element) ([]byte, error) { return canonicalizeExclusive(el, false) }, nil
-	case uriExcC14NComm:
-		return func(el *etree.Element) ([]byte, error) { return canonicalizeExclusive(el, allowComments) }, nil
+	case uriC14N, uriC14NComments:
+		return func(el *etree.Element) ([]byte, error) { return canonicalizeInclusive(el), nil }, nil
+	case uriExcC14N, uriExcC14NComm:
+		return canonicalizeExclusive, nil
 	}
 	return nil, fmt.Errorf("%w: canonicalization %q is not supported", ErrMalformed, uri)
 }
@@ -241,7 +234,7 @@ func checkReference(doc *etree.Document, sig, ref *etree.Element) error {
 	default:
 		return fmt.Errorf("%w: external reference %q is not supported", ErrMalformed, uri)
 	}
-	c14n := canonFunc(dsig.MakeC14N10RecCanonicalizer().Canonicalize)
+	c14n, _ := canonicalizer(uriC14N)
 	enveloped := false
 	for _, tr := range dsChild(ref, "Transforms").ChildElements() {
 		a := tr.SelectAttrValue("Algorithm", "")
@@ -249,7 +242,7 @@ func checkReference(doc *etree.Document, sig, ref *etree.Element) error {
 			enveloped = true
 			continue
 		}
-		c, err := canonicalizer(a, false)
+		c, err := canonicalizer(a)
 		if err != nil {
 			return err
 		}
