@@ -9,6 +9,7 @@ require go.cypherpunks.ru/gogost/v5 v5.14.1
 require (
 	github.com/beevik/etree v1.8.1
 	github.com/digitorus/timestamp v0.0.0-20231217203849-220c5c2851b7
+	github.com/miekg/pkcs11 v1.1.2
 	github.com/russellhaering/goxmldsig v1.6.1
 	golang.org/x/crypto v0.45.0
 	golang.org/x/term v0.37.0

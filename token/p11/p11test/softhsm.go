@@ -1,0 +1,152 @@
+// Package p11test creates real SoftHSM2 tokens for tests: one fresh token
+// per test in a temporary directory (SOFTHSM2_CONF), with keys and
+// certificates imported through softhsm2-util and pkcs11-tool, the tools a
+// user or admin would use.
+package p11test
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// Token is a SoftHSM2 token made for one test.
+type Token struct {
+	Dir, Conf, Lib string
+	Label, PIN     string
+	CA             *x509.Certificate
+	caKey          crypto.Signer
+}
+
+// Lib returns the SoftHSM2 module path, failing the test when softhsm2 is
+// not installed (.ci/run installs it).
+func Lib(t testing.TB) string {
+	for _, p := range []string{"/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Fatal("libsofthsm2.so not found: apt-get install softhsm2")
+	return ""
+}
+
+// New initialises a token labelled "qoltanba" with user PIN 1234 in a
+// temporary directory and points SOFTHSM2_CONF at it for this test.
+func New(t testing.TB) *Token {
+	t.Helper()
+	for _, tool := range []string{"softhsm2-util", "pkcs11-tool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is required (softhsm2, opensc)", tool)
+		}
+	}
+	dir := t.TempDir()
+	tok := &Token{Dir: filepath.Join(dir, "tokens"), Conf: filepath.Join(dir, "softhsm2.conf"), Lib: Lib(t), Label: "qoltanba", PIN: "1234"}
+	if err := os.MkdirAll(tok.Dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	conf := "directories.tokendir = " + tok.Dir + "\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n"
+	if err := os.WriteFile(tok.Conf, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if ts, ok := t.(interface{ Setenv(string, string) }); ok {
+		ts.Setenv("SOFTHSM2_CONF", tok.Conf)
+	} else {
+		os.Setenv("SOFTHSM2_CONF", tok.Conf)
+	}
+	tok.run(t, "softhsm2-util", "--init-token", "--free", "--label", tok.Label, "--pin", tok.PIN, "--so-pin", "5678")
+	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "qoltanba token test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, k.Public(), k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok.CA, _ = x509.ParseCertificate(der)
+	tok.caKey = k
+	return tok
+}
+
+func (tok *Token) run(t testing.TB, name string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), "SOFTHSM2_CONF="+tok.Conf)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+	}
+}
+
+// Key is a key imported into the token.
+type Key struct {
+	ID    string // hex CKA_ID
+	Label string
+	Cert  *x509.Certificate
+}
+
+// AddRSA imports a fresh RSA-2048 key with a certificate from the test CA.
+func (tok *Token) AddRSA(t testing.TB, id, label string) Key {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok.add(t, id, label, k)
+}
+
+// AddECDSA imports a fresh ECDSA P-256 key with a certificate.
+func (tok *Token) AddECDSA(t testing.TB, id, label string) Key {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok.add(t, id, label, k)
+}
+
+func (tok *Token) add(t testing.TB, id, label string, key crypto.Signer) Key {
+	t.Helper()
+	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
+	tmpl := &x509.Certificate{
+		SerialNumber: serial,
+		Subject:      pkix.Name{CommonName: "ТЕСТОВ ТЕСТ", SerialNumber: "IIN123456789011", Country: []string{"KZ"}},
+		NotBefore:    time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection, x509.ExtKeyUsageClientAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tok.CA, key.Public(), tok.caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	p8, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	keyFile, certFile := filepath.Join(dir, "key.pem"), filepath.Join(dir, "cert.der")
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: p8}), 0o600)
+	os.WriteFile(certFile, der, 0o600)
+	tok.run(t, "softhsm2-util", "--import", keyFile, "--token", tok.Label, "--label", label, "--id", id, "--pin", tok.PIN)
+	os.Remove(keyFile)
+	tok.run(t, "pkcs11-tool", "--module", tok.Lib, "--token-label", tok.Label, "--login", "--pin", tok.PIN,
+		"--write-object", certFile, "--type", "cert", "--id", id, "--label", label)
+	return Key{ID: id, Label: label, Cert: cert}
+}
+
+// CAPEM writes the test CA to a PEM file and returns its path.
+func (tok *Token) CAPEM(t testing.TB) string {
+	p := filepath.Join(t.TempDir(), "ca.pem")
+	os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tok.CA.Raw}), 0o600)
+	return p
+}
