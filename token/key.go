@@ -26,6 +26,8 @@ type Key struct {
 	Signer crypto.Signer
 	// Algorithm is the key's algorithm.
 	Algorithm signer.KeyAlgorithm
+	// ID is the token's CKA_ID of the key (PKCS#11 only).
+	ID []byte
 }
 
 // Close zeroes the private key material that is reachable from Go. The Key

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/qoltanba/qoltanba/signer"
@@ -11,20 +13,20 @@ import (
 )
 
 func cmdKeys(e *env, args []string) error {
-	fs := newFlags(e, "keys", "--p12 FILE [--password-file F]")
-	p12 := fs.String("p12", "", "PKCS#12 key `file` (.p12/.pfx)")
-	pwFile := fs.String("password-file", "", "read the password from the first line of `file` (default: ask on the terminal)")
+	fs := newFlags(e, "keys", "--p12 FILE [--password-file F] | --pkcs11 MODULE [--slot N] [--pin-file F]")
+	var ks keySource
+	ks.register(fs, false)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *p12 == "" {
-		return usageErr("--p12 is required")
+	if err := ks.check(); err != nil {
+		return err
 	}
-	keys, err := openP12(e, *p12, *pwFile)
+	keys, closeKeys, err := ks.open(e)
 	if err != nil {
 		return err
 	}
-	defer token.CloseAll(keys)
+	defer closeKeys()
 	for _, k := range keys {
 		printKeyLine(e.stdout, k)
 	}
@@ -35,9 +37,17 @@ func cmdKeys(e *env, args []string) error {
 // in scripts.
 func printKeyLine(w io.Writer, k *token.Key) {
 	id := signer.IdentityOf(k.Certificate)
-	fmt.Fprintf(w, "alias=%s algorithm=%s cn=%s iin=%s bin=%s not-before=%s not-after=%s kind=%s\n",
-		k.Alias, id.Algorithm, strconv.Quote(id.CommonName), orDash(id.IIN), orDash(id.BIN),
+	alias := k.Alias
+	if strings.ContainsAny(alias, " \t\"=") {
+		alias = strconv.Quote(alias)
+	}
+	fmt.Fprintf(w, "alias=%s algorithm=%s cn=%s iin=%s bin=%s not-before=%s not-after=%s kind=%s",
+		alias, id.Algorithm, strconv.Quote(id.CommonName), orDash(id.IIN), orDash(id.BIN),
 		id.NotBefore.UTC().Format(time.RFC3339), id.NotAfter.UTC().Format(time.RFC3339), id.Kind)
+	if len(k.ID) > 0 {
+		fmt.Fprintf(w, " id=%s", hex.EncodeToString(k.ID))
+	}
+	fmt.Fprintln(w)
 }
 
 func orDash(s string) string {

@@ -3,6 +3,7 @@
 //	qoltanba keys    list the keys of a key file
 //	qoltanba sign    make a CMS or XML signature
 //	qoltanba verify  check a CMS or XML signature
+//	qoltanba tokens  list PKCS#11 tokens
 //	qoltanba version print the version
 package main
 
@@ -29,9 +30,10 @@ func main() {
 const usage = `usage: qoltanba <command> [flags]
 
 commands:
-  keys     list the keys of a key file        (qoltanba keys --p12 FILE)
-  sign     make a CMS or XML signature         (qoltanba sign --p12 FILE --format cms|xml ...)
+  keys     list the keys of a key file or token (qoltanba keys --p12 FILE | --pkcs11 MODULE)
+  sign     make a CMS or XML signature         (qoltanba sign --p12 FILE|--pkcs11 MODULE --format cms|xml ...)
   verify   check a CMS or XML signature        (qoltanba verify --format cms|xml --in FILE ...)
+  tokens   list PKCS#11 modules, tokens and PIN state
   version  print the version
   run      start the agent (not built yet: the WebSocket agent comes with issue 4)
 
@@ -81,6 +83,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		cmd = cmdSign
 	case "verify":
 		cmd = cmdVerify
+	case "tokens":
+		cmd = cmdTokens
 	default:
 		fmt.Fprintf(stderr, "qoltanba: unknown command %q\n\n%s", args[0], usage)
 		return exitUsage

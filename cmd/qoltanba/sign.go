@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/qoltanba/qoltanba/signer"
-	"github.com/qoltanba/qoltanba/token"
 )
 
 // maxInMemoryInput bounds inputs that must be held in memory (attached
@@ -20,10 +19,9 @@ import (
 const maxInMemoryInput = 256 << 20
 
 func cmdSign(e *env, args []string) error {
-	fs := newFlags(e, "sign", "--p12 FILE [--password-file F] --format cms|xml [--detached] [--hash] [--tsa URL] [--pem] [--in FILE|-] [--out FILE|-]")
-	p12 := fs.String("p12", "", "PKCS#12 key `file`")
-	pwFile := fs.String("password-file", "", "read the password from the first line of `file` (default: ask on the terminal)")
-	alias := fs.String("alias", "", "use the key with this `alias` when the file holds several")
+	fs := newFlags(e, "sign", "(--p12 FILE [--password-file F] | --pkcs11 MODULE [--slot N] [--key-id HEX] [--pin-file F]) --format cms|xml [--detached] [--hash] [--tsa URL] [--pem] [--in FILE|-] [--out FILE|-]")
+	var ks keySource
+	ks.register(fs, true)
 	format := fs.String("format", "", "signature format: cms or xml")
 	detached := fs.Bool("detached", false, "cms: leave the content out of the signature")
 	isHash := fs.Bool("hash", false, "cms: the input is a digest made with the key's digest algorithm (raw, hex or base64); implies --detached")
@@ -34,20 +32,21 @@ func cmdSign(e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := ks.check(); err != nil {
+		return err
+	}
 	switch {
-	case *p12 == "":
-		return usageErr("--p12 is required")
 	case *format != "cms" && *format != "xml":
 		return usageErr("--format must be cms or xml")
 	case *format == "xml" && (*detached || *isHash || *tsa != "" || *pemOut):
 		return usageErr("--detached, --hash, --tsa and --pem apply to cms only")
 	}
-	keys, err := openP12(e, *p12, *pwFile)
+	keys, closeKeys, err := ks.open(e)
 	if err != nil {
 		return err
 	}
-	defer token.CloseAll(keys)
-	key, err := pickKey(keys, *alias)
+	defer closeKeys()
+	key, err := ks.pick(keys)
 	if err != nil {
 		return err
 	}
@@ -109,25 +108,6 @@ func cmdSign(e *env, args []string) error {
 		}
 	}
 	return writeOutput(e, *out, result)
-}
-
-func pickKey(keys []*token.Key, alias string) (*token.Key, error) {
-	if alias == "" {
-		if len(keys) > 1 {
-			var names []string
-			for _, k := range keys {
-				names = append(names, k.Alias)
-			}
-			return nil, usageErr("the file holds %d keys; choose one with --alias (%s)", len(keys), strings.Join(names, ", "))
-		}
-		return keys[0], nil
-	}
-	for _, k := range keys {
-		if k.Alias == alias {
-			return k, nil
-		}
-	}
-	return nil, usageErr("no key with alias %q", alias)
 }
 
 // decodeDigest accepts a digest as raw bytes, hex or base64.

@@ -360,15 +360,19 @@ func (s *Session) Close() error {
 }
 
 type object struct {
-	h     pkcs11.ObjectHandle
-	id    []byte
-	label string
-	value []byte
+	h         pkcs11.ObjectHandle
+	id        []byte
+	label     string
+	value     []byte
+	alwaysAut bool
 }
 
-func (s *Session) find(class uint, extra ...*pkcs11.Attribute) ([]object, error) {
+// find lists objects of a class with the attributes asked for (CKA_ID,
+// CKA_LABEL, CKA_VALUE, CKA_ALWAYS_AUTHENTICATE). Asking private objects
+// for few attributes matters: some tokens decrypt each one.
+func (s *Session) find(class uint, want []uint, match ...*pkcs11.Attribute) ([]object, error) {
 	c := s.m.ctx
-	tmpl := append([]*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, class)}, extra...)
+	tmpl := append([]*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, class)}, match...)
 	if err := c.FindObjectsInit(s.sh, tmpl); err != nil {
 		return nil, classify("C_FindObjectsInit", err)
 	}
@@ -392,26 +396,22 @@ func (s *Session) find(class uint, extra ...*pkcs11.Attribute) ([]object, error)
 	}
 	var out []object
 	for _, h := range handles {
-		want := []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_ID, nil), pkcs11.NewAttribute(pkcs11.CKA_LABEL, nil)}
-		if class == pkcs11.CKO_CERTIFICATE {
-			want = append(want, pkcs11.NewAttribute(pkcs11.CKA_VALUE, nil))
-		}
-		attrs, err := c.GetAttributeValue(s.sh, h, want)
-		if err != nil {
-			if isRV(err, pkcs11.CKR_ATTRIBUTE_SENSITIVE) || isRV(err, pkcs11.CKR_ATTRIBUTE_TYPE_INVALID) {
-				continue
-			}
-			return nil, classify("C_GetAttributeValue", err)
-		}
 		o := object{h: h}
+		attrs, err := getAttributes(c, s.sh, h, want)
+		if err != nil {
+			return nil, err
+		}
 		for _, a := range attrs {
+			v := a.Value
 			switch a.Type {
 			case pkcs11.CKA_ID:
-				o.id = a.Value
+				o.id = v
 			case pkcs11.CKA_LABEL:
-				o.label = string(a.Value)
+				o.label = string(v)
 			case pkcs11.CKA_VALUE:
-				o.value = a.Value
+				o.value = v
+			case pkcs11.CKA_ALWAYS_AUTHENTICATE:
+				o.alwaysAut = len(v) == 1 && v[0] != 0
 			}
 		}
 		out = append(out, o)
@@ -419,16 +419,114 @@ func (s *Session) find(class uint, extra ...*pkcs11.Attribute) ([]object, error)
 	return out, nil
 }
 
+// getAttributes reads the wanted attributes in one call, or one by one
+// when the token refuses some (e.g. CKA_ALWAYS_AUTHENTICATE on old tokens),
+// skipping those it refuses.
+func getAttributes(c *pkcs11.Ctx, sh pkcs11.SessionHandle, h pkcs11.ObjectHandle, want []uint) ([]*pkcs11.Attribute, error) {
+	tmpl := make([]*pkcs11.Attribute, len(want))
+	for i, typ := range want {
+		tmpl[i] = pkcs11.NewAttribute(typ, nil)
+	}
+	attrs, err := c.GetAttributeValue(sh, h, tmpl)
+	if err == nil {
+		return attrs, nil
+	}
+	if !isRV(err, pkcs11.CKR_ATTRIBUTE_SENSITIVE) && !isRV(err, pkcs11.CKR_ATTRIBUTE_TYPE_INVALID) {
+		return nil, classify("C_GetAttributeValue", err)
+	}
+	var out []*pkcs11.Attribute
+	for _, t := range tmpl {
+		a, err := c.GetAttributeValue(sh, h, []*pkcs11.Attribute{t})
+		if err != nil {
+			if isRV(err, pkcs11.CKR_ATTRIBUTE_SENSITIVE) || isRV(err, pkcs11.CKR_ATTRIBUTE_TYPE_INVALID) {
+				continue
+			}
+			return nil, classify("C_GetAttributeValue", err)
+		}
+		out = append(out, a...)
+	}
+	return out, nil
+}
+
+// Certificate is an X.509 certificate on a token with its CKA_ID.
+type Certificate struct {
+	ID    []byte
+	Label string
+	Cert  *x509.Certificate
+}
+
+// Certificates lists the token's certificates without logging in (they are
+// public objects), for the dialog to show before the PIN is asked.
+func (m *Module) Certificates(ctx context.Context, slot uint) ([]Certificate, error) {
+	var out []Certificate
+	err := m.call(ctx, func() error {
+		sh, err := m.ctx.OpenSession(slot, pkcs11.CKF_SERIAL_SESSION)
+		if err != nil {
+			return classify("C_OpenSession", err)
+		}
+		defer m.ctx.CloseSession(sh)
+		s := &Session{m: m, sh: sh}
+		objs, err := s.find(pkcs11.CKO_CERTIFICATE, []uint{pkcs11.CKA_ID, pkcs11.CKA_LABEL, pkcs11.CKA_VALUE},
+			pkcs11.NewAttribute(pkcs11.CKA_CERTIFICATE_TYPE, pkcs11.CKC_X_509))
+		if err != nil {
+			return err
+		}
+		for _, o := range objs {
+			if c, err := x509.ParseCertificate(o.value); err == nil && len(o.id) > 0 {
+				out = append(out, Certificate{ID: o.id, Label: o.label, Cert: c})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Key returns the signing key for a certificate listed by Certificates:
+// the private key with the same CKA_ID, found after login.
+func (s *Session) Key(ctx context.Context, c Certificate) (*token.Key, error) {
+	pub, err := signer.PublicKey(c.Cert)
+	if err != nil {
+		return nil, err
+	}
+	scheme, err := signer.SchemeFor(pub)
+	if err != nil {
+		return nil, err
+	}
+	var k *token.Key
+	err = s.m.call(ctx, func() error {
+		privs, err := s.find(pkcs11.CKO_PRIVATE_KEY, []uint{pkcs11.CKA_ALWAYS_AUTHENTICATE}, pkcs11.NewAttribute(pkcs11.CKA_ID, c.ID))
+		if err != nil {
+			return err
+		}
+		if len(privs) == 0 {
+			return ErrNoKey
+		}
+		alias := c.Label
+		if alias == "" {
+			alias = hex.EncodeToString(c.ID)
+		}
+		k = &token.Key{Alias: alias, Certificate: c.Cert, Algorithm: scheme.Key, ID: c.ID,
+			Signer: &keySigner{s: s, h: privs[0].h, alwaysAuth: privs[0].alwaysAut, pub: pub, scheme: scheme}}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.keys = append(s.keys, k)
+	return k, nil
+}
+
 // Keys returns the token's certificates that have a private key (matched
 // by CKA_ID), each with a Signer bound to this session.
 func (s *Session) Keys(ctx context.Context) ([]*token.Key, error) {
 	var keys []*token.Key
 	err := s.m.call(ctx, func() error {
-		certs, err := s.find(pkcs11.CKO_CERTIFICATE, pkcs11.NewAttribute(pkcs11.CKA_CERTIFICATE_TYPE, pkcs11.CKC_X_509))
+		certs, err := s.find(pkcs11.CKO_CERTIFICATE, []uint{pkcs11.CKA_ID, pkcs11.CKA_LABEL, pkcs11.CKA_VALUE},
+			pkcs11.NewAttribute(pkcs11.CKA_CERTIFICATE_TYPE, pkcs11.CKC_X_509))
 		if err != nil {
 			return err
 		}
-		privs, err := s.find(pkcs11.CKO_PRIVATE_KEY)
+		privs, err := s.find(pkcs11.CKO_PRIVATE_KEY, []uint{pkcs11.CKA_ID, pkcs11.CKA_ALWAYS_AUTHENTICATE})
 		if err != nil {
 			return err
 		}
@@ -468,9 +566,9 @@ func (s *Session) Keys(ctx context.Context) ([]*token.Key, error) {
 				alias = hex.EncodeToString(c.id)
 			}
 			keys = append(keys, &token.Key{
-				Alias: alias, Certificate: cert, Algorithm: scheme.Key,
+				Alias: alias, Certificate: cert, Algorithm: scheme.Key, ID: c.id,
 				Chain:  chainFrom(cert, all),
-				Signer: &keySigner{s: s, id: c.id, pub: pub, scheme: scheme},
+				Signer: &keySigner{s: s, h: priv.h, alwaysAuth: priv.alwaysAut, pub: pub, scheme: scheme},
 			})
 		}
 		return nil
@@ -504,10 +602,11 @@ func chainFrom(leaf *x509.Certificate, pool []*x509.Certificate) []*x509.Certifi
 
 // keySigner signs through the token.
 type keySigner struct {
-	s      *Session
-	id     []byte
-	pub    crypto.PublicKey
-	scheme signer.Scheme
+	s          *Session
+	h          pkcs11.ObjectHandle // valid for the session's life
+	alwaysAuth bool                // CKA_ALWAYS_AUTHENTICATE: log in again for each signature
+	pub        crypto.PublicKey
+	scheme     signer.Scheme
 }
 
 func (k *keySigner) Public() crypto.PublicKey { return k.pub }
@@ -557,19 +656,10 @@ func (k *keySigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]
 	var sig []byte
 	err := s.m.call(context.Background(), func() error {
 		c := s.m.ctx
-		privs, err := s.find(pkcs11.CKO_PRIVATE_KEY, pkcs11.NewAttribute(pkcs11.CKA_ID, k.id))
-		if err != nil {
-			return err
-		}
-		if len(privs) == 0 {
-			// It was there when the session listed it.
-			return fmt.Errorf("pkcs11: %w: %w", ErrTokenRemoved, ErrNoKey)
-		}
-		h := privs[0].h
-		if err := c.SignInit(s.sh, []*pkcs11.Mechanism{mech}, h); err != nil {
+		if err := c.SignInit(s.sh, []*pkcs11.Mechanism{mech}, k.h); err != nil {
 			return classify("C_SignInit", err)
 		}
-		if alwaysAuth(c, s.sh, h) {
+		if k.alwaysAuth {
 			if err := c.Login(s.sh, pkcs11.CKU_CONTEXT_SPECIFIC, unsafeString(s.pin)); err != nil {
 				if isRV(err, pkcs11.CKR_PIN_INCORRECT) {
 					return &PINError{ErrWrongPIN, PINState{}}
@@ -596,11 +686,6 @@ func (k *keySigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]
 		}
 	}
 	return sig, nil
-}
-
-func alwaysAuth(c *pkcs11.Ctx, sh pkcs11.SessionHandle, h pkcs11.ObjectHandle) bool {
-	attrs, err := c.GetAttributeValue(sh, h, []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_ALWAYS_AUTHENTICATE, nil)})
-	return err == nil && len(attrs) == 1 && len(attrs[0].Value) == 1 && attrs[0].Value[0] != 0
 }
 
 func rawToASN1(raw []byte) ([]byte, error) {

@@ -95,6 +95,23 @@ func TestListAndSign(t *testing.T) {
 			t.Errorf("%s: xmlsec1: %v %s", k.Alias, err, out)
 		}
 	}
+	// The dialog's path: certificates without login, then the chosen key.
+	certs, err := m.Certificates(ctx, ti.Slot)
+	if err != nil || len(certs) != 2 {
+		t.Fatalf("certificates without login: %d %v", len(certs), err)
+	}
+	for _, c := range certs {
+		k, err := s.Key(ctx, c)
+		if err != nil || !k.Certificate.Equal(want[c.Label]) {
+			t.Fatalf("Key(%s): %v", c.Label, err)
+		}
+		if _, err := signer.SignCMS(ctx, []byte("x"), signer.KeyPair{Certificate: k.Certificate, Signer: k.Signer}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Key(ctx, Certificate{ID: []byte{9, 9}, Cert: certs[0].Cert}); !errors.Is(err, ErrNoKey) {
+		t.Errorf("key for an unknown id: %v", err)
+	}
 	// After Close the keys cannot sign: no cached login.
 	held := keys[0].Signer
 	s.Close()

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/qoltanba/qoltanba/token"
+	"github.com/qoltanba/qoltanba/token/p11"
+)
+
+// keySource is where keys and commands come from: --p12 or --pkcs11.
+type keySource struct {
+	p12, pwFile     string
+	module, pinFile string
+	slot            int
+	keyID, alias    string
+}
+
+func (ks *keySource) register(fs *flag.FlagSet, selectKey bool) {
+	fs.StringVar(&ks.p12, "p12", "", "PKCS#12 key `file` (.p12/.pfx)")
+	fs.StringVar(&ks.pwFile, "password-file", "", "read the key file password from the first line of `file` (default: ask on the terminal)")
+	fs.StringVar(&ks.module, "pkcs11", "", "PKCS#11 `module`: a catalog name (kaztoken, etoken, jacarta, rutoken, opensc, softhsm, ...) or a library path")
+	fs.IntVar(&ks.slot, "slot", -1, "PKCS#11 slot `number` (default: the only token present)")
+	fs.StringVar(&ks.pinFile, "pin-file", "", "read the token PIN from the first line of `file` (default: ask on the terminal)")
+	if selectKey {
+		fs.StringVar(&ks.alias, "alias", "", "use the key with this `alias` (key file) or label (token)")
+		fs.StringVar(&ks.keyID, "key-id", "", "PKCS#11: use the key with this CKA_ID (`hex`)")
+	}
+}
+
+func (ks *keySource) check() error {
+	switch {
+	case ks.p12 == "" && ks.module == "":
+		return usageErr("give --p12 FILE or --pkcs11 MODULE")
+	case ks.p12 != "" && ks.module != "":
+		return usageErr("--p12 and --pkcs11 exclude each other")
+	case ks.p12 != "" && (ks.pinFile != "" || ks.slot >= 0 || ks.keyID != ""):
+		return usageErr("--pin-file, --slot and --key-id go with --pkcs11")
+	case ks.module != "" && ks.pwFile != "":
+		return usageErr("--password-file goes with --p12; use --pin-file for a token")
+	}
+	return nil
+}
+
+// open returns the keys and a function that closes everything (wiping
+// key material, logging out of the token).
+func (ks *keySource) open(e *env) ([]*token.Key, func(), error) {
+	if ks.p12 != "" {
+		keys, err := openP12(e, ks.p12, ks.pwFile)
+		if err != nil {
+			return nil, nil, err
+		}
+		return keys, func() { token.CloseAll(keys) }, nil
+	}
+	path, spec, ok := p11.Resolve(p11.DefaultCatalog(), ks.module)
+	if !ok {
+		return nil, nil, fmt.Errorf("pkcs11 module %q not found (catalog names: %s)", ks.module, catalogNames())
+	}
+	m, err := p11.Open(e.ctx, path, spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	tokens, err := m.Tokens(e.ctx)
+	if err != nil {
+		m.Close()
+		return nil, nil, err
+	}
+	var ti *p11.TokenInfo
+	for i := range tokens {
+		if ks.slot < 0 || tokens[i].Slot == uint(ks.slot) {
+			if ti != nil {
+				m.Close()
+				return nil, nil, usageErr("several tokens present; choose one with --slot (see qoltanba tokens)")
+			}
+			ti = &tokens[i]
+		}
+	}
+	if ti == nil {
+		m.Close()
+		if ks.slot >= 0 {
+			return nil, nil, fmt.Errorf("no token in slot %d", ks.slot)
+		}
+		return nil, nil, fmt.Errorf("no token present for %s", path)
+	}
+	pin, err := readPassword(e, ks.pinFile, fmt.Sprintf("PIN for token %q (%s): ", ti.Label, ti.PIN))
+	if err != nil {
+		m.Close()
+		return nil, nil, err
+	}
+	s, err := m.Login(e.ctx, ti.Slot, pin)
+	clear(pin)
+	if err != nil {
+		m.Close()
+		return nil, nil, fmt.Errorf("token %q: %w", ti.Label, err)
+	}
+	keys, err := s.Keys(e.ctx)
+	if err != nil || len(keys) == 0 {
+		s.Close()
+		m.Close()
+		if err == nil {
+			err = fmt.Errorf("token %q holds no certificate with a private key", ti.Label)
+		}
+		return nil, nil, err
+	}
+	return keys, func() { s.Close(); m.Close() }, nil
+}
+
+// pick chooses the key to sign with.
+func (ks *keySource) pick(keys []*token.Key) (*token.Key, error) {
+	var match []*token.Key
+	for _, k := range keys {
+		if ks.keyID != "" && !strings.EqualFold(hex.EncodeToString(k.ID), ks.keyID) {
+			continue
+		}
+		if ks.alias != "" && k.Alias != ks.alias {
+			continue
+		}
+		match = append(match, k)
+	}
+	switch len(match) {
+	case 1:
+		return match[0], nil
+	case 0:
+		return nil, usageErr("no key matches --alias/--key-id")
+	}
+	var names []string
+	for _, k := range match {
+		n := k.Alias
+		if len(k.ID) > 0 {
+			n += " (id " + hex.EncodeToString(k.ID) + ")"
+		}
+		names = append(names, n)
+	}
+	return nil, usageErr("%d keys; choose one with --alias or --key-id: %s", len(match), strings.Join(names, ", "))
+}
+
+func catalogNames() string {
+	var n []string
+	for _, s := range p11.DefaultCatalog() {
+		n = append(n, s.Name)
+	}
+	return strings.Join(n, ", ")
+}
