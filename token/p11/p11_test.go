@@ -255,6 +255,58 @@ func TestTokenRemoved(t *testing.T) {
 	s.Close()
 }
 
+// TestLoginAfterRemoval: logging in to a slot whose token has gone is a
+// clean ErrTokenRemoved.
+func TestLoginAfterRemoval(t *testing.T) {
+	tok := p11test.New(t)
+	tok.AddRSA(t, "01", "k")
+	m := openSoftHSM(t, tok)
+	slot := onlyToken(t, m).Slot
+	os.RemoveAll(tok.Dir) // the token's files go: unplugged
+	os.MkdirAll(tok.Dir, 0o700)
+	if _, err := m.Reinit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Login(ctx, slot, []byte(tok.PIN)); !errors.Is(err, ErrTokenRemoved) {
+		t.Fatalf("got %v, want ErrTokenRemoved", err)
+	}
+}
+
+// TestAlwaysAuthenticate: a key marked CKA_ALWAYS_AUTHENTICATE (generated
+// on the token) gets the context-specific login before every signature.
+func TestAlwaysAuthenticate(t *testing.T) {
+	tok := p11test.New(t)
+	gen := tok.AddGeneratedECDSA(t, "07", "always", true)
+	m := openSoftHSM(t, tok)
+	s, err := m.Login(ctx, onlyToken(t, m).Slot, []byte(tok.PIN))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	keys, err := s.Keys(ctx)
+	if err != nil || len(keys) != 1 || !keys[0].Certificate.Equal(gen.Cert) {
+		t.Fatalf("keys %v %v", keys, err)
+	}
+	if !keys[0].Signer.(*keySigner).alwaysAuth {
+		t.Fatal("CKA_ALWAYS_AUTHENTICATE not seen")
+	}
+	pair := signer.KeyPair{Certificate: keys[0].Certificate, Signer: keys[0].Signer}
+	for i := range 2 { // twice: each signature needs its own login
+		cms, err := signer.SignCMS(ctx, []byte("id card"), pair, nil)
+		if err != nil {
+			t.Fatalf("signature %d: %v", i, err)
+		}
+		if _, err := signer.VerifyCMS(cms, signer.VerifyOptions{Chain: signer.ChainOptions{Roots: []*x509.Certificate{tok.CA}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Without the context-specific login the token refuses: the test can fail.
+	keys[0].Signer.(*keySigner).alwaysAuth = false
+	if _, err := signer.SignCMS(ctx, []byte("x"), pair, nil); err == nil {
+		t.Error("SoftHSM2 signed with an always-authenticate key without the second login")
+	}
+}
+
 func TestModuleLoadFailure(t *testing.T) {
 	for _, p := range []string{"/nonexistent/libnothing.so", "/usr/lib/x86_64-linux-gnu/libc.so.6"} {
 		if _, err := Open(ctx, p, ModuleSpec{}); !errors.Is(err, ErrModule) {

@@ -150,3 +150,45 @@ func (tok *Token) CAPEM(t testing.TB) string {
 	os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tok.CA.Raw}), 0o600)
 	return p
 }
+
+// AddGeneratedECDSA makes a P-256 key pair on the token itself
+// (pkcs11-tool --keypairgen), optionally with CKA_ALWAYS_AUTHENTICATE (as
+// ID cards mark their signing keys), and writes a certificate for it.
+func (tok *Token) AddGeneratedECDSA(t testing.TB, id, label string, alwaysAuth bool) Key {
+	t.Helper()
+	args := []string{"--module", tok.Lib, "--token-label", tok.Label, "--login", "--pin", tok.PIN,
+		"--keypairgen", "--key-type", "EC:prime256v1", "--id", id, "--label", label}
+	if alwaysAuth {
+		args = append(args, "--always-auth")
+	}
+	tok.run(t, "pkcs11-tool", args...)
+	dir := t.TempDir()
+	pubFile := filepath.Join(dir, "pub.der")
+	tok.run(t, "pkcs11-tool", "--module", tok.Lib, "--token-label", tok.Label, "--read-object", "--type", "pubkey", "--id", id, "--output-file", pubFile)
+	der, err := os.ReadFile(pubFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := x509.ParsePKIXPublicKey(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
+	tmpl := &x509.Certificate{
+		SerialNumber: serial,
+		Subject:      pkix.Name{CommonName: "ТЕСТОВ ТЕСТ", SerialNumber: "IIN123456789011", Country: []string{"KZ"}},
+		NotBefore:    time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
+	}
+	certDER, err := x509.CreateCertificate(rand.Reader, tmpl, tok.CA, pub, tok.caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(certDER)
+	certFile := filepath.Join(dir, "cert.der")
+	os.WriteFile(certFile, certDER, 0o600)
+	tok.run(t, "pkcs11-tool", "--module", tok.Lib, "--token-label", tok.Label, "--login", "--pin", tok.PIN,
+		"--write-object", certFile, "--type", "cert", "--id", id, "--label", label)
+	return Key{ID: id, Label: label, Cert: cert}
+}
