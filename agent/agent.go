@@ -1,0 +1,277 @@
+package agent
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/token"
+)
+
+// Prompter is what the UI implements: the consent question, the signing
+// dialog, and a file chooser. Implementations must return ErrCanceled when
+// the user cancels and must honour ctx (a page that closes its connection,
+// or the prompt timeout, cancels it).
+type Prompter interface {
+	// Consent asks whether an origin seen for the first time may ask for
+	// signatures at all.
+	Consent(ctx context.Context, origin Origin, locale string) (Consent, error)
+	// Choose shows the request, lets the user open a store (key file +
+	// password, or token + PIN, through the Session) and approve one
+	// selectable key. It returns that key.
+	Choose(ctx context.Context, s *Session) (*KeyOption, error)
+	// ChooseFile lets the user pick a file (NCALayer showFileChooser).
+	ChooseFile(ctx context.Context, origin Origin, extension, dir string) (string, error)
+}
+
+// Result is what a Request produced.
+type Result struct {
+	// Signatures: DER CMS, signed XML documents or raw signature values,
+	// one per document.
+	Signatures [][]byte
+	// Certificate of the key used.
+	Certificate *x509.Certificate
+	// Key describes the chosen key (KeyOnly requests).
+	Key *KeyOption
+}
+
+// Agent handles Requests.
+type Agent struct {
+	cfg           Config
+	prompter      Prompter
+	keyStores     KeyStores
+	perms         *Permissions
+	audit         *Audit
+	queue         *queue
+	tsa           *signer.TSAClient
+	productionCAs []*x509.Certificate
+	log           *slog.Logger
+	now           func() time.Time
+}
+
+// Options are the agent's parts.
+type Options struct {
+	Config        Config
+	Prompter      Prompter
+	KeyStores     KeyStores // nil: key files only
+	Permissions   *Permissions
+	Audit         *Audit
+	ProductionCAs []*x509.Certificate
+	Log           *slog.Logger
+	// Now is the clock for key validity (tests); nil = time.Now.
+	Now func() time.Time
+	// TSA overrides the client built from Config.TSAURL (tests).
+	TSA *signer.TSAClient
+}
+
+// New makes an agent.
+func New(o Options) (*Agent, error) {
+	if o.Prompter == nil {
+		return nil, errors.New("agent: a Prompter is required")
+	}
+	a := &Agent{cfg: o.Config, prompter: o.Prompter, keyStores: o.KeyStores, perms: o.Permissions, audit: o.Audit,
+		queue: newQueue(o.Config.MaxQueuedPerOrigin), productionCAs: o.ProductionCAs, log: o.Log, now: o.Now, tsa: o.TSA}
+	if a.perms == nil {
+		a.perms, _ = LoadPermissions("", o.Config.AllowedOrigins, o.Config.DeniedOrigins)
+	}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.tsa == nil && o.Config.TSAURL != "" {
+		a.tsa = &signer.TSAClient{URL: o.Config.TSAURL}
+	}
+	if a.cfg.PromptTimeout <= 0 {
+		a.cfg.PromptTimeout = Duration(DefaultPromptTimeout)
+	}
+	return a, nil
+}
+
+// Config returns the agent's configuration.
+func (a *Agent) Config() Config { return a.cfg }
+
+// Permissions returns the per-origin permissions (for the tray).
+func (a *Agent) Permissions() *Permissions { return a.perms }
+
+// OriginRefused reports whether an origin is denied outright (the transport
+// refuses its handshake before any work).
+func (a *Agent) OriginRefused(o Origin) bool {
+	return a.perms.Get(o.String()) == Denied
+}
+
+// ActiveStorages answers getActiveTokens.
+func (a *Agent) ActiveStorages(ctx context.Context) []string {
+	if a.keyStores == nil {
+		return []string{}
+	}
+	return a.keyStores.ActiveStorages(ctx)
+}
+
+// ChooseFile asks the user for a file on a page's behalf (after consent).
+func (a *Agent) ChooseFile(ctx context.Context, o Origin, ext, dir string) (string, error) {
+	release, err := a.admit(ctx, o, "")
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(a.cfg.PromptTimeout))
+	defer cancel()
+	p, err := a.prompter.ChooseFile(ctx, o, ext, dir)
+	return p, a.promptErr(ctx, err)
+}
+
+// AddTimestamp adds a CAdES-T timestamp to an existing CMS (applyCAdEST):
+// no key is used, so no key dialog; the origin still needs permission and
+// only the configured TSA is contacted.
+func (a *Agent) AddTimestamp(ctx context.Context, o Origin, cms []byte) ([]byte, error) {
+	release, err := a.admit(ctx, o, "")
+	if err != nil {
+		return nil, err
+	}
+	release()
+	if a.tsa == nil {
+		return nil, errors.New("no timestamp authority configured")
+	}
+	out, err := signer.AddTimestamp(ctx, cms, a.tsa)
+	a.audit.Write(AuditEntry{Time: a.now(), Origin: o.String(), Method: "applyCAdEST", Format: "cms", Documents: 1,
+		SHA256: docHashes([][]byte{cms}), Outcome: outcome(err)})
+	return out, err
+}
+
+// admit applies the origin policy and takes the prompt slot: denied
+// origins are refused, a new one is asked for consent (in the slot, one
+// prompt at a time). The caller must call release.
+func (a *Agent) admit(ctx context.Context, o Origin, locale string) (release func(), err error) {
+	key := o.String()
+	if a.perms.Get(key) == Denied {
+		return nil, ErrOriginDenied
+	}
+	release, err = a.queue.acquire(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if a.perms.Get(key) == Allowed {
+		return release, nil
+	}
+	cctx, cancel := context.WithTimeout(ctx, time.Duration(a.cfg.PromptTimeout))
+	c, err := a.prompter.Consent(cctx, o, locale)
+	err = a.promptErr(cctx, err)
+	cancel()
+	if err != nil {
+		release()
+		return nil, err
+	}
+	switch c {
+	case AllowAlways:
+		a.perms.Set(key, Allowed)
+	case Block:
+		a.perms.Set(key, Denied)
+		release()
+		return nil, ErrOriginDenied
+	}
+	return release, nil
+}
+
+func (a *Agent) promptErr(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return ErrTimeout
+	}
+	return err
+}
+
+// Limits on what one request may carry.
+const (
+	MaxDocuments = 1000
+)
+
+func (a *Agent) validate(req *Request) error {
+	switch req.Format {
+	case FormatCMS, FormatXML, FormatRaw:
+	default:
+		if !req.KeyOnly {
+			return badRequest("unknown format %q", req.Format)
+		}
+	}
+	if !req.KeyOnly && len(req.Documents) == 0 && req.FilePath == "" {
+		return badRequest("nothing to sign")
+	}
+	if len(req.Documents) > MaxDocuments {
+		return fmt.Errorf("%w: more than %d documents", ErrTooLarge, MaxDocuments)
+	}
+	if req.Digested && req.Format == FormatXML {
+		return badRequest("an XML document cannot be given as a digest")
+	}
+	return nil
+}
+
+// Handle runs a request through policy, consent, the dialog and the signer.
+func (a *Agent) Handle(ctx context.Context, req *Request) (*Result, error) {
+	res, err := a.handle(ctx, req)
+	e := AuditEntry{Time: a.now(), Origin: req.Origin.String(), Method: req.Method, Format: string(req.Format),
+		Documents: len(req.Documents), SHA256: docHashes(req.Documents), Outcome: outcome(err)}
+	if res != nil && res.Certificate != nil {
+		e.Serial = fmt.Sprintf("%x", res.Certificate.SerialNumber)
+		e.Subject = res.Certificate.Subject.String()
+	}
+	if werr := a.audit.Write(e); werr != nil {
+		a.log.Error("audit log", "err", werr)
+	}
+	a.log.Info("request", "origin", e.Origin, "method", e.Method, "documents", e.Documents, "outcome", e.Outcome)
+	return res, err
+}
+
+func outcome(err error) string {
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.Is(err, ErrCanceled):
+		return "canceled"
+	case errors.Is(err, ErrOriginDenied):
+		return "denied"
+	}
+	return "error: " + err.Error()
+}
+
+func (a *Agent) handle(ctx context.Context, req *Request) (*Result, error) {
+	if err := a.validate(req); err != nil {
+		return nil, err
+	}
+	release, err := a.admit(ctx, req.Origin, req.Locale)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(a.cfg.PromptTimeout))
+	defer cancel()
+	s := a.newSession(ctx, req, a.queue.waiting)
+	defer s.close()
+	if len(s.Stores) == 0 {
+		return nil, fmt.Errorf("%w: none of the allowed storages is available", ErrUnknownStore)
+	}
+	choice, err := a.prompter.Choose(ctx, s)
+	if err = a.promptErr(ctx, err); err != nil {
+		return nil, err
+	}
+	if !s.owns(choice) {
+		return nil, errNotOffered
+	}
+	if req.KeyOnly {
+		k := *choice
+		return &Result{Certificate: choice.Key.Certificate, Key: &k}, nil
+	}
+	return a.sign(ctx, req, choice.Key)
+}
+
+// keyPair adapts a token key for the signer.
+func keyPair(k *token.Key) signer.KeyPair {
+	return signer.KeyPair{Certificate: k.Certificate, Signer: k.Signer}
+}

@@ -1,0 +1,343 @@
+package agent
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/token"
+)
+
+const nca = "../../shared/testdata/nca/"
+
+var (
+	gostFL   = nca + "official-gost2015-bundle/Gost2015_2025-10-17_2026-10-17/FL/valid/GOST512_d6d1e53515d516a7d95d399b668cf09011bf118d.p12"
+	rsaAuth  = nca + "rsa-gost2004-2020/personal/active/AUTH_RSA256_b2c70a9ff7a5dc59de0ccc3c0ddde3437cc1f12d.p12"
+	rsaSign  = nca + "rsa-gost2004-2020/personal/active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.p12"
+	time2026 = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	site     = Origin{Scheme: "https", Host: "egov.kz", Port: 443}
+)
+
+// fakePrompter records every call and answers as told. choose picks the
+// first selectable key of the file it opens, unless cancel is set.
+type fakePrompter struct {
+	mu       sync.Mutex
+	consents []Origin
+	chooses  int
+	consent  Consent
+	file     string
+	cancel   bool
+	block    chan struct{} // Choose waits on it (or ctx) when set
+	seen     []*Session
+}
+
+func (f *fakePrompter) Consent(_ context.Context, o Origin, _ string) (Consent, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.consents = append(f.consents, o)
+	return f.consent, nil
+}
+
+func (f *fakePrompter) Choose(ctx context.Context, s *Session) (*KeyOption, error) {
+	f.mu.Lock()
+	f.chooses++
+	f.seen = append(f.seen, s)
+	block, cancel, file := f.block, f.cancel, f.file
+	f.mu.Unlock()
+	if block != nil {
+		select {
+		case <-block:
+		case <-ctx.Done():
+			return nil, ErrCanceled
+		}
+	}
+	if cancel {
+		return nil, ErrCanceled
+	}
+	opts, err := s.OpenKeyFile(ctx, file, []byte("Qwerty12"))
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range opts {
+		if o.Selectable {
+			return &o, nil
+		}
+	}
+	// A buggy UI returning a greyed key must not get a signature.
+	return &opts[0], nil
+}
+
+func (f *fakePrompter) ChooseFile(context.Context, Origin, string, string) (string, error) {
+	return "", ErrCanceled
+}
+
+func newAgent(t *testing.T, p Prompter) (*Agent, string) {
+	t.Helper()
+	dir := t.TempDir()
+	perms, err := LoadPermissions(filepath.Join(dir, "perms.json"), nil, []string{"https://evil.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.PromptTimeout = Duration(5 * time.Second)
+	a, err := New(Options{Config: cfg, Prompter: p, Permissions: perms, Audit: NewAudit(filepath.Join(dir, "audit.jsonl")),
+		Now: func() time.Time { return time2026 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, filepath.Join(dir, "audit.jsonl")
+}
+
+func cmsRequest(doc string) *Request {
+	return &Request{Origin: site, Method: "test.sign", Format: FormatCMS, Documents: [][]byte{[]byte(doc)}, Filter: Filter{Chain: ChainAny}}
+}
+
+func TestSignsOnlyWithApproval(t *testing.T) {
+	p := &fakePrompter{consent: AllowOnce, file: gostFL, cancel: true}
+	a, auditPath := newAgent(t, p)
+	if _, err := a.Handle(context.Background(), cmsRequest("secret contract text")); !errors.Is(err, ErrCanceled) {
+		t.Fatalf("canceled: %v", err)
+	}
+	p.cancel = false
+	res, err := a.Handle(context.Background(), cmsRequest("secret contract text"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.chooses != 2 || len(p.consents) != 2 {
+		t.Errorf("prompter calls: choose %d consent %d", p.chooses, len(p.consents))
+	}
+	r, err := signer.VerifyCMS(res.Signatures[0], signer.VerifyOptions{NoChain: true})
+	if err != nil || string(r.Content) != "secret contract text" {
+		t.Fatalf("signature: %v", err)
+	}
+	// The audit log has the hash and outcome, never the content or password.
+	log, _ := os.ReadFile(auditPath)
+	sum := sha256.Sum256([]byte("secret contract text"))
+	if !bytes.Contains(log, []byte(hex.EncodeToString(sum[:]))) || !bytes.Contains(log, []byte(`"outcome":"canceled"`)) || !bytes.Contains(log, []byte(`"outcome":"ok"`)) {
+		t.Errorf("audit log:\n%s", log)
+	}
+	if bytes.Contains(log, []byte("secret contract")) || bytes.Contains(log, []byte("Qwerty12")) {
+		t.Errorf("audit log leaks content or password:\n%s", log)
+	}
+}
+
+func TestGreyedKeyIsNotSigned(t *testing.T) {
+	p := &fakePrompter{consent: AllowOnce, file: rsaSign}
+	a, _ := newAgent(t, p)
+	req := cmsRequest("x")
+	req.Filter.Kind = "auth" // the RSA256_ key is a signing key: greyed
+	if _, err := a.Handle(context.Background(), req); !errors.Is(err, errNotOffered) {
+		t.Fatalf("got %v", err)
+	}
+	s := p.seen[0]
+	if len(s.keys) != 0 {
+		t.Error("session keys not closed")
+	}
+}
+
+func TestConsent(t *testing.T) {
+	p := &fakePrompter{consent: Block, file: gostFL}
+	a, _ := newAgent(t, p)
+	if _, err := a.Handle(context.Background(), cmsRequest("x")); !errors.Is(err, ErrOriginDenied) {
+		t.Fatalf("blocked: %v", err)
+	}
+	if _, err := a.Handle(context.Background(), cmsRequest("x")); !errors.Is(err, ErrOriginDenied) || len(p.consents) != 1 {
+		t.Fatalf("block not remembered: %v, %d consents", err, len(p.consents))
+	}
+	a.Permissions().Set(site.String(), Unknown) // revoke
+	p.consent = AllowAlways
+	if _, err := a.Handle(context.Background(), cmsRequest("x")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Handle(context.Background(), cmsRequest("x")); err != nil || len(p.consents) != 2 {
+		t.Fatalf("allow not remembered: %v %d", err, len(p.consents))
+	}
+	if p.chooses != 2 {
+		t.Errorf("'always allow' skipped the key dialog: %d chooses", p.chooses)
+	}
+	// Admin-denied origin: no prompt at all.
+	evil := &Request{Origin: Origin{Scheme: "https", Host: "evil.example", Port: 443}, Format: FormatCMS, Documents: [][]byte{[]byte("x")}}
+	n := p.chooses
+	if _, err := a.Handle(context.Background(), evil); !errors.Is(err, ErrOriginDenied) || p.chooses != n {
+		t.Fatalf("admin deny: %v", err)
+	}
+	if !a.OriginRefused(evil.Origin) {
+		t.Error("OriginRefused")
+	}
+}
+
+func TestQueueOnePromptAtATime(t *testing.T) {
+	block := make(chan struct{})
+	p := &fakePrompter{consent: AllowAlways, file: gostFL, block: block}
+	a, _ := newAgent(t, p)
+	var wg sync.WaitGroup
+	var ok atomic.Int32
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := a.Handle(context.Background(), cmsRequest("x")); err == nil {
+				ok.Add(1)
+			}
+		}()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for a.queue.waiting() != 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	p.mu.Lock()
+	shown := p.chooses
+	p.mu.Unlock()
+	if shown != 1 {
+		t.Fatalf("%d prompts on screen at once", shown)
+	}
+	if w := p.seen[0].Waiting(); w != 2 {
+		t.Errorf("prompt shows %d waiting, want 2", w)
+	}
+	// A fourth from the same origin is over the per-origin limit.
+	if _, err := a.Handle(context.Background(), cmsRequest("x")); !errors.Is(err, ErrBusy) {
+		t.Errorf("fourth request: %v", err)
+	}
+	close(block)
+	wg.Wait()
+	if ok.Load() != 3 {
+		t.Errorf("%d of 3 signed", ok.Load())
+	}
+}
+
+func TestDisconnectCancelsPrompt(t *testing.T) {
+	p := &fakePrompter{consent: AllowAlways, file: gostFL, block: make(chan struct{})}
+	a, _ := newAgent(t, p)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { _, err := a.Handle(ctx, cmsRequest("x")); done <- err }()
+	time.Sleep(100 * time.Millisecond)
+	cancel() // the page closed its connection
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("signed after disconnect")
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("prompt not cancelled")
+	}
+	// The slot is free again.
+	p.block = nil
+	if _, err := a.Handle(context.Background(), cmsRequest("x")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPromptTimeout(t *testing.T) {
+	p := &fakePrompter{consent: AllowAlways, file: gostFL, block: make(chan struct{})}
+	a, _ := newAgent(t, p)
+	a.cfg.PromptTimeout = Duration(200 * time.Millisecond)
+	if _, err := a.Handle(context.Background(), cmsRequest("x")); !errors.Is(err, ErrTimeout) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestFilters(t *testing.T) {
+	keys := map[string]*token.Key{}
+	for name, f := range map[string]string{"gost": gostFL, "auth": rsaAuth, "sign": rsaSign} {
+		data, _ := os.ReadFile(f)
+		ks, err := token.ParsePKCS12(data, []byte("Qwerty12"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer token.CloseAll(ks)
+		keys[name] = ks[0]
+	}
+	at2020 := time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		key    string
+		f      Filter
+		at     time.Time
+		reason string
+	}{
+		{"gost", Filter{Chain: ChainAny}, time2026, ""},
+		{"gost", Filter{Chain: ChainAny, Kind: "auth"}, time2026, ""}, // 2015 keys serve both
+		{"gost", Filter{Chain: ChainAny, Kind: "sign"}, time2026, ""},
+		{"gost", Filter{}, time2026, ReasonTestCert}, // production required, test key
+		{"gost", Filter{Chain: ChainAny}, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), ReasonExpired},
+		{"gost", Filter{Chain: ChainAny, AllowExpired: true}, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), ""},
+		{"gost", Filter{Chain: ChainAny, IIN: "123456789011"}, time2026, ""},
+		{"gost", Filter{Chain: ChainAny, IIN: "999999999999"}, time2026, ReasonIIN},
+		{"gost", Filter{Chain: ChainAny, BIN: "123456789021"}, time2026, ReasonBIN},
+		{"gost", Filter{Chain: ChainAny, EKUs: []string{"1.3.6.1.5.5.7.3.4"}}, time2026, ""},
+		{"gost", Filter{Chain: ChainAny, EKUs: []string{"1.3.6.1.5.5.7.3.2"}}, time2026, ReasonEKU},
+		{"auth", Filter{Chain: ChainAny, Kind: "auth"}, at2020, ""},
+		{"auth", Filter{Chain: ChainAny, Kind: "sign"}, at2020, ReasonKind},
+		{"sign", Filter{Chain: ChainAny, Kind: "auth"}, at2020, ReasonKind},
+		{"sign", Filter{Chain: ChainAny, Serial: "1c1c4adb45086b3529e004c96302ae974d4f09a4"}, at2020, ""},
+		{"sign", Filter{Chain: ChainAny, Serial: "00"}, at2020, ReasonSerial},
+	} {
+		got, _ := tc.f.check(keys[tc.key].Certificate, tc.at, nil)
+		if got != tc.reason {
+			t.Errorf("%s %+v at %s: reason %q, want %q", tc.key, tc.f, tc.at.Format("2006"), got, tc.reason)
+		}
+	}
+}
+
+func TestUnattended(t *testing.T) {
+	u := &Unattended{Origins: []Origin{site}, Open: func(ctx context.Context) ([]*token.Key, func(), error) {
+		data, _ := os.ReadFile(gostFL)
+		ks, err := token.ParsePKCS12(data, []byte("Qwerty12"))
+		return ks, func() { token.CloseAll(ks) }, err
+	}}
+	a, _ := newAgent(t, u)
+	for _, req := range []*Request{
+		cmsRequest("attached"),
+		{Origin: site, Format: FormatCMS, Documents: [][]byte{[]byte("a"), []byte("b")}, Detached: true, Filter: Filter{Chain: ChainAny}},
+		{Origin: site, Format: FormatXML, Documents: [][]byte{[]byte("<a>1</a>")}, Filter: Filter{Chain: ChainAny}},
+		{Origin: site, Format: FormatRaw, Documents: [][]byte{[]byte("raw")}, Filter: Filter{Chain: ChainAny}},
+	} {
+		res, err := a.Handle(context.Background(), req)
+		if err != nil || len(res.Signatures) != len(req.Documents) {
+			t.Fatalf("%s: %v", req.Format, err)
+		}
+	}
+	other := cmsRequest("x")
+	other.Origin = Origin{Scheme: "https", Host: "other.kz", Port: 443}
+	if _, err := a.Handle(context.Background(), other); !errors.Is(err, ErrOriginDenied) {
+		t.Fatalf("other origin: %v", err)
+	}
+	// Filters still apply: production-only excludes the test key.
+	prod := cmsRequest("x")
+	prod.Filter.Chain = ChainProduction
+	if _, err := a.Handle(context.Background(), prod); !errors.Is(err, ErrNoMatchingKey) {
+		t.Fatalf("production filter: %v", err)
+	}
+}
+
+func TestParseOrigin(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://egov.kz":       "https://egov.kz",
+		"https://EGOV.kz:443":   "https://egov.kz",
+		"http://localhost:8080": "http://localhost:8080",
+		"":                      "local program",
+		"https://[::1]:8443":    "https://[::1]:8443",
+	} {
+		o, err := ParseOrigin(in)
+		if err != nil || o.String() != want {
+			t.Errorf("%q: %q %v", in, o.String(), err)
+		}
+	}
+	for _, bad := range []string{"null", "egov.kz", "https://egov.kz/path", "https://u@egov.kz", "https://egov.kz:99999"} {
+		if _, err := ParseOrigin(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if _, err := ParseOrigin("null"); !errors.Is(err, ErrNullOrigin) {
+		t.Error("null")
+	}
+}

@@ -1,0 +1,135 @@
+package agent
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/qoltanba/qoltanba/signer"
+)
+
+// Config is the agent's configuration file (docs/config.md). Every field
+// has a default; a missing file means all defaults.
+type Config struct {
+	// Port of wss://127.0.0.1:<port> (NCALayer's is 13579).
+	Port int `json:"port"`
+	// AllowedOrigins are pre-approved by the admin (no consent question);
+	// DeniedOrigins are refused at the handshake.
+	AllowedOrigins []string `json:"allowedOrigins"`
+	DeniedOrigins  []string `json:"deniedOrigins"`
+	// TSAURL is the only timestamp authority ever contacted.
+	TSAURL string `json:"tsaURL"`
+	// PKCS11Modules adds token libraries to the built-in catalog.
+	PKCS11Modules []ModuleConfig `json:"pkcs11Modules"`
+	// Locale of the dialogs: kk, ru or en ("" = the system's).
+	Locale string `json:"locale"`
+	// PromptTimeout cancels a dialog left open this long.
+	PromptTimeout Duration `json:"promptTimeout"`
+	// MaxQueuedPerOrigin bounds the requests one site can have waiting.
+	MaxQueuedPerOrigin int `json:"maxQueuedPerOrigin"`
+	// MaxMessageBytes bounds one WebSocket message (documents are base64).
+	MaxMessageBytes int64 `json:"maxMessageBytes"`
+	// ProductionCAFiles are NCA's production CA certificates; when given,
+	// "production NCA" keys are recognised by chain instead of by name.
+	ProductionCAFiles []string `json:"productionCAFiles"`
+}
+
+// ModuleConfig is an admin-added PKCS#11 module.
+type ModuleConfig struct {
+	Name    string `json:"name"`
+	Storage string `json:"storage"`
+	Path    string `json:"path"`
+}
+
+// Duration is a time.Duration written as "5m".
+type Duration time.Duration
+
+// MarshalJSON writes "5m0s".
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// UnmarshalJSON reads "5m" or a number of seconds.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		v, err := time.ParseDuration(s)
+		if err != nil {
+			return err
+		}
+		*d = Duration(v)
+		return nil
+	}
+	var secs float64
+	if err := json.Unmarshal(b, &secs); err != nil {
+		return errors.New("duration: want \"5m\" or seconds")
+	}
+	*d = Duration(secs * float64(time.Second))
+	return nil
+}
+
+// Defaults.
+const (
+	DefaultPort          = 13579
+	DefaultPromptTimeout = 5 * time.Minute
+	// DefaultMaxMessage fits a 50 MB document in base64 with room.
+	DefaultMaxMessage = 72 << 20
+)
+
+// DefaultConfig returns the defaults.
+func DefaultConfig() Config {
+	return Config{
+		Port: DefaultPort, TSAURL: signer.NCAProductionTSA, PromptTimeout: Duration(DefaultPromptTimeout),
+		MaxQueuedPerOrigin: 3, MaxMessageBytes: DefaultMaxMessage,
+	}
+}
+
+// LoadConfig reads a config file over the defaults; a missing file is fine.
+func LoadConfig(path string) (Config, error) {
+	c := DefaultConfig()
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	if c.Port <= 0 || c.Port > 65535 {
+		return c, fmt.Errorf("config %s: port %d out of range", path, c.Port)
+	}
+	if c.PromptTimeout <= 0 {
+		c.PromptTimeout = Duration(DefaultPromptTimeout)
+	}
+	if c.MaxMessageBytes < 1<<20 {
+		c.MaxMessageBytes = DefaultMaxMessage
+	}
+	return c, nil
+}
+
+// ConfigDir is the user's configuration directory for qoltanba.
+func ConfigDir() string {
+	d, err := os.UserConfigDir()
+	if err != nil {
+		d = os.TempDir()
+	}
+	return filepath.Join(d, "qoltanba")
+}
+
+// DataDir is where the audit log and remembered permissions live
+// ($XDG_DATA_HOME/qoltanba on Linux).
+func DataDir() string {
+	if runtime.GOOS == "linux" {
+		if x := os.Getenv("XDG_DATA_HOME"); x != "" {
+			return filepath.Join(x, "qoltanba")
+		}
+		if h, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(h, ".local", "share", "qoltanba")
+		}
+	}
+	return ConfigDir()
+}

@@ -1,0 +1,10 @@
+// Package agent is the core of the signing agent: a Request (who asks, what
+// to sign, which keys qualify) goes through the origin policy, the user's
+// consent and the Prompter (the dialog), then to a key store and the signer,
+// and comes back as a Result. It knows nothing of WebSockets or JSON: the
+// transport package decodes protocols into Requests.
+//
+// Nothing is signed without a Prompter returning the user's chosen key; the
+// unattended mode is itself a Prompter that an operator configures
+// explicitly (see Unattended).
+package agent

@@ -1,0 +1,150 @@
+package agent
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Origin is who asks: the scheme, host and port of the page, taken only from
+// the browser's WebSocket handshake. The zero Origin is a local program (no
+// Origin header at all).
+type Origin struct {
+	Scheme string
+	Host   string
+	Port   int
+}
+
+// ErrNullOrigin is returned for "Origin: null" (sandboxed frames, file://).
+var ErrNullOrigin = errors.New("origin null is refused")
+
+// ParseOrigin reads a handshake Origin header. An empty header is a local
+// program; "null" and anything that is not scheme://host[:port] is refused.
+func ParseOrigin(h string) (Origin, error) {
+	if h == "" {
+		return Origin{}, nil
+	}
+	if h == "null" {
+		return Origin{}, ErrNullOrigin
+	}
+	u, err := url.Parse(h)
+	if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return Origin{}, fmt.Errorf("bad origin %q", h)
+	}
+	o := Origin{Scheme: strings.ToLower(u.Scheme), Host: strings.ToLower(u.Hostname())}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n <= 0 || n > 65535 {
+			return Origin{}, fmt.Errorf("bad origin port in %q", h)
+		}
+		o.Port = n
+	} else {
+		switch o.Scheme {
+		case "https", "wss":
+			o.Port = 443
+		case "http", "ws":
+			o.Port = 80
+		}
+	}
+	return o, nil
+}
+
+// IsLocal reports whether the request came from a local program.
+func (o Origin) IsLocal() bool { return o.Scheme == "" }
+
+// String is the canonical origin ("https://egov.kz", "http://localhost:8080"),
+// or "local program".
+func (o Origin) String() string {
+	if o.IsLocal() {
+		return "local program"
+	}
+	def := (o.Scheme == "https" && o.Port == 443) || (o.Scheme == "http" && o.Port == 80)
+	h := o.Host
+	if strings.Contains(h, ":") {
+		h = "[" + h + "]"
+	}
+	if def || o.Port == 0 {
+		return o.Scheme + "://" + h
+	}
+	return o.Scheme + "://" + net.JoinHostPort(o.Host, strconv.Itoa(o.Port))
+}
+
+// Format is the kind of signature asked for.
+type Format string
+
+// Formats.
+const (
+	FormatCMS Format = "cms"
+	FormatXML Format = "xml"
+	FormatRaw Format = "raw"
+)
+
+// ChainPolicy says which issuers' keys are selectable.
+type ChainPolicy int
+
+// Chain policies (NCALayer signerParams.chain: absent/null, [], [certs]).
+const (
+	ChainProduction ChainPolicy = iota // issued by a production NCA CA
+	ChainAny                           // any issuer (test keys)
+	ChainGiven                         // must chain to Filter.CAs
+)
+
+// Filter says which keys qualify. Keys that do not are listed with the
+// reason but cannot be chosen.
+type Filter struct {
+	Storages     []string // allowed storages; empty = all
+	Kind         string   // "auth", "sign" or "" (any)
+	EKUs         []string // every OID must be in the certificate
+	IIN, BIN     string
+	Serial       string // lowercase hex
+	Chain        ChainPolicy
+	CAs          []*x509.Certificate // for ChainGiven
+	AllowExpired bool
+	AllowRevoked bool
+}
+
+// Request is everything a page (or local program) can ask.
+type Request struct {
+	Origin Origin
+	Method string // for the audit log: "basics.sign", "commonUtils.signXml", "native.login", ...
+	Format Format
+	// Documents to sign: data, or digests when Digested. For CMS a
+	// document that is itself a CMS SignedData is co-signed when CoSign.
+	Documents [][]byte
+	Digested  bool
+	Detached  bool
+	CoSign    bool
+	Timestamp bool   // CAdES-T
+	TBSXPath  string // XML: sign one element...
+	Parent    string // ...and put the signature under this one
+	Filter    Filter
+	Locale    string
+	Logo      []byte // optional image for the dialog header
+	// KeyOnly asks for a key choice without signing (getKeyInfo).
+	KeyOnly bool
+	// FilePath is a file the page names (createCAdESFromFile); it is read
+	// only after the user approved it in the dialog.
+	FilePath string
+	// Action overrides the dialog's summary ("login" for a native login).
+	Action string
+}
+
+// Errors a transport maps to its protocol's codes.
+var (
+	ErrCanceled      = errors.New("canceled by the user")
+	ErrOriginDenied  = errors.New("this site may not use the signing agent")
+	ErrNoMatchingKey = errors.New("no key matches the request")
+	ErrBusy          = errors.New("too many requests waiting")
+	ErrTimeout       = errors.New("the request waited too long for the user")
+	ErrBadRequest    = errors.New("bad request")
+	ErrTooLarge      = errors.New("request too large")
+	ErrUnknownStore  = errors.New("storage.unknown")
+)
+
+func badRequest(format string, a ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrBadRequest}, a...)...)
+}

@@ -1,0 +1,231 @@
+package agent
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/token"
+)
+
+// StorePKCS12 is the key-file storage.
+const StorePKCS12 = "PKCS12"
+
+// StoreInfo is a key store the dialog can offer.
+type StoreInfo struct {
+	Storage string // "PKCS12" or a token storage name
+	Label   string // token label
+	PIN     string // token PIN state for display ("ok", "count low", "locked", ...)
+	Locked  bool
+	ref     any // the KeyStores' own handle
+}
+
+// KeyStores is the agent's access to tokens (package p11 through an
+// adapter in cmd, or a fake in tests).
+type KeyStores interface {
+	// Tokens lists the tokens present now.
+	Tokens(ctx context.Context) []StoreInfo
+	// ActiveStorages is NCALayer's getActiveTokens answer.
+	ActiveStorages(ctx context.Context) []string
+	// Open logs in to a token and returns its keys and a closer that logs
+	// out and wipes the PIN.
+	Open(ctx context.Context, s StoreInfo, pin []byte) ([]*token.Key, func(), error)
+}
+
+// KeyOption is a key offered in the dialog.
+type KeyOption struct {
+	Key        *token.Key
+	Identity   signer.Identity
+	Selectable bool
+	Reason     string // reason code when not selectable
+	Detail     string
+}
+
+// DocView is what the dialog shows of one document.
+type DocView struct {
+	Kind    string // "xml", "text", "binary", "hash", "cms" (co-sign)
+	Size    int
+	SHA256  string // hex
+	Preview string // XML/text, possibly cut
+}
+
+// Session is one request as the Prompter sees it: what is asked, the
+// stores, and a way to open one. Methods are safe for the Prompter's
+// goroutine.
+type Session struct {
+	Request *Request
+	Action  string // "login", "sign", "sign-hash", "key-info", "sign-file"
+	Docs    []DocView
+	Stores  []StoreInfo
+	// Waiting is the number of other requests queued behind this one.
+	Waiting func() int
+
+	a      *Agent
+	mu     sync.Mutex
+	keys   []KeyOption
+	closer func()
+}
+
+const maxPreview = 64 << 10
+
+func (a *Agent) newSession(ctx context.Context, req *Request, waiting func() int) *Session {
+	s := &Session{Request: req, a: a, Waiting: waiting}
+	switch {
+	case req.Action != "":
+		s.Action = req.Action
+	case req.KeyOnly:
+		s.Action = "key-info"
+	case req.FilePath != "":
+		s.Action = "sign-file"
+	case req.Digested:
+		s.Action = "sign-hash"
+	default:
+		s.Action = "sign"
+	}
+	for _, d := range req.Documents {
+		sum := sha256.Sum256(d)
+		v := DocView{Size: len(d), SHA256: fmt.Sprintf("%x", sum)}
+		switch {
+		case req.Digested:
+			v.Kind = "hash"
+			v.Preview = fmt.Sprintf("%x", d)
+		case req.Format == FormatXML || looksXML(d):
+			v.Kind = "xml"
+			v.Preview = preview(d)
+		case utf8.Valid(d) && !strings.ContainsRune(string(d[:min(len(d), 4096)]), 0):
+			v.Kind = "text"
+			v.Preview = preview(d)
+		default:
+			v.Kind = "binary"
+		}
+		s.Docs = append(s.Docs, v)
+	}
+	s.Stores = a.stores(ctx, req)
+	return s
+}
+
+func looksXML(d []byte) bool {
+	t := strings.TrimSpace(string(d[:min(len(d), 256)]))
+	return strings.HasPrefix(t, "<")
+}
+
+func preview(d []byte) string {
+	if len(d) > maxPreview {
+		d = d[:maxPreview]
+		for !utf8.Valid(d) && len(d) > 0 {
+			d = d[:len(d)-1]
+		}
+	}
+	return string(d)
+}
+
+// stores lists the key file store and the tokens present, as allowed.
+func (a *Agent) stores(ctx context.Context, req *Request) []StoreInfo {
+	allowed := func(name string) bool {
+		return len(req.Filter.Storages) == 0 || slices.Contains(req.Filter.Storages, name)
+	}
+	var out []StoreInfo
+	if allowed(StorePKCS12) {
+		out = append(out, StoreInfo{Storage: StorePKCS12})
+	}
+	if a.keyStores != nil {
+		for _, t := range a.keyStores.Tokens(ctx) {
+			if allowed(t.Storage) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// OpenKeyFile opens a PKCS#12 file the user picked with the password they
+// typed. A wrong password gives token.ErrWrongPassword (the dialog stays
+// open). The previously opened store of this session is closed.
+func (s *Session) OpenKeyFile(ctx context.Context, path string, password []byte) ([]KeyOption, error) {
+	if !slices.ContainsFunc(s.Stores, func(st StoreInfo) bool { return st.Storage == StorePKCS12 }) {
+		return nil, fmt.Errorf("%w: key files are not allowed by this site", ErrUnknownStore)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("key file: %w", err)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, token.MaxPKCS12Size+1))
+	f.Close()
+	if err != nil {
+		return nil, fmt.Errorf("key file: %w", err)
+	}
+	keys, err := token.ParsePKCS12(data, password)
+	if err != nil {
+		return nil, err
+	}
+	return s.Offer(keys, func() { token.CloseAll(keys) }), nil
+}
+
+// OpenToken logs in to one of the session's tokens with the PIN typed.
+func (s *Session) OpenToken(ctx context.Context, store StoreInfo, pin []byte) ([]KeyOption, error) {
+	if s.a.keyStores == nil || !slices.ContainsFunc(s.Stores, func(st StoreInfo) bool { return st.Storage == store.Storage && st.ref == store.ref }) {
+		return nil, ErrUnknownStore
+	}
+	keys, closer, err := s.a.keyStores.Open(ctx, store, pin)
+	if err != nil {
+		return nil, err
+	}
+	return s.Offer(keys, closer), nil
+}
+
+// Offer makes keys the session's current choice (closing the previous
+// ones) and checks each against the request's filter.
+func (s *Session) Offer(keys []*token.Key, closer func()) []KeyOption {
+	now := s.a.now()
+	opts := make([]KeyOption, 0, len(keys))
+	for _, k := range keys {
+		o := KeyOption{Key: k, Identity: signer.IdentityOf(k.Certificate)}
+		o.Reason, o.Detail = s.Request.Filter.check(k.Certificate, now, s.a.productionCAs)
+		o.Selectable = o.Reason == ""
+		opts = append(opts, o)
+	}
+	s.mu.Lock()
+	old := s.closer
+	s.keys, s.closer = opts, closer
+	s.mu.Unlock()
+	if old != nil {
+		old()
+	}
+	return slices.Clone(opts)
+}
+
+// owns reports whether k is a selectable key of this session's open store.
+func (s *Session) owns(k *KeyOption) bool {
+	if k == nil || k.Key == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range s.keys {
+		if o.Key == k.Key {
+			return o.Selectable
+		}
+	}
+	return false
+}
+
+// close wipes and closes whatever the session opened.
+func (s *Session) close() {
+	s.mu.Lock()
+	c := s.closer
+	s.closer, s.keys = nil, nil
+	s.mu.Unlock()
+	if c != nil {
+		c()
+	}
+}
+
+var errNotOffered = errors.New("agent: the prompter chose a key that is not selectable")

@@ -1,0 +1,109 @@
+package agent
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/token"
+)
+
+// MaxFileSize bounds a file signed attached on a page's behalf (detached
+// signing streams any size).
+const MaxFileSize = 256 << 20
+
+func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key) (*Result, error) {
+	pair := keyPair(k)
+	res := &Result{Certificate: k.Certificate}
+	cmsOpts := &signer.CMSOptions{Detached: req.Detached || req.Digested}
+	if req.Timestamp {
+		if a.tsa == nil {
+			return nil, fmt.Errorf("no timestamp authority configured")
+		}
+		cmsOpts.TSA = a.tsa
+	}
+	if req.FilePath != "" {
+		out, err := a.signFile(ctx, req, pair, cmsOpts)
+		if err != nil {
+			return nil, err
+		}
+		res.Signatures = [][]byte{out}
+		return res, nil
+	}
+	switch req.Format {
+	case FormatXML:
+		out, err := signer.SignXMLs(req.Documents, pair, &signer.XMLOptions{TBSXPath: req.TBSXPath, ParentXPath: req.Parent})
+		if err != nil {
+			return nil, err
+		}
+		res.Signatures = out
+	case FormatCMS:
+		for i, d := range req.Documents {
+			var out []byte
+			var err error
+			switch {
+			case req.Digested:
+				out, err = signer.SignCMSDigest(ctx, d, pair, cmsOpts)
+			case req.CoSign && isCMS(d):
+				out, err = signer.CoSignCMS(ctx, d, nil, pair, cmsOpts)
+			default:
+				out, err = signer.SignCMS(ctx, d, pair, cmsOpts)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("document %d: %w", i+1, err)
+			}
+			res.Signatures = append(res.Signatures, out)
+		}
+	case FormatRaw:
+		pub, err := signer.PublicKey(k.Certificate)
+		if err != nil {
+			return nil, err
+		}
+		s, err := signer.SchemeFor(pub)
+		if err != nil {
+			return nil, err
+		}
+		for i, d := range req.Documents {
+			digest := d
+			if !req.Digested {
+				digest = s.Digest(d)
+			} else if len(d) != s.DigestSize() {
+				return nil, badRequest("document %d: a %s digest is %d bytes", i+1, s.Key, s.DigestSize())
+			}
+			sig, err := k.Signer.Sign(rand.Reader, digest, s)
+			if err != nil {
+				return nil, fmt.Errorf("document %d: %w", i+1, err)
+			}
+			res.Signatures = append(res.Signatures, sig)
+		}
+	}
+	return res, nil
+}
+
+// signFile signs the file the page named and the user confirmed.
+func (a *Agent) signFile(ctx context.Context, req *Request, pair signer.KeyPair, opts *signer.CMSOptions) ([]byte, error) {
+	f, err := os.Open(req.FilePath)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if opts.Detached {
+		return signer.SignCMSReader(ctx, f, pair, opts)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("%w: file larger than %d bytes; sign it detached", ErrTooLarge, MaxFileSize)
+	}
+	return signer.SignCMS(ctx, data, pair, opts)
+}
+
+func isCMS(d []byte) bool {
+	_, err := signer.ParseCMS(d)
+	return err == nil
+}
