@@ -1,0 +1,5 @@
+package transport
+
+import "syscall"
+
+func syscallEADDRINUSE() error { return syscall.EADDRINUSE }

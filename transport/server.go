@@ -1,0 +1,256 @@
+package transport
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/qoltanba/qoltanba/agent"
+)
+
+// Server is the agent's WebSocket/HTTPS front.
+type Server struct {
+	Agent   *agent.Agent
+	Version string
+	Port    int
+	TLS     *tls.Config
+	Log     *slog.Logger
+	// MaxMessage bounds one WebSocket message (default from the config).
+	MaxMessage int64
+	// Unattended, when set, limits handshakes to these origins.
+	Unattended []agent.Origin
+	// PingEvery is the WebSocket ping interval for idle connections.
+	PingEvery time.Duration
+
+	upgrader websocket.Upgrader
+	conns    sync.WaitGroup
+	listener []net.Listener
+}
+
+// ErrPortTaken is returned when another program (a real NCALayer, a second
+// copy) already listens on the port.
+var ErrPortTaken = errors.New("port already in use")
+
+// Listen binds the loopback addresses (127.0.0.1 always, ::1 when the
+// system has it). Nothing listens on other interfaces.
+func (s *Server) Listen() error {
+	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port)))
+	if err != nil {
+		if errors.Is(err, syscallEADDRINUSE()) {
+			return fmt.Errorf("%w: 127.0.0.1:%d (%v)", ErrPortTaken, s.Port, err)
+		}
+		return err
+	}
+	if s.Port == 0 {
+		s.Port = l.Addr().(*net.TCPAddr).Port
+	}
+	s.listener = []net.Listener{l}
+	if l6, err := net.Listen("tcp", net.JoinHostPort("::1", strconv.Itoa(s.Port))); err == nil {
+		s.listener = append(s.listener, l6)
+	}
+	return nil
+}
+
+// Serve answers on the listeners until ctx ends.
+func (s *Server) Serve(ctx context.Context) error {
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	if s.MaxMessage <= 0 {
+		s.MaxMessage = agent.DefaultMaxMessage
+	}
+	if s.PingEvery <= 0 {
+		s.PingEvery = 30 * time.Second
+	}
+	s.upgrader = websocket.Upgrader{
+		ReadBufferSize: 16 << 10, WriteBufferSize: 16 << 10,
+		EnableCompression: false,
+		// The origin policy runs in ServeHTTP before the upgrade.
+		CheckOrigin: func(*http.Request) bool { return true },
+	}
+	srv := &http.Server{Handler: s, TLSConfig: s.TLS, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(s.Log.Handler(), slog.LevelDebug)}
+	errc := make(chan error, len(s.listener))
+	for _, l := range s.listener {
+		go func(l net.Listener) { errc <- srv.Serve(tls.NewListener(l, s.TLS)) }(l)
+	}
+	select {
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+		return nil
+	case err := <-errc:
+		return err
+	}
+}
+
+// allowedHost: the Host header must name the loopback with our port
+// (DNS-rebinding defence, the Transmission fix).
+func (s *Server) allowedHost(h string) bool {
+	host, port, err := net.SplitHostPort(h)
+	if err != nil || port != strconv.Itoa(s.Port) {
+		return false
+	}
+	return host == "127.0.0.1" || host == "localhost" || host == "::1"
+}
+
+// ServeHTTP applies the policy, then routes.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.allowedHost(r.Host) {
+		http.Error(w, "misdirected request", http.StatusMisdirectedRequest)
+		return
+	}
+	origin, err := agent.ParseOrigin(r.Header.Get("Origin"))
+	if err != nil {
+		http.Error(w, "origin refused", http.StatusForbidden)
+		return
+	}
+	if s.Agent.OriginRefused(origin) || (s.Unattended != nil && !containsOrigin(s.Unattended, origin)) {
+		http.Error(w, "origin refused", http.StatusForbidden)
+		return
+	}
+	if r.Method == http.MethodOptions {
+		s.preflight(w, r, origin)
+		return
+	}
+	upgrade := websocket.IsWebSocketUpgrade(r)
+	switch {
+	case upgrade && (r.URL.Path == "/" || r.URL.Path == ""):
+		s.serveNCALayer(w, r, origin)
+	case upgrade && r.URL.Path == "/qoltanba/v1":
+		s.serveNative(w, r, origin)
+	case !upgrade && r.URL.Path == "/" && r.Method == http.MethodGet:
+		s.statusPage(w, r)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func containsOrigin(list []agent.Origin, o agent.Origin) bool {
+	for _, x := range list {
+		if x == o {
+			return true
+		}
+	}
+	return false
+}
+
+// preflight answers Chrome's Private/Local Network Access preflight for
+// pages allowed to talk to the agent.
+func (s *Server) preflight(w http.ResponseWriter, r *http.Request, o agent.Origin) {
+	if o.IsLocal() {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", o.String())
+	h.Set("Access-Control-Allow-Methods", "GET")
+	h.Set("Vary", "Origin")
+	if r.Header.Get("Access-Control-Request-Private-Network") == "true" || r.Header.Get("Access-Control-Request-Local-Network") == "true" {
+		h.Set("Access-Control-Allow-Private-Network", "true")
+		h.Set("Access-Control-Allow-Local-Network", "true")
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+var statusTmpl = template.Must(template.New("status").Parse(`<!doctype html>
+<html lang="kk"><head><meta charset="utf-8"><title>qoltanba</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:3em auto;line-height:1.5}.ok{color:#0a7d2c}</style></head>
+<body><h1>qoltanba {{.Version}}</h1>
+<p class="ok">✔ Агент жұмыс істеп тұр. Агент работает. The signing agent is running.</p>
+<p>Бұл бет ескертусіз ашылса, браузер агенттің сертификатына сенеді. Если эта страница открылась без предупреждения, браузер доверяет сертификату агента. If this page opened without a certificate warning, your browser trusts the agent.</p>
+<p>wss://127.0.0.1:{{.Port}}/ (NCALayer) · wss://127.0.0.1:{{.Port}}/qoltanba/v1</p>
+</body></html>
+`))
+
+func (s *Server) statusPage(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	statusTmpl.Execute(w, struct {
+		Version string
+		Port    int
+	}{s.Version, s.Port})
+}
+
+// conn wraps a WebSocket with a write lock (answers, heartbeat echoes and
+// pings come from different goroutines).
+type conn struct {
+	ws *websocket.Conn
+	mu sync.Mutex
+}
+
+func (c *conn) writeText(b []byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ws.SetWriteDeadline(time.Now().Add(30 * time.Second))
+	return c.ws.WriteMessage(websocket.TextMessage, b)
+}
+
+func (c *conn) ping() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(10*time.Second))
+}
+
+// upgrade performs the handshake and starts the idle pinger; the returned
+// context ends when the connection does.
+func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) (*conn, context.Context, context.CancelFunc, error) {
+	ws, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ws.SetReadLimit(s.MaxMessage)
+	c := &conn{ws: ws}
+	ctx, cancel := context.WithCancel(context.Background())
+	idle := 3 * s.PingEvery
+	ws.SetReadDeadline(time.Now().Add(idle))
+	ws.SetPongHandler(func(string) error { return ws.SetReadDeadline(time.Now().Add(idle)) })
+	go func() {
+		t := time.NewTicker(s.PingEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if c.ping() != nil {
+					return
+				}
+			}
+		}
+	}()
+	return c, ctx, cancel, nil
+}
+
+// readLoop reads text messages, extending the idle deadline on each.
+func readMessage(c *conn, idle time.Duration) ([]byte, error) {
+	for {
+		mt, msg, err := c.ws.ReadMessage()
+		if err != nil {
+			return nil, err
+		}
+		c.ws.SetReadDeadline(time.Now().Add(idle))
+		if mt == websocket.TextMessage {
+			return msg, nil
+		}
+	}
+}
+
+func trimSpace(s string) string { return strings.TrimSpace(s) }
+
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+
+func itoa(i int) string { return strconv.Itoa(i) }
