@@ -25,7 +25,7 @@ type StoreInfo struct {
 	Label   string // token label
 	PIN     string // token PIN state for display ("ok", "count low", "locked", ...)
 	Locked  bool
-	ref     any // the KeyStores' own handle
+	Ref     any // the KeyStores' own handle, opaque to the UI
 }
 
 // KeyStores is the agent's access to tokens (package p11 through an
@@ -171,7 +171,7 @@ func (s *Session) OpenKeyFile(ctx context.Context, path string, password []byte)
 
 // OpenToken logs in to one of the session's tokens with the PIN typed.
 func (s *Session) OpenToken(ctx context.Context, store StoreInfo, pin []byte) ([]KeyOption, error) {
-	if s.a.keyStores == nil || !slices.ContainsFunc(s.Stores, func(st StoreInfo) bool { return st.Storage == store.Storage && st.ref == store.ref }) {
+	if s.a.keyStores == nil || !slices.ContainsFunc(s.Stores, func(st StoreInfo) bool { return st.Storage == store.Storage && st.Ref == store.Ref }) {
 		return nil, ErrUnknownStore
 	}
 	keys, closer, err := s.a.keyStores.Open(ctx, store, pin)

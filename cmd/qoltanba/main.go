@@ -4,6 +4,7 @@
 //	qoltanba sign    make a CMS or XML signature
 //	qoltanba verify  check a CMS or XML signature
 //	qoltanba tokens  list PKCS#11 tokens
+//	qoltanba serve   run the signing agent
 //	qoltanba version print the version
 package main
 
@@ -15,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 )
 
 // version is set by the linker (see Makefile).
@@ -35,7 +37,8 @@ commands:
   verify   check a CMS or XML signature        (qoltanba verify --format cms|xml --in FILE ...)
   tokens   list PKCS#11 modules, tokens and PIN state
   version  print the version
-  run      start the agent (not built yet: the WebSocket agent comes with issue 4)
+  serve    run the agent on wss://127.0.0.1:13579 (prompts in this terminal; --unattended for tests)
+  run      the same as serve (the tray app and desktop dialogs come next)
 
 Run "qoltanba <command> -h" for the flags of a command.
 `
@@ -74,9 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
-	case "run":
-		fmt.Fprintf(stdout, "qoltanba %s: the signing agent is not built yet; the working commands are keys, sign and verify.\n\n%s", version, usage)
-		return exitOK
+	case "run", "serve":
+		cmd = cmdServe
 	case "keys":
 		cmd = cmdKeys
 	case "sign":
@@ -142,3 +144,11 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	}
 	return nil
 }
+
+func (e *env) withContext(ctx context.Context) *env {
+	c := *e
+	c.ctx = ctx
+	return &c
+}
+
+func goos() string { return runtime.GOOS }

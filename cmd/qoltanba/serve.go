@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/token"
+	"github.com/qoltanba/qoltanba/token/p11"
+	"github.com/qoltanba/qoltanba/transport"
+	"github.com/qoltanba/qoltanba/ui"
+)
+
+// cmdServe runs the agent: wss://127.0.0.1:13579 with the NCALayer and
+// native protocols.
+func cmdServe(e *env, args []string) error {
+	fs := newFlags(e, "serve", "[--ui tty] [--config FILE] [--port N] [--unattended --allow-origin ORIGIN... (--p12 FILE --password-file F | --pkcs11 MODULE --pin-file F)]")
+	uiKind := fs.String("ui", "tty", "how to ask the user: tty (this terminal)")
+	configFile := fs.String("config", filepath.Join(agent.ConfigDir(), "config.json"), "configuration `file` (docs/config.md)")
+	port := fs.Int("port", 0, "listen on this `port` instead of the configured one (13579)")
+	unattended := fs.Bool("unattended", false, "sign every request of the --allow-origin sites with one key, with NO dialog (automated tests, kiosks)")
+	var allow listFlag
+	fs.Var(&allow, "allow-origin", "unattended: a site `origin` (https://host[:port]) whose requests are signed; repeatable")
+	var ks keySource
+	ks.register(fs, true)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := agent.LoadConfig(*configFile)
+	if err != nil {
+		return err
+	}
+	if *port != 0 {
+		cfg.Port = *port
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	var prompter agent.Prompter
+	var unattendedOrigins []agent.Origin
+	if *unattended {
+		if len(allow) == 0 {
+			return usageErr("--unattended needs at least one --allow-origin: it never signs for every site")
+		}
+		if (ks.p12 == "" || ks.pwFile == "") && (ks.module == "" || ks.pinFile == "") {
+			return usageErr("--unattended needs --p12 with --password-file, or --pkcs11 with --pin-file")
+		}
+		if err := ks.check(); err != nil {
+			return err
+		}
+		for _, a := range allow {
+			o, err := agent.ParseOrigin(a)
+			if err != nil || o.IsLocal() {
+				return usageErr("--allow-origin %q: want https://host[:port]", a)
+			}
+			unattendedOrigins = append(unattendedOrigins, o)
+		}
+		// The key is opened per request and closed after it.
+		prompter = &agent.Unattended{Origins: unattendedOrigins, Open: func(ctx context.Context) ([]*token.Key, func(), error) {
+			return ks.open(e.withContext(ctx))
+		}}
+		fmt.Fprintf(e.stderr, "%s\n", strings.Repeat("!", 72))
+		fmt.Fprintf(e.stderr, "!! UNATTENDED MODE: every request from %s\n", strings.Join(allow, ", "))
+		fmt.Fprintf(e.stderr, "!! is signed with the configured key WITHOUT asking anyone.\n")
+		fmt.Fprintf(e.stderr, "!! Use it only for automated tests and kiosks. Every signature is logged.\n")
+		fmt.Fprintf(e.stderr, "%s\n", strings.Repeat("!", 72))
+	} else {
+		if ks.p12 != "" || ks.module != "" || len(allow) > 0 {
+			return usageErr("--p12, --pkcs11 and --allow-origin go with --unattended")
+		}
+		switch *uiKind {
+		case "tty":
+			f, ok := e.stdin.(*os.File)
+			if !ok || !term.IsTerminal(int(f.Fd())) {
+				return fmt.Errorf("--ui tty needs a terminal on standard input")
+			}
+			prompter = ui.NewTTY(f, e.stdout, int(f.Fd()))
+		default:
+			return usageErr("--ui must be tty (the desktop dialogs come with the tray app)")
+		}
+	}
+	return serve(e, cfg, prompter, unattendedOrigins, log)
+}
+
+// serve wires the agent and runs the server until the context ends.
+func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent.Origin, log *slog.Logger) error {
+	dataDir := agent.DataDir()
+	perms, err := agent.LoadPermissions(filepath.Join(dataDir, "permissions.json"), cfg.AllowedOrigins, cfg.DeniedOrigins)
+	if err != nil {
+		return err
+	}
+	var prodCAs []*x509.Certificate
+	if len(cfg.ProductionCAFiles) > 0 {
+		if prodCAs, err = loadCerts(cfg.ProductionCAFiles); err != nil {
+			return fmt.Errorf("productionCAFiles: %w", err)
+		}
+	}
+	catalog := p11.DefaultCatalog()
+	for _, m := range cfg.PKCS11Modules {
+		catalog = append(catalog, p11.ModuleSpec{Name: m.Name, Storage: m.Storage, Paths: map[string][]string{goos(): {m.Path}}})
+	}
+	mgr := p11.NewManager(catalog, log)
+	defer mgr.Close()
+	a, err := agent.New(agent.Options{Config: cfg, Prompter: prompter, KeyStores: tokenStores{mgr}, Permissions: perms,
+		Audit: agent.NewAudit(filepath.Join(dataDir, "audit.jsonl")), ProductionCAs: prodCAs, Log: log})
+	if err != nil {
+		return err
+	}
+	tlsDir := filepath.Join(agent.ConfigDir(), "tls")
+	tlsCfg, generated, err := transport.LoadTLS(filepath.Join(tlsDir, "cert.pem"), filepath.Join(tlsDir, "key.pem"))
+	if err != nil {
+		return err
+	}
+	if generated {
+		log.Warn("no installed TLS certificate: using a temporary self-signed one; browsers will not trust it until `qoltanba install`", "dir", tlsDir)
+	}
+	srv := &transport.Server{Agent: a, Version: version, Port: cfg.Port, TLS: tlsCfg, Log: log,
+		MaxMessage: cfg.MaxMessageBytes, Unattended: unattended}
+	if err := srv.Listen(); err != nil {
+		if errors.Is(err, transport.ErrPortTaken) {
+			return fmt.Errorf("%w: is NCALayer or another qoltanba running? (%v)", transport.ErrPortTaken, err)
+		}
+		return err
+	}
+	log.Info("listening", "url", fmt.Sprintf("wss://127.0.0.1:%d/", srv.Port), "version", version)
+	fmt.Fprintf(e.stdout, "qoltanba %s listening on wss://127.0.0.1:%d/\n", version, srv.Port)
+	return srv.Serve(e.ctx)
+}
+
+// tokenStores adapts the PKCS#11 manager to the agent.
+type tokenStores struct{ mg *p11.Manager }
+
+func (t tokenStores) Tokens(ctx context.Context) []agent.StoreInfo {
+	var out []agent.StoreInfo
+	for _, mt := range t.mg.Tokens(ctx) {
+		out = append(out, agent.StoreInfo{Storage: mt.Storage, Label: mt.Label, PIN: mt.PIN.String(), Locked: mt.PIN.Locked, Ref: mt})
+	}
+	return out
+}
+
+func (t tokenStores) ActiveStorages(ctx context.Context) []string { return t.mg.ActiveStorages(ctx) }
+
+func (t tokenStores) Open(ctx context.Context, s agent.StoreInfo, pin []byte) ([]*token.Key, func(), error) {
+	mt, ok := s.Ref.(p11.ModuleToken)
+	if !ok {
+		return nil, nil, agent.ErrUnknownStore
+	}
+	sess, err := mt.Module.Login(ctx, mt.Slot, pin)
+	if err != nil {
+		return nil, nil, err
+	}
+	keys, err := sess.Keys(ctx)
+	if err != nil {
+		sess.Close()
+		return nil, nil, err
+	}
+	return keys, func() { sess.Close() }, nil
+}

@@ -1,0 +1,306 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/token"
+)
+
+// TTY asks on a terminal: the consent question, the signing dialog (store,
+// password or PIN with echo off, key list with the unselectable keys and
+// their reasons, an explicit "yes"), and file paths. Plain Enter never
+// approves, and an approval typed within Delay of the key list is ignored.
+type TTY struct {
+	In  io.Reader
+	Out io.Writer
+	// Fd is the terminal's descriptor for echo-off password entry; -1 when
+	// In is not a terminal (tests).
+	Fd int
+	// Delay before an approval counts (anti-clickjacking for the terminal).
+	Delay time.Duration
+
+	once  sync.Once
+	bytes chan byte
+	mu    sync.Mutex // one dialog at a time (the agent already ensures it)
+}
+
+// NewTTY prompts on the process's terminal.
+func NewTTY(in io.Reader, out io.Writer, fd int) *TTY {
+	return &TTY{In: in, Out: out, Fd: fd, Delay: time.Second}
+}
+
+func (t *TTY) start() {
+	t.once.Do(func() {
+		t.bytes = make(chan byte, 4096)
+		go func() {
+			buf := make([]byte, 256)
+			for {
+				n, err := t.In.Read(buf)
+				for _, b := range buf[:n] {
+					t.bytes <- b
+				}
+				if err != nil {
+					close(t.bytes)
+					return
+				}
+			}
+		}()
+	})
+}
+
+var errInputClosed = errors.New("terminal input closed")
+
+// readLine returns one line (without the end), honouring ctx.
+func (t *TTY) readLine(ctx context.Context, secret bool) ([]byte, error) {
+	t.start()
+	var line []byte
+	for {
+		select {
+		case <-ctx.Done():
+			clear(line)
+			return nil, ctx.Err()
+		case b, ok := <-t.bytes:
+			if !ok {
+				clear(line)
+				return nil, errInputClosed
+			}
+			switch {
+			case b == '\n' || b == '\r':
+				if b == '\r' {
+					fmt.Fprint(t.Out, "\r\n")
+				}
+				return line, nil
+			case b == 3: // Ctrl-C in raw mode
+				clear(line)
+				return nil, agent.ErrCanceled
+			case secret && (b == 127 || b == 8):
+				if len(line) > 0 {
+					line[len(line)-1] = 0
+					line = line[:len(line)-1]
+				}
+			default:
+				line = append(line, b)
+			}
+		}
+	}
+}
+
+// ask prints a question and reads an answer line.
+func (t *TTY) ask(ctx context.Context, q string) (string, error) {
+	fmt.Fprint(t.Out, q)
+	b, err := t.readLine(ctx, false)
+	return strings.TrimSpace(string(b)), err
+}
+
+// askSecret reads a password or PIN with echo off when on a terminal.
+func (t *TTY) askSecret(ctx context.Context, q string) ([]byte, error) {
+	fmt.Fprint(t.Out, q)
+	if t.Fd >= 0 && term.IsTerminal(t.Fd) {
+		st, err := term.MakeRaw(t.Fd)
+		if err == nil {
+			defer term.Restore(t.Fd, st)
+		}
+	}
+	b, err := t.readLine(ctx, true)
+	fmt.Fprintln(t.Out)
+	return b, err
+}
+
+// Consent asks about an origin seen for the first time.
+func (t *TTY) Consent(ctx context.Context, o agent.Origin, _ string) (agent.Consent, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprintf(t.Out, "\n==== %s ====\n", strings.ToUpper(o.String()))
+	for {
+		a, err := t.ask(ctx, fmt.Sprintf("Allow %s to ask for your signatures? [o]nce / [a]lways / [b]lock: ", o))
+		if err != nil {
+			return agent.Block, err
+		}
+		switch strings.ToLower(a) {
+		case "o", "once":
+			return agent.AllowOnce, nil
+		case "a", "always":
+			return agent.AllowAlways, nil
+		case "b", "block":
+			return agent.Block, nil
+		}
+	}
+}
+
+var actionText = map[string]string{
+	"login": "Log in", "sign": "Sign", "sign-hash": "Sign a document hash", "key-info": "Choose a key",
+	"sign-file": "Sign a file",
+}
+
+var reasonText = map[string]string{
+	agent.ReasonKind: "wrong key kind", agent.ReasonEKU: "lacks a required key usage", agent.ReasonIIN: "another person",
+	agent.ReasonBIN: "another organisation", agent.ReasonSerial: "another certificate", agent.ReasonExpired: "expired",
+	agent.ReasonChain: "issuer not accepted", agent.ReasonTestCert: "test certificate",
+}
+
+// Choose runs the signing dialog.
+func (t *TTY) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	r := s.Request
+	fmt.Fprintf(t.Out, "\n==== %s ====\n", strings.ToUpper(r.Origin.String()))
+	what := actionText[s.Action]
+	if n := len(s.Docs); n > 1 {
+		what = fmt.Sprintf("%s %d documents", what, n)
+	} else if r.FilePath != "" {
+		what += ": " + r.FilePath
+	}
+	fmt.Fprintf(t.Out, "%s asks: %s\n", r.Origin, what)
+	for i, d := range s.Docs {
+		fmt.Fprintf(t.Out, "  document %d: %s, %d bytes, SHA-256 %s\n", i+1, d.Kind, d.Size, d.SHA256)
+		if d.Preview != "" {
+			p := d.Preview
+			if len(p) > 400 {
+				p = p[:400] + "…"
+			}
+			fmt.Fprintf(t.Out, "    %s\n", strings.ReplaceAll(p, "\n", "\n    "))
+		}
+	}
+	if w := s.Waiting(); w > 0 {
+		fmt.Fprintf(t.Out, "(%d more requests waiting)\n", w)
+	}
+	for {
+		fmt.Fprintln(t.Out, "Key stores:")
+		for i, st := range s.Stores {
+			if st.Storage == agent.StorePKCS12 {
+				fmt.Fprintf(t.Out, "  %d) key file (PKCS#12)\n", i+1)
+			} else {
+				fmt.Fprintf(t.Out, "  %d) %s %q (PIN: %s)\n", i+1, st.Storage, st.Label, st.PIN)
+			}
+		}
+		a, err := t.ask(ctx, "Store number, or c to cancel: ")
+		if err != nil {
+			return nil, err
+		}
+		if a == "c" || a == "" && len(s.Stores) == 0 {
+			return nil, agent.ErrCanceled
+		}
+		n, err := strconv.Atoi(a)
+		if err != nil || n < 1 || n > len(s.Stores) {
+			continue
+		}
+		opts, err := t.openStore(ctx, s, s.Stores[n-1])
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, agent.ErrCanceled) || errors.Is(err, errInputClosed) {
+				return nil, err
+			}
+			fmt.Fprintf(t.Out, "  %v\n", err)
+			continue
+		}
+		if k, err := t.pickKey(ctx, opts); k != nil || err != nil {
+			return k, err
+		}
+	}
+}
+
+func (t *TTY) openStore(ctx context.Context, s *agent.Session, st agent.StoreInfo) ([]agent.KeyOption, error) {
+	if st.Storage == agent.StorePKCS12 {
+		path, err := t.ask(ctx, "Key file path: ")
+		if err != nil {
+			return nil, err
+		}
+		for {
+			pw, err := t.askSecret(ctx, "Password: ")
+			if err != nil {
+				return nil, err
+			}
+			opts, err := s.OpenKeyFile(ctx, path, pw)
+			clear(pw)
+			if errors.Is(err, token.ErrWrongPassword) {
+				fmt.Fprintln(t.Out, "  wrong password")
+				continue
+			}
+			return opts, err
+		}
+	}
+	pin, err := t.askSecret(ctx, fmt.Sprintf("PIN for %q: ", st.Label))
+	if err != nil {
+		return nil, err
+	}
+	defer clear(pin)
+	return s.OpenToken(ctx, st, pin)
+}
+
+// pickKey lists keys and asks for a number and an explicit yes. It returns
+// nil, nil to go back to the store list.
+func (t *TTY) pickKey(ctx context.Context, opts []agent.KeyOption) (*agent.KeyOption, error) {
+	fmt.Fprintln(t.Out, "Keys:")
+	for i, o := range opts {
+		id := o.Identity
+		line := fmt.Sprintf("  %d) %s IIN %s", i+1, id.CommonName, dash(id.IIN))
+		if id.BIN != "" {
+			line += fmt.Sprintf(", %s BIN %s", id.Organization, id.BIN)
+		}
+		line += fmt.Sprintf(", valid %s to %s, %s, %s, serial %s, issuer %s",
+			id.NotBefore.Format("2006-01-02"), id.NotAfter.Format("2006-01-02"), id.Algorithm, id.Kind, id.Serial, id.Issuer)
+		if !o.Selectable {
+			line += fmt.Sprintf("  [not selectable: %s — %s]", reasonText[o.Reason], o.Detail)
+		}
+		fmt.Fprintln(t.Out, line)
+	}
+	shown := time.Now()
+	for {
+		a, err := t.ask(ctx, "Key number, b to go back, c to cancel: ")
+		if err != nil {
+			return nil, err
+		}
+		switch a {
+		case "c":
+			return nil, agent.ErrCanceled
+		case "b":
+			return nil, nil
+		}
+		n, err := strconv.Atoi(a)
+		if err != nil || n < 1 || n > len(opts) || !opts[n-1].Selectable {
+			fmt.Fprintln(t.Out, "  choose a selectable key")
+			continue
+		}
+		yes, err := t.ask(ctx, "Type yes to sign: ")
+		if err != nil {
+			return nil, err
+		}
+		if time.Since(shown) < t.Delay {
+			fmt.Fprintln(t.Out, "  too fast; read the request and answer again")
+			continue
+		}
+		if strings.EqualFold(yes, "yes") {
+			return &opts[n-1], nil
+		}
+	}
+}
+
+// ChooseFile asks for a path.
+func (t *TTY) ChooseFile(ctx context.Context, o agent.Origin, ext, dir string) (string, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	p, err := t.ask(ctx, fmt.Sprintf("%s asks for a file (*.%s, from %s). Path, or empty to cancel: ", o, ext, dir))
+	if err != nil {
+		return "", err
+	}
+	if p == "" {
+		return "", agent.ErrCanceled
+	}
+	return p, nil
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

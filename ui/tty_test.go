@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/signer"
+)
+
+const gostFL = "../../shared/testdata/nca/official-gost2015-bundle/Gost2015_2025-10-17_2026-10-17/FL/valid/GOST512_d6d1e53515d516a7d95d399b668cf09011bf118d.p12"
+
+// syncBuf is a goroutine-safe output buffer.
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func newAgent(t *testing.T, p agent.Prompter) *agent.Agent {
+	a, err := agent.New(agent.Options{Config: agent.DefaultConfig(), Prompter: p,
+		Now: func() time.Time { return time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC) }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestTTYDialog(t *testing.T) {
+	in := strings.NewReader(strings.Join([]string{
+		"x",        // not an answer: asked again
+		"o",        // allow once
+		"1",        // key file
+		gostFL,     // path
+		"wrong",    // password: wrong
+		"Qwerty12", // password
+		"7",        // no such key
+		"1",        // the key
+		"no",       // not approved: asked again
+		"1", "yes", // approved
+	}, "\n") + "\n")
+	out := &syncBuf{}
+	tty := &TTY{In: in, Out: out, Fd: -1}
+	a := newAgent(t, tty)
+	origin, _ := agent.ParseOrigin("https://egov.kz")
+	res, err := a.Handle(context.Background(), &agent.Request{Origin: origin, Format: agent.FormatXML,
+		Documents: [][]byte{[]byte("<payment><amount>100</amount></payment>")}, Filter: agent.Filter{Chain: agent.ChainAny}})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if _, err := signer.VerifyXML(res.Signatures[0], signer.VerifyOptions{NoChain: true}); err != nil {
+		t.Fatal(err)
+	}
+	o := out.String()
+	for _, want := range []string{"==== HTTPS://EGOV.KZ ====", "https://egov.kz asks: Sign", "<payment><amount>100</amount></payment>",
+		"wrong password", "ТЕСТОВ ТЕСТ IIN 123456789011", "choose a selectable key"} {
+		if !strings.Contains(o, want) {
+			t.Errorf("output lacks %q:\n%s", want, o)
+		}
+	}
+	if strings.Contains(o, "Qwerty12") {
+		t.Error("password echoed")
+	}
+}
+
+func TestTTYGreyedKeyAndCancel(t *testing.T) {
+	in := strings.NewReader(strings.Join([]string{"a", "1", gostFL, "Qwerty12", "1", "c"}, "\n") + "\n")
+	out := &syncBuf{}
+	a := newAgent(t, &TTY{In: in, Out: out, Fd: -1})
+	origin, _ := agent.ParseOrigin("https://egov.kz")
+	_, err := a.Handle(context.Background(), &agent.Request{Origin: origin, Format: agent.FormatCMS,
+		Documents: [][]byte{[]byte("x")}}) // production chain: the test key is greyed
+	if !errors.Is(err, agent.ErrCanceled) {
+		t.Fatalf("got %v", err)
+	}
+	if !strings.Contains(out.String(), "[not selectable: test certificate") {
+		t.Errorf("greyed key not explained:\n%s", out)
+	}
+}
+
+func TestTTYFastApprovalIgnored(t *testing.T) {
+	in := strings.NewReader(strings.Join([]string{"o", "1", gostFL, "Qwerty12", "1", "yes", "c"}, "\n") + "\n")
+	out := &syncBuf{}
+	a := newAgent(t, &TTY{In: in, Out: out, Fd: -1, Delay: time.Hour})
+	origin, _ := agent.ParseOrigin("https://egov.kz")
+	if _, err := a.Handle(context.Background(), &agent.Request{Origin: origin, Format: agent.FormatCMS,
+		Documents: [][]byte{[]byte("x")}, Filter: agent.Filter{Chain: agent.ChainAny}}); !errors.Is(err, agent.ErrCanceled) {
+		t.Fatalf("an instant approval signed: %v", err)
+	}
+	if !strings.Contains(out.String(), "too fast") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
+func TestTTYCancelledByContext(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	tty := &TTY{In: pr, Out: io.Discard, Fd: -1}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := tty.Consent(ctx, agent.Origin{}, ""); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v", err)
+	}
+}
