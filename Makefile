@@ -10,8 +10,8 @@ PKGS    := ./...
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qoltanba
 
-# run builds and starts the agent. Until the agent (issue 4) lands, it shows
-# the CLI's help: `bin/qoltanba keys|sign|verify` are the working commands.
+# run builds and starts the agent on wss://127.0.0.1:13579; until the tray
+# app arrives it asks in this terminal.
 run: build
 	./$(BIN) run
 
