@@ -102,10 +102,10 @@ func TestServeUnattended(t *testing.T) {
 
 func TestServeRefusals(t *testing.T) {
 	for _, args := range [][]string{
-		{"serve", "--unattended", "--p12", gostKey, "--password-file", "x"},                             // no --allow-origin
+		{"serve", "--unattended", "--p12", gostKey, "--password-file", "x"},                            // no --allow-origin
 		{"serve", "--unattended", "--p12", gostKey, "--allow-origin", "https://a.example"},             // no password file
 		{"serve", "--unattended", "--p12", gostKey, "--password-file", "x", "--allow-origin", "a.com"}, // not an origin
-		{"serve", "--p12", gostKey},                                                                     // key without --unattended
+		{"serve", "--p12", gostKey}, // key without --unattended
 	} {
 		if r := qoltanba(t, nil, args...); r.code != 2 {
 			t.Errorf("%v: exit %d (%s)", args, r.code, r.stderr)
