@@ -252,11 +252,8 @@ func (a *Agent) handle(ctx context.Context, req *Request) (*Result, error) {
 	defer release()
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(a.cfg.PromptTimeout))
 	defer cancel()
-	s := a.newSession(ctx, req, a.queue.waiting)
+	s := a.newSession(req, a.queue.waiting)
 	defer s.close()
-	if len(s.Stores) == 0 {
-		return nil, fmt.Errorf("%w: none of the allowed storages is available", ErrUnknownStore)
-	}
 	choice, err := a.prompter.Choose(ctx, s)
 	if err = a.promptErr(ctx, err); err != nil {
 		return nil, err

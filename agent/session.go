@@ -64,7 +64,6 @@ type Session struct {
 	Request *Request
 	Action  string // "login", "sign", "sign-hash", "key-info", "sign-file"
 	Docs    []DocView
-	Stores  []StoreInfo
 	// Waiting is the number of other requests queued behind this one.
 	Waiting func() int
 
@@ -72,11 +71,24 @@ type Session struct {
 	mu     sync.Mutex
 	keys   []KeyOption
 	closer func()
+	stores []StoreInfo // listed on first use: token scans cost time
+	listed bool
+}
+
+// Stores lists the key file store and the tokens present that the request
+// allows (scanned once per session, on first use).
+func (s *Session) Stores(ctx context.Context) []StoreInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.listed {
+		s.stores, s.listed = s.a.stores(ctx, s.Request), true
+	}
+	return slices.Clone(s.stores)
 }
 
 const maxPreview = 64 << 10
 
-func (a *Agent) newSession(ctx context.Context, req *Request, waiting func() int) *Session {
+func (a *Agent) newSession(req *Request, waiting func() int) *Session {
 	s := &Session{Request: req, a: a, Waiting: waiting}
 	switch {
 	case req.Action != "":
@@ -108,7 +120,6 @@ func (a *Agent) newSession(ctx context.Context, req *Request, waiting func() int
 		}
 		s.Docs = append(s.Docs, v)
 	}
-	s.Stores = a.stores(ctx, req)
 	return s
 }
 
@@ -150,7 +161,7 @@ func (a *Agent) stores(ctx context.Context, req *Request) []StoreInfo {
 // typed. A wrong password gives token.ErrWrongPassword (the dialog stays
 // open). The previously opened store of this session is closed.
 func (s *Session) OpenKeyFile(ctx context.Context, path string, password []byte) ([]KeyOption, error) {
-	if !slices.ContainsFunc(s.Stores, func(st StoreInfo) bool { return st.Storage == StorePKCS12 }) {
+	if !slices.ContainsFunc(s.Stores(ctx), func(st StoreInfo) bool { return st.Storage == StorePKCS12 }) {
 		return nil, fmt.Errorf("%w: key files are not allowed by this site", ErrUnknownStore)
 	}
 	f, err := os.Open(path)
@@ -171,7 +182,7 @@ func (s *Session) OpenKeyFile(ctx context.Context, path string, password []byte)
 
 // OpenToken logs in to one of the session's tokens with the PIN typed.
 func (s *Session) OpenToken(ctx context.Context, store StoreInfo, pin []byte) ([]KeyOption, error) {
-	if s.a.keyStores == nil || !slices.ContainsFunc(s.Stores, func(st StoreInfo) bool { return st.Storage == store.Storage && st.Ref == store.Ref }) {
+	if s.a.keyStores == nil || !slices.ContainsFunc(s.Stores(ctx), func(st StoreInfo) bool { return st.Storage == store.Storage && st.Ref == store.Ref }) {
 		return nil, ErrUnknownStore
 	}
 	keys, closer, err := s.a.keyStores.Open(ctx, store, pin)

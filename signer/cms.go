@@ -20,6 +20,9 @@ import (
 	"slices"
 	"time"
 
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
 	"github.com/qoltanba/qoltanba/internal/ber"
 )
 
@@ -172,22 +175,34 @@ func signCMS(ctx context.Context, contentType asn1.ObjectIdentifier, digest, con
 	if err != nil {
 		return nil, err
 	}
-	eci := encapContentInfo{EContentType: contentType}
-	if content != nil {
-		oct, err := asn1.Marshal(content)
-		if err != nil {
-			return nil, err
-		}
-		eci.EContent = asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: oct}
+	// One pass into a buffer sized for the result: the content (possibly
+	// tens of MB) is copied once, not once per nesting level.
+	digestAlg := mustMarshal(algorithmIdentifier{s.DigestOID, asn1Null})
+	b := cryptobyte.NewBuilder(make([]byte, 0, len(content)+len(key.Certificate.Raw)+len(si)+len(digestAlg)+128))
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // ContentInfo
+		b.AddASN1ObjectIdentifier(oidSignedData)
+		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignedData
+				b.AddASN1Int64(1)
+				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddBytes(digestAlg) })
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // EncapsulatedContentInfo
+					b.AddASN1ObjectIdentifier(contentType)
+					if content != nil {
+						b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+							b.AddASN1OctetString(content)
+						})
+					}
+				})
+				b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddBytes(key.Certificate.Raw) })
+				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddBytes(si) })
+			})
+		})
+	})
+	out, err := b.Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("cms: encode: %w", err)
 	}
-	sd := signedData{
-		Version:          1,
-		DigestAlgorithms: []asn1.RawValue{{FullBytes: mustMarshal(algorithmIdentifier{s.DigestOID, asn1Null})}},
-		EncapContentInfo: eci,
-		Certificates:     asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: key.Certificate.Raw},
-		SignerInfos:      []asn1.RawValue{{FullBytes: si}},
-	}
-	return marshalContentInfo(&sd)
+	return out, nil
 }
 
 func marshalContentInfo(sd *signedData) ([]byte, error) {

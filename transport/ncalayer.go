@@ -5,6 +5,7 @@ package transport
 // (greeting version, raw outputCert shape, key info formats).
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/x509"
@@ -16,6 +17,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -77,7 +79,7 @@ func (s *Server) serveNCALayer(w http.ResponseWriter, r *http.Request, origin ag
 			if ctx.Err() != nil {
 				return
 			}
-			if c.writeText(ans) != nil {
+			if c.writeAnswer(ans) != nil {
 				cancel()
 				return
 			}
@@ -99,7 +101,7 @@ func (s *Server) serveNCALayer(w http.ResponseWriter, r *http.Request, origin ag
 		select {
 		case reqs <- msg:
 		default:
-			c.writeText(ansBusy())
+			c.writeAnswer(ansBusy())
 		}
 	}
 	cancel() // closes a queued or open prompt of this page
@@ -107,8 +109,8 @@ func (s *Server) serveNCALayer(w http.ResponseWriter, r *http.Request, origin ag
 	<-done
 }
 
-func ansBusy() []byte {
-	return mustJSON(commonAnswer{Code: "500", Message: "too many requests"})
+func ansBusy() answer {
+	return bytesAnswer(mustJSON(commonAnswer{Code: "500", Message: "too many requests"}))
 }
 
 type ncaHandler struct {
@@ -117,47 +119,62 @@ type ncaHandler struct {
 	locale string
 }
 
+// rawRef keeps a JSON value as a slice of the message instead of a copy
+// (json.RawMessage copies): a 50 MB document must not be duplicated on its
+// way in. It is safe because json.Unmarshal decodes from the message
+// itself, which nobody modifies while the request is handled.
+type rawRef []byte
+
+// UnmarshalJSON keeps b without copying.
+func (r *rawRef) UnmarshalJSON(b []byte) error { *r = b; return nil }
+
 type envelope struct {
-	Module     *string         `json:"module"`
-	Method     string          `json:"method"`
-	Args       json.RawMessage `json:"args"`
-	UUID       json.RawMessage `json:"uuid"`
-	APIVersion json.RawMessage `json:"apiVersion"`
+	Module     *string `json:"module"`
+	Method     string  `json:"method"`
+	Args       rawRef  `json:"args"`
+	UUID       rawRef  `json:"uuid"`
+	APIVersion rawRef  `json:"apiVersion"`
 }
 
-func (h *ncaHandler) handle(ctx context.Context, msg []byte) []byte {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(msg, &raw); err != nil || raw == nil {
-		return ansNotJSON
+// answer writes one answer frame.
+type answer func(io.Writer) error
+
+func bytesAnswer(b []byte) answer {
+	return func(w io.Writer) error { _, err := w.Write(b); return err }
+}
+
+func (h *ncaHandler) handle(ctx context.Context, msg []byte) answer {
+	if t := bytes.TrimLeft(msg, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return bytesAnswer(ansNotJSON)
 	}
 	var env envelope
 	if err := json.Unmarshal(msg, &env); err != nil {
-		return ansNotJSON
+		return bytesAnswer(ansNotJSON)
 	}
 	if env.Module == nil {
-		return ansNoModule
+		return bytesAnswer(ansNoModule)
 	}
 	apiOK := len(env.APIVersion) == 0 || string(env.APIVersion) == "2" || string(env.APIVersion) == "null"
 	switch *env.Module {
 	case moduleCommonUtils:
-		a := h.commonUtils(ctx, env.Method, env.Args)
+		a := h.commonUtils(ctx, env.Method, json.RawMessage(env.Args))
 		if !apiOK {
 			a = commonAnswer{Code: "500", Message: "unsupported apiVersion " + string(env.APIVersion)}
 		}
 		if len(env.UUID) > 0 && string(env.UUID) != "null" {
-			a.UUID = env.UUID
+			a.UUID = json.RawMessage(env.UUID)
 		}
-		return mustJSON(a)
+		return bytesAnswer(mustJSON(a))
 	case moduleBasics:
 		if !apiOK {
-			return basicsError("GENERAL_ERROR", "unsupported apiVersion "+string(env.APIVersion), "")
+			return bytesAnswer(basicsError("GENERAL_ERROR", "unsupported apiVersion "+string(env.APIVersion), ""))
 		}
 		if env.Method != "sign" {
-			return basicsError("GENERAL_ERROR", "unknown method "+env.Method, "")
+			return bytesAnswer(basicsError("GENERAL_ERROR", "unknown method "+env.Method, ""))
 		}
 		return h.basicsSign(ctx, env.Args)
 	}
-	return ansModuleNotFound
+	return bytesAnswer(ansModuleNotFound)
 }
 
 func mustJSON(v any) []byte {
@@ -469,13 +486,13 @@ func (f flexBool) or(def bool) bool {
 }
 
 type basicsArgs struct {
-	AllowedStorages json.RawMessage `json:"allowedStorages"`
-	Format          string          `json:"format"`
-	Data            json.RawMessage `json:"data"`
-	SigningParams   json.RawMessage `json:"signingParams"`
-	SignerParams    json.RawMessage `json:"signerParams"`
-	Locale          string          `json:"locale"`
-	Logo            string          `json:"logo"`
+	AllowedStorages rawRef `json:"allowedStorages"`
+	Format          string `json:"format"`
+	Data            rawRef `json:"data"`
+	SigningParams   rawRef `json:"signingParams"`
+	SignerParams    rawRef `json:"signerParams"`
+	Locale          string `json:"locale"`
+	Logo            rawRef `json:"logo"`
 }
 
 type signingParams struct {
@@ -496,17 +513,39 @@ type signerParams struct {
 	SerialNumber    string          `json:"serialNumber"`
 }
 
-func (h *ncaHandler) basicsSign(ctx context.Context, raw json.RawMessage) []byte {
+func (h *ncaHandler) basicsSign(ctx context.Context, raw rawRef) answer {
+	req, sp, errAns := h.basicsRequest(raw)
+	if errAns != nil {
+		return bytesAnswer(errAns)
+	}
+	res, err := h.s.Agent.Handle(ctx, req)
+	if err != nil {
+		switch {
+		case errors.Is(err, agent.ErrCanceled), errors.Is(err, context.Canceled):
+			return bytesAnswer(ansBasicsCanceled)
+		case errors.Is(err, agent.ErrBadRequest), errors.Is(err, agent.ErrTooLarge):
+			return bytesAnswer(basicsError("INVALID_SIGNING_PARAMS", err.Error(), ""))
+		}
+		return bytesAnswer(basicsError("SIGNING_FAILURE", err.Error(), ""))
+	}
+	return basicsResult(req.Format, res, sp.OutputCert.or(false))
+}
+
+// basicsRequest decodes basics.sign's named arguments into a Request.
+func (h *ncaHandler) basicsRequest(raw rawRef) (*agent.Request, *signingParams, []byte) {
 	var a basicsArgs
 	if err := json.Unmarshal(raw, &a); err != nil {
-		return basicsError("INVOCATION_ERROR", "args must be an object", err.Error())
+		return nil, nil, basicsError("INVOCATION_ERROR", "args must be an object", err.Error())
 	}
 	req := &agent.Request{Origin: h.origin, Method: "basics.sign", Locale: a.Locale}
 	if req.Locale == "" {
 		req.Locale = "kk"
 	}
-	if len(a.Logo) > 0 && len(a.Logo) <= 50000 {
-		req.Logo, _ = base64.StdEncoding.DecodeString(a.Logo)
+	if len(a.Logo) > 2 && len(a.Logo) <= 50002 {
+		var logo string
+		if json.Unmarshal(a.Logo, &logo) == nil {
+			req.Logo, _ = base64.StdEncoding.DecodeString(logo)
+		}
 	}
 	// allowedStorages: array, null/absent, or "A,B".
 	if len(a.AllowedStorages) > 0 && string(a.AllowedStorages) != "null" {
@@ -514,7 +553,7 @@ func (h *ncaHandler) basicsSign(ctx context.Context, raw json.RawMessage) []byte
 		if err := json.Unmarshal(a.AllowedStorages, &list); err != nil {
 			var s string
 			if err := json.Unmarshal(a.AllowedStorages, &s); err != nil {
-				return basicsError("INVOCATION_ERROR", "allowedStorages must be an array or a string", "")
+				return nil, nil, basicsError("INVOCATION_ERROR", "allowedStorages must be an array or a string", "")
 			}
 			for _, x := range strings.Split(s, ",") {
 				if x = strings.TrimSpace(x); x != "" {
@@ -534,50 +573,57 @@ func (h *ncaHandler) basicsSign(ctx context.Context, raw json.RawMessage) []byte
 	case "raw":
 		req.Format = agent.FormatRaw
 	default:
-		return basicsError("INVALID_SIGNING_PARAMS", "format must be cms, xml or raw", "")
+		return nil, nil, basicsError("INVALID_SIGNING_PARAMS", "format must be cms, xml or raw", "")
 	}
 	var sp signingParams
 	if len(a.SigningParams) > 0 && string(a.SigningParams) != "null" {
 		if a.SigningParams[0] != '{' {
-			return basicsError("INVOCATION_ERROR", "signingParams must be an object", "")
+			return nil, nil, basicsError("INVOCATION_ERROR", "signingParams must be an object", "")
 		}
 		if err := json.Unmarshal(a.SigningParams, &sp); err != nil {
-			return basicsError("INVALID_SIGNING_PARAMS", "bad signingParams", err.Error())
+			return nil, nil, basicsError("INVALID_SIGNING_PARAMS", "bad signingParams", err.Error())
 		}
 	}
 	var sg signerParams
 	if len(a.SignerParams) > 0 && string(a.SignerParams) != "null" {
 		if a.SignerParams[0] != '{' {
-			return basicsError("INVOCATION_ERROR", "signerParams must be an object", "")
+			return nil, nil, basicsError("INVOCATION_ERROR", "signerParams must be an object", "")
 		}
 		if err := json.Unmarshal(a.SignerParams, &sg); err != nil {
-			return basicsError("INVALID_SIGNING_PARAMS", "bad signerParams", err.Error())
+			return nil, nil, basicsError("INVALID_SIGNING_PARAMS", "bad signerParams", err.Error())
 		}
 	}
-	// data: one string or an array of strings.
-	var docs []string
-	if err := json.Unmarshal(a.Data, &docs); err != nil {
-		var one string
-		if err := json.Unmarshal(a.Data, &one); err != nil {
-			return basicsError("INVOCATION_ERROR", "data must be a string or an array of strings", "")
+	// data: one string or an array of strings, decoded straight from the
+	// message (see rawRef).
+	var items []rawRef
+	if t := bytes.TrimSpace(a.Data); len(t) > 0 && t[0] == '[' {
+		if err := json.Unmarshal(t, &items); err != nil {
+			return nil, nil, basicsError("INVOCATION_ERROR", "data must be a string or an array of strings", "")
 		}
-		docs = []string{one}
+	} else {
+		items = []rawRef{t}
 	}
-	if len(docs) == 0 {
-		return basicsError("INVALID_SIGNING_PARAMS", "no data to sign", "")
+	if len(items) == 0 {
+		return nil, nil, basicsError("INVALID_SIGNING_PARAMS", "no data to sign", "")
 	}
 	decode := sp.Decode.or(false)
-	for i, d := range docs {
-		if decode {
-			b, err := base64.StdEncoding.DecodeString(d)
-			if err != nil {
-				return basicsError("INVALID_SIGNING_PARAMS", fmt.Sprintf("data[%d] is not base64", i), err.Error())
-			}
-			req.Documents = append(req.Documents, b)
-		} else {
-			req.Documents = append(req.Documents, []byte(d))
+	for i, it := range items {
+		text, ok := jsonStringBytes(it)
+		if !ok {
+			return nil, nil, basicsError("INVOCATION_ERROR", "data must be a string or an array of strings", "")
 		}
+		if !decode {
+			req.Documents = append(req.Documents, text)
+			continue
+		}
+		doc := make([]byte, base64.StdEncoding.DecodedLen(len(text)))
+		n, err := base64.StdEncoding.Decode(doc, text)
+		if err != nil {
+			return nil, nil, basicsError("INVALID_SIGNING_PARAMS", fmt.Sprintf("data[%d] is not base64", i), err.Error())
+		}
+		req.Documents = append(req.Documents, doc[:n])
 	}
+	a.Data = nil
 	req.Detached = !sp.Encapsulate.or(true)
 	req.Digested = sp.Digested.or(false)
 	req.Timestamp = len(sp.TSAProfile) > 0 && sp.TSAProfile[0] == '{'
@@ -593,39 +639,31 @@ func (h *ncaHandler) basicsSign(ctx context.Context, raw json.RawMessage) []byte
 	default:
 		var pems []string
 		if err := json.Unmarshal(sg.Chain, &pems); err != nil {
-			return basicsError("INVALID_SIGNING_PARAMS", "signerParams.chain must be an array of PEM certificates", "")
+			return nil, nil, basicsError("INVALID_SIGNING_PARAMS", "signerParams.chain must be an array of PEM certificates", "")
 		}
 		req.Filter.Chain = agent.ChainGiven
 		for _, p := range pems {
 			blk, _ := pem.Decode([]byte(p))
 			if blk == nil {
-				return basicsError("INVALID_SIGNING_PARAMS", "signerParams.chain: not a PEM certificate", "")
+				return nil, nil, basicsError("INVALID_SIGNING_PARAMS", "signerParams.chain: not a PEM certificate", "")
 			}
 			c, err := x509.ParseCertificate(blk.Bytes)
 			if err != nil {
-				return basicsError("INVALID_SIGNING_PARAMS", "signerParams.chain", err.Error())
+				return nil, nil, basicsError("INVALID_SIGNING_PARAMS", "signerParams.chain", err.Error())
 			}
 			req.Filter.CAs = append(req.Filter.CAs, c)
 		}
 	}
-	res, err := h.s.Agent.Handle(ctx, req)
-	if err != nil {
-		switch {
-		case errors.Is(err, agent.ErrCanceled), errors.Is(err, context.Canceled):
-			return ansBasicsCanceled
-		case errors.Is(err, agent.ErrBadRequest), errors.Is(err, agent.ErrTooLarge):
-			return basicsError("INVALID_SIGNING_PARAMS", err.Error(), "")
-		}
-		return basicsError("SIGNING_FAILURE", err.Error(), "")
-	}
+	return req, &sp, nil
+}
+
+// basicsResult writes the success answer; CMS results are streamed as PEM
+// inside the JSON so a large signature is never held twice.
+func basicsResult(format agent.Format, res *agent.Result, outputCert bool) answer {
 	var result any
-	switch req.Format {
+	switch format {
 	case agent.FormatCMS:
-		out := make([]string, len(res.Signatures))
-		for i, s := range res.Signatures {
-			out[i] = string(pem.EncodeToMemory(&pem.Block{Type: "CMS", Bytes: s}))
-		}
-		result = out
+		return streamPEMs(res.Signatures)
 	case agent.FormatXML:
 		out := make([]string, len(res.Signatures))
 		for i, s := range res.Signatures {
@@ -638,7 +676,7 @@ func (h *ncaHandler) basicsSign(ctx context.Context, raw json.RawMessage) []byte
 			out[i] = base64.StdEncoding.EncodeToString(s)
 		}
 		result = out
-		if sp.OutputCert.or(false) {
+		if outputCert {
 			// *open*: the spec shows this object in place of the array.
 			result = struct {
 				Signatures  []string `json:"signatures"`
@@ -646,12 +684,57 @@ func (h *ncaHandler) basicsSign(ctx context.Context, raw json.RawMessage) []byte
 			}{out, base64.StdEncoding.EncodeToString(res.Certificate.Raw)}
 		}
 	}
-	return mustJSON(struct {
+	return bytesAnswer(mustJSON(struct {
 		Body struct {
 			Result any `json:"result"`
 		} `json:"body"`
 		Status bool `json:"status"`
 	}{Body: struct {
 		Result any `json:"result"`
-	}{result}, Status: true})
+	}{result}, Status: true}))
+}
+
+// streamPEMs writes {"body":{"result":["-----BEGIN CMS-----\n...",...]},"status":true}
+// line by line: PEM armour with 64-character lines, JSON-escaped.
+func streamPEMs(ders [][]byte) answer {
+	return func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 64<<10)
+		bw.WriteString(`{"body":{"result":[`)
+		line := make([]byte, 64)
+		for i, d := range ders {
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString(`"-----BEGIN CMS-----\n`)
+			for off := 0; off < len(d); off += 48 {
+				chunk := d[off:min(off+48, len(d))]
+				n := base64.StdEncoding.EncodedLen(len(chunk))
+				base64.StdEncoding.Encode(line[:n], chunk)
+				bw.Write(line[:n])
+				bw.WriteString(`\n`)
+			}
+			bw.WriteString(`-----END CMS-----\n"`)
+		}
+		bw.WriteString(`]},"status":true}`)
+		return bw.Flush()
+	}
+}
+
+// jsonStringBytes returns the bytes of a JSON string token: a view into
+// the message when it has no escapes (base64 never does), else a decoded
+// copy.
+func jsonStringBytes(tok []byte) ([]byte, bool) {
+	tok = bytes.TrimSpace(tok)
+	if len(tok) < 2 || tok[0] != '"' || tok[len(tok)-1] != '"' {
+		return nil, false
+	}
+	inner := tok[1 : len(tok)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return inner, true
+	}
+	var s string
+	if json.Unmarshal(tok, &s) != nil {
+		return nil, false
+	}
+	return []byte(s), true
 }

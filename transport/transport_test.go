@@ -702,8 +702,11 @@ func FuzzNCALayerRequest(f *testing.F) {
 	a, _ := agent.New(agent.Options{Config: agent.DefaultConfig(), Prompter: &cancelPrompter{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	h := &ncaHandler{s: &Server{Agent: a}, origin: agent.Origin{Scheme: "https", Host: "egov.kz", Port: 443}}
 	f.Fuzz(func(t *testing.T, msg string) {
-		ans := h.handle(context.Background(), []byte(msg))
-		if !json.Valid(ans) {
+		var buf bytes.Buffer
+		if err := h.handle(context.Background(), []byte(msg))(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if ans := buf.Bytes(); !json.Valid(ans) {
 			t.Fatalf("answer is not JSON: %s", ans)
 		}
 	})

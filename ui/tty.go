@@ -174,9 +174,14 @@ func (t *TTY) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, e
 	if w := s.Waiting(); w > 0 {
 		fmt.Fprintf(t.Out, "(%d more requests waiting)\n", w)
 	}
+	stores := s.Stores(ctx)
+	if len(stores) == 0 {
+		fmt.Fprintln(t.Out, "None of the key stores this site allows is available.")
+		return nil, agent.ErrCanceled
+	}
 	for {
 		fmt.Fprintln(t.Out, "Key stores:")
-		for i, st := range s.Stores {
+		for i, st := range stores {
 			if st.Storage == agent.StorePKCS12 {
 				fmt.Fprintf(t.Out, "  %d) key file (PKCS#12)\n", i+1)
 			} else {
@@ -187,14 +192,14 @@ func (t *TTY) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, e
 		if err != nil {
 			return nil, err
 		}
-		if a == "c" || a == "" && len(s.Stores) == 0 {
+		if a == "c" {
 			return nil, agent.ErrCanceled
 		}
 		n, err := strconv.Atoi(a)
-		if err != nil || n < 1 || n > len(s.Stores) {
+		if err != nil || n < 1 || n > len(stores) {
 			continue
 		}
-		opts, err := t.openStore(ctx, s, s.Stores[n-1])
+		opts, err := t.openStore(ctx, s, stores[n-1])
 		if err != nil {
 			if ctx.Err() != nil || errors.Is(err, agent.ErrCanceled) || errors.Is(err, errInputClosed) {
 				return nil, err

@@ -145,10 +145,4 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-func (e *env) withContext(ctx context.Context) *env {
-	c := *e
-	c.ctx = ctx
-	return &c
-}
-
 func goos() string { return runtime.GOOS }

@@ -62,9 +62,18 @@ func cmdServe(e *env, args []string) error {
 			}
 			unattendedOrigins = append(unattendedOrigins, o)
 		}
-		// The key is opened per request and closed after it.
-		prompter = &agent.Unattended{Origins: unattendedOrigins, Open: func(ctx context.Context) ([]*token.Key, func(), error) {
-			return ks.open(e.withContext(ctx))
+		// Unattended mode opens the key once, at start: a wrong password
+		// fails now rather than at the first request, and requests do not
+		// pay the key-file KDF. The key stays in memory for the process's
+		// life (the operator chose a mode without dialogs); it is wiped on
+		// exit.
+		keys, closeKeys, err := ks.open(e)
+		if err != nil {
+			return err
+		}
+		defer closeKeys()
+		prompter = &agent.Unattended{Origins: unattendedOrigins, Open: func(context.Context) ([]*token.Key, func(), error) {
+			return keys, func() {}, nil
 		}}
 		fmt.Fprintf(e.stderr, "%s\n", strings.Repeat("!", 72))
 		fmt.Fprintf(e.stderr, "!! UNATTENDED MODE: every request from %s\n", strings.Join(allow, ", "))

@@ -17,11 +17,11 @@ type Manager struct {
 	// CacheFor is how long an ActiveStorages answer is reused.
 	CacheFor time.Duration
 
-	mu      sync.Mutex
-	modules map[string]*Module // by library path
-	failed  map[string]error   // libraries that would not load
-	cached  []string
-	cacheAt time.Time
+	mu       sync.Mutex
+	modules  map[string]*Module // by library path
+	failed   map[string]error   // libraries that would not load
+	tokens   []ModuleToken      // last scan
+	tokensAt time.Time
 }
 
 // NewManager manages the catalog's modules plus the admin's extra ones.
@@ -60,9 +60,17 @@ type ModuleToken struct {
 
 // Tokens lists every token of every installed catalog module, rescanning
 // idle modules so that plugged and unplugged tokens show. A module that
-// fails or hangs is logged and skipped: the others still answer.
+// fails or hangs is logged and skipped: the others still answer. A scan is
+// reused for CacheFor, so pages polling getActiveTokens cost little.
 func (mg *Manager) Tokens(ctx context.Context) []ModuleToken {
-	var out []ModuleToken
+	mg.mu.Lock()
+	if mg.tokens != nil && time.Since(mg.tokensAt) < mg.CacheFor {
+		c := slices.Clone(mg.tokens)
+		mg.mu.Unlock()
+		return c
+	}
+	mg.mu.Unlock()
+	out := []ModuleToken{}
 	for _, f := range Installed(mg.catalog) {
 		m, err := mg.Module(ctx, f)
 		if err != nil {
@@ -81,20 +89,15 @@ func (mg *Manager) Tokens(ctx context.Context) []ModuleToken {
 			out = append(out, ModuleToken{m, t})
 		}
 	}
-	return out
+	mg.mu.Lock()
+	mg.tokens, mg.tokensAt = out, time.Now()
+	mg.mu.Unlock()
+	return slices.Clone(out)
 }
 
 // ActiveStorages answers NCALayer's getActiveTokens: the storage names of
-// tokens plugged in now, sorted, each once. Answers are cached for
-// CacheFor so pages polling it cost little.
+// tokens plugged in now, sorted, each once.
 func (mg *Manager) ActiveStorages(ctx context.Context) []string {
-	mg.mu.Lock()
-	if mg.cached != nil && time.Since(mg.cacheAt) < mg.CacheFor {
-		c := slices.Clone(mg.cached)
-		mg.mu.Unlock()
-		return c
-	}
-	mg.mu.Unlock()
 	set := []string{}
 	for _, t := range mg.Tokens(ctx) {
 		if !slices.Contains(set, t.Storage) {
@@ -102,10 +105,7 @@ func (mg *Manager) ActiveStorages(ctx context.Context) []string {
 		}
 	}
 	slices.Sort(set)
-	mg.mu.Lock()
-	mg.cached, mg.cacheAt = set, time.Now()
-	mg.mu.Unlock()
-	return slices.Clone(set)
+	return set
 }
 
 // Close unloads every module.
