@@ -111,6 +111,10 @@ func TestServeRefusals(t *testing.T) {
 			t.Errorf("%v: exit %d (%s)", args, r.code, r.stderr)
 		}
 	}
+	// Unattended mode opens the key at start: a wrong password fails at once.
+	if r := qoltanba(t, nil, "serve", "--port", strconv.Itoa(freePort(t)), "--unattended", "--p12", gostKey, "--password-file", tempFile(t, "bad", []byte("nope\n")), "--allow-origin", "https://a.example"); r.code != 1 || !strings.Contains(r.stderr, "wrong password") {
+		t.Errorf("wrong password at start: %+v", r)
+	}
 	// A taken port is reported as such.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
