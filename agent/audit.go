@@ -24,10 +24,11 @@ type AuditEntry struct {
 	Outcome   string    `json:"outcome"` // "signed", "canceled", "denied", "error: ..."
 }
 
-// Audit appends JSON lines to a file (0600).
+// Audit appends JSON lines to a file (0600), kept open between entries.
 type Audit struct {
 	mu   sync.Mutex
 	path string
+	f    *os.File
 }
 
 // NewAudit writes to path ("" = no audit log, for tests of other parts).
@@ -44,15 +45,36 @@ func (a *Audit) Write(e AuditEntry) error {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if err := os.MkdirAll(filepath.Dir(a.path), 0o700); err != nil {
+	if a.f == nil {
+		if err := os.MkdirAll(filepath.Dir(a.path), 0o700); err != nil {
+			return err
+		}
+		f, err := os.OpenFile(a.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return err
+		}
+		a.f = f
+	}
+	if _, err := a.f.Write(append(b, '\n')); err != nil {
+		a.f.Close() // reopen next time (the file may have been rotated away)
+		a.f = nil
 		return err
 	}
-	f, err := os.OpenFile(a.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		return err
+	return nil
+}
+
+// Close closes the log file.
+func (a *Audit) Close() error {
+	if a == nil {
+		return nil
 	}
-	defer f.Close()
-	_, err = f.Write(append(b, '\n'))
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.f == nil {
+		return nil
+	}
+	err := a.f.Close()
+	a.f = nil
 	return err
 }
 

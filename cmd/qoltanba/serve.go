@@ -117,8 +117,10 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 	}
 	mgr := p11.NewManager(catalog, log)
 	defer mgr.Close()
+	audit := agent.NewAudit(filepath.Join(dataDir, "audit.jsonl"))
+	defer audit.Close()
 	a, err := agent.New(agent.Options{Config: cfg, Prompter: prompter, KeyStores: tokenStores{mgr}, Permissions: perms,
-		Audit: agent.NewAudit(filepath.Join(dataDir, "audit.jsonl")), ProductionCAs: prodCAs, Log: log})
+		Audit: audit, ProductionCAs: prodCAs, Log: log})
 	if err != nil {
 		return err
 	}
