@@ -399,22 +399,5 @@ var ErrBadSignature = errors.New("signature does not verify")
 
 // VerifyDigest checks sig over digest with pub under scheme s.
 func VerifyDigest(pub crypto.PublicKey, s Scheme, digest, sig []byte) error {
-	switch k := pub.(type) {
-	case *rsa.PublicKey:
-		if err := rsa.VerifyPKCS1v15(k, s.Hash, digest, sig); err != nil {
-			return ErrBadSignature
-		}
-		return nil
-	case *ecdsa.PublicKey:
-		if !ecdsa.VerifyASN1(k, digest, sig) {
-			return ErrBadSignature
-		}
-		return nil
-	case *GOSTPublicKey:
-		if !k.Verify(digest, sig) {
-			return ErrBadSignature
-		}
-		return nil
-	}
-	return fmt.Errorf("signer: verify with %T: %w", pub, ErrUnsupportedKey)
+	return verifyWithDigestOID(pub, s.DigestOID, digest, sig)
 }

@@ -280,15 +280,11 @@ func CoSignCMS(ctx context.Context, cms, data []byte, key KeyPair, opts *CMSOpti
 	if err != nil {
 		return nil, err
 	}
-	content, attached, err := sd.content()
-	if err != nil {
-		return nil, err
-	}
-	if attached {
-		if data != nil && !bytes.Equal(data, content) {
+	if sd.attached {
+		if data != nil && !bytes.Equal(data, sd.content) {
 			return nil, errors.New("cms: co-sign: given data differs from the attached content")
 		}
-		data = content
+		data = sd.content
 	} else if data == nil {
 		return nil, errors.New("cms: co-sign: detached CMS needs the signed data")
 	}
@@ -364,7 +360,9 @@ const MaxCMSSize = 256 << 20
 
 type parsedSignedData struct {
 	signedData
-	raw []byte // DER of the ContentInfo
+	raw      []byte // DER of the ContentInfo
+	content  []byte // the encapsulated content, nil when detached
+	attached bool
 }
 
 // parseSignedData reads a CMS ContentInfo (BER or DER) holding SignedData.
@@ -390,19 +388,27 @@ func parseSignedData(in []byte) (*parsedSignedData, error) {
 	if len(sd.SignerInfos) == 0 {
 		return nil, fmt.Errorf("%w: no signers", ErrMalformed)
 	}
-	return &parsedSignedData{signedData: sd, raw: der}, nil
+	p := &parsedSignedData{signedData: sd, raw: der}
+	if ec := sd.EncapContentInfo.EContent; len(ec.Bytes) > 0 || ec.IsCompound {
+		if _, err := asn1.Unmarshal(ec.Bytes, &p.content); err != nil {
+			return nil, fmt.Errorf("%w: eContent: %v", ErrMalformed, err)
+		}
+		p.attached = true
+	}
+	return p, nil
 }
 
-// content returns the encapsulated content and whether it is present.
-func (sd *parsedSignedData) content() ([]byte, bool, error) {
-	if len(sd.EncapContentInfo.EContent.Bytes) == 0 && !sd.EncapContentInfo.EContent.IsCompound {
-		return nil, false, nil
+// parseWithCertificates parses a CMS and the certificates it carries.
+func parseWithCertificates(in []byte) (*parsedSignedData, []*x509.Certificate, error) {
+	sd, err := parseSignedData(in)
+	if err != nil {
+		return nil, nil, err
 	}
-	var oct []byte
-	if _, err := asn1.Unmarshal(sd.EncapContentInfo.EContent.Bytes, &oct); err != nil {
-		return nil, false, fmt.Errorf("%w: eContent: %v", ErrMalformed, err)
+	certs, err := sd.certificates()
+	if err != nil {
+		return nil, nil, err
 	}
-	return oct, true, nil
+	return sd, certs, nil
 }
 
 func (sd *parsedSignedData) certificates() ([]*x509.Certificate, error) {

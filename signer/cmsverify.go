@@ -82,22 +82,11 @@ type CMSResult struct {
 // attributes, signingCertificate(V2), the timestamp token when present, the
 // certificate chain and revocation. All signers must verify.
 func VerifyCMS(cms []byte, opts VerifyOptions) (*CMSResult, error) {
-	sd, err := parseSignedData(cms)
+	sd, certs, err := parseWithCertificates(cms)
 	if err != nil {
 		return nil, err
 	}
-	content, attached, err := sd.content()
-	if err != nil {
-		return nil, err
-	}
-	certs, err := sd.certificates()
-	if err != nil {
-		return nil, err
-	}
-	res := &CMSResult{Detached: !attached}
-	if attached {
-		res.Content = content
-	}
+	res := &CMSResult{Detached: !sd.attached, Content: sd.content}
 	// Hash the content once per digest algorithm used.
 	sis := make([]signerInfo, len(sd.SignerInfos))
 	oids := map[string]asn1.ObjectIdentifier{}
@@ -107,7 +96,7 @@ func VerifyCMS(cms []byte, opts VerifyOptions) (*CMSResult, error) {
 		}
 		oids[sis[i].DigestAlgorithm.Algorithm.String()] = sis[i].DigestAlgorithm.Algorithm
 	}
-	digests, err := hashContent(oids, content, attached, opts.Data)
+	digests, err := hashContent(oids, sd.content, sd.attached, opts.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -369,8 +358,8 @@ func verifyTimestampToken(token []byte, digestOID asn1.ObjectIdentifier, imprint
 	if !sd.EncapContentInfo.EContentType.Equal(oidTSTInfo) {
 		return nil, fmt.Errorf("%w: token content is not TSTInfo", ErrTimestamp)
 	}
-	content, attached, err := sd.content()
-	if err != nil || !attached {
+	content := sd.content
+	if !sd.attached {
 		return nil, fmt.Errorf("%w: token without TSTInfo", ErrTimestamp)
 	}
 	var info tstInfo
@@ -432,22 +421,11 @@ type CMSSignerInfo struct {
 // ParseCMS reads a CMS SignedData without verifying anything: for display
 // and for deciding how to verify. Use VerifyCMS before trusting any field.
 func ParseCMS(cms []byte) (*CMSInfo, error) {
-	sd, err := parseSignedData(cms)
+	sd, certs, err := parseWithCertificates(cms)
 	if err != nil {
 		return nil, err
 	}
-	content, attached, err := sd.content()
-	if err != nil {
-		return nil, err
-	}
-	certs, err := sd.certificates()
-	if err != nil {
-		return nil, err
-	}
-	info := &CMSInfo{Detached: !attached, Certificates: certs}
-	if attached {
-		info.Content = content
-	}
+	info := &CMSInfo{Detached: !sd.attached, Certificates: certs, Content: sd.content}
 	for i, raw := range sd.SignerInfos {
 		var si signerInfo
 		if rest, err := asn1.Unmarshal(raw.FullBytes, &si); err != nil || len(rest) != 0 {
