@@ -1,0 +1,45 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCatalogComplete walks every message: each has a non-empty text in
+// kk, ru and en with the same format verbs.
+func TestCatalogComplete(t *testing.T) {
+	verbs := func(s string) string {
+		var v []string
+		for i := 0; i < len(s)-1; i++ {
+			if s[i] == '%' {
+				v = append(v, s[i:i+2])
+				i++
+			}
+		}
+		return strings.Join(v, "")
+	}
+	for key, m := range catalog {
+		for _, l := range Locales {
+			if strings.TrimSpace(m[l]) == "" {
+				t.Errorf("%s: no %s text", key, l)
+			}
+			if verbs(m[l]) != verbs(m["en"]) {
+				t.Errorf("%s: %s has verbs %q, en has %q", key, l, verbs(m[l]), verbs(m["en"]))
+			}
+		}
+		if len(m) != len(Locales) {
+			t.Errorf("%s: %d locales", key, len(m))
+		}
+	}
+}
+
+func TestLocale(t *testing.T) {
+	for in, want := range map[string]string{"kz": "kk", "kk_KZ.UTF-8": "kk", "ru_RU.UTF-8": "ru", "en": "en", "de_DE": "", "": ""} {
+		if got := NormalizeLocale(in); got != want {
+			t.Errorf("%q: %q", in, got)
+		}
+	}
+	if T("ru", "sign") != "Подписать" || T("xx", "sign") != "Қол қою" || T("en", "waiting", 2) != "2 more requests waiting" {
+		t.Error("T")
+	}
+}
