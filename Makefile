@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 PKGS    := ./...
 
-.PHONY: run test bench bench-compare build lint fuzz clean
+.PHONY: run test bench bench-compare build lint fuzz clean screenshots
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qoltanba
@@ -41,3 +41,7 @@ clean:
 bench-compare:
 	./scripts/bench-xml-vs-xmlsec1.sh
 	./scripts/bench-hash-vs-sha256sum.sh
+
+# screenshots regenerates docs/screenshots (dialogs under Xvfb, tray menu).
+screenshots:
+	QOLTANBA_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'DesktopScreenshots|TrayMenu' ./cmd/qoltanba ./ui

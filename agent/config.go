@@ -133,3 +133,6 @@ func DataDir() string {
 	}
 	return ConfigDir()
 }
+
+// String shows the duration as "5m0s".
+func (d Duration) String() string { return time.Duration(d).String() }

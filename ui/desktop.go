@@ -25,6 +25,15 @@ type Desktop struct {
 	Locale func() string
 	// Delay before Sign can be pressed after the dialog appeared or changed.
 	Delay time.Duration
+	// OnBusy is told when a dialog opens (true) and closes (false): the
+	// tray shows a request waiting.
+	OnBusy func(bool)
+}
+
+func (d *Desktop) busy(b bool) {
+	if d.OnBusy != nil {
+		d.OnBusy(b)
+	}
 }
 
 // signDialog holds the widgets of one signing dialog (tests inspect them).
@@ -48,7 +57,7 @@ type signDialog struct {
 	done func(*agent.KeyOption, error)
 }
 
-// newSignDialog builds the dialog's content. done is called once, with the
+// newSignDialog builds the dialog into win. done is called once, with the
 // approved key or ErrCanceled.
 func newSignDialog(ctx context.Context, m *dialogModel, win fyne.Window, done func(*agent.KeyOption, error)) *signDialog {
 	d := &signDialog{m: m, done: done}
@@ -74,7 +83,9 @@ func newSignDialog(ctx context.Context, m *dialogModel, win fyne.Window, done fu
 		txt := widget.NewLabel(m.docText(i))
 		txt.Wrapping = fyne.TextWrapWord
 		txt.TextStyle = fyne.TextStyle{Monospace: m.s.Docs[i].Kind == "xml"}
-		docs = append(docs, widget.NewAccordionItem(m.t("what")+" "+itoa(i+1), container.NewVScroll(txt)))
+		scroll := container.NewVScroll(txt)
+		scroll.SetMinSize(fyne.NewSize(0, 140))
+		docs = append(docs, widget.NewAccordionItem(m.t("what")+" "+itoa(i+1), scroll))
 	}
 	what := widget.NewAccordion(docs...)
 	if len(docs) == 1 {
@@ -155,7 +166,14 @@ func newSignDialog(ctx context.Context, m *dialogModel, win fyne.Window, done fu
 		}
 	})
 	win.SetCloseIntercept(func() { d.finish(nil, agent.ErrCanceled) })
+	win.SetContent(d.content)
 	d.refresh()
+	// Keyboard first: the path (or, for a token, the PIN) has the focus.
+	if d.m.isKeyFile() {
+		win.Canvas().Focus(d.path)
+	} else {
+		win.Canvas().Focus(d.secret)
+	}
 	return d
 }
 
@@ -219,11 +237,13 @@ func (d *Desktop) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOptio
 	}
 	res := make(chan result, 1)
 	var win fyne.Window
+	d.busy(true)
+	defer d.busy(false)
 	m := newDialogModel(ctx, s, d.locale(s.Request), d.Delay, nil)
 	fyne.DoAndWait(func() {
-		win = d.App.NewWindow(m.t("title"))
+		// The window title names the site too (task switchers show it).
+		win = d.App.NewWindow("qoltanba: " + m.origin())
 		dlg := newSignDialog(ctx, m, win, func(k *agent.KeyOption, err error) { res <- result{k, err} })
-		win.SetContent(dlg.content)
 		win.Resize(fyne.NewSize(720, 640))
 		win.CenterOnScreen()
 		win.Show()
@@ -259,6 +279,8 @@ func (d *Desktop) Consent(ctx context.Context, o agent.Origin, locale string) (a
 	}
 	res := make(chan agent.Consent, 1)
 	var win fyne.Window
+	d.busy(true)
+	defer d.busy(false)
 	fyne.DoAndWait(func() {
 		win = d.App.NewWindow(T(l, "title"))
 		origin := o.String()

@@ -68,7 +68,6 @@ func build(t *testing.T, s *agent.Session, locale string, clk *clock) (*signDial
 	done := make(chan error, 1)
 	m := newDialogModel(context.Background(), s, locale, time.Second, clk.now)
 	d := newSignDialog(context.Background(), m, w, func(k *agent.KeyOption, err error) { done <- err })
-	w.SetContent(d.content)
 	return d, w, done
 }
 
@@ -169,5 +168,57 @@ func TestIndentXML(t *testing.T) {
 	want := "<?xml version=\"1.0\"?>\n<a>\n  <b>1</b>\n  <c>\n    <d/>\n  </c>\n</a>"
 	if got != want {
 		t.Errorf("got\n%s", got)
+	}
+}
+
+// TestDialogKeyboardOnly: file, password, key and Sign without a mouse
+// (Tab moves the focus, Enter loads keys, arrows and Space choose).
+func TestDialogKeyboardOnly(t *testing.T) {
+	s, finish := session(t, signRequest(agent.ChainAny, "en"))
+	clk := &clock{t: time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)}
+	d, w, done := build(t, s, "en", clk)
+	c := w.Canvas()
+	if c.Focused() != d.path {
+		t.Fatalf("initial focus %T", c.Focused())
+	}
+	// What the driver does with key presses: they go to the focused widget.
+	typeKeys := func(s string) {
+		for _, r := range s {
+			c.Focused().TypedRune(r)
+		}
+	}
+	typeKeys(gostFL)
+	focusTo := func(target fyne.Focusable) {
+		t.Helper()
+		for range 20 {
+			if c.Focused() == target {
+				return
+			}
+			c.FocusNext()
+		}
+		t.Fatalf("cannot reach %T with Tab", target)
+	}
+	focusTo(d.secret)
+	typeKeys("Qwerty12")
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if d.keys.Length() != 1 {
+		t.Fatalf("Enter did not load keys: %q", d.message.Text)
+	}
+	focusTo(d.keys)
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	clk.add(2 * time.Second)
+	d.refresh()
+	focusTo(d.sign)
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	default:
+		t.Fatal("Space on Sign did not sign")
+	}
+	if err := finish(d.m.chosen()); err != nil {
+		t.Fatal(err)
 	}
 }

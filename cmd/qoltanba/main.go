@@ -38,7 +38,7 @@ commands:
   tokens   list PKCS#11 modules, tokens and PIN state
   version  print the version
   serve    run the agent on wss://127.0.0.1:13579 (prompts in this terminal; --unattended for tests)
-  run      the same as serve (the tray app and desktop dialogs come next)
+  run      the agent for a desktop session: dialogs and tray (terminal prompts without a display)
 
 Run "qoltanba <command> -h" for the flags of a command.
 `
@@ -60,6 +60,8 @@ type env struct {
 	stdout, stderr io.Writer
 	// tty opens the terminal for password prompts (replaced in tests).
 	tty func() (terminal, error)
+	// defaultUI is serve's --ui default: "tty" for serve, "auto" for run.
+	defaultUI string
 }
 
 // run dispatches a subcommand and returns the process exit code.
@@ -68,7 +70,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, tty: openTTY}
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, tty: openTTY, defaultUI: "tty"}
 	var cmd func(*env, []string) error
 	switch args[0] {
 	case "version", "--version", "-version":
@@ -77,7 +79,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
-	case "run", "serve":
+	case "serve":
+		cmd = cmdServe
+	case "run":
+		e.defaultUI = "auto"
 		cmd = cmdServe
 	case "keys":
 		cmd = cmdKeys

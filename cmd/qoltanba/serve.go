@@ -9,7 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
 	"golang.org/x/term"
 
 	"github.com/qoltanba/qoltanba/agent"
@@ -23,7 +26,7 @@ import (
 // native protocols.
 func cmdServe(e *env, args []string) error {
 	fs := newFlags(e, "serve", "[--ui tty] [--config FILE] [--port N] [--unattended --allow-origin ORIGIN... (--p12 FILE --password-file F | --pkcs11 MODULE --pin-file F)]")
-	uiKind := fs.String("ui", "tty", "how to ask the user: tty (this terminal)")
+	uiKind := fs.String("ui", e.defaultUI, "how to ask the user: desktop (dialogs and tray), tty (this terminal), or auto (desktop when there is a display)")
 	configFile := fs.String("config", filepath.Join(agent.ConfigDir(), "config.json"), "configuration `file` (docs/config.md)")
 	port := fs.Int("port", 0, "listen on this `port` instead of the configured one (13579)")
 	unattended := fs.Bool("unattended", false, "sign every request of the --allow-origin sites with one key, with NO dialog (automated tests, kiosks)")
@@ -84,7 +87,18 @@ func cmdServe(e *env, args []string) error {
 		if ks.p12 != "" || ks.module != "" || len(allow) > 0 {
 			return usageErr("--p12, --pkcs11 and --allow-origin go with --unattended")
 		}
-		switch *uiKind {
+		kind := *uiKind
+		if kind == "auto" {
+			kind = "tty"
+			if hasDisplay() {
+				kind = "desktop"
+			} else {
+				log.Info("no display: asking in the terminal")
+			}
+		}
+		switch kind {
+		case "desktop":
+			return runDesktop(e, cfg, log)
 		case "tty":
 			f, ok := e.stdin.(*os.File)
 			if !ok || !term.IsTerminal(int(f.Fd())) {
@@ -92,14 +106,68 @@ func cmdServe(e *env, args []string) error {
 			}
 			prompter = ui.NewTTY(f, e.stdout, int(f.Fd()))
 		default:
-			return usageErr("--ui must be tty (the desktop dialogs come with the tray app)")
+			return usageErr("--ui must be desktop, tty or auto")
 		}
 	}
-	return serve(e, cfg, prompter, unattendedOrigins, log)
+	return serve(e, cfg, prompter, unattendedOrigins, log, nil)
 }
 
-// serve wires the agent and runs the server until the context ends.
-func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent.Origin, log *slog.Logger) error {
+// hasDisplay reports whether a graphical session is there.
+func hasDisplay() bool {
+	if goos() != "linux" {
+		return true
+	}
+	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+}
+
+// runDesktop runs the agent with fyne dialogs and the tray. fyne's loop
+// must own the main goroutine, so the server runs beside it.
+func runDesktop(e *env, cfg agent.Config, log *slog.Logger) error {
+	a := app.NewWithID("kz.qoltanba.agent")
+	locale := &ui.LocaleSetting{App: a}
+	// A window that is never closed keeps fyne's loop alive when the last
+	// dialog closes (fyne quits when its last window is destroyed).
+	keep := a.NewWindow("qoltanba")
+	keep.SetCloseIntercept(keep.Hide)
+	var tray *ui.Tray
+	desk := &ui.Desktop{App: a, Locale: locale.Get, Delay: time.Second, OnBusy: func(busy bool) {
+		if tray != nil {
+			if busy {
+				tray.SetState(ui.TrayWaiting)
+			} else {
+				tray.SetState(ui.TrayIdle)
+			}
+		}
+	}}
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	ce := *e
+	ce.ctx = ctx
+	errc := make(chan error, 1)
+	go func() {
+		err := serve(&ce, cfg, desk, nil, log, func(ag *agent.Agent, port int, auditPath string) {
+			t := &ui.Tray{App: a, Agent: ag, Port: port, Version: version, AuditPath: auditPath, Log: log, Locale: locale, OnQuit: cancel}
+			fyne.DoAndWait(func() {
+				if t.Install() {
+					tray = t
+				}
+			})
+		})
+		errc <- err
+		if err != nil {
+			log.Error("agent stopped", "err", err)
+		}
+		fyne.Do(a.Quit)
+	}()
+	a.Run()
+	cancel()
+	return <-errc
+}
+
+// serve wires the agent and runs the server until the context ends;
+// onReady, if set, is called once it listens.
+func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent.Origin, log *slog.Logger,
+	onReady func(a *agent.Agent, port int, auditPath string)) error {
 	dataDir := agent.DataDir()
 	perms, err := agent.LoadPermissions(filepath.Join(dataDir, "permissions.json"), cfg.AllowedOrigins, cfg.DeniedOrigins)
 	if err != nil {
@@ -117,7 +185,8 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 	}
 	mgr := p11.NewManager(catalog, log)
 	defer mgr.Close()
-	audit := agent.NewAudit(filepath.Join(dataDir, "audit.jsonl"))
+	auditPath := filepath.Join(dataDir, "audit.jsonl")
+	audit := agent.NewAudit(auditPath)
 	defer audit.Close()
 	a, err := agent.New(agent.Options{Config: cfg, Prompter: prompter, KeyStores: tokenStores{mgr}, Permissions: perms,
 		Audit: audit, ProductionCAs: prodCAs, Log: log})
@@ -142,6 +211,9 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 	}
 	log.Info("listening", "url", fmt.Sprintf("wss://127.0.0.1:%d/", srv.Port), "version", version)
 	fmt.Fprintf(e.stdout, "qoltanba %s listening on wss://127.0.0.1:%d/\n", version, srv.Port)
+	if onReady != nil {
+		onReady(a, srv.Port, auditPath)
+	}
 	return srv.Serve(e.ctx)
 }
 

@@ -1,0 +1,229 @@
+package ui
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"log/slog"
+	"net/url"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/qoltanba/qoltanba/agent"
+)
+
+// TrayState is what the tray icon shows.
+type TrayState int
+
+// Tray states.
+const (
+	TrayIdle TrayState = iota
+	TrayWaiting
+	TrayError
+)
+
+// circleIcon draws the tray icon: a filled circle in the state's colour.
+func circleIcon(c color.Color) fyne.Resource {
+	const n = 64
+	img := image.NewNRGBA(image.Rect(0, 0, n, n))
+	for y := range n {
+		for x := range n {
+			dx, dy := float64(x)-n/2+0.5, float64(y)-n/2+0.5
+			if dx*dx+dy*dy <= (n/2-2)*(n/2-2) {
+				img.Set(x, y, c)
+			}
+		}
+	}
+	var b bytes.Buffer
+	png.Encode(&b, img)
+	return fyne.NewStaticResource("qoltanba.png", b.Bytes())
+}
+
+var trayIcons = map[TrayState]fyne.Resource{
+	TrayIdle:    circleIcon(color.NRGBA{0x1b, 0x6e, 0xc2, 0xff}), // blue
+	TrayWaiting: circleIcon(color.NRGBA{0xf0, 0xa0, 0x00, 0xff}), // amber: a request waits
+	TrayError:   circleIcon(color.NRGBA{0xc6, 0x28, 0x28, 0xff}), // red
+}
+
+// Tray is the system tray icon and menu.
+type Tray struct {
+	App       fyne.App
+	Agent     *agent.Agent
+	Port      int
+	Version   string
+	AuditPath string
+	Log       *slog.Logger
+	// Locale is the kept language choice.
+	Locale *LocaleSetting
+	// OnQuit stops the agent.
+	OnQuit func()
+
+	desk desktop.App
+}
+
+// LocaleSetting is the user's language, kept in the app's preferences.
+type LocaleSetting struct{ App fyne.App }
+
+// Get returns the chosen language, else the system's.
+func (l *LocaleSetting) Get() string {
+	if v := NormalizeLocale(l.App.Preferences().String("locale")); v != "" {
+		return v
+	}
+	return SystemLocale()
+}
+
+// Set keeps a choice.
+func (l *LocaleSetting) Set(v string) { l.App.Preferences().SetString("locale", v) }
+
+// TrayAvailable reports whether a system tray can be shown: a desktop
+// driver and, on Linux, a D-Bus session (fyne.io/systray panics without).
+func TrayAvailable(a fyne.App) bool {
+	if _, ok := a.(desktop.App); !ok {
+		return false
+	}
+	if runtime.GOOS != "linux" {
+		return true
+	}
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+		return true
+	}
+	_, err := os.Stat(fmt.Sprintf("/run/user/%d/bus", os.Getuid()))
+	return err == nil
+}
+
+// Install puts the icon in the tray; it reports false (and logs why) when
+// there is no tray, and the agent runs on without it.
+func (t *Tray) Install() bool {
+	if !TrayAvailable(t.App) {
+		t.Log.Warn("no system tray (no D-Bus session): running without the tray icon")
+		return false
+	}
+	t.desk = t.App.(desktop.App)
+	t.desk.SetSystemTrayMenu(t.Menu())
+	t.SetState(TrayIdle)
+	return true
+}
+
+// SetState changes the icon.
+func (t *Tray) SetState(s TrayState) {
+	if t.desk != nil {
+		fyne.Do(func() { t.desk.SetSystemTrayIcon(trayIcons[s]) })
+	}
+}
+
+// Menu builds the tray menu in the current language.
+func (t *Tray) Menu() *fyne.Menu {
+	l := t.Locale.Get()
+	status := fyne.NewMenuItem(T(l, "tray-status", t.Port, t.Version), nil)
+	status.Disabled = true
+	var langs []*fyne.MenuItem
+	for _, code := range Locales {
+		it := fyne.NewMenuItem(map[string]string{"kk": "Қазақша", "ru": "Русский", "en": "English"}[code], func() {
+			t.Locale.Set(code)
+			if t.desk != nil {
+				t.desk.SetSystemTrayMenu(t.Menu())
+			}
+		})
+		it.Checked = code == l
+		langs = append(langs, it)
+	}
+	language := fyne.NewMenuItem(T(l, "tray-language"), nil)
+	language.ChildMenu = fyne.NewMenu("", langs...)
+	quit := fyne.NewMenuItem(T(l, "tray-quit"), func() {
+		if t.OnQuit != nil {
+			t.OnQuit()
+		}
+		t.App.Quit()
+	})
+	quit.IsQuit = true
+	return fyne.NewMenu("qoltanba",
+		status,
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(T(l, "tray-sites"), t.showSites),
+		fyne.NewMenuItem(T(l, "tray-recent"), t.showRecent),
+		language,
+		fyne.NewMenuItem(T(l, "tray-trust"), func() {
+			u, _ := url.Parse(fmt.Sprintf("https://127.0.0.1:%d/", t.Port))
+			t.App.OpenURL(u)
+		}),
+		fyne.NewMenuItem(T(l, "tray-settings"), t.showSettings),
+		fyne.NewMenuItem(T(l, "tray-about"), t.showAbout),
+		fyne.NewMenuItemSeparator(),
+		quit,
+	)
+}
+
+func (t *Tray) window(title string, content fyne.CanvasObject) {
+	w := t.App.NewWindow(title)
+	w.SetContent(content)
+	w.Resize(fyne.NewSize(560, 400))
+	w.CenterOnScreen()
+	w.Show()
+}
+
+// showSites lists remembered site decisions with a Revoke button each.
+func (t *Tray) showSites() {
+	l := t.Locale.Get()
+	list := container.NewVBox()
+	var fill func()
+	fill = func() {
+		list.RemoveAll()
+		for _, p := range t.Agent.Permissions().List() {
+			origin := p.Origin
+			list.Add(container.NewBorder(nil, nil, nil, widget.NewButton("✕", func() {
+				t.Agent.Permissions().Set(origin, agent.Unknown)
+				fill()
+			}), widget.NewLabel(fmt.Sprintf("%s — %s", origin, p.Decision))))
+		}
+		list.Refresh()
+	}
+	fill()
+	t.window(T(l, "tray-sites"), container.NewVScroll(list))
+}
+
+// showRecent shows the audit log, newest first.
+func (t *Tray) showRecent() {
+	l := t.Locale.Get()
+	t.window(T(l, "tray-recent"), container.NewVScroll(widget.NewLabel(strings.Join(recentAudit(t.AuditPath, 200), "\n"))))
+}
+
+// recentAudit returns up to n audit lines, newest first, as short text.
+func recentAudit(path string, n int) []string {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	slices.Reverse(lines)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return lines
+}
+
+func (t *Tray) showSettings() {
+	l := t.Locale.Get()
+	c := t.Agent.Config()
+	txt := fmt.Sprintf("TSA: %s\nPrompt timeout: %s\nPort: %d\nPKCS#11 modules: %d\n\n%s",
+		c.TSAURL, fmt.Sprint(c.PromptTimeout.String()), c.Port, len(c.PKCS11Modules), agent.ConfigDir()+"/config.json")
+	t.window(T(l, "tray-settings"), widget.NewLabel(txt))
+}
+
+func (t *Tray) showAbout() {
+	t.window(T(t.Locale.Get(), "tray-about"), widget.NewLabel("qoltanba "+t.Version+"\nGPL-3.0-or-later"))
+}

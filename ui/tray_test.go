@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// TestTrayMenu: every item in every language, the language choice is
+// kept, and Quit stops the agent. The rendered menu is written to
+// QOLTANBA_SCREENSHOTS_DIR when set (a headless X server has no tray host
+// to photograph).
+func TestTrayMenu(t *testing.T) {
+	app := test.NewTempApp(t)
+	quit := false
+	tr := &Tray{App: app, Port: 13579, Version: "test", Locale: &LocaleSetting{App: app}, OnQuit: func() { quit = true }}
+	for _, l := range Locales {
+		tr.Locale.Set(l)
+		m := tr.Menu()
+		var labels []string
+		for _, it := range m.Items {
+			if !it.IsSeparator {
+				labels = append(labels, it.Label)
+			}
+		}
+		want := []string{T(l, "tray-status", 13579, "test"), T(l, "tray-sites"), T(l, "tray-recent"), T(l, "tray-language"),
+			T(l, "tray-trust"), T(l, "tray-settings"), T(l, "tray-about"), T(l, "tray-quit")}
+		if strings.Join(labels, "|") != strings.Join(want, "|") {
+			t.Errorf("%s menu: %q", l, labels)
+		}
+		if !m.Items[0].Disabled {
+			t.Error("the status line is clickable")
+		}
+		if dir := os.Getenv("QOLTANBA_SCREENSHOTS_DIR"); dir != "" {
+			w := app.NewWindow("menu")
+			w.SetContent(widget.NewMenu(m))
+			w.Resize(fyne.NewSize(360, 350))
+			f, err := os.Create(filepath.Join(dir, "tray-"+l+".png"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			png.Encode(f, w.Canvas().Capture())
+			f.Close()
+		}
+	}
+	// The language submenu keeps the choice.
+	lang := tr.Menu().Items[4].ChildMenu // status, separator, sites, recent, language
+	lang.Items[1].Action() // Русский
+	if tr.Locale.Get() != "ru" {
+		t.Errorf("language kept: %s", tr.Locale.Get())
+	}
+	items := tr.Menu().Items
+	items[len(items)-1].Action()
+	if !quit {
+		t.Error("Quit did not stop the agent")
+	}
+}
+
+func TestTrayIcons(t *testing.T) {
+	for s, r := range trayIcons {
+		img, err := png.Decode(strings.NewReader(string(r.Content())))
+		if err != nil || img.Bounds().Dx() != 64 {
+			t.Errorf("icon %d: %v", s, err)
+		}
+	}
+	if trayIcons[TrayIdle] == trayIcons[TrayWaiting] || string(trayIcons[TrayIdle].Content()) == string(trayIcons[TrayError].Content()) {
+		t.Error("states share an icon")
+	}
+}
