@@ -30,6 +30,8 @@ type Desktop struct {
 	OnBusy func(bool)
 }
 
+func (d *Desktop) recent() *RecentFiles { return &RecentFiles{Prefs: d.App.Preferences()} }
+
 func (d *Desktop) busy(b bool) {
 	if d.OnBusy != nil {
 		d.OnBusy(b)
@@ -38,20 +40,21 @@ func (d *Desktop) busy(b bool) {
 
 // signDialog holds the widgets of one signing dialog (tests inspect them).
 type signDialog struct {
-	m       *dialogModel
-	content fyne.CanvasObject
-	origin  *canvas.Text
-	action  *widget.Label
-	waiting *widget.Label
-	stores  *widget.RadioGroup
-	path    *widget.Entry
-	browse  *widget.Button
-	secret  *widget.Entry
-	load    *widget.Button
-	message *widget.Label
-	keys    *widget.List
-	sign    *widget.Button
-	cancel  *widget.Button
+	m         *dialogModel
+	content   fyne.CanvasObject
+	origin    *canvas.Text
+	action    *widget.Label
+	waiting   *widget.Label
+	stores    *widget.RadioGroup
+	path      *widget.Entry
+	recentSel *widget.Select
+	browse    *widget.Button
+	secret    *widget.Entry
+	load      *widget.Button
+	message   *widget.Label
+	keys      *widget.List
+	sign      *widget.Button
+	cancel    *widget.Button
 
 	once sync.Once
 	done func(*agent.KeyOption, error)
@@ -66,10 +69,7 @@ func newSignDialog(ctx context.Context, m *dialogModel, win fyne.Window, done fu
 	d.origin.TextStyle = fyne.TextStyle{Bold: true}
 	d.action = widget.NewLabel(m.t("asks", m.origin()) + " " + m.action())
 	d.action.Wrapping = fyne.TextWrapWord
-	d.waiting = widget.NewLabel("")
-	if n := m.s.Waiting(); n > 0 {
-		d.waiting.SetText(m.t("waiting", n))
-	}
+	d.waiting = widget.NewLabel("") // kept current by refresh
 	header := container.NewVBox(d.origin, d.action, d.waiting)
 	if logo := m.s.Request.Logo; len(logo) > 0 {
 		img := canvas.NewImageFromResource(fyne.NewStaticResource("logo", logo))
@@ -99,6 +99,15 @@ func newSignDialog(ctx context.Context, m *dialogModel, win fyne.Window, done fu
 	d.path = widget.NewEntry()
 	d.path.SetPlaceHolder(m.t("path"))
 	d.path.OnChanged = func(s string) { m.mu.Lock(); m.path = s; m.mu.Unlock() }
+	var recentList []string
+	if m.recent != nil {
+		recentList = m.recent.List()
+	}
+	d.recentSel = widget.NewSelect(recentList, func(p string) { d.path.SetText(p) })
+	d.recentSel.PlaceHolder = m.t("recent")
+	if len(recentList) > 0 {
+		d.path.SetText(recentList[0])
+	}
 	d.browse = widget.NewButton(m.t("browse"), func() {
 		fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 			if err == nil && r != nil {
@@ -127,9 +136,12 @@ func newSignDialog(ctx context.Context, m *dialogModel, win fyne.Window, done fu
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
 			l.SetText(m.keyText(i))
-			if m.keys[i].Selectable {
+			switch {
+			case m.expired(i):
+				l.Importance = widget.DangerImportance // expired in red
+			case m.keys[i].Selectable:
 				l.Importance = widget.MediumImportance
-			} else {
+			default:
 				l.Importance = widget.LowImportance // greyed
 			}
 			l.Refresh()
@@ -149,7 +161,7 @@ func newSignDialog(ctx context.Context, m *dialogModel, win fyne.Window, done fu
 	d.cancel = widget.NewButton(m.t("cancel"), func() { d.finish(nil, agent.ErrCanceled) })
 
 	storeBox := container.NewVBox(widget.NewLabel(m.t("store")), d.stores,
-		container.NewBorder(nil, nil, nil, d.browse, d.path),
+		container.NewBorder(nil, nil, nil, container.NewHBox(d.recentSel, d.browse), d.path),
 		container.NewBorder(nil, nil, widget.NewLabel(m.t("password")), d.load, d.secret), d.message)
 	keysBox := container.NewBorder(widget.NewLabel(m.t("keys")), nil, nil, nil, d.keys)
 	buttons := container.NewHBox(layoutSpacer(), d.cancel, d.sign)
@@ -198,14 +210,21 @@ func (d *signDialog) refresh() {
 	msg := d.m.message
 	d.m.mu.Unlock()
 	d.message.SetText(msg)
+	if n := d.m.s.Waiting(); n > 0 {
+		d.waiting.SetText(d.m.t("waiting", n))
+	} else {
+		d.waiting.SetText("")
+	}
 	keyFile := d.m.isKeyFile()
 	if keyFile {
 		d.path.Show()
 		d.browse.Show()
+		d.recentSel.Show()
 		d.secret.SetPlaceHolder(d.m.t("password"))
 	} else {
 		d.path.Hide()
 		d.browse.Hide()
+		d.recentSel.Hide()
 		d.secret.SetPlaceHolder(d.m.t("pin"))
 	}
 	if d.m.canSign() {
@@ -240,6 +259,7 @@ func (d *Desktop) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOptio
 	d.busy(true)
 	defer d.busy(false)
 	m := newDialogModel(ctx, s, d.locale(s.Request), d.Delay, nil)
+	m.recent = d.recent()
 	fyne.DoAndWait(func() {
 		// The window title names the site too (task switchers show it).
 		win = d.App.NewWindow("qoltanba: " + m.origin())

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -221,4 +222,34 @@ func TestDialogKeyboardOnly(t *testing.T) {
 	if err := finish(d.m.chosen()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestRecentFiles: a key file that opened is offered first next time.
+func TestRecentFiles(t *testing.T) {
+	app := test.NewTempApp(t)
+	recent := &RecentFiles{Prefs: app.Preferences()}
+	for i := range 7 {
+		recent.Add(fmt.Sprintf("/keys/%d.p12", i))
+	}
+	if l := recent.List(); len(l) != maxRecent || l[0] != "/keys/6.p12" {
+		t.Fatalf("recent %v", l)
+	}
+	s, finish := session(t, signRequest(agent.ChainAny, "en"))
+	w := app.NewWindow("t")
+	m := newDialogModel(context.Background(), s, "en", time.Second, time.Now)
+	m.recent = recent
+	d := newSignDialog(context.Background(), m, w, func(*agent.KeyOption, error) {})
+	if d.path.Text != "/keys/6.p12" {
+		t.Errorf("path not pre-filled: %q", d.path.Text)
+	}
+	d.path.SetText(gostFL)
+	test.Type(d.secret, "Qwerty12")
+	test.Tap(d.load)
+	if l := recent.List(); l[0] != gostFL {
+		t.Errorf("opened file not remembered: %v", l)
+	}
+	if d.m.expired(0) != time.Now().After(d.m.keys[0].Identity.NotAfter) {
+		t.Error("expired flag")
+	}
+	finish(nil)
 }

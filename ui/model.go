@@ -21,6 +21,9 @@ type dialogModel struct {
 	delay  time.Duration
 	now    func() time.Time
 
+	// recent remembers key files that opened (nil: none kept).
+	recent *RecentFiles
+
 	mu        sync.Mutex
 	stores    []agent.StoreInfo
 	store     int
@@ -127,6 +130,9 @@ func (m *dialogModel) load(ctx context.Context, secret []byte) {
 	switch {
 	case err == nil:
 		m.keys, m.message = opts, ""
+		if m.recent != nil && m.stores[store].Storage == agent.StorePKCS12 {
+			m.recent.Add(path)
+		}
 	case errors.Is(err, token.ErrWrongPassword):
 		m.keys, m.message = nil, m.t("wrong-password")
 	case errors.Is(err, p11.ErrPINLocked):
@@ -147,7 +153,7 @@ func (m *dialogModel) keyText(i int) string {
 		parts = append(parts, m.t("key-org", id.Organization, id.BIN))
 	}
 	valid := m.t("key-valid", id.NotBefore.Format("2006-01-02"), id.NotAfter.Format("2006-01-02"))
-	if now := m.now(); now.After(id.NotAfter) || now.Before(id.NotBefore) {
+	if m.expired(i) {
 		valid += " (" + m.t("expired") + ")"
 	}
 	parts = append(parts, valid, id.Algorithm.String(), m.t("kind-"+string(id.Kind)), id.Serial, id.Issuer)
@@ -166,6 +172,13 @@ func (m *dialogModel) reason(code string) string {
 		return ""
 	}
 	return m.t("reason-" + code)
+}
+
+// expired reports whether key i is outside its validity now.
+func (m *dialogModel) expired(i int) bool {
+	id := m.keys[i].Identity
+	now := m.now()
+	return now.After(id.NotAfter) || now.Before(id.NotBefore)
 }
 
 // selectKey chooses key i; a greyed key is not chosen.
@@ -240,4 +253,29 @@ func indentXML(s string) string {
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// RecentFiles keeps the last key files that opened, in the app's
+// preferences (paths only; never passwords).
+type RecentFiles struct {
+	Prefs interface {
+		StringList(string) []string
+		SetStringList(string, []string)
+	}
+}
+
+const maxRecent = 5
+
+// List returns the recent paths, newest first.
+func (r *RecentFiles) List() []string { return r.Prefs.StringList("recentKeyFiles") }
+
+// Add puts path first.
+func (r *RecentFiles) Add(path string) {
+	l := []string{path}
+	for _, p := range r.List() {
+		if p != path && len(l) < maxRecent {
+			l = append(l, p)
+		}
+	}
+	r.Prefs.SetStringList("recentKeyFiles", l)
 }

@@ -227,3 +227,24 @@ func (t *Tray) showSettings() {
 func (t *Tray) showAbout() {
 	t.window(T(t.Locale.Get(), "tray-about"), widget.NewLabel("qoltanba "+t.Version+"\nGPL-3.0-or-later"))
 }
+
+// InstallError shows the tray in the error state (the agent could not
+// start, e.g. the port is taken) with the reason and Quit. It reports
+// false when there is no tray.
+func (t *Tray) InstallError(reason string) bool {
+	if !TrayAvailable(t.App) {
+		return false
+	}
+	t.desk = t.App.(desktop.App)
+	t.desk.SetSystemTrayMenu(t.errorMenu(reason))
+	t.desk.SetSystemTrayIcon(trayIcons[TrayError])
+	return true
+}
+
+func (t *Tray) errorMenu(reason string) *fyne.Menu {
+	status := fyne.NewMenuItem(reason, nil)
+	status.Disabled = true
+	quit := fyne.NewMenuItem(T(t.Locale.Get(), "tray-quit"), func() { t.App.Quit() })
+	quit.IsQuit = true
+	return fyne.NewMenu("qoltanba", status, fyne.NewMenuItemSeparator(), quit)
+}

@@ -51,7 +51,7 @@ func TestTrayMenu(t *testing.T) {
 	}
 	// The language submenu keeps the choice.
 	lang := tr.Menu().Items[4].ChildMenu // status, separator, sites, recent, language
-	lang.Items[1].Action() // Русский
+	lang.Items[1].Action()               // Русский
 	if tr.Locale.Get() != "ru" {
 		t.Errorf("language kept: %s", tr.Locale.Get())
 	}
@@ -71,5 +71,14 @@ func TestTrayIcons(t *testing.T) {
 	}
 	if trayIcons[TrayIdle] == trayIcons[TrayWaiting] || string(trayIcons[TrayIdle].Content()) == string(trayIcons[TrayError].Content()) {
 		t.Error("states share an icon")
+	}
+}
+
+func TestTrayErrorMenu(t *testing.T) {
+	app := test.NewTempApp(t)
+	tr := &Tray{App: app, Locale: &LocaleSetting{App: app}}
+	m := tr.errorMenu("The agent could not start: port already in use")
+	if len(m.Items) != 3 || !m.Items[0].Disabled || !strings.Contains(m.Items[0].Label, "port already in use") || !m.Items[2].IsQuit {
+		t.Errorf("error menu %+v", m.Items)
 	}
 }

@@ -115,6 +115,32 @@ func TestDesktopScreenshots(t *testing.T) {
 	if !strings.Contains(stderr.String(), "no system tray") {
 		t.Errorf("no tray message in the log:\n%s", stderr)
 	}
+	// A second copy on the same port shows why it cannot start, and stays
+	// until the user closes that window.
+	second := exec.Command(binary, "run", "--port", strconv.Itoa(port))
+	second.Env = env
+	if err := second.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { second.Process.Kill(); second.Wait() }()
+	find := exec.Command("xdotool", "search", "--sync", "--onlyvisible", "--name", "^qoltanba$")
+	find.Env = env
+	errWin := make(chan error, 1)
+	go func() { errWin <- find.Run() }()
+	select {
+	case err := <-errWin:
+		if err != nil {
+			t.Errorf("no error window for a taken port: %v", err)
+		} else if keep != "" {
+			time.Sleep(time.Second)
+			cap := exec.Command("import", "-window", "root", filepath.Join(keep, "port-taken.png"))
+			cap.Env = env
+			cap.Run()
+		}
+	case <-time.After(20 * time.Second):
+		find.Process.Kill()
+		t.Error("no error window for a taken port")
+	}
 	// The agent is still there after the dialogs closed.
 	if _, _, err := (&websocket.Dialer{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}).Dial("wss://127.0.0.1:"+strconv.Itoa(port)+"/", http.Header{"Origin": {"https://egov.kz"}}); err != nil {
 		t.Errorf("agent gone after the dialogs: %v", err)

@@ -13,6 +13,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
 	"golang.org/x/term"
 
 	"github.com/qoltanba/qoltanba/agent"
@@ -154,10 +157,30 @@ func runDesktop(e *env, cfg agent.Config, log *slog.Logger) error {
 			})
 		})
 		errc <- err
-		if err != nil {
-			log.Error("agent stopped", "err", err)
+		if err == nil || ctx.Err() != nil {
+			fyne.Do(a.Quit)
+			return
 		}
-		fyne.Do(a.Quit)
+		// The agent could not start (a taken port, most often): say so in
+		// the tray's error state and a window, and stay until the user
+		// closes it.
+		log.Error("agent stopped", "err", err)
+		msg := ui.T(locale.Get(), "port-taken", wrapText(err.Error(), 80))
+		if errors.Is(err, transport.ErrPortTaken) {
+			msg = ui.T(locale.Get(), "port-busy", cfg.Port)
+		}
+		fyne.Do(func() {
+			if tray != nil {
+				tray.SetState(ui.TrayError)
+			} else {
+				(&ui.Tray{App: a, Locale: locale, Log: log}).InstallError(msg)
+			}
+			w := a.NewWindow("qoltanba")
+			w.SetContent(container.NewVBox(widget.NewLabel(msg), container.NewHBox(layout.NewSpacer(), widget.NewButton(ui.T(locale.Get(), "tray-quit"), a.Quit))))
+			w.SetCloseIntercept(a.Quit)
+			w.CenterOnScreen()
+			w.Show()
+		})
 	}()
 	a.Run()
 	cancel()
@@ -245,4 +268,22 @@ func (t tokenStores) Open(ctx context.Context, s agent.StoreInfo, pin []byte) ([
 		return nil, nil, err
 	}
 	return keys, func() { sess.Close() }, nil
+}
+
+// wrapText breaks s into lines of at most n characters at spaces.
+func wrapText(s string, n int) string {
+	var b strings.Builder
+	line := 0
+	for i, w := range strings.Fields(s) {
+		if i > 0 && line+1+len([]rune(w)) > n {
+			b.WriteByte('\n')
+			line = 0
+		} else if i > 0 {
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(w)
+		line += len([]rune(w))
+	}
+	return b.String()
 }
