@@ -136,3 +136,20 @@ func DataDir() string {
 
 // String shows the duration as "5m0s".
 func (d Duration) String() string { return time.Duration(d).String() }
+
+// SaveConfig writes cfg to path (0600), creating the directory. Changes
+// take effect when the agent starts again.
+func SaveConfig(path string, cfg Config) error {
+	b, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	return os.Rename(tmp, path)
+}

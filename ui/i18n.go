@@ -69,6 +69,12 @@ var catalog = map[string]map[string]string{
 	"tray-language":  {"kk": "Тіл", "ru": "Язык", "en": "Language"},
 	"tray-trust":     {"kk": "Браузер сенімін тексеру", "ru": "Проверить доверие браузера", "en": "Check browser trust"},
 	"tray-settings":  {"kk": "Баптаулар…", "ru": "Настройки…", "en": "Settings…"},
+	"set-tsa":        {"kk": "Уақыт белгісі қызметі (TSA)", "ru": "Служба меток времени (TSA)", "en": "Timestamp authority (TSA)"},
+	"set-timeout":    {"kk": "Сұрау күту уақыты", "ru": "Время ожидания запроса", "en": "Prompt timeout"},
+	"set-modules":    {"kk": "Токен модульдері", "ru": "Модули токенов", "en": "Token modules"},
+	"set-save":       {"kk": "Сақтау", "ru": "Сохранить", "en": "Save"},
+	"set-invalid":    {"kk": "TSA URL немесе уақыт дұрыс емес (мысалы 5m)", "ru": "Неверный URL TSA или время (например 5m)", "en": "Check the TSA URL and the timeout (e.g. 5m)"},
+	"set-saved":      {"kk": "Сақталды: келесі іске қосылғанда қолданылады", "ru": "Сохранено: вступит в силу при следующем запуске", "en": "Saved: takes effect at the next start"},
 	"tray-about":     {"kk": "Бағдарлама туралы", "ru": "О программе", "en": "About"},
 	"tray-quit":      {"kk": "Шығу", "ru": "Выход", "en": "Quit"},
 }

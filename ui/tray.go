@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -67,6 +68,8 @@ type Tray struct {
 	Locale *LocaleSetting
 	// OnQuit stops the agent.
 	OnQuit func()
+	// ConfigPath is the config file Settings writes.
+	ConfigPath string
 
 	desk desktop.App
 }
@@ -216,12 +219,59 @@ func recentAudit(path string, n int) []string {
 	return lines
 }
 
+// showSettings edits the TSA URL and the prompt timeout, and lists the
+// token modules; saving writes the config file (used from the next start).
 func (t *Tray) showSettings() {
 	l := t.Locale.Get()
+	w := t.App.NewWindow(T(l, "tray-settings"))
+	w.SetContent(t.settingsForm(l, t.ConfigPath, w.Close))
+	w.Resize(fyne.NewSize(560, 320))
+	w.CenterOnScreen()
+	w.Show()
+}
+
+func (t *Tray) settingsForm(l, path string, done func()) *widget.Form {
 	c := t.Agent.Config()
-	txt := fmt.Sprintf("TSA: %s\nPrompt timeout: %s\nPort: %d\nPKCS#11 modules: %d\n\n%s",
-		c.TSAURL, fmt.Sprint(c.PromptTimeout.String()), c.Port, len(c.PKCS11Modules), agent.ConfigDir()+"/config.json")
-	t.window(T(l, "tray-settings"), widget.NewLabel(txt))
+	tsa := widget.NewEntry()
+	tsa.SetText(c.TSAURL)
+	timeout := widget.NewEntry()
+	timeout.SetText(c.PromptTimeout.String())
+	var mods []string
+	for _, m := range c.PKCS11Modules {
+		mods = append(mods, m.Name+" ("+m.Storage+"): "+m.Path)
+	}
+	modules := widget.NewLabel(strings.Join(mods, "\n"))
+	status := widget.NewLabel("")
+	f := widget.NewForm(
+		widget.NewFormItem(T(l, "set-tsa"), tsa),
+		widget.NewFormItem(T(l, "set-timeout"), timeout),
+		widget.NewFormItem(T(l, "set-modules"), modules),
+		widget.NewFormItem("", status),
+	)
+	f.SubmitText = T(l, "set-save")
+	f.OnSubmit = func() {
+		d, err := time.ParseDuration(strings.TrimSpace(timeout.Text))
+		u, uerr := url.Parse(strings.TrimSpace(tsa.Text))
+		if err != nil || d < 10*time.Second || uerr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			status.SetText(T(l, "set-invalid"))
+			return
+		}
+		c, err := agent.LoadConfig(path) // keep the fields not shown here
+		if err != nil {
+			status.SetText(err.Error())
+			return
+		}
+		c.TSAURL, c.PromptTimeout = u.String(), agent.Duration(d)
+		if err := agent.SaveConfig(path, c); err != nil {
+			status.SetText(err.Error())
+			return
+		}
+		status.SetText(T(l, "set-saved"))
+		if done != nil {
+			done()
+		}
+	}
+	return f
 }
 
 func (t *Tray) showAbout() {

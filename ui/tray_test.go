@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/qoltanba/qoltanba/agent"
 )
 
 // TestTrayMenu: every item in every language, the language choice is
@@ -80,5 +82,32 @@ func TestTrayErrorMenu(t *testing.T) {
 	m := tr.errorMenu("The agent could not start: port already in use")
 	if len(m.Items) != 3 || !m.Items[0].Disabled || !strings.Contains(m.Items[0].Label, "port already in use") || !m.Items[2].IsQuit {
 		t.Errorf("error menu %+v", m.Items)
+	}
+}
+
+func TestTraySettings(t *testing.T) {
+	app := test.NewTempApp(t)
+	a, err := agent.New(agent.Options{Config: agent.DefaultConfig(), Prompter: &TTY{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "config.json")
+	os.WriteFile(path, []byte(`{"allowedOrigins":["https://egov.kz"]}`), 0o600)
+	tr := &Tray{App: app, Agent: a, Locale: &LocaleSetting{App: app}}
+	closed := false
+	f := tr.settingsForm("en", path, func() { closed = true })
+	tsa := f.Items[0].Widget.(*widget.Entry)
+	timeout := f.Items[1].Widget.(*widget.Entry)
+	tsa.SetText("ftp://nope")
+	f.OnSubmit()
+	if closed {
+		t.Fatal("saved an invalid TSA URL")
+	}
+	tsa.SetText("http://test.pki.gov.kz/tsp/")
+	timeout.SetText("2m")
+	f.OnSubmit()
+	c, err := agent.LoadConfig(path)
+	if err != nil || !closed || c.TSAURL != "http://test.pki.gov.kz/tsp/" || c.PromptTimeout.String() != "2m0s" || len(c.AllowedOrigins) != 1 {
+		t.Errorf("saved %+v %v", c, err)
 	}
 }

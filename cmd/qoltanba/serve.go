@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -101,7 +102,7 @@ func cmdServe(e *env, args []string) error {
 		}
 		switch kind {
 		case "desktop":
-			return runDesktop(e, cfg, log)
+			return runDesktop(e, cfg, *configFile, log)
 		case "tty":
 			f, ok := e.stdin.(*os.File)
 			if !ok || !term.IsTerminal(int(f.Fd())) {
@@ -125,7 +126,7 @@ func hasDisplay() bool {
 
 // runDesktop runs the agent with fyne dialogs and the tray. fyne's loop
 // must own the main goroutine, so the server runs beside it.
-func runDesktop(e *env, cfg agent.Config, log *slog.Logger) error {
+func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) error {
 	a := app.NewWithID("kz.qoltanba.agent")
 	locale := &ui.LocaleSetting{App: a}
 	// A window that is never closed keeps fyne's loop alive when the last
@@ -149,7 +150,8 @@ func runDesktop(e *env, cfg agent.Config, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() {
 		err := serve(&ce, cfg, desk, nil, log, func(ag *agent.Agent, port int, auditPath string) {
-			t := &ui.Tray{App: a, Agent: ag, Port: port, Version: version, AuditPath: auditPath, Log: log, Locale: locale, OnQuit: cancel}
+			t := &ui.Tray{App: a, Agent: ag, Port: port, Version: version, AuditPath: auditPath, Log: log, Locale: locale, OnQuit: cancel,
+				ConfigPath: configPath}
 			fyne.DoAndWait(func() {
 				if t.Install() {
 					tray = t
@@ -237,6 +239,9 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 	if onReady != nil {
 		onReady(a, srv.Port, auditPath)
 	}
+	// Package initialisers (fyne's themes and translations among them)
+	// leave garbage behind; give it back before idling for hours.
+	debug.FreeOSMemory()
 	return srv.Serve(e.ctx)
 }
 
