@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -518,6 +519,7 @@ func (h *ncaHandler) basicsSign(ctx context.Context, raw rawRef) answer {
 	if errAns != nil {
 		return bytesAnswer(errAns)
 	}
+	reclaimAfterDecode(len(raw))
 	res, err := h.s.Agent.Handle(ctx, req)
 	if err != nil {
 		switch {
@@ -529,6 +531,14 @@ func (h *ncaHandler) basicsSign(ctx context.Context, raw rawRef) answer {
 		return bytesAnswer(basicsError("SIGNING_FAILURE", err.Error(), ""))
 	}
 	return basicsResult(req.Format, res, sp.OutputCert.or(false))
+}
+
+// reclaimAfterDecode collects the message once a large one is decoded:
+// the frame (tens of MB of base64) is garbage before signing allocates.
+func reclaimAfterDecode(n int) {
+	if n >= largeMessage {
+		runtime.GC()
+	}
 }
 
 // basicsRequest decodes basics.sign's named arguments into a Request.
