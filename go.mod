@@ -11,8 +11,10 @@ require (
 	github.com/beevik/etree v1.8.1
 	github.com/digitorus/timestamp v0.0.0-20231217203849-220c5c2851b7
 	github.com/gorilla/websocket v1.5.3
+	github.com/kardianos/service v1.3.0
 	github.com/miekg/pkcs11 v1.1.2
 	github.com/russellhaering/goxmldsig v1.6.1
+	github.com/smallstep/truststore v0.13.0
 	golang.org/x/crypto v0.45.0
 	golang.org/x/term v0.37.0
 	software.sslmate.com/src/go-pkcs12 v0.7.4
@@ -54,4 +56,5 @@ require (
 	golang.org/x/sys v0.38.0 // indirect
 	golang.org/x/text v0.31.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
+	howett.net/plist v1.0.0 // indirect
 )

@@ -1,0 +1,228 @@
+package installer
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/smallstep/truststore"
+)
+
+// Options say where and how to install.
+type Options struct {
+	Home        string // the user's home (NSS databases, autostart)
+	ConfigDir   string // agent.ConfigDir(): tls/ and the state file
+	Exe         string // the qoltanba binary to start at login
+	AllUsers    bool   // also the system trust store (root)
+	NoAutostart bool
+	Now         time.Time
+}
+
+// State records what install put where.
+type State struct {
+	CAFingerprint string    `json:"caFingerprint"`
+	CANickname    string    `json:"caNickname"`
+	CANotAfter    time.Time `json:"caNotAfter"`
+	NSSDatabases  []string  `json:"nssDatabases"`
+	SystemStore   bool      `json:"systemStore"`
+	Autostart     string    `json:"autostart,omitempty"` // kind
+	AutostartPath string    `json:"autostartPath,omitempty"`
+}
+
+func statePath(configDir string) string { return filepath.Join(configDir, "install-state.json") }
+
+// LoadState reads the state file (nil when nothing is installed).
+func LoadState(configDir string) (*State, error) {
+	b, err := os.ReadFile(statePath(configDir))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var s State
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("installer: state file: %w", err)
+	}
+	return &s, nil
+}
+
+func saveState(configDir string, s *State) error {
+	b, _ := json.MarshalIndent(s, "", "  ")
+	return writeFileAtomic(statePath(configDir), append(b, '\n'), 0o600)
+}
+
+// Install makes or keeps the local CA and server certificate, trusts the
+// CA in every NSS store (and the system store with AllUsers), and registers
+// autostart. It is idempotent; a CA near expiry is replaced (and the old
+// one removed from the stores).
+func Install(o Options) (*State, error) {
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	files := TLSFiles{Dir: filepath.Join(o.ConfigDir, "tls")}
+	st, err := LoadState(o.ConfigDir)
+	if err != nil {
+		return nil, err
+	}
+	ca, _ := loadCert(files.CA())
+	fresh := ca == nil || st == nil || fingerprint(ca) != st.CAFingerprint || ca.NotAfter.Sub(o.Now) < RenewBefore || !exists(files.Key())
+	if fresh {
+		if st != nil { // renewal: the old CA leaves every store it was in
+			removeCA(st, o)
+		}
+		if ca, err = issueLocal(files, o.Now); err != nil {
+			return nil, err
+		}
+		st = &State{CAFingerprint: fingerprint(ca), CANickname: ca.Subject.CommonName, CANotAfter: ca.NotAfter}
+	}
+	dbs, err := nssDatabases(o.Home, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, db := range dbs {
+		if err := nssAdd(db, st.CANickname, files.CA()); err != nil {
+			return nil, err
+		}
+		if !slices.Contains(st.NSSDatabases, db) {
+			st.NSSDatabases = append(st.NSSDatabases, db)
+		}
+	}
+	if o.AllUsers {
+		if err := truststore.InstallFile(files.CA()); err != nil {
+			return nil, fmt.Errorf("installer: system trust store: %w", err)
+		}
+		st.SystemStore = true
+	}
+	if !o.NoAutostart && st.Autostart == "" {
+		kind, path, err := installAutostart(o.Home, o.Exe)
+		if err != nil {
+			return nil, err
+		}
+		st.Autostart, st.AutostartPath = kind, path
+	}
+	if err := saveState(o.ConfigDir, st); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+func removeCA(st *State, o Options) error {
+	var errs []error
+	for _, db := range st.NSSDatabases {
+		if exists(db) {
+			errs = append(errs, nssRemove(db, st.CANickname))
+		}
+	}
+	if st.SystemStore {
+		errs = append(errs, truststore.UninstallFile(TLSFiles{Dir: filepath.Join(o.ConfigDir, "tls")}.CA()))
+	}
+	return errors.Join(errs...)
+}
+
+// Uninstall removes exactly what the state file records: the CA from every
+// store, the autostart entry, the TLS files and the state file.
+func Uninstall(o Options) error {
+	st, err := LoadState(o.ConfigDir)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	if st != nil {
+		errs = append(errs, removeCA(st, o))
+		if st.Autostart != "" {
+			errs = append(errs, removeAutostart(st.Autostart, st.AutostartPath, o.Exe))
+		}
+	}
+	files := TLSFiles{Dir: filepath.Join(o.ConfigDir, "tls")}
+	for _, f := range []string{files.CA(), files.Cert(), files.Key(), statePath(o.ConfigDir)} {
+		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+			errs = append(errs, err)
+		}
+	}
+	os.Remove(files.Dir)
+	return errors.Join(errs...)
+}
+
+// Check is one line of `qoltanba status`.
+type Check struct {
+	What   string
+	OK     bool
+	Detail string
+}
+
+// Status reports what a browser needs: the agent listening with a valid
+// certificate, the CA in each store, autostart. All OK means ready.
+func Status(o Options, port int) []Check {
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	var out []Check
+	files := TLSFiles{Dir: filepath.Join(o.ConfigDir, "tls")}
+	st, err := LoadState(o.ConfigDir)
+	if st == nil || err != nil {
+		out = append(out, Check{"installed", false, "not installed: run `qoltanba install`"})
+	}
+	cert, err := loadCert(files.Cert())
+	switch {
+	case err != nil:
+		out = append(out, Check{"certificate", false, "no server certificate"})
+	default:
+		ok := o.Now.Before(cert.NotAfter) && o.Now.After(cert.NotBefore)
+		out = append(out, Check{"certificate", ok, fmt.Sprintf("valid to %s, names %v %v", cert.NotAfter.Format("2006-01-02"), cert.DNSNames, cert.IPAddresses)})
+	}
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 2 * time.Second}, "tcp", addr, &tls.Config{InsecureSkipVerify: true})
+	if err != nil {
+		out = append(out, Check{"listening", false, "nothing answers on " + addr})
+	} else {
+		served := conn.ConnectionState().PeerCertificates
+		conn.Close()
+		ok := cert != nil && len(served) > 0 && served[0].Equal(cert)
+		detail := "the agent on " + addr + " serves the installed certificate"
+		if !ok {
+			detail = addr + " serves another certificate (another program, or a temporary certificate)"
+		}
+		out = append(out, Check{"listening", ok, detail})
+	}
+	if st != nil {
+		for _, db := range st.NSSDatabases {
+			out = append(out, Check{"trust " + db, nssHas(db, st.CANickname), "NSS database"})
+		}
+		if st.SystemStore {
+			ca, _ := loadCert(files.CA())
+			ok := false
+			if ca != nil {
+				if pool, err := x509.SystemCertPool(); err == nil && cert != nil {
+					_, verr := cert.Verify(x509.VerifyOptions{Roots: pool, DNSName: "localhost"})
+					ok = verr == nil
+				}
+			}
+			out = append(out, Check{"trust system store", ok, ""})
+		}
+		if st.Autostart != "" {
+			out = append(out, Check{"autostart", exists(st.AutostartPath), st.Autostart + " " + st.AutostartPath})
+		} else {
+			out = append(out, Check{"autostart", true, "not requested (--no-autostart)"})
+		}
+	}
+	return out
+}
+
+// Ready reports whether every check passed.
+func Ready(checks []Check) bool {
+	for _, c := range checks {
+		if !c.OK {
+			return false
+		}
+	}
+	return true
+}

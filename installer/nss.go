@@ -1,0 +1,93 @@
+package installer
+
+// NSS databases (Chromium's ~/.pki/nssdb and every Firefox profile,
+// including snap and flatpak) are handled with certutil directly rather
+// than through smallstep/truststore: the state file must record exactly
+// which databases got the CA, and truststore does not report that.
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// nssDatabases lists the NSS databases under home: Chromium's (created
+// when missing, so Chromium finds the CA when it first runs) and every
+// Firefox profile that has one.
+func nssDatabases(home string, create bool) ([]string, error) {
+	var out []string
+	chromium := filepath.Join(home, ".pki", "nssdb")
+	if !exists(filepath.Join(chromium, "cert9.db")) && create {
+		if err := os.MkdirAll(chromium, 0o700); err != nil {
+			return nil, err
+		}
+		if b, err := exec.Command("certutil", "-N", "-d", "sql:"+chromium, "--empty-password").CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("installer: create %s: %v: %s", chromium, err, b)
+		}
+	}
+	if exists(filepath.Join(chromium, "cert9.db")) {
+		out = append(out, chromium)
+	}
+	for _, base := range []string{
+		filepath.Join(home, ".mozilla", "firefox"),
+		filepath.Join(home, "snap", "firefox", "common", ".mozilla", "firefox"),
+		filepath.Join(home, ".var", "app", "org.mozilla.firefox", ".mozilla", "firefox"),
+	} {
+		profiles, _ := filepath.Glob(filepath.Join(base, "*"))
+		for _, p := range profiles {
+			if exists(filepath.Join(p, "cert9.db")) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out, nil
+}
+
+func exists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// errNoCertutil: NSS stores need certutil (Debian: libnss3-tools).
+var errNoCertutil = errors.New("certutil not found (Debian: apt install libnss3-tools)")
+
+func nssAdd(db, nick, caFile string) error {
+	if _, err := exec.LookPath("certutil"); err != nil {
+		return errNoCertutil
+	}
+	b, err := exec.Command("certutil", "-A", "-d", "sql:"+db, "-t", "C,,", "-n", nick, "-i", caFile).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("installer: certutil -A %s: %v: %s", db, err, b)
+	}
+	return nil
+}
+
+func nssRemove(db, nick string) error {
+	if _, err := exec.LookPath("certutil"); err != nil {
+		return errNoCertutil
+	}
+	for range 4 { // remove every copy under that nickname
+		if !nssHas(db, nick) {
+			return nil
+		}
+		if b, err := exec.Command("certutil", "-D", "-d", "sql:"+db, "-n", nick).CombinedOutput(); err != nil {
+			return fmt.Errorf("installer: certutil -D %s: %v: %s", db, err, b)
+		}
+	}
+	return nil
+}
+
+// nssHas reports whether the database holds the CA as a trusted SSL CA.
+func nssHas(db, nick string) bool {
+	b, err := exec.Command("certutil", "-L", "-d", "sql:"+db).CombinedOutput()
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && strings.HasPrefix(line, nick) && strings.HasPrefix(f[len(f)-1], "C") {
+			return true
+		}
+	}
+	return false
+}
