@@ -60,7 +60,7 @@ func TestDesktopScreenshots(t *testing.T) {
 	cmd := exec.Command(binary, "run", "--port", strconv.Itoa(port))
 	env := []string{"DISPLAY=" + display, "HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "XDG_DATA_HOME=" + filepath.Join(home, "data"), "PATH=" + os.Getenv("PATH")}
 	cmd.Env = env
-	stderr := &strings.Builder{}
+	stderr := &lockedBuffer{}
 	cmd.Stderr = stderr
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
@@ -112,7 +112,7 @@ func TestDesktopScreenshots(t *testing.T) {
 			t.Errorf("%s: the dialog stayed open after the page left", locale)
 		}
 	}
-	if !strings.Contains(stderr.String(), "no system tray") {
+	if !stderr.waitFor("no system tray", 5*time.Second) {
 		t.Errorf("no tray message in the log:\n%s", stderr)
 	}
 	// A second copy on the same port shows why it cannot start, and stays
