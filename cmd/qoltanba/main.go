@@ -36,6 +36,9 @@ commands:
   sign     make a CMS or XML signature         (qoltanba sign --p12 FILE|--pkcs11 MODULE --format cms|xml ...)
   verify   check a CMS or XML signature        (qoltanba verify --format cms|xml --in FILE ...)
   tokens   list PKCS#11 modules, tokens and PIN state
+  install  set up the local certificate, browser trust and start at login ([--all-users] [--no-autostart])
+  uninstall remove all of it again ([--purge] also deletes settings and logs)
+  status   say what is and is not in place (exit 0 only when browsers can connect)
   version  print the version
   serve    run the agent on wss://127.0.0.1:13579 (prompts in this terminal; --unattended for tests)
   run      the agent for a desktop session: dialogs and tray (terminal prompts without a display)
@@ -92,6 +95,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		cmd = cmdVerify
 	case "tokens":
 		cmd = cmdTokens
+	case "install":
+		cmd = cmdInstall
+	case "uninstall":
+		cmd = cmdUninstall
+	case "status":
+		cmd = cmdStatus
 	default:
 		fmt.Fprintf(stderr, "qoltanba: unknown command %q\n\n%s", args[0], usage)
 		return exitUsage

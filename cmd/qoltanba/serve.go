@@ -230,6 +230,9 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 		MaxMessage: cfg.MaxMessageBytes, Unattended: unattended}
 	if err := srv.Listen(); err != nil {
 		if errors.Is(err, transport.ErrPortTaken) {
+			if h := portHolder(cfg.Port); h != "" {
+				return fmt.Errorf("%w: held by %s", transport.ErrPortTaken, h)
+			}
 			return fmt.Errorf("%w: is NCALayer or another qoltanba running? (%v)", transport.ErrPortTaken, err)
 		}
 		return err

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/installer"
+)
+
+func installOptions() (installer.Options, error) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return installer.Options{}, err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return installer.Options{}, err
+	}
+	if r, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = r
+	}
+	return installer.Options{Home: home, ConfigDir: agent.ConfigDir(), Exe: exe}, nil
+}
+
+// cmdInstall sets up the local certificate, browser trust and autostart.
+func cmdInstall(e *env, args []string) error {
+	fs := newFlags(e, "install", "[--all-users] [--no-autostart]")
+	allUsers := fs.Bool("all-users", false, "also trust the CA in the system store (needs root)")
+	noAutostart := fs.Bool("no-autostart", false, "do not start the agent at login")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *allUsers && os.Geteuid() != 0 {
+		return usageErr("--all-users needs root")
+	}
+	o, err := installOptions()
+	if err != nil {
+		return err
+	}
+	o.AllUsers, o.NoAutostart = *allUsers, *noAutostart
+	cfg, err := agent.LoadConfig(filepath.Join(o.ConfigDir, "config.json"))
+	if err != nil {
+		return err
+	}
+	if holder := portHolder(cfg.Port); holder != "" {
+		fmt.Fprintf(e.stderr, "note: port %d is in use by %s; the agent will not start while it is\n", cfg.Port, holder)
+	}
+	st, err := installer.Install(o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "local CA: %s (until %s)\n", st.CANickname, st.CANotAfter.Format("2006-01-02"))
+	for _, db := range st.NSSDatabases {
+		fmt.Fprintf(e.stdout, "trusted in: %s\n", db)
+	}
+	if st.SystemStore {
+		fmt.Fprintln(e.stdout, "trusted in: the system store")
+	}
+	if st.Autostart != "" {
+		fmt.Fprintf(e.stdout, "starts at login: %s (%s)\n", st.Autostart, st.AutostartPath)
+	}
+	fmt.Fprintln(e.stdout, "Restart the browsers, then check with: qoltanba status")
+	return nil
+}
+
+// cmdUninstall removes what install did (and with --purge config and logs).
+func cmdUninstall(e *env, args []string) error {
+	fs := newFlags(e, "uninstall", "[--purge]")
+	purge := fs.Bool("purge", false, "also delete the configuration, remembered permissions and audit log")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	o, err := installOptions()
+	if err != nil {
+		return err
+	}
+	if err := installer.Uninstall(o); err != nil {
+		return err
+	}
+	if *purge {
+		for _, d := range []string{agent.ConfigDir(), agent.DataDir()} {
+			if err := os.RemoveAll(d); err != nil {
+				return err
+			}
+		}
+	}
+	fmt.Fprintln(e.stdout, "removed: the local CA from every store it was added to, the autostart entry and the certificates")
+	return nil
+}
+
+// cmdStatus says what is and is not in place; exit 0 only when a browser
+// has everything it needs.
+func cmdStatus(e *env, args []string) error {
+	fs := newFlags(e, "status", "")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	o, err := installOptions()
+	if err != nil {
+		return err
+	}
+	cfg, err := agent.LoadConfig(filepath.Join(o.ConfigDir, "config.json"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "qoltanba %s\n", version)
+	checks := installer.Status(o, cfg.Port)
+	for _, c := range checks {
+		mark := "ok  "
+		if !c.OK {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(e.stdout, "%s %s: %s\n", mark, c.What, c.Detail)
+	}
+	if !installer.Ready(checks) {
+		if holder := portHolder(cfg.Port); holder != "" {
+			fmt.Fprintf(e.stdout, "port %d is held by %s\n", cfg.Port, holder)
+		}
+		return &invalidError{fmt.Errorf("not everything a browser needs is in place")}
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gorilla/websocket"
+)
+
+// TestInstallStatusUninstall: install in a private HOME (a Firefox profile
+// with an NSS database), the agent then serves the installed certificate,
+// which a client trusting only the installed CA accepts for 127.0.0.1 and
+// localhost; status passes; uninstall leaves nothing and status fails.
+func TestInstallStatusUninstall(t *testing.T) {
+	if _, err := exec.LookPath("certutil"); err != nil {
+		t.Fatal("certutil is required (libnss3-tools)")
+	}
+	home := t.TempDir()
+	ff := filepath.Join(home, ".mozilla", "firefox", "x.default")
+	os.MkdirAll(ff, 0o700)
+	exec.Command("certutil", "-N", "-d", "sql:"+ff, "--empty-password").Run()
+	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_DATA_HOME="+filepath.Join(home, ".local", "share"))
+	runIn := func(args ...string) result {
+		cmd := exec.Command(binary, args...)
+		cmd.Env = env
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		return result{out.String(), errb.String(), code}
+	}
+	r := runIn("install")
+	if r.code != 0 || !strings.Contains(r.stdout, "trusted in: "+ff) || !strings.Contains(r.stdout, "starts at login: xdg") {
+		t.Fatalf("install: %+v", r)
+	}
+	if r := runIn("status"); r.code != 1 || !strings.Contains(r.stdout, "FAIL listening") || !strings.Contains(r.stdout, "ok   trust "+ff) {
+		t.Errorf("status without the agent: %+v", r)
+	}
+	// The agent serves the installed certificate.
+	port := freePort(t)
+	cmd := exec.Command(binary, "serve", "--port", strconv.Itoa(port), "--unattended", "--p12", gostKey, "--password-file", passwordFile(t), "--allow-origin", "https://site.example")
+	cmd.Env = env
+	out, _ := cmd.StdoutPipe()
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	buf := make([]byte, 256)
+	if n, _ := out.Read(buf); !strings.Contains(string(buf[:n]), "listening") {
+		t.Fatalf("serve: %s %s", buf[:n], stderr)
+	}
+	if strings.Contains(stderr.String(), "temporary self-signed") {
+		t.Error("serve ignored the installed certificate")
+	}
+	caPEM, err := os.ReadFile(filepath.Join(home, ".config", "qoltanba", "tls", "ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(caPEM)
+	for _, host := range []string{"127.0.0.1", "localhost"} {
+		d := websocket.Dialer{TLSClientConfig: &tls.Config{RootCAs: roots}}
+		ws, _, err := d.Dial("wss://"+host+":"+strconv.Itoa(port)+"/", http.Header{"Origin": {"https://site.example"}})
+		if err != nil {
+			t.Errorf("%s with only the installed CA trusted: %v", host, err)
+			continue
+		}
+		ws.Close()
+	}
+	// status with the agent's port: everything in place.
+	os.WriteFile(filepath.Join(home, ".config", "qoltanba", "config.json"), []byte(`{"port":`+strconv.Itoa(port)+`}`), 0o600)
+	if r := runIn("status"); r.code != 0 || !strings.Contains(r.stdout, "ok   listening") {
+		t.Errorf("status with the agent: %+v", r)
+	}
+	if r := runIn("uninstall", "--purge"); r.code != 0 {
+		t.Fatalf("uninstall: %+v", r)
+	}
+	if b, _ := exec.Command("certutil", "-L", "-d", "sql:"+ff).CombinedOutput(); strings.Contains(string(b), "qoltanba") {
+		t.Errorf("CA left in Firefox:\n%s", b)
+	}
+	for _, p := range []string{filepath.Join(home, ".config", "qoltanba"), filepath.Join(home, ".config", "autostart", "qoltanba.desktop"), filepath.Join(home, ".local", "share", "qoltanba")} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s left after uninstall --purge", p)
+		}
+	}
+	if r := runIn("status"); r.code != 1 {
+		t.Errorf("status after uninstall: %+v", r)
+	}
+}
