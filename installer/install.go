@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"time"
@@ -96,7 +97,10 @@ func Install(o Options) (*State, error) {
 			st.NSSDatabases = append(st.NSSDatabases, db)
 		}
 	}
-	if o.AllUsers {
+	// Linux: the system store only for all users (root). macOS and
+	// Windows browsers use the OS store: the user's (Windows) or the
+	// login keychain (macOS), through smallstep/truststore.
+	if o.AllUsers || runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
 		if err := truststore.InstallFile(files.CA()); err != nil {
 			return nil, fmt.Errorf("installer: system trust store: %w", err)
 		}

@@ -51,6 +51,9 @@ type opts struct {
 	tsa      string
 	stores   agent.KeyStores
 	denied   []string
+	// set before the server starts
+	maxMessage int64
+	unattended []agent.Origin
 }
 
 func keyOpener(file string) func(context.Context) ([]*token.Key, func(), error) {
@@ -87,7 +90,8 @@ func start(t testing.TB, o opts) *harness {
 	if err != nil || !generated {
 		t.Fatal(err)
 	}
-	s := &Server{Agent: a, Version: "test", TLS: tlsCfg, PingEvery: time.Second, Log: quiet}
+	s := &Server{Agent: a, Version: "test", TLS: tlsCfg, PingEvery: time.Second, Log: quiet,
+		MaxMessage: o.maxMessage, Unattended: o.unattended}
 	if err := s.Listen(); err != nil {
 		t.Fatal(err)
 	}
@@ -487,9 +491,8 @@ func TestSecurity(t *testing.T) {
 }
 
 func TestUnattendedHandshakeLimit(t *testing.T) {
-	h := start(t, opts{})
 	o, _ := agent.ParseOrigin(page)
-	h.srv.Unattended = []agent.Origin{o}
+	h := start(t, opts{unattended: []agent.Origin{o}})
 	if _, err := h.tryDial("https://other.kz", "/", ""); err == nil || !strings.Contains(err.Error(), "HTTP 403") {
 		t.Errorf("unlisted origin: %v", err)
 	}
@@ -573,8 +576,7 @@ func (a *atomicInt) Add(d int) { a.mu.Lock(); a.n += d; a.mu.Unlock() }
 func (a *atomicInt) Load() int { a.mu.Lock(); defer a.mu.Unlock(); return a.n }
 
 func TestOversizeAndMalformed(t *testing.T) {
-	h := start(t, opts{})
-	h.srv.MaxMessage = 1 << 20
+	h := start(t, opts{maxMessage: 1 << 20})
 	ws := h.nca(t)
 	if got := call(t, ws, `{"module":`); got != `{"success":false,"code":"COMMON_JSON_WRAPPING_EXCEPTION"}` {
 		t.Errorf("malformed: %s", got)
