@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 PKGS    := ./...
 
-.PHONY: run test bench bench-compare build lint fuzz clean screenshots
+.PHONY: run test bench bench-compare build lint fuzz clean screenshots deb windows
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qoltanba
@@ -45,3 +45,32 @@ bench-compare:
 # screenshots regenerates docs/screenshots (dialogs under Xvfb, tray menu).
 screenshots:
 	QOLTANBA_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'DesktopScreenshots|TrayMenu' ./cmd/qoltanba ./ui
+
+# deb builds dist/qoltanba_<version>_amd64.deb: the binary, a .desktop
+# entry, the icon, and the --help text as documentation.
+DEBVERSION := 0.1.0~git$(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
+deb: build
+	rm -rf dist/deb && mkdir -p dist/deb/DEBIAN dist/deb/usr/bin dist/deb/usr/share/applications \
+	  dist/deb/usr/share/icons/hicolor/64x64/apps dist/deb/usr/share/doc/qoltanba
+	cp bin/qoltanba dist/deb/usr/bin/qoltanba
+	cp packaging/qoltanba.desktop dist/deb/usr/share/applications/qoltanba.desktop
+	cp packaging/qoltanba.png dist/deb/usr/share/icons/hicolor/64x64/apps/qoltanba.png
+	./bin/qoltanba help > dist/deb/usr/share/doc/qoltanba/USAGE
+	cp README.md dist/deb/usr/share/doc/qoltanba/README.md
+	printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: qoltanba\nLicense: GPL-3.0-or-later\n See /usr/share/common-licenses/GPL-3\n' > dist/deb/usr/share/doc/qoltanba/copyright
+	printf 'Package: qoltanba\nVersion: $(DEBVERSION)\nArchitecture: amd64\nMaintainer: qoltanba developers <dev@qoltanba.invalid>\nDepends: libc6, libgl1, libx11-6, libxcursor1, libxrandr2, libxinerama1, libxi6, libxxf86vm1\nRecommends: libnss3-tools\nSection: utils\nPriority: optional\nHomepage: https://github.com/qoltanba/qoltanba\nDescription: local signing agent for Kazakh electronic signatures\n A replacement for NCALayer: serves wss://127.0.0.1:13579 for existing pages,\n shows who asks and what is signed, signs with NCA key files and tokens.\n' > dist/deb/DEBIAN/control
+	dpkg-deb --build --root-owner-group dist/deb dist/qoltanba_$(DEBVERSION)_amd64.deb
+
+# windows cross-builds dist/qoltanba.exe with mingw and signs it with
+# osslsigncode, using a throwaway code-signing certificate made here (a
+# release would use the project's real certificate).
+windows:
+	mkdir -p dist
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
+	  $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/qoltanba-unsigned.exe ./cmd/qoltanba
+	openssl req -x509 -newkey rsa:3072 -nodes -days 1 -subj '/CN=qoltanba test code signing' \
+	  -addext extendedKeyUsage=codeSigning -keyout dist/codesign.key -out dist/codesign.crt 2>/dev/null
+	osslsigncode sign -certs dist/codesign.crt -key dist/codesign.key -n qoltanba -h sha256 \
+	  -in dist/qoltanba-unsigned.exe -out dist/qoltanba.exe
+	rm -f dist/codesign.key dist/qoltanba-unsigned.exe
+	osslsigncode verify -CAfile dist/codesign.crt -in dist/qoltanba.exe

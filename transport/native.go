@@ -14,6 +14,7 @@ import (
 
 	"github.com/qoltanba/qoltanba/agent"
 	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/verify"
 	"github.com/qoltanba/qoltanba/token"
 	"github.com/qoltanba/qoltanba/token/p11"
 )
@@ -107,23 +108,14 @@ type signParams struct {
 	TSA       bool     `json:"tsa"`
 }
 
-// LoginContent is what a native login signs: canonical JSON (sorted keys,
-// no spaces) of the origin the browser reported, the site's challenge and
-// the time. A relying party checks all three.
+// LoginContent is what a native login signs (defined beside its
+// verifier, in signer/verify).
 func LoginContent(origin agent.Origin, challenge []byte, t time.Time) []byte {
-	b, _ := json.Marshal(struct {
-		Challenge string `json:"challenge"`
-		Origin    string `json:"origin"`
-		Time      string `json:"time"`
-	}{base64.StdEncoding.EncodeToString(challenge), origin.String(), t.UTC().Format(time.RFC3339)})
-	return b
+	return verify.LoginContent(origin.String(), challenge, t)
 }
 
-// loginXML is the XML form of the same content.
 func loginXML(origin agent.Origin, challenge []byte, t time.Time) []byte {
-	esc := func(s string) string { return xmlEscaper.Replace(s) }
-	return []byte(`<login xmlns="urn:qoltanba:login:1"><origin>` + esc(origin.String()) + `</origin><challenge>` +
-		base64.StdEncoding.EncodeToString(challenge) + `</challenge><time>` + t.UTC().Format(time.RFC3339) + `</time></login>`)
+	return verify.LoginXML(origin.String(), challenge, t)
 }
 
 func (s *Server) nativeCall(ctx context.Context, origin agent.Origin, r *rpcRequest) rpcResponse {

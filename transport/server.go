@@ -311,6 +311,4 @@ const largeMessage = 8 << 20
 
 func trimSpace(s string) string { return strings.TrimSpace(s) }
 
-var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
-
 func itoa(i int) string { return strconv.Itoa(i) }

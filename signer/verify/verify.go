@@ -1,0 +1,264 @@
+// Package verify is the relying party's half of a signature login: given
+// what the browser sent (a CMS or XML signature from the NCALayer protocol
+// or from qoltanba's own protocol), the challenge the site issued and the
+// site's origin, it checks the signature, that the signed content is
+// exactly that challenge (and, for qoltanba's protocol, that origin), the
+// certificate chain, validity, key kind and revocation, and returns who
+// logged in.
+package verify
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/beevik/etree"
+
+	"github.com/qoltanba/qoltanba/signer"
+)
+
+// Protocol says how the page produced the login signature.
+type Protocol int
+
+// Protocols.
+const (
+	// NCALayer: basics.sign / createCAdESFromBase64 over the challenge; the
+	// page chose the data, so no origin is bound.
+	NCALayer Protocol = iota
+	// Qoltanba: the native login, whose content binds challenge and origin.
+	Qoltanba
+)
+
+// Errors a site maps to its messages.
+var (
+	ErrBadSignature    = errors.New("the signature is not valid")
+	ErrWrongChallenge  = errors.New("the signature is not over the challenge this site issued")
+	ErrWrongOrigin     = errors.New("the login was signed for another site")
+	ErrReplayed        = errors.New("the challenge was already used or has expired")
+	ErrExpired         = errors.New("the certificate is expired or not yet valid")
+	ErrRevoked         = errors.New("the certificate is revoked")
+	ErrUntrusted       = errors.New("the certificate is not issued by a trusted CA")
+	ErrNotAuthKey      = errors.New("the key is not an authentication key")
+	ErrStale           = errors.New("the login is too old")
+	ErrMalformedLogin  = errors.New("the login signature is malformed")
+	ErrRevocationCheck = errors.New("revocation could not be checked")
+)
+
+// Challenges is the site's store of issued challenges: Consume reports
+// whether the challenge was issued (to this browser session), is unused and
+// unexpired, and marks it used.
+type Challenges interface {
+	Consume(challenge []byte) bool
+}
+
+// Login is one login to check.
+type Login struct {
+	Protocol  Protocol
+	Format    string // "cms" or "xml"
+	Signature []byte // CMS (DER, PEM or base64) or signed XML
+	Challenge []byte // the challenge the site issued for this session
+	Origin    string // the site's origin (Qoltanba protocol)
+	// Roots are the CA certificates trusted (roots and intermediates).
+	Roots []*x509.Certificate
+	// CRLs are checked when given.
+	CRLs []*x509.RevocationList
+	// Time of the check (zero: now); MaxAge bounds how old a Qoltanba
+	// login may be (zero: 5 minutes).
+	Time   time.Time
+	MaxAge time.Duration
+	// Challenges, when set, makes each challenge single use.
+	Challenges Challenges
+}
+
+// Identity is who logged in.
+type Identity struct {
+	signer.Identity
+	Certificate *x509.Certificate
+}
+
+// VerifyLogin checks a login and returns the identity.
+func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
+	_ = ctx
+	at := l.Time
+	if at.IsZero() {
+		at = time.Now()
+	}
+	opts := signer.VerifyOptions{Chain: signer.ChainOptions{Roots: l.Roots, CRLs: l.CRLs, Time: at}}
+	var cert *x509.Certificate
+	var content []byte
+	switch l.Format {
+	case "cms":
+		der := decodeCMS(l.Signature)
+		info, err := signer.ParseCMS(der)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrMalformedLogin, err)
+		}
+		if info.Detached { // NCALayer pages may sign the challenge detached
+			opts.Data = bytes.NewReader(expectedContent(l))
+		}
+		res, err := signer.VerifyCMS(der, opts)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		if len(res.Signers) != 1 {
+			return nil, fmt.Errorf("%w: %d signers", ErrMalformedLogin, len(res.Signers))
+		}
+		cert = res.Signers[0].Certificate
+		content = res.Content
+		if res.Detached {
+			content = expectedContent(l) // verified against the digest above
+		}
+	case "xml":
+		res, err := signer.VerifyXML(l.Signature, opts)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		if len(res.Signers) != 1 {
+			return nil, fmt.Errorf("%w: %d signatures", ErrMalformedLogin, len(res.Signers))
+		}
+		cert = res.Signers[0].Certificate
+		content = l.Signature
+	default:
+		return nil, fmt.Errorf("%w: format %q", ErrMalformedLogin, l.Format)
+	}
+	if err := checkContent(l, content, at); err != nil {
+		return nil, err
+	}
+	id := signer.IdentityOf(cert)
+	if id.Kind != signer.KindAuth && id.Kind != signer.KindBoth {
+		return nil, ErrNotAuthKey
+	}
+	if l.Challenges != nil && !l.Challenges.Consume(l.Challenge) {
+		return nil, ErrReplayed
+	}
+	return &Identity{Identity: id, Certificate: cert}, nil
+}
+
+// expectedContent is what an NCALayer page signs for a login: the
+// challenge itself (the common client signs its base64 text when decode is
+// off; both are accepted in checkContent).
+func expectedContent(l Login) []byte { return l.Challenge }
+
+func checkContent(l Login, content []byte, at time.Time) error {
+	switch l.Protocol {
+	case NCALayer:
+		if l.Format == "xml" {
+			return checkXMLChallenge(content, l.Challenge)
+		}
+		b64 := base64.StdEncoding.EncodeToString(l.Challenge)
+		if !bytes.Equal(content, l.Challenge) && string(content) != b64 {
+			return ErrWrongChallenge
+		}
+		return nil
+	case Qoltanba:
+		var c struct{ Challenge, Origin, Time string }
+		if l.Format == "xml" {
+			d := etree.NewDocument()
+			if err := d.ReadFromBytes(content); err != nil || d.Root() == nil || d.Root().Tag != "login" {
+				return fmt.Errorf("%w: not a login document", ErrMalformedLogin)
+			}
+			get := func(tag string) string {
+				if e := d.Root().SelectElement(tag); e != nil {
+					return e.Text()
+				}
+				return ""
+			}
+			c.Challenge, c.Origin, c.Time = get("challenge"), get("origin"), get("time")
+		} else if err := json.Unmarshal(content, &c); err != nil {
+			return fmt.Errorf("%w: login content: %v", ErrMalformedLogin, err)
+		}
+		if c.Challenge != base64.StdEncoding.EncodeToString(l.Challenge) {
+			return ErrWrongChallenge
+		}
+		if c.Origin != l.Origin {
+			return fmt.Errorf("%w: signed for %q", ErrWrongOrigin, c.Origin)
+		}
+		t, err := time.Parse(time.RFC3339, c.Time)
+		if err != nil {
+			return fmt.Errorf("%w: time %q", ErrMalformedLogin, c.Time)
+		}
+		maxAge := l.MaxAge
+		if maxAge == 0 {
+			maxAge = 5 * time.Minute
+		}
+		if at.Sub(t) > maxAge || t.Sub(at) > time.Minute {
+			return ErrStale
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: unknown protocol", ErrMalformedLogin)
+}
+
+// checkXMLChallenge: an NCALayer XML login signs a document that carries
+// the challenge; the document element's text must be exactly it.
+func checkXMLChallenge(doc, challenge []byte) error {
+	d := etree.NewDocument()
+	if err := d.ReadFromBytes(doc); err != nil || d.Root() == nil {
+		return fmt.Errorf("%w: %v", ErrMalformedLogin, err)
+	}
+	want := base64.StdEncoding.EncodeToString(challenge)
+	for _, e := range d.Root().ChildElements() {
+		if e.Tag != "Signature" && strings.TrimSpace(e.Text()) == want {
+			return nil
+		}
+	}
+	if strings.TrimSpace(d.Root().Text()) == want {
+		return nil
+	}
+	return ErrWrongChallenge
+}
+
+func mapErr(err error) error {
+	switch {
+	case errors.Is(err, signer.ErrRevoked):
+		return fmt.Errorf("%w: %v", ErrRevoked, err)
+	case errors.Is(err, signer.ErrExpired):
+		return fmt.Errorf("%w: %v", ErrExpired, err)
+	case errors.Is(err, signer.ErrUntrusted):
+		return fmt.Errorf("%w: %v", ErrUntrusted, err)
+	case errors.Is(err, signer.ErrMessageDigest):
+		return fmt.Errorf("%w: %v", ErrWrongChallenge, err)
+	case errors.Is(err, signer.ErrMalformed), errors.Is(err, signer.ErrXML):
+		return fmt.Errorf("%w: %v", ErrMalformedLogin, err)
+	}
+	return fmt.Errorf("%w: %v", ErrBadSignature, err)
+}
+
+func decodeCMS(b []byte) []byte {
+	if p, _ := pem.Decode(b); p != nil {
+		return p.Bytes
+	}
+	t := bytes.TrimSpace(b)
+	if len(t) > 0 && t[0] != 0x30 {
+		if d, err := base64.StdEncoding.DecodeString(string(bytes.Join(bytes.Fields(t), nil))); err == nil {
+			return d
+		}
+	}
+	return b
+}
+
+// LoginContent is what a qoltanba login signs (CMS): canonical JSON (sorted
+// keys, no spaces) of the challenge, the origin the browser reported, and
+// the time. The agent writes it and VerifyLogin reads it.
+func LoginContent(origin string, challenge []byte, t time.Time) []byte {
+	b, _ := json.Marshal(struct {
+		Challenge string `json:"challenge"`
+		Origin    string `json:"origin"`
+		Time      string `json:"time"`
+	}{base64.StdEncoding.EncodeToString(challenge), origin, t.UTC().Format(time.RFC3339)})
+	return b
+}
+
+// LoginXML is the XML form of the same content.
+func LoginXML(origin string, challenge []byte, t time.Time) []byte {
+	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace
+	return []byte(`<login xmlns="urn:qoltanba:login:1"><origin>` + esc(origin) + `</origin><challenge>` +
+		base64.StdEncoding.EncodeToString(challenge) + `</challenge><time>` + t.UTC().Format(time.RFC3339) + `</time></login>`)
+}

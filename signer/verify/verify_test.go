@@ -1,0 +1,162 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/token"
+)
+
+const nca = "../../../shared/testdata/nca/"
+
+var (
+	time2026 = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	time2020 = time.Date(2020, 9, 10, 12, 0, 0, 0, time.UTC)
+	site     = "https://login.example.kz"
+	ctx      = context.Background()
+)
+
+func key(t *testing.T, path string) signer.KeyPair {
+	t.Helper()
+	data, err := os.ReadFile(nca + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks, err := token.ParsePKCS12(data, []byte("Qwerty12"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { token.CloseAll(ks) })
+	return signer.KeyPair{Certificate: ks[0].Certificate, Signer: ks[0].Signer}
+}
+
+func certs(t *testing.T, files ...string) []*x509.Certificate {
+	var out []*x509.Certificate
+	for _, f := range files {
+		b, err := os.ReadFile(nca + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, _ := pem.Decode(b); p != nil {
+			b = p.Bytes
+		}
+		c, err := x509.ParseCertificate(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func gostRoots(t *testing.T) []*x509.Certificate {
+	return certs(t, "official-gost2015-bundle/ca/root_test_gost_2022.cer", "official-gost2015-bundle/ca/nca_gost2022_test.cer")
+}
+
+type store struct {
+	mu   sync.Mutex
+	used map[string]bool
+}
+
+func (s *store) Consume(c []byte) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.used[string(c)] {
+		return false
+	}
+	s.used[string(c)] = true
+	return true
+}
+
+func TestQoltanbaLogin(t *testing.T) {
+	k := key(t, "official-gost2015-bundle/Gost2015_2025-10-17_2026-10-17/UL_first_head/valid/GOST512_0f923a405e7a60ef08debcf4715d7f818637b82b.p12")
+	challenge := bytes.Repeat([]byte{9}, 32)
+	cms, err := signer.SignCMS(ctx, LoginContent(site, challenge, time2026), k, &signer.CMSOptions{Time: time2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	xml, err := signer.SignXML(LoginXML(site, challenge, time2026), k, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := Login{Protocol: Qoltanba, Challenge: challenge, Origin: site, Roots: gostRoots(t), Time: time2026.Add(time.Minute)}
+	for _, f := range []struct {
+		format string
+		sig    []byte
+	}{{"cms", cms}, {"xml", xml}} {
+		l := base
+		l.Format, l.Signature = f.format, f.sig
+		l.Challenges = &store{used: map[string]bool{}}
+		id, err := VerifyLogin(ctx, l)
+		if err != nil {
+			t.Fatalf("%s: %v", f.format, err)
+		}
+		if id.IIN != "123456789011" || id.BIN != "123456789021" || id.Organization == "" || len(id.Roles) == 0 {
+			t.Errorf("%s identity %+v", f.format, id.Identity)
+		}
+		for name, tc := range map[string]struct {
+			change func(*Login)
+			want   error
+		}{
+			"replayed":        {func(*Login) {}, ErrReplayed}, // the same challenge again
+			"wrong challenge": {func(l *Login) { l.Challenge = bytes.Repeat([]byte{8}, 32); l.Challenges = nil }, ErrWrongChallenge},
+			"wrong origin":    {func(l *Login) { l.Origin = "https://phish.example"; l.Challenges = nil }, ErrWrongOrigin},
+			"stale":           {func(l *Login) { l.Time = time2026.Add(time.Hour); l.Challenges = nil }, ErrStale},
+			"expired":         {func(l *Login) { l.Time = time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC); l.Challenges = nil }, ErrExpired},
+			"untrusted":       {func(l *Login) { l.Roots = certs(t, "ca-test-2018/root_rsa_test.crt"); l.Challenges = nil }, ErrUntrusted},
+		} {
+			c := l
+			tc.change(&c)
+			if _, err := VerifyLogin(ctx, c); !errors.Is(err, tc.want) {
+				t.Errorf("%s %s: got %v, want %v", f.format, name, err, tc.want)
+			}
+		}
+	}
+	// A flipped byte in the signature.
+	bad := bytes.Clone(cms)
+	bad[len(bad)-10] ^= 1
+	l := base
+	l.Format, l.Signature = "cms", bad
+	if _, err := VerifyLogin(ctx, l); !errors.Is(err, ErrBadSignature) && !errors.Is(err, ErrMalformedLogin) {
+		t.Errorf("flipped: %v", err)
+	}
+}
+
+func TestNCALayerLogin(t *testing.T) {
+	challenge := bytes.Repeat([]byte{3}, 32)
+	b64 := []byte(base64.StdEncoding.EncodeToString(challenge))
+	auth := key(t, "rsa-gost2004-2020/personal/active/AUTH_RSA256_b2c70a9ff7a5dc59de0ccc3c0ddde3437cc1f12d.p12")
+	sign := key(t, "rsa-gost2004-2020/personal/active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.p12")
+	roots := certs(t, "ca-test-2018/root_rsa_test.crt", "ca-test-2018/nca_rsa_test.crt")
+	mk := func(k signer.KeyPair, data []byte, detached bool) []byte {
+		c, err := signer.SignCMS(ctx, data, k, &signer.CMSOptions{Detached: detached, Time: time2020})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pem.EncodeToMemory(&pem.Block{Type: "CMS", Bytes: c}) // as basics.sign returns it
+	}
+	for name, tc := range map[string]struct {
+		sig  []byte
+		want error
+	}{
+		"raw challenge":            {mk(auth, challenge, false), nil},
+		"base64 text (decode off)": {mk(auth, b64, false), nil},
+		"detached":                 {mk(auth, challenge, true), nil},
+		"other data":               {mk(auth, []byte("something else"), false), ErrWrongChallenge},
+		"signing-only key":         {mk(sign, challenge, false), ErrNotAuthKey},
+	} {
+		_, err := VerifyLogin(ctx, Login{Protocol: NCALayer, Format: "cms", Signature: tc.sig, Challenge: challenge, Roots: roots, Time: time2020})
+		if !errors.Is(err, tc.want) && !(tc.want == nil && err == nil) {
+			t.Errorf("%s: got %v, want %v", name, err, tc.want)
+		}
+	}
+}
