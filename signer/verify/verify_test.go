@@ -3,10 +3,15 @@ package verify
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
+	"math/big"
 	"os"
 	"sync"
 	"testing"
@@ -158,5 +163,41 @@ func TestNCALayerLogin(t *testing.T) {
 		if !errors.Is(err, tc.want) && !(tc.want == nil && err == nil) {
 			t.Errorf("%s: got %v, want %v", name, err, tc.want)
 		}
+	}
+}
+
+// TestRevokedLogin: a CRL listing the login certificate refuses it.
+func TestRevokedLogin(t *testing.T) {
+	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	now := time.Now()
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "rp test CA"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
+	caDER, _ := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, caKey.Public(), caKey)
+	ca, _ := x509.ParseCertificate(caDER)
+	userKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	leafDER, _ := x509.CreateCertificate(rand.Reader, &x509.Certificate{SerialNumber: big.NewInt(42),
+		Subject:   pkix.Name{CommonName: "ТЕСТОВ ТЕСТ", SerialNumber: "IIN123456789011"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, ca, userKey.Public(), caKey)
+	leaf, _ := x509.ParseCertificate(leafDER)
+	crlDER, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: now.Add(-time.Minute),
+		NextUpdate: now.Add(time.Hour), RevokedCertificateEntries: []x509.RevocationListEntry{{SerialNumber: big.NewInt(42), RevocationTime: now.Add(-time.Minute)}}}, ca, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crl, _ := x509.ParseRevocationList(crlDER)
+	challenge := bytes.Repeat([]byte{1}, 32)
+	cms, err := signer.SignCMS(ctx, LoginContent(site, challenge, now), signer.KeyPair{Certificate: leaf, Signer: userKey}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := Login{Protocol: Qoltanba, Format: "cms", Signature: cms, Challenge: challenge, Origin: site, Roots: []*x509.Certificate{ca}}
+	if _, err := VerifyLogin(ctx, l); err != nil {
+		t.Fatalf("without the CRL: %v", err)
+	}
+	l.CRLs = []*x509.RevocationList{crl}
+	if _, err := VerifyLogin(ctx, l); !errors.Is(err, ErrRevoked) {
+		t.Fatalf("revoked: %v", err)
 	}
 }
