@@ -8,6 +8,7 @@ import (
 	"crypto/sha1"
 	"crypto/x509"
 	"encoding/asn1"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -440,4 +441,20 @@ func ParseCMS(cms []byte) (*CMSInfo, error) {
 		info.Signers = append(info.Signers, s)
 	}
 	return info, nil
+}
+
+// DecodeCMSText accepts a CMS as it arrives from pages and files: DER, PEM
+// (any label, e.g. NCALayer's "CMS") or bare base64. It returns the DER
+// bytes (or the input unchanged when it is none of the text forms).
+func DecodeCMSText(b []byte) []byte {
+	if p, _ := pem.Decode(b); p != nil {
+		return p.Bytes
+	}
+	t := bytes.TrimSpace(b)
+	if len(t) > 0 && t[0] != 0x30 {
+		if d, err := base64.StdEncoding.DecodeString(string(bytes.Join(bytes.Fields(t), nil))); err == nil {
+			return d
+		}
+	}
+	return b
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -82,7 +80,7 @@ func cmdVerify(e *env, args []string) error {
 		}
 		signers = res.Signers
 	} else {
-		der := decodeCMSInput(sig)
+		der := signer.DecodeCMSText(sig)
 		if *data != "" {
 			r, closeIn, err := openInput(e, *data)
 			if err != nil {
@@ -136,20 +134,6 @@ func printSigner(w io.Writer, n int, s signer.VerifiedSigner, noChain bool) {
 	}
 }
 
-// decodeCMSInput accepts DER, PEM (any label) or bare base64.
-func decodeCMSInput(b []byte) []byte {
-	if p, _ := pem.Decode(b); p != nil {
-		return p.Bytes
-	}
-	t := bytes.TrimSpace(b)
-	if len(t) > 0 && t[0] != 0x30 {
-		if d, err := base64.StdEncoding.DecodeString(string(bytes.Join(bytes.Fields(t), nil))); err == nil {
-			return d
-		}
-	}
-	return b
-}
-
 // loadCerts reads certificate files: PEM with one or more blocks, DER, or
 // bare base64 (NCA's .cer files come in all three).
 func loadCerts(files []string) ([]*x509.Certificate, error) {
@@ -171,7 +155,7 @@ func loadCerts(files []string) ([]*x509.Certificate, error) {
 			}
 		}
 		if len(ders) == 0 {
-			ders = append(ders, decodeCMSInput(b))
+			ders = append(ders, signer.DecodeCMSText(b))
 		}
 		for _, d := range ders {
 			c, err := x509.ParseCertificate(d)

@@ -13,7 +13,6 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"strings"
@@ -95,7 +94,7 @@ func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
 	var content []byte
 	switch l.Format {
 	case "cms":
-		der := decodeCMS(l.Signature)
+		der := signer.DecodeCMSText(l.Signature)
 		info, err := signer.ParseCMS(der)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrMalformedLogin, err)
@@ -229,19 +228,6 @@ func mapErr(err error) error {
 		return fmt.Errorf("%w: %v", ErrMalformedLogin, err)
 	}
 	return fmt.Errorf("%w: %v", ErrBadSignature, err)
-}
-
-func decodeCMS(b []byte) []byte {
-	if p, _ := pem.Decode(b); p != nil {
-		return p.Bytes
-	}
-	t := bytes.TrimSpace(b)
-	if len(t) > 0 && t[0] != 0x30 {
-		if d, err := base64.StdEncoding.DecodeString(string(bytes.Join(bytes.Fields(t), nil))); err == nil {
-			return d
-		}
-	}
-	return b
 }
 
 // LoginContent is what a qoltanba login signs (CMS): canonical JSON (sorted
