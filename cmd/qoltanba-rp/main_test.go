@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/verify"
+	"github.com/qoltanba/qoltanba/token"
+)
+
+const nca = "../../../shared/testdata/nca/"
+
+func newSite(t *testing.T, otp bool) (*site, *httptest.Server, *http.Client) {
+	roots, err := loadCAs(nca, "test")
+	if err != nil || len(roots) < 4 {
+		t.Fatalf("CAs: %d %v", len(roots), err)
+	}
+	if prod, _ := loadCAs(nca, "production"); len(prod) != 0 {
+		t.Errorf("test CAs counted as production: %d", len(prod))
+	}
+	s := &site{roots: roots, verifyTime: time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC), otp: otp,
+		log: slog.New(slog.NewTextHandler(io.Discard, nil)), sessions: map[string]*session{}, agentPort: 13579}
+	srv := httptest.NewServer(s.routes())
+	t.Cleanup(srv.Close)
+	jar, _ := cookiejar.New(nil)
+	return s, srv, &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func gostKey(t *testing.T) signer.KeyPair {
+	data, err := os.ReadFile(nca + "official-gost2015-bundle/Gost2015_2025-10-17_2026-10-17/FL/valid/GOST512_d6d1e53515d516a7d95d399b668cf09011bf118d.p12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks, err := token.ParsePKCS12(data, []byte("Qwerty12"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { token.CloseAll(ks) })
+	return signer.KeyPair{Certificate: ks[0].Certificate, Signer: ks[0].Signer}
+}
+
+func getChallenge(t *testing.T, c *http.Client, base string) []byte {
+	r, err := c.Post(base+"/challenge", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	var j struct{ Challenge string }
+	json.NewDecoder(r.Body).Decode(&j)
+	ch, err := base64.StdEncoding.DecodeString(j.Challenge)
+	if err != nil || len(ch) != 32 {
+		t.Fatalf("challenge %q", j.Challenge)
+	}
+	return ch
+}
+
+func postLogin(t *testing.T, c *http.Client, base string, body map[string]string) (int, string) {
+	b, _ := json.Marshal(body)
+	r, err := c.Post(base+"/login", "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	out, _ := io.ReadAll(r.Body)
+	return r.StatusCode, string(out)
+}
+
+func me(t *testing.T, c *http.Client, base string) (int, string) {
+	r, err := c.Get(base + "/me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	b, _ := io.ReadAll(r.Body)
+	return r.StatusCode, string(b)
+}
+
+func TestLoginFlows(t *testing.T) {
+	_, srv, c := newSite(t, false)
+	k := gostKey(t)
+	if code, _ := me(t, c, srv.URL); code != http.StatusSeeOther {
+		t.Errorf("/me before login: %d", code)
+	}
+	// qoltanba protocol: the signed content binds this site's origin.
+	ch := getChallenge(t, c, srv.URL)
+	cms, err := signer.SignCMS(context.Background(), verify.LoginContent(srv.URL, ch, time.Now()), k, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	login := map[string]string{"protocol": "qoltanba", "format": "cms", "signature": base64.StdEncoding.EncodeToString(cms), "challenge": base64.StdEncoding.EncodeToString(ch)}
+	if code, body := postLogin(t, c, srv.URL, login); code != 200 {
+		t.Fatalf("qoltanba login: %d %s", code, body)
+	}
+	if code, body := me(t, c, srv.URL); code != 200 || !strings.Contains(body, `<span id="iin">123456789011</span>`) {
+		t.Errorf("/me: %d %s", code, body)
+	}
+	// The same signature again: the challenge is single use.
+	if code, body := postLogin(t, c, srv.URL, login); code != 403 || !strings.Contains(body, "already used") {
+		t.Errorf("replay: %d %s", code, body)
+	}
+	// Signed for another origin (a phishing site relaying our challenge).
+	ch = getChallenge(t, c, srv.URL)
+	cms, _ = signer.SignCMS(context.Background(), verify.LoginContent("https://phish.example", ch, time.Now()), k, nil)
+	login = map[string]string{"protocol": "qoltanba", "format": "cms", "signature": base64.StdEncoding.EncodeToString(cms), "challenge": base64.StdEncoding.EncodeToString(ch)}
+	if code, body := postLogin(t, c, srv.URL, login); code != 403 || !strings.Contains(body, "another site") {
+		t.Errorf("wrong origin: %d %s", code, body)
+	}
+	// NCALayer protocol: basics.sign's PEM CMS over the challenge.
+	ch = getChallenge(t, c, srv.URL)
+	cms, _ = signer.SignCMS(context.Background(), ch, k, nil)
+	login = map[string]string{"protocol": "ncalayer", "format": "cms", "signature": string(pem.EncodeToMemory(&pem.Block{Type: "CMS", Bytes: cms})), "challenge": base64.StdEncoding.EncodeToString(ch)}
+	if code, body := postLogin(t, c, srv.URL, login); code != 200 {
+		t.Errorf("NCALayer login: %d %s", code, body)
+	}
+	// A challenge this browser session was never given.
+	login["challenge"] = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 32))
+	if code, _ := postLogin(t, c, srv.URL, login); code != 403 {
+		t.Errorf("foreign challenge: %d", code)
+	}
+	// The login page serves the client and both buttons.
+	r, _ := c.Get(srv.URL + "/")
+	page, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if !bytes.Contains(page, []byte("Log in with qoltanba")) || !bytes.Contains(page, []byte("Log in with NCALayer")) {
+		t.Errorf("login page: %s", page)
+	}
+	if r.Cookies() != nil {
+		for _, ck := range r.Cookies() {
+			if ck.Name == "rp_session" && (!ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode) {
+				t.Errorf("session cookie %+v", ck)
+			}
+		}
+	}
+	r, _ = c.Get(srv.URL + "/qoltanba.js")
+	js, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if !bytes.Contains(js, []byte("export class Qoltanba")) {
+		t.Error("client not served")
+	}
+}
+
+func TestSecondFactor(t *testing.T) {
+	s, srv, c := newSite(t, true)
+	k := gostKey(t)
+	ch := getChallenge(t, c, srv.URL)
+	cms, _ := signer.SignCMS(context.Background(), verify.LoginContent(srv.URL, ch, time.Now()), k, nil)
+	code, body := postLogin(t, c, srv.URL, map[string]string{"protocol": "qoltanba", "format": "cms",
+		"signature": base64.StdEncoding.EncodeToString(cms), "challenge": base64.StdEncoding.EncodeToString(ch)})
+	if code != 200 || !strings.Contains(body, `"otp":true`) {
+		t.Fatalf("login: %d %s", code, body)
+	}
+	if code, _ := me(t, c, srv.URL); code != http.StatusSeeOther {
+		t.Error("logged in before the one-time code")
+	}
+	var otp string
+	s.mu.Lock()
+	for _, ss := range s.sessions {
+		if ss.otp != "" {
+			otp = ss.otp
+		}
+	}
+	s.mu.Unlock()
+	if r, _ := c.PostForm(srv.URL+"/otp", url.Values{"code": {"000000x"}}); r.StatusCode != 403 {
+		t.Error("wrong code accepted")
+	}
+	if r, _ := c.PostForm(srv.URL+"/otp", url.Values{"code": {otp}}); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("code: %d", r.StatusCode)
+	}
+	if code, body := me(t, c, srv.URL); code != 200 || !strings.Contains(body, "123456789011") {
+		t.Errorf("/me after the code: %d", code)
+	}
+}
