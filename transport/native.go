@@ -96,8 +96,9 @@ func (s *Server) serveNative(w http.ResponseWriter, r *http.Request, origin agen
 }
 
 type loginParams struct {
-	Challenge string `json:"challenge"`
-	Format    string `json:"format"`
+	Challenge    string `json:"challenge"`
+	Format       string `json:"format"`
+	AllowExpired bool   `json:"allowExpired"` // test environments with expired test keys
 }
 
 type signParams struct {
@@ -106,6 +107,8 @@ type signParams struct {
 	Detached  bool     `json:"detached"`
 	Digested  bool     `json:"digested"`
 	TSA       bool     `json:"tsa"`
+	// AllowExpired lets expired keys be chosen (test environments).
+	AllowExpired bool `json:"allowExpired"`
 }
 
 // LoginContent is what a native login signs (defined beside its
@@ -134,7 +137,7 @@ func (s *Server) nativeCall(ctx context.Context, origin agent.Origin, r *rpcRequ
 		}
 		now := time.Now()
 		req := &agent.Request{Origin: origin, Method: "native.login", Action: "login",
-			Filter: agent.Filter{Kind: "auth", Chain: agent.ChainAny}}
+			Filter: agent.Filter{Kind: "auth", Chain: agent.ChainAny, AllowExpired: p.AllowExpired}}
 		switch p.Format {
 		case "", "cms":
 			req.Format, req.Documents = agent.FormatCMS, [][]byte{LoginContent(origin, ch, now)}
@@ -155,7 +158,8 @@ func (s *Server) nativeCall(ctx context.Context, origin agent.Origin, r *rpcRequ
 			return rpcErr(r.ID, "BAD_REQUEST", "params: "+err.Error())
 		}
 		req := &agent.Request{Origin: origin, Method: "native.sign", Format: agent.Format(p.Format),
-			Detached: p.Detached, Digested: p.Digested, Timestamp: p.TSA, Filter: agent.Filter{Kind: "sign", Chain: agent.ChainAny}}
+			Detached: p.Detached, Digested: p.Digested, Timestamp: p.TSA,
+			Filter: agent.Filter{Kind: "sign", Chain: agent.ChainAny, AllowExpired: p.AllowExpired}}
 		for i, d := range p.Documents {
 			b, err := base64.StdEncoding.DecodeString(d)
 			if err != nil {

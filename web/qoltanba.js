@@ -94,10 +94,11 @@ export class Qoltanba {
    * Signs a login bound to this page's origin and the site's challenge.
    * @param {string} challenge base64 of 32 to 128 random bytes from the site
    * @param {"cms"|"xml"} [format]
+   * @param {{allowExpired?: boolean}} [options] allowExpired: test environments only
    * @returns {Promise<{signature: string, certificate: string, signedContent: string}>}
    */
-  login(challenge, format = "cms") {
-    return this._call("login", { challenge, format });
+  login(challenge, format = "cms", options = {}) {
+    return this._call("login", { challenge, format, allowExpired: !!options.allowExpired });
   }
 
   /**

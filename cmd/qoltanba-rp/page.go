@@ -32,7 +32,7 @@ document.getElementById("q").onclick = async () => {
   try {
     const c = await challenge();
     const agent = await Qoltanba.connect({ url: "wss://127.0.0.1:" + port + "/qoltanba/v1" });
-    const res = await agent.login(c, "cms");
+    const res = await agent.login(c, "cms", { allowExpired });
     agent.close();
     await finish({ protocol: "qoltanba", format: "cms", signature: res.signature, challenge: c });
   } catch (e) { show(e.code || String(e)); }
