@@ -25,7 +25,13 @@ type rawSigned struct {
 	TBS       asn1.RawValue
 	Algorithm algorithmIdentifier
 	Signature asn1.BitString
+	Rest      asn1.RawValue `asn1:"optional,explicit,tag:0"` // OCSP responses carry certificates here
 }
+
+// CheckSigned verifies a signed structure SEQUENCE { tbs, algorithm,
+// signature BIT STRING, ... } (a certificate, a CRL, an OCSP
+// BasicOCSPResponse) with the signer's certificate: RSA, ECDSA or GOST.
+func CheckSigned(raw []byte, by *x509.Certificate) error { return checkSignedBy(raw, by) }
 
 // checkSignedBy verifies a certificate's or CRL's signature (raw is the
 // whole signed structure) with the issuer's public key.

@@ -38,6 +38,8 @@ func main() {
 	at := flag.String("verify-time", "", "verify certificates at this RFC 3339 time instead of now (the NCA test keys have expired)")
 	otp := flag.Bool("otp", false, "ask for a one-time code after the signature (printed to the log)")
 	agentPort := flag.Int("agent-port", 13579, "the signing agent's port the login page connects to")
+	useOCSP := flag.Bool("ocsp", false, "check revocation with the OCSP responder named in each certificate (fail closed)")
+	failOpen := flag.Bool("ocsp-fail-open", false, "with --ocsp: accept logins when the responder cannot be asked")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	roots, err := loadCAs(*caDir, *trust)
@@ -53,6 +55,9 @@ func main() {
 		}
 	}
 	s := &site{roots: roots, verifyTime: vt, otp: *otp, log: log, sessions: map[string]*session{}, agentPort: *agentPort}
+	if *useOCSP {
+		s.ocsp = &verify.OCSPOptions{Timeout: 5 * time.Second, FailOpen: *failOpen}
+	}
 	l, err := net.Listen("tcp", *listen)
 	if err != nil {
 		log.Error("listen", "err", err)
@@ -123,6 +128,7 @@ type site struct {
 	otp        bool
 	log        *slog.Logger
 	agentPort  int
+	ocsp       *verify.OCSPOptions
 
 	mu       sync.Mutex
 	sessions map[string]*session
@@ -205,6 +211,7 @@ var messages = map[error]string{
 	verify.ErrUntrusted: "The certificate is not issued by a trusted NCA CA.", verify.ErrWrongChallenge: "The signature is not over this login's challenge.",
 	verify.ErrWrongOrigin: "The login was signed for another site.", verify.ErrReplayed: "This login was already used or has expired; try again.",
 	verify.ErrBadSignature: "The signature is not valid.", verify.ErrNotAuthKey: "Use an authentication key.", verify.ErrStale: "The login is too old; try again.",
+	verify.ErrRevocationCheck: "The certificate's status could not be checked; try again later.",
 }
 
 func (s *site) login(w http.ResponseWriter, r *http.Request) {
@@ -220,7 +227,7 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := verify.Login{Format: req.Format, Signature: []byte(req.Signature), Challenge: ch, Origin: origin(r),
-		Roots: s.roots, CertTime: s.verifyTime, Challenges: challengeStore{s, ss}}
+		Roots: s.roots, CertTime: s.verifyTime, Challenges: challengeStore{s, ss}, OCSP: s.ocsp}
 	if req.Protocol == "qoltanba" {
 		l.Protocol = verify.Qoltanba
 	}

@@ -77,6 +77,9 @@ type Login struct {
 	CertTime time.Time
 	// Challenges, when set, makes each challenge single use.
 	Challenges Challenges
+	// OCSP, when set, asks the certificate's OCSP responder (fail closed
+	// unless OCSP.FailOpen).
+	OCSP *OCSPOptions
 }
 
 // Identity is who logged in.
@@ -87,7 +90,6 @@ type Identity struct {
 
 // VerifyLogin checks a login and returns the identity.
 func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
-	_ = ctx
 	at := l.Time
 	if at.IsZero() {
 		at = time.Now()
@@ -98,6 +100,7 @@ func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
 	}
 	opts := signer.VerifyOptions{Chain: signer.ChainOptions{Roots: l.Roots, CRLs: l.CRLs, Time: certAt}}
 	var cert *x509.Certificate
+	var chain []*x509.Certificate
 	var content []byte
 	switch l.Format {
 	case "cms":
@@ -116,7 +119,7 @@ func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
 		if len(res.Signers) != 1 {
 			return nil, fmt.Errorf("%w: %d signers", ErrMalformedLogin, len(res.Signers))
 		}
-		cert = res.Signers[0].Certificate
+		cert, chain = res.Signers[0].Certificate, res.Signers[0].Chain
 		content = res.Content
 		if res.Detached {
 			content = expectedContent(l) // verified against the digest above
@@ -129,7 +132,7 @@ func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
 		if len(res.Signers) != 1 {
 			return nil, fmt.Errorf("%w: %d signatures", ErrMalformedLogin, len(res.Signers))
 		}
-		cert = res.Signers[0].Certificate
+		cert, chain = res.Signers[0].Certificate, res.Signers[0].Chain
 		content = l.Signature
 	default:
 		return nil, fmt.Errorf("%w: format %q", ErrMalformedLogin, l.Format)
@@ -140,6 +143,14 @@ func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
 	id := signer.IdentityOf(cert)
 	if id.Kind != signer.KindAuth && id.Kind != signer.KindBoth {
 		return nil, ErrNotAuthKey
+	}
+	if l.OCSP != nil {
+		if len(chain) < 2 {
+			return nil, fmt.Errorf("%w: the issuer is not known", ErrRevocationCheck)
+		}
+		if err := checkOCSP(ctx, l.OCSP, cert, chain[1], at); err != nil {
+			return nil, err
+		}
 	}
 	if l.Challenges != nil && !l.Challenges.Consume(l.Challenge) {
 		return nil, ErrReplayed

@@ -11,11 +11,16 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
+	"io"
 	"math/big"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/ocsp"
 
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/token"
@@ -199,5 +204,75 @@ func TestRevokedLogin(t *testing.T) {
 	l.CRLs = []*x509.RevocationList{crl}
 	if _, err := VerifyLogin(ctx, l); !errors.Is(err, ErrRevoked) {
 		t.Fatalf("revoked: %v", err)
+	}
+}
+
+// TestOCSP: the responder named in the certificate answers good or
+// revoked (responses made by x/crypto/ocsp, an independent encoder); an
+// unreachable or slow responder refuses the login unless FailOpen.
+func TestOCSP(t *testing.T) {
+	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	now := time.Now()
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ocsp test CA"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign}
+	caDER, _ := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, caKey.Public(), caKey)
+	ca, _ := x509.ParseCertificate(caDER)
+	status := ocsp.Good
+	delay := time.Duration(0)
+	responder := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(delay)
+		body, _ := io.ReadAll(r.Body)
+		req, err := ocsp.ParseRequest(body)
+		if err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		resp, _ := ocsp.CreateResponse(ca, ca, ocsp.Response{Status: status, SerialNumber: req.SerialNumber,
+			ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(time.Hour), RevokedAt: now.Add(-time.Minute)}, caKey)
+		w.Write(resp)
+	}))
+	defer responder.Close()
+	userKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	mkCert := func(ocspURL string) *x509.Certificate {
+		der, _ := x509.CreateCertificate(rand.Reader, &x509.Certificate{SerialNumber: big.NewInt(now.UnixNano()),
+			Subject: pkix.Name{CommonName: "ТЕСТОВ ТЕСТ", SerialNumber: "IIN123456789011"}, OCSPServer: []string{ocspURL},
+			NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
+			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, ca, userKey.Public(), caKey)
+		c, _ := x509.ParseCertificate(der)
+		return c
+	}
+	login := func(c *x509.Certificate, o *OCSPOptions) error {
+		ch := bytes.Repeat([]byte{5}, 32)
+		cms, err := signer.SignCMS(ctx, LoginContent(site, ch, now), signer.KeyPair{Certificate: c, Signer: userKey}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = VerifyLogin(ctx, Login{Protocol: Qoltanba, Format: "cms", Signature: cms, Challenge: ch, Origin: site,
+			Roots: []*x509.Certificate{ca}, OCSP: o})
+		return err
+	}
+	good := mkCert(responder.URL)
+	if err := login(good, &OCSPOptions{}); err != nil {
+		t.Fatalf("good: %v", err)
+	}
+	status = ocsp.Revoked
+	if err := login(good, &OCSPOptions{}); !errors.Is(err, ErrRevoked) {
+		t.Fatalf("revoked: %v", err)
+	}
+	if err := login(good, &OCSPOptions{FailOpen: true}); !errors.Is(err, ErrRevoked) {
+		t.Fatalf("fail-open must not accept a revoked certificate: %v", err)
+	}
+	down := mkCert("http://127.0.0.1:1/ocsp")
+	if err := login(down, &OCSPOptions{}); !errors.Is(err, ErrRevocationCheck) {
+		t.Errorf("unreachable, fail closed: %v", err)
+	}
+	if err := login(down, &OCSPOptions{FailOpen: true}); err != nil {
+		t.Errorf("unreachable, fail open: %v", err)
+	}
+	status, delay = ocsp.Good, 2*time.Second
+	start := time.Now()
+	if err := login(good, &OCSPOptions{Timeout: 200 * time.Millisecond}); !errors.Is(err, ErrRevocationCheck) || time.Since(start) > 1500*time.Millisecond {
+		t.Errorf("slow responder: %v after %v", err, time.Since(start))
 	}
 }
