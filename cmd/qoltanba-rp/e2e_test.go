@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/qoltanba/qoltanba/internal/chromiumtest"
 )
 
 func freePort(t *testing.T) int {
@@ -82,10 +84,6 @@ func (c *cdp) eval(t *testing.T, expr string) string {
 // buttons; `qoltanba serve --unattended` with a shared NCA key signs; the
 // browser lands on the page showing IIN123456789011.
 func TestBrowserLogins(t *testing.T) {
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatal("chromium is required (installed by .ci/run)")
-	}
 	dir := t.TempDir()
 	qoltanba := build(t, dir, "../qoltanba", "qoltanba")
 	rp := build(t, dir, ".", "qoltanba-rp")
@@ -108,14 +106,7 @@ func TestBrowserLogins(t *testing.T) {
 	startLine(t, env, rp, "--listen", "127.0.0.1:"+strconv.Itoa(rpPort), "--agent-port", strconv.Itoa(agentPort),
 		"--ca-dir", nca, "--trust", "test", "--verify-time", "2026-01-15T00:00:00Z")
 	debugPort := freePort(t)
-	browser := exec.Command(chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--remote-debugging-port="+strconv.Itoa(debugPort), "--user-data-dir="+filepath.Join(dir, "chromium"), site+"/")
-	browser.Env = env
-	if err := browser.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { browser.Process.Kill(); browser.Wait() }()
+	chromiumtest.Start(t, env, site+"/", debugPort)
 	var wsURL string
 	for i := 0; wsURL == ""; i++ {
 		if i > 100 {

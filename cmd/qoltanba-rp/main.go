@@ -27,6 +27,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/verify"
 	"github.com/qoltanba/qoltanba/web"
 )
@@ -40,6 +41,7 @@ func main() {
 	agentPort := flag.Int("agent-port", 13579, "the signing agent's port the login page connects to")
 	useOCSP := flag.Bool("ocsp", false, "check revocation with the OCSP responder named in each certificate (fail closed)")
 	failOpen := flag.Bool("ocsp-fail-open", false, "with --ocsp: accept logins when the responder cannot be asked")
+	crlDir := flag.String("crl-dir", "", "directory of CRL files (*.crl) to check certificates against")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	roots, err := loadCAs(*caDir, *trust)
@@ -55,6 +57,12 @@ func main() {
 		}
 	}
 	s := &site{roots: roots, verifyTime: vt, otp: *otp, log: log, sessions: map[string]*session{}, agentPort: *agentPort}
+	if *crlDir != "" {
+		if s.crls, err = loadCRLs(*crlDir); err != nil {
+			log.Error("CRLs", "err", err)
+			os.Exit(2)
+		}
+	}
 	if *useOCSP {
 		s.ocsp = &verify.OCSPOptions{Timeout: 5 * time.Second, FailOpen: *failOpen}
 	}
@@ -115,6 +123,28 @@ func loadCAs(dir, trust string) ([]*x509.Certificate, error) {
 	return out, err
 }
 
+// loadCRLs reads every *.crl of a directory (DER or PEM); each CRL's
+// signature is checked against its issuer when a certificate is verified.
+func loadCRLs(dir string) ([]*x509.RevocationList, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.crl"))
+	if err != nil {
+		return nil, err
+	}
+	var out []*x509.RevocationList
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		crl, err := signer.ParseCRL(b, nil)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		out = append(out, crl)
+	}
+	return out, nil
+}
+
 type session struct {
 	challenges map[string]time.Time // issued, unused
 	user       *verify.Identity     // after the signature
@@ -129,6 +159,7 @@ type site struct {
 	log        *slog.Logger
 	agentPort  int
 	ocsp       *verify.OCSPOptions
+	crls       []*x509.RevocationList
 
 	mu       sync.Mutex
 	sessions map[string]*session
@@ -227,7 +258,7 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := verify.Login{Format: req.Format, Signature: []byte(req.Signature), Challenge: ch, Origin: origin(r),
-		Roots: s.roots, CertTime: s.verifyTime, Challenges: challengeStore{s, ss}, OCSP: s.ocsp}
+		Roots: s.roots, CertTime: s.verifyTime, Challenges: challengeStore{s, ss}, OCSP: s.ocsp, CRLs: s.crls}
 	if req.Protocol == "qoltanba" {
 		l.Protocol = verify.Qoltanba
 	}

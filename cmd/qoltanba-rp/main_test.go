@@ -184,3 +184,30 @@ func TestSecondFactor(t *testing.T) {
 		t.Errorf("/me after the code: %d", code)
 	}
 }
+
+// TestExpiredChallenge: a challenge older than five minutes is refused.
+func TestExpiredChallenge(t *testing.T) {
+	s, srv, c := newSite(t, false)
+	k := gostKey(t)
+	ch := getChallenge(t, c, srv.URL)
+	s.mu.Lock()
+	for _, ss := range s.sessions {
+		if _, ok := ss.challenges[string(ch)]; ok {
+			ss.challenges[string(ch)] = time.Now().Add(-6 * time.Minute)
+		}
+	}
+	s.mu.Unlock()
+	cms, _ := signer.SignCMS(context.Background(), verify.LoginContent(srv.URL, ch, time.Now()), k, nil)
+	code, body := postLogin(t, c, srv.URL, map[string]string{"protocol": "qoltanba", "format": "cms",
+		"signature": base64.StdEncoding.EncodeToString(cms), "challenge": base64.StdEncoding.EncodeToString(ch)})
+	if code != 403 || !strings.Contains(body, "expired") {
+		t.Errorf("expired challenge: %d %s", code, body)
+	}
+}
+
+func TestLoadCRLs(t *testing.T) {
+	crls, err := loadCRLs(nca + "official-gost2015-bundle/crl")
+	if err != nil || len(crls) != 2 {
+		t.Fatalf("%d CRLs, %v", len(crls), err)
+	}
+}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qoltanba/qoltanba/internal/chromiumtest"
 )
 
 // TestBrowserTrustsInstalledAgent: after `qoltanba install` in a private
@@ -20,10 +22,6 @@ import (
 // the agent over wss, gets the greeting and an unattended basics.sign
 // answer, and reports both back.
 func TestBrowserTrustsInstalledAgent(t *testing.T) {
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatal("chromium is required (Debian chromium, installed by .ci/run)")
-	}
 	home := t.TempDir()
 	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_DATA_HOME="+filepath.Join(home, ".local", "share"))
 	install := exec.Command(binary, "install", "--no-autostart")
@@ -78,14 +76,7 @@ ws.onmessage = (e) => {
 	if n, _ := out.Read(buf); !strings.Contains(string(buf[:n]), "listening") {
 		t.Fatalf("agent: %s", buf[:n])
 	}
-	browser := exec.Command(chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+filepath.Join(home, "chromium"), pageOrigin+"/")
-	browser.Env = env
-	if err := browser.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { browser.Process.Kill(); browser.Wait() }()
+	chromiumtest.Start(t, env, pageOrigin+"/", 0)
 	got := map[string]string{}
 	deadline := time.After(60 * time.Second)
 	for len(got) < 2 {

@@ -1,0 +1,45 @@
+// Package chromiumtest starts headless Debian Chromium for tests and makes
+// sure it (and every process it spawned) is gone afterwards.
+package chromiumtest
+
+import (
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Start runs chromium headless on url with env (HOME decides which NSS
+// database it trusts). debugPort > 0 opens the DevTools protocol.
+func Start(t testing.TB, env []string, url string, debugPort int) {
+	t.Helper()
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium is required (Debian chromium, installed by .ci/run)")
+	}
+	// The profile lives outside t.TempDir: Chromium's helpers may still be
+	// writing to it for a moment after they are killed.
+	profile, err := os.MkdirTemp("", "qoltanba-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile}
+	if debugPort > 0 {
+		args = append(args, "--remote-debugging-port="+strconv.Itoa(debugPort))
+	}
+	cmd := exec.Command(bin, append(args, url)...)
+	cmd.Env = env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // the whole process group
+		cmd.Wait()
+		time.Sleep(100 * time.Millisecond)
+		os.RemoveAll(profile)
+	})
+}
