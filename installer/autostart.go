@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/kardianos/service"
@@ -12,8 +13,10 @@ import (
 
 // Autostart kinds.
 const (
-	AutostartSystemd = "systemd-user"
-	AutostartXDG     = "xdg"
+	AutostartSystemd   = "systemd-user"
+	AutostartXDG       = "xdg"
+	AutostartXDGSystem = "xdg-system"  // every user of the machine (/etc/xdg/autostart)
+	AutostartWinRun    = "windows-run" // HKCU (or, for all users, HKLM) ...\CurrentVersion\Run
 )
 
 // systemdUserScript is kardianos/service's template for a user unit, with
@@ -55,9 +58,24 @@ func systemdUserSession() bool {
 	return (err == nil || s == "degraded") && (s == "running" || s == "degraded")
 }
 
-// installAutostart registers `qoltanba run` at login: a systemd user unit
-// when the user has a systemd manager, else an XDG autostart entry.
-func installAutostart(home, exe string) (kind, path string, err error) {
+// installAutostart registers `qoltanba run` at login: on Windows a Run
+// registry value; elsewhere for all users an XDG autostart entry in
+// systemDir, else a systemd user unit when the user has a systemd manager,
+// else a per-user XDG autostart entry.
+func installAutostart(home, exe string, allUsers bool, systemDir string) (kind, path string, err error) {
+	if runtime.GOOS == "windows" {
+		return installRunKey(exe, allUsers)
+	}
+	if allUsers {
+		if systemDir == "" {
+			systemDir = "/etc/xdg/autostart"
+		}
+		path = filepath.Join(systemDir, "qoltanba.desktop")
+		if err := os.MkdirAll(systemDir, 0o755); err != nil {
+			return "", "", err
+		}
+		return AutostartXDGSystem, path, writeFileAtomic(path, []byte(desktopEntry(exe)), 0o644)
+	}
 	if systemdUserSession() {
 		s, err := service.New(program{}, serviceConfig(exe))
 		if err != nil {
@@ -73,11 +91,17 @@ func installAutostart(home, exe string) (kind, path string, err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", "", err
 	}
-	entry := fmt.Sprintf("[Desktop Entry]\nType=Application\nName=qoltanba\nComment=Local signing agent\nExec=%s run\nIcon=qoltanba\nTerminal=false\nX-GNOME-Autostart-enabled=true\n", exe)
-	return AutostartXDG, path, writeFileAtomic(path, []byte(entry), 0o644)
+	return AutostartXDG, path, writeFileAtomic(path, []byte(desktopEntry(exe)), 0o644)
+}
+
+func desktopEntry(exe string) string {
+	return fmt.Sprintf("[Desktop Entry]\nType=Application\nName=qoltanba\nComment=Local signing agent\nExec=%s run\nIcon=qoltanba\nTerminal=false\nX-GNOME-Autostart-enabled=true\n", exe)
 }
 
 func removeAutostart(kind, path, exe string) error {
+	if kind == AutostartWinRun {
+		return removeRunKey(path)
+	}
 	if kind == AutostartSystemd {
 		exec.Command("systemctl", "--user", "disable", "--now", "qoltanba.service").Run()
 		if s, err := service.New(program{}, serviceConfig(exe)); err == nil {

@@ -22,9 +22,11 @@ type Options struct {
 	Home        string // the user's home (NSS databases, autostart)
 	ConfigDir   string // agent.ConfigDir(): tls/ and the state file
 	Exe         string // the qoltanba binary to start at login
-	AllUsers    bool   // also the system trust store (root)
+	AllUsers    bool   // the system trust store and autostart for every user (root)
 	NoAutostart bool
-	Now         time.Time
+	// SystemAutostartDir overrides /etc/xdg/autostart (tests).
+	SystemAutostartDir string
+	Now                time.Time
 }
 
 // State records what install put where.
@@ -107,7 +109,7 @@ func Install(o Options) (*State, error) {
 		st.SystemStore = true
 	}
 	if !o.NoAutostart && st.Autostart == "" {
-		kind, path, err := installAutostart(o.Home, o.Exe)
+		kind, path, err := installAutostart(o.Home, o.Exe, o.AllUsers, o.SystemAutostartDir)
 		if err != nil {
 			return nil, err
 		}
@@ -213,7 +215,11 @@ func Status(o Options, port int) []Check {
 			out = append(out, Check{"trust system store", ok, ""})
 		}
 		if st.Autostart != "" {
-			out = append(out, Check{"autostart", exists(st.AutostartPath), st.Autostart + " " + st.AutostartPath})
+			present := exists(st.AutostartPath)
+			if st.Autostart == AutostartWinRun {
+				present = runKeyPresent(st.AutostartPath)
+			}
+			out = append(out, Check{"autostart", present, st.Autostart + " " + st.AutostartPath})
 		} else {
 			out = append(out, Check{"autostart", true, "not requested (--no-autostart)"})
 		}

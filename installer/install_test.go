@@ -214,3 +214,20 @@ func TestSystemdUserUnit(t *testing.T) {
 type forcedSystem struct{ service.System }
 
 func (forcedSystem) Detect() bool { return true }
+
+// TestAutostartAllUsers: for every user, an XDG autostart entry in the
+// system directory (here a temporary one), removed again by uninstall's
+// helper.
+func TestAutostartAllUsers(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "etc", "xdg", "autostart")
+	kind, path, err := installAutostart(t.TempDir(), "/usr/bin/qoltanba", true, dir)
+	if err != nil || kind != AutostartXDGSystem || path != filepath.Join(dir, "qoltanba.desktop") {
+		t.Fatalf("%s %s %v", kind, path, err)
+	}
+	if b, _ := os.ReadFile(path); !strings.Contains(string(b), "Exec=/usr/bin/qoltanba run") {
+		t.Errorf("entry %s", b)
+	}
+	if err := removeAutostart(kind, path, "/usr/bin/qoltanba"); err != nil || exists(path) {
+		t.Errorf("remove: %v", err)
+	}
+}
