@@ -1,6 +1,7 @@
 package token
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
@@ -70,4 +71,34 @@ func wipeInt(x *big.Int) {
 // String describes the key for logs: never secret material.
 func (k *Key) String() string {
 	return fmt.Sprintf("%s %s %q", k.Alias, k.Algorithm, k.Certificate.Subject.CommonName)
+}
+
+// BuildChain collects leaf's issuers from pool, nearest first, leaf not
+// included. It follows subject/issuer names (and the key identifiers when
+// both certificates carry them), stops at a self-signed certificate, at a
+// link it cannot find, or on returning to leaf, and goes at most 8 links.
+// It checks no signature: the chain is for display and for embedding in
+// signatures; signer.VerifyChain does the checking.
+func BuildChain(leaf *x509.Certificate, pool []*x509.Certificate) []*x509.Certificate {
+	var chain []*x509.Certificate
+	cur := leaf
+	for range 8 {
+		if bytes.Equal(cur.RawIssuer, cur.RawSubject) {
+			break
+		}
+		var next *x509.Certificate
+		for _, c := range pool {
+			if !c.Equal(cur) && bytes.Equal(c.RawSubject, cur.RawIssuer) &&
+				(len(cur.AuthorityKeyId) == 0 || len(c.SubjectKeyId) == 0 || bytes.Equal(cur.AuthorityKeyId, c.SubjectKeyId)) {
+				next = c
+				break
+			}
+		}
+		if next == nil || next.Equal(leaf) {
+			break
+		}
+		chain = append(chain, next)
+		cur = next
+	}
+	return chain
 }

@@ -352,6 +352,10 @@ func (r *reader) keys() ([]*Key, error) {
 			clear(k.pkcs8)
 		}
 	}()
+	pool := make([]*x509.Certificate, len(r.certs))
+	for i, c := range r.certs {
+		pool[i] = c.cert
+	}
 	var out []*Key
 	for _, rk := range r.rawKeys {
 		s, err := signer.ParsePKCS8PrivateKey(rk.pkcs8)
@@ -390,7 +394,7 @@ func (r *reader) keys() ([]*Key, error) {
 			alias = hex.EncodeToString(cert.SubjectKeyId)
 		}
 		k := &Key{Alias: alias, Certificate: cert, Signer: s, Algorithm: signer.AlgorithmOf(cert)}
-		k.Chain = buildChain(cert, r.certs)
+		k.Chain = BuildChain(cert, pool)
 		out = append(out, k)
 	}
 	if len(out) == 0 {
@@ -402,30 +406,6 @@ func (r *reader) keys() ([]*Key, error) {
 func publicEqual(a, b crypto.PublicKey) bool {
 	e, ok := a.(interface{ Equal(x crypto.PublicKey) bool })
 	return ok && e.Equal(b)
-}
-
-func buildChain(leaf *x509.Certificate, pool []rawCert) []*x509.Certificate {
-	var chain []*x509.Certificate
-	cur := leaf
-	for range 8 {
-		if bytes.Equal(cur.RawIssuer, cur.RawSubject) {
-			break
-		}
-		var next *x509.Certificate
-		for _, c := range pool {
-			if c.cert != cur && bytes.Equal(c.cert.RawSubject, cur.RawIssuer) &&
-				(len(cur.AuthorityKeyId) == 0 || len(c.cert.SubjectKeyId) == 0 || bytes.Equal(cur.AuthorityKeyId, c.cert.SubjectKeyId)) {
-				next = c.cert
-				break
-			}
-		}
-		if next == nil {
-			break
-		}
-		chain = append(chain, next)
-		cur = next
-	}
-	return chain
 }
 
 // verifyMAC checks the file's integrity MAC: the classic PKCS#12 HMAC (key

@@ -567,7 +567,7 @@ func (s *Session) Keys(ctx context.Context) ([]*token.Key, error) {
 			}
 			keys = append(keys, &token.Key{
 				Alias: alias, Certificate: cert, Algorithm: scheme.Key, ID: c.id,
-				Chain:  chainFrom(cert, all),
+				Chain:  token.BuildChain(cert, all),
 				Signer: &keySigner{s: s, h: priv.h, alwaysAuth: priv.alwaysAut, pub: pub, scheme: scheme},
 			})
 		}
@@ -578,26 +578,6 @@ func (s *Session) Keys(ctx context.Context) ([]*token.Key, error) {
 	}
 	s.keys = append(s.keys, keys...)
 	return keys, nil
-}
-
-func chainFrom(leaf *x509.Certificate, pool []*x509.Certificate) []*x509.Certificate {
-	var chain []*x509.Certificate
-	cur := leaf
-	for range 8 {
-		var next *x509.Certificate
-		for _, c := range pool {
-			if !c.Equal(cur) && string(c.RawSubject) == string(cur.RawIssuer) {
-				next = c
-				break
-			}
-		}
-		if next == nil || next.Equal(leaf) {
-			break
-		}
-		chain = append(chain, next)
-		cur = next
-	}
-	return chain
 }
 
 // keySigner signs through the token.
