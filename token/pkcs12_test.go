@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -123,12 +124,12 @@ func TestCorruptInput(t *testing.T) {
 		"too large": make([]byte, MaxPKCS12Size+1),
 	}
 	for _, n := range []int{1, 10, 100, len(data) / 2, len(data) - 1} {
-		cases["truncated "+itoa(n)] = data[:n]
+		cases["truncated "+strconv.Itoa(n)] = data[:n]
 	}
 	for _, off := range []int{5, 40, 200, 900, 1500, len(data) - 30, len(data) - 3} {
 		c := bytes.Clone(data)
 		c[off] ^= 0x5a
-		cases["flipped "+itoa(off)] = c
+		cases["flipped "+strconv.Itoa(off)] = c
 	}
 	for name, in := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -290,8 +291,6 @@ func randomBytes(t *testing.T, n int) []byte {
 	rand.Read(b)
 	return b
 }
-
-func itoa(n int) string { return big.NewInt(int64(n)).String() }
 
 func mustRSA(t testing.TB) *rsa.PrivateKey {
 	k, err := rsa.GenerateKey(rand.Reader, 2048)

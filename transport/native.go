@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/qoltanba/qoltanba/agent"
@@ -163,7 +164,7 @@ func (s *Server) nativeCall(ctx context.Context, origin agent.Origin, r *rpcRequ
 		for i, d := range p.Documents {
 			b, err := base64.StdEncoding.DecodeString(d)
 			if err != nil {
-				return rpcErr(r.ID, "BAD_REQUEST", "documents["+itoa(i)+"] is not base64")
+				return rpcErr(r.ID, "BAD_REQUEST", "documents["+strconv.Itoa(i)+"] is not base64")
 			}
 			req.Documents = append(req.Documents, b)
 		}

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -308,7 +307,3 @@ func readChunked(r io.Reader) ([]byte, error) {
 // largeMessage is the size above which reading a message ends with a
 // collection.
 const largeMessage = 8 << 20
-
-func trimSpace(s string) string { return strings.TrimSpace(s) }
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"image/color"
+	"strconv"
 	"sync"
 	"time"
 
@@ -85,7 +86,7 @@ func newSignDialog(ctx context.Context, m *dialogModel, win fyne.Window, done fu
 		txt.TextStyle = fyne.TextStyle{Monospace: m.s.Docs[i].Kind == "xml"}
 		scroll := container.NewVScroll(txt)
 		scroll.SetMinSize(fyne.NewSize(0, 140))
-		docs = append(docs, widget.NewAccordionItem(m.t("what")+" "+itoa(i+1), scroll))
+		docs = append(docs, widget.NewAccordionItem(m.t("what")+" "+strconv.Itoa(i+1), scroll))
 	}
 	what := widget.NewAccordion(docs...)
 	if len(docs) == 1 {
@@ -368,5 +369,3 @@ func (d *Desktop) ChooseFile(ctx context.Context, o agent.Origin, ext, dir strin
 		return "", agent.ErrCanceled
 	}
 }
-
-func itoa(i int) string { return fmtInt(i) }

@@ -120,5 +120,3 @@ func SystemLocale() string {
 	}
 	return "kk"
 }
-
-func fmtInt(i int) string { return fmt.Sprint(i) }
