@@ -262,21 +262,6 @@ func TestCMSGOSTWithGogostDirectly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ci struct {
-		Type    asn1.ObjectIdentifier
-		Content asn1.RawValue `asn1:"explicit,tag:0"`
-	}
-	asn1.Unmarshal(cms, &ci)
-	var sd struct {
-		V       int
-		D       asn1.RawValue
-		E       asn1.RawValue
-		C       asn1.RawValue   `asn1:"optional,tag:0"`
-		Signers []asn1.RawValue `asn1:"set"`
-	}
-	if _, err := asn1.Unmarshal(ci.Content.Bytes, &sd); err != nil {
-		t.Fatal(err)
-	}
 	var si struct {
 		V     int
 		SID   asn1.RawValue
@@ -285,7 +270,7 @@ func TestCMSGOSTWithGogostDirectly(t *testing.T) {
 		S     asn1.RawValue
 		Sig   []byte
 	}
-	if _, err := asn1.Unmarshal(sd.Signers[0].FullBytes, &si); err != nil {
+	if _, err := asn1.Unmarshal(signerInfoBytes(t, cms), &si); err != nil {
 		t.Fatal(err)
 	}
 	set := append([]byte{0x31}, si.Attrs.FullBytes[1:]...) // [0] IMPLICIT -> SET
@@ -389,12 +374,16 @@ func TestCMSCoSign(t *testing.T) {
 	}
 }
 
+// signerInfoBytes cuts the first SignerInfo out of a ContentInfo.
 func signerInfoBytes(t *testing.T, cms []byte) []byte {
+	t.Helper()
 	var ci struct {
 		T asn1.ObjectIdentifier
 		C asn1.RawValue `asn1:"explicit,tag:0"`
 	}
-	asn1.Unmarshal(cms, &ci)
+	if _, err := asn1.Unmarshal(cms, &ci); err != nil {
+		t.Fatal(err)
+	}
 	var sd struct {
 		V       int
 		D       asn1.RawValue
@@ -404,6 +393,9 @@ func signerInfoBytes(t *testing.T, cms []byte) []byte {
 	}
 	if _, err := asn1.Unmarshal(ci.C.Bytes, &sd); err != nil {
 		t.Fatal(err)
+	}
+	if len(sd.Signers) == 0 {
+		t.Fatal("no SignerInfo")
 	}
 	return sd.Signers[0].FullBytes
 }
