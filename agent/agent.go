@@ -13,7 +13,8 @@ import (
 )
 
 // Prompter is what the UI implements: the consent question, the signing
-// dialog, and a file chooser. Implementations must return ErrCanceled when
+// dialog, and a file chooser. Every string it gets that a page or a key
+// store controls has been made inert (see Inert). Implementations must return ErrCanceled when
 // the user cancels and must honour ctx (a page that closes its connection,
 // or the prompt timeout, cancels it).
 type Prompter interface {
@@ -24,7 +25,8 @@ type Prompter interface {
 	// password, or token + PIN, through the Session) and approve one
 	// selectable key. It returns that key.
 	Choose(ctx context.Context, s *Session) (*KeyOption, error)
-	// ChooseFile lets the user pick a file (NCALayer showFileChooser).
+	// ChooseFile lets the user pick a file (NCALayer showFileChooser);
+	// extension and dir are the page's words, already made inert.
 	ChooseFile(ctx context.Context, origin Origin, extension, dir string) (string, error)
 }
 
@@ -122,7 +124,7 @@ func (a *Agent) ChooseFile(ctx context.Context, o Origin, ext, dir string) (stri
 	defer release()
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(a.cfg.PromptTimeout))
 	defer cancel()
-	p, err := a.prompter.ChooseFile(ctx, o, ext, dir)
+	p, err := a.prompter.ChooseFile(ctx, o, Inert(ext), Inert(dir))
 	return p, a.promptErr(ctx, err)
 }
 

@@ -321,18 +321,20 @@ func TestUnattended(t *testing.T) {
 
 func TestParseOrigin(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://egov.kz":       "https://egov.kz",
-		"https://EGOV.kz:443":   "https://egov.kz",
-		"http://localhost:8080": "http://localhost:8080",
-		"":                      "local program",
-		"https://[::1]:8443":    "https://[::1]:8443",
+		"https://egov.kz":        "https://egov.kz",
+		"https://EGOV.kz:443":    "https://egov.kz",
+		"http://localhost:8080":  "http://localhost:8080",
+		"":                       "local program",
+		"https://[::1]:8443":     "https://[::1]:8443",
+		"https://xn--gov-ved.kz": "https://xn--gov-ved.kz",
 	} {
 		o, err := ParseOrigin(in)
 		if err != nil || o.String() != want {
 			t.Errorf("%q: %q %v", in, o.String(), err)
 		}
 	}
-	for _, bad := range []string{"null", "egov.kz", "https://egov.kz/path", "https://u@egov.kz", "https://egov.kz:99999"} {
+	for _, bad := range []string{"null", "egov.kz", "https://egov.kz/path", "https://u@egov.kz", "https://egov.kz:99999",
+		"https://еgov.kz", "https://egov.kz\u202e", "https://e%1bgov.kz", "https://egov.kz%0a"} {
 		if _, err := ParseOrigin(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

@@ -36,6 +36,11 @@ func ParseOrigin(h string) (Origin, error) {
 		return Origin{}, fmt.Errorf("bad origin %q", h)
 	}
 	o := Origin{Scheme: strings.ToLower(u.Scheme), Host: strings.ToLower(u.Hostname())}
+	if !hostChars(o.Host) {
+		// Browsers send hosts in ASCII (IDNs as xn-- punycode); anything
+		// else comes from a program trying to dress up the prompt.
+		return Origin{}, fmt.Errorf("bad origin host in %q", h)
+	}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n <= 0 || n > 65535 {
@@ -51,6 +56,24 @@ func ParseOrigin(h string) (Origin, error) {
 		}
 	}
 	return o, nil
+}
+
+// hostChars: letters, digits, '.', '-', '_' (a DNS name in ASCII) or an
+// IP literal.
+func hostChars(h string) bool {
+	if h == "" {
+		return false
+	}
+	if net.ParseIP(h) != nil {
+		return true
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // IsLocal reports whether the request came from a local program.

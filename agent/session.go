@@ -54,7 +54,7 @@ type DocView struct {
 	Kind    string // "xml", "text", "binary", "hash", "cms" (co-sign)
 	Size    int
 	SHA256  string // hex
-	Preview string // XML/text, possibly cut
+	Preview string // XML/text, possibly cut, made inert (InertText)
 }
 
 // Session is one request as the Prompter sees it: what is asked, the
@@ -64,6 +64,9 @@ type Session struct {
 	Request *Request
 	Action  string // "login", "sign", "sign-hash", "key-info", "sign-file"
 	Docs    []DocView
+	// File is the page-named file of a "sign-file" request, made inert
+	// for display (Request.FilePath is the path as the page sent it).
+	File string
 	// Waiting is the number of other requests queued behind this one.
 	Waiting func() int
 
@@ -89,7 +92,7 @@ func (s *Session) Stores(ctx context.Context) []StoreInfo {
 const maxPreview = 64 << 10
 
 func (a *Agent) newSession(req *Request, waiting func() int) *Session {
-	s := &Session{Request: req, a: a, Waiting: waiting}
+	s := &Session{Request: req, a: a, Waiting: waiting, File: Inert(req.FilePath)}
 	switch {
 	case req.Action != "":
 		s.Action = req.Action
@@ -111,10 +114,10 @@ func (a *Agent) newSession(req *Request, waiting func() int) *Session {
 			v.Preview = fmt.Sprintf("%x", d)
 		case req.Format == FormatXML || looksXML(d):
 			v.Kind = "xml"
-			v.Preview = preview(d)
+			v.Preview = InertText(preview(d))
 		case utf8.Valid(d) && !strings.ContainsRune(string(d[:min(len(d), 4096)]), 0):
 			v.Kind = "text"
-			v.Preview = preview(d)
+			v.Preview = InertText(preview(d))
 		default:
 			v.Kind = "binary"
 		}
@@ -150,6 +153,7 @@ func (a *Agent) stores(ctx context.Context, req *Request) []StoreInfo {
 	if a.keyStores != nil {
 		for _, t := range a.keyStores.Tokens(ctx) {
 			if allowed(t.Storage) {
+				t.Label = Inert(t.Label) // the token's own bytes
 				out = append(out, t)
 			}
 		}
@@ -198,8 +202,9 @@ func (s *Session) Offer(keys []*token.Key, closer func()) []KeyOption {
 	now := s.a.now()
 	opts := make([]KeyOption, 0, len(keys))
 	for _, k := range keys {
-		o := KeyOption{Key: k, Identity: signer.IdentityOf(k.Certificate)}
+		o := KeyOption{Key: k, Identity: inertIdentity(signer.IdentityOf(k.Certificate))}
 		o.Reason, o.Detail = s.Request.Filter.check(k.Certificate, now, s.a.productionCAs)
+		o.Detail = Inert(o.Detail)
 		o.Selectable = o.Reason == ""
 		opts = append(opts, o)
 	}
@@ -240,3 +245,13 @@ func (s *Session) close() {
 }
 
 var errNotOffered = errors.New("agent: the prompter chose a key that is not selectable")
+
+// inertIdentity makes a certificate's names safe to show: a key file can
+// come from anyone, and its certificate's strings are as untrusted as a
+// page's.
+func inertIdentity(id signer.Identity) signer.Identity {
+	for _, f := range []*string{&id.CommonName, &id.Surname, &id.Patronymic, &id.IIN, &id.BIN, &id.Organization, &id.Email, &id.Issuer} {
+		*f = Inert(*f)
+	}
+	return id
+}

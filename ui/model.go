@@ -57,14 +57,13 @@ func (m *dialogModel) origin() string {
 
 // action says what is asked ("Sign 3 documents").
 func (m *dialogModel) action() string {
-	r := m.s.Request
 	switch {
 	case m.s.Action == "login":
 		return m.t("action-login")
 	case m.s.Action == "key-info":
 		return m.t("action-keyinfo")
 	case m.s.Action == "sign-file":
-		return m.t("action-file", r.FilePath)
+		return m.t("action-file", m.s.File)
 	case m.s.Action == "sign-hash":
 		return m.t("action-hash")
 	case len(m.s.Docs) > 1:
@@ -140,7 +139,7 @@ func (m *dialogModel) load(ctx context.Context, secret []byte) {
 	case errors.Is(err, p11.ErrWrongPIN):
 		m.keys, m.message = nil, m.t("wrong-pin")
 	default:
-		m.keys, m.message = nil, err.Error()
+		m.keys, m.message = nil, agent.Inert(err.Error())
 	}
 }
 

@@ -157,18 +157,20 @@ func (t *TTY) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, e
 	what := actionText[s.Action]
 	if n := len(s.Docs); n > 1 {
 		what = fmt.Sprintf("%s %d documents", what, n)
-	} else if r.FilePath != "" {
-		what += ": " + r.FilePath
+	} else if s.File != "" {
+		what += ": " + s.File
 	}
 	fmt.Fprintf(t.Out, "%s asks: %s\n", r.Origin, what)
 	for i, d := range s.Docs {
 		fmt.Fprintf(t.Out, "  document %d: %s, %d bytes, SHA-256 %s\n", i+1, d.Kind, d.Size, d.SHA256)
 		if d.Preview != "" {
 			p := d.Preview
-			if len(p) > 400 {
-				p = p[:400] + "…"
+			if r := []rune(p); len(r) > 400 {
+				p = string(r[:400]) + "…"
 			}
-			fmt.Fprintf(t.Out, "    %s\n", strings.ReplaceAll(p, "\n", "\n    "))
+			// The page's text, marked as such line by line (Preview is
+			// already inert: no control sequence reaches the terminal).
+			fmt.Fprintf(t.Out, "    │ %s\n", strings.ReplaceAll(p, "\n", "\n    │ "))
 		}
 	}
 	if w := s.Waiting(); w > 0 {
@@ -204,7 +206,7 @@ func (t *TTY) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, e
 			if ctx.Err() != nil || errors.Is(err, agent.ErrCanceled) || errors.Is(err, errInputClosed) {
 				return nil, err
 			}
-			fmt.Fprintf(t.Out, "  %v\n", err)
+			fmt.Fprintf(t.Out, "  %s\n", agent.Inert(err.Error()))
 			continue
 		}
 		if k, err := t.pickKey(ctx, opts); k != nil || err != nil {
