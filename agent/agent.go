@@ -132,17 +132,20 @@ func (a *Agent) ChooseFile(ctx context.Context, o Origin, ext, dir string) (stri
 // no key is used, so no key dialog; the origin still needs permission and
 // only the configured TSA is contacted.
 func (a *Agent) AddTimestamp(ctx context.Context, o Origin, cms []byte) ([]byte, error) {
+	req := &Request{Origin: o, Method: "applyCAdEST", Format: FormatCMS, Documents: [][]byte{cms}}
 	release, err := a.admit(ctx, o, "")
 	if err != nil {
+		a.record(req, nil, err, false)
 		return nil, err
 	}
 	release()
+	var out []byte
 	if a.tsa == nil {
-		return nil, errors.New("no timestamp authority configured")
+		err = fmt.Errorf("%w: no timestamp authority configured", signer.ErrTimestamp)
+	} else {
+		out, err = signer.AddTimestamp(ctx, cms, a.tsa)
 	}
-	out, err := signer.AddTimestamp(ctx, cms, a.tsa)
-	a.audit.Write(AuditEntry{Time: a.now(), Origin: o.String(), Method: "applyCAdEST", Format: "cms", Documents: 1,
-		SHA256: docHashes([][]byte{cms}), Outcome: outcome(err)})
+	a.record(req, nil, err, true)
 	return out, err
 }
 
@@ -200,26 +203,49 @@ func (a *Agent) validate(req *Request) error {
 	case FormatCMS, FormatXML, FormatRaw:
 	default:
 		if !req.KeyOnly {
-			return badRequest("unknown format %q", req.Format)
+			return BadRequest("format must be cms, xml or raw")
 		}
 	}
 	if !req.KeyOnly && len(req.Documents) == 0 && req.FilePath == "" {
-		return badRequest("nothing to sign")
+		return BadRequest("nothing to sign")
 	}
 	if len(req.Documents) > MaxDocuments {
-		return fmt.Errorf("%w: more than %d documents", ErrTooLarge, MaxDocuments)
+		return TooLarge("more than %d documents", MaxDocuments)
 	}
 	if req.Digested && req.Format == FormatXML {
-		return badRequest("an XML document cannot be given as a digest")
+		return BadRequest("an XML document cannot be given as a digest")
 	}
 	return nil
 }
 
 // Handle runs a request through policy, consent, the dialog and the signer.
+// The limits are checked first: a refused or unconsented request costs one
+// short audit line and no hashing.
 func (a *Agent) Handle(ctx context.Context, req *Request) (*Result, error) {
+	if err := a.validate(req); err != nil {
+		a.record(req, nil, err, false)
+		return nil, err
+	}
+	release, err := a.admit(ctx, req.Origin, req.Locale)
+	if err != nil {
+		a.record(req, nil, err, false)
+		return nil, err
+	}
+	defer release()
 	res, err := a.handle(ctx, req)
+	a.record(req, res, err, true)
+	return res, err
+}
+
+// record writes the audit line and the local log line of a request. The
+// documents' hashes are in the audit line only when they were shown in a
+// dialog (shown); the error's own text goes only to the local log.
+func (a *Agent) record(req *Request, res *Result, err error, shown bool) {
 	e := AuditEntry{Time: a.now(), Origin: req.Origin.String(), Method: req.Method, Format: string(req.Format),
-		Documents: len(req.Documents), SHA256: docHashes(req.Documents), Outcome: outcome(err)}
+		Documents: len(req.Documents), Outcome: OutcomeOf(err)}
+	if shown {
+		e.SHA256 = docHashes(req.Documents)
+	}
 	if res != nil && res.Certificate != nil {
 		e.Serial = fmt.Sprintf("%x", res.Certificate.SerialNumber)
 		e.Subject = res.Certificate.Subject.String()
@@ -227,31 +253,14 @@ func (a *Agent) Handle(ctx context.Context, req *Request) (*Result, error) {
 	if werr := a.audit.Write(e); werr != nil {
 		a.log.Error("audit log", "err", werr)
 	}
-	a.log.Info("request", "origin", e.Origin, "method", e.Method, "documents", e.Documents, "outcome", e.Outcome)
-	return res, err
-}
-
-func outcome(err error) string {
-	switch {
-	case err == nil:
-		return "ok"
-	case errors.Is(err, ErrCanceled):
-		return "canceled"
-	case errors.Is(err, ErrOriginDenied):
-		return "denied"
+	if err != nil && e.Outcome != OutcomeCanceled {
+		a.log.Info("request", "origin", e.Origin, "method", e.Method, "documents", e.Documents, "outcome", e.Outcome, "err", err)
+		return
 	}
-	return "error: " + err.Error()
+	a.log.Info("request", "origin", e.Origin, "method", e.Method, "documents", e.Documents, "outcome", e.Outcome)
 }
 
 func (a *Agent) handle(ctx context.Context, req *Request) (*Result, error) {
-	if err := a.validate(req); err != nil {
-		return nil, err
-	}
-	release, err := a.admit(ctx, req.Origin, req.Locale)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(a.cfg.PromptTimeout))
 	defer cancel()
 	s := a.newSession(req, a.queue.waiting)

@@ -33,6 +33,9 @@ type Config struct {
 	MaxQueuedPerOrigin int `json:"maxQueuedPerOrigin"`
 	// MaxMessageBytes bounds one WebSocket message (documents are base64).
 	MaxMessageBytes int64 `json:"maxMessageBytes"`
+	// MaxRequestMemoryBytes bounds the request bytes held in memory at
+	// once, all pages together (three quarters of it for one site).
+	MaxRequestMemoryBytes int64 `json:"maxRequestMemoryBytes"`
 	// ProductionCAFiles are NCA's production CA certificates; when given,
 	// "production NCA" keys are recognised by chain instead of by name.
 	ProductionCAFiles []string `json:"productionCAFiles"`
@@ -76,13 +79,15 @@ const (
 	DefaultPromptTimeout = 5 * time.Minute
 	// DefaultMaxMessage fits a 50 MB document in base64 with room.
 	DefaultMaxMessage = 72 << 20
+	// DefaultMaxRequestMemory holds one such document with room.
+	DefaultMaxRequestMemory = 256 << 20
 )
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
 	return Config{
 		Port: DefaultPort, TSAURL: signer.NCAProductionTSA, PromptTimeout: Duration(DefaultPromptTimeout),
-		MaxQueuedPerOrigin: 3, MaxMessageBytes: DefaultMaxMessage,
+		MaxQueuedPerOrigin: 3, MaxMessageBytes: DefaultMaxMessage, MaxRequestMemoryBytes: DefaultMaxRequestMemory,
 	}
 }
 
@@ -107,6 +112,11 @@ func LoadConfig(path string) (Config, error) {
 	}
 	if c.MaxMessageBytes < 1<<20 {
 		c.MaxMessageBytes = DefaultMaxMessage
+	}
+	if c.MaxRequestMemoryBytes < 2*c.MaxMessageBytes {
+		// A message is held twice while it is joined: less than that
+		// would refuse every message of the largest size.
+		c.MaxRequestMemoryBytes = max(DefaultMaxRequestMemory, 2*c.MaxMessageBytes)
 	}
 	return c, nil
 }

@@ -51,11 +51,11 @@ func certEKUs(c *x509.Certificate) []string {
 func (f *Filter) check(c *x509.Certificate, now time.Time, productionCAs []*x509.Certificate) (reason, detail string) {
 	id := signer.IdentityOf(c)
 	switch f.Kind {
-	case "auth":
+	case KeyAuth:
 		if id.Kind != signer.KindAuth && id.Kind != signer.KindBoth {
 			return ReasonKind, "not an authentication key"
 		}
-	case "sign":
+	case KeySign:
 		if id.Kind != signer.KindSign && id.Kind != signer.KindBoth {
 			return ReasonKind, "not a signing key"
 		}

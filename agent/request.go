@@ -116,11 +116,21 @@ const (
 	ChainGiven                         // must chain to Filter.CAs
 )
 
+// KeyKind is what a request asks a key to be good for.
+type KeyKind string
+
+// Key kinds a request can ask for.
+const (
+	KeyAny  KeyKind = ""     // any key
+	KeyAuth KeyKind = "auth" // a login (authentication) key
+	KeySign KeyKind = "sign" // a signing key
+)
+
 // Filter says which keys qualify. Keys that do not are listed with the
 // reason but cannot be chosen.
 type Filter struct {
 	Storages     []string // allowed storages; empty = all
-	Kind         string   // "auth", "sign" or "" (any)
+	Kind         KeyKind  // which keys a site asks for
 	EKUs         []string // every OID must be in the certificate
 	IIN, BIN     string
 	Serial       string // lowercase hex
@@ -167,7 +177,3 @@ var (
 	ErrTooLarge      = errors.New("request too large")
 	ErrUnknownStore  = errors.New("storage.unknown")
 )
-
-func badRequest(format string, a ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrBadRequest}, a...)...)
-}

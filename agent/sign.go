@@ -21,7 +21,7 @@ func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key) (*Result, 
 	cmsOpts := &signer.CMSOptions{Detached: req.Detached || req.Digested}
 	if req.Timestamp {
 		if a.tsa == nil {
-			return nil, fmt.Errorf("no timestamp authority configured")
+			return nil, fmt.Errorf("%w: no timestamp authority configured", signer.ErrTimestamp)
 		}
 		cmsOpts.TSA = a.tsa
 	}
@@ -71,7 +71,7 @@ func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key) (*Result, 
 			if !req.Digested {
 				digest = s.Digest(d)
 			} else if len(d) != s.DigestSize() {
-				return nil, badRequest("document %d: a %s digest is %d bytes", i+1, s.Key, s.DigestSize())
+				return nil, BadRequest("document %d: a %s digest is %d bytes", i+1, s.Key, s.DigestSize())
 			}
 			sig, err := k.Signer.Sign(rand.Reader, digest, s)
 			if err != nil {
@@ -98,7 +98,7 @@ func (a *Agent) signFile(ctx context.Context, req *Request, pair signer.KeyPair,
 		return nil, err
 	}
 	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%w: file larger than %d bytes; sign it detached", ErrTooLarge, MaxFileSize)
+		return nil, TooLarge("file larger than %d bytes; sign it detached", MaxFileSize)
 	}
 	return signer.SignCMS(ctx, data, pair, opts)
 }

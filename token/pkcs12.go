@@ -41,8 +41,6 @@ const MaxPKCS12Size = 1 << 20
 const maxIterations = 10_000_000
 
 var (
-	// ErrWrongPassword means the password does not open the file.
-	ErrWrongPassword = errors.New("pkcs12: wrong password")
 	// ErrNotPKCS12 means the input is not a PKCS#12 file at all.
 	ErrNotPKCS12 = errors.New("pkcs12: not a PKCS#12 file")
 	// ErrTooLarge means the input exceeds MaxPKCS12Size.

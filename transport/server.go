@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -33,11 +32,32 @@ type Server struct {
 	Unattended []agent.Origin
 	// PingEvery is the WebSocket ping interval for idle connections.
 	PingEvery time.Duration
+	// RequestMemory bounds the request bytes held at once (see budget);
+	// 0 means DefaultRequestMemory.
+	RequestMemory int64
+	// MaxConns and MaxConnsPerOrigin bound open WebSocket connections
+	// (0: DefaultMaxConns, DefaultMaxConnsPerOrigin).
+	MaxConns, MaxConnsPerOrigin int
 
 	upgrader websocket.Upgrader
-	conns    sync.WaitGroup
 	listener []net.Listener
+	budget   *budget
+
+	connMu   sync.Mutex
+	conns    int
+	byOrigin map[string]int
 }
+
+// Connection caps: a page has no reason to open more than a few.
+const (
+	DefaultMaxConns          = 512
+	DefaultMaxConnsPerOrigin = 32
+)
+
+// smallMessage bounds a message that arrives while an earlier request of
+// the same connection is still being handled: nothing large is queued
+// behind a request that waits for the user.
+const smallMessage = 64 << 10
 
 // ErrPortTaken is returned when another program (a real NCALayer, a second
 // copy) already listens on the port.
@@ -46,6 +66,7 @@ var ErrPortTaken = errors.New("port already in use")
 // Listen binds the loopback addresses (127.0.0.1 always, ::1 when the
 // system has it). Nothing listens on other interfaces.
 func (s *Server) Listen() error {
+	s.init()
 	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port)))
 	if err != nil {
 		if errors.Is(err, syscallEADDRINUSE()) {
@@ -65,21 +86,6 @@ func (s *Server) Listen() error {
 
 // Serve answers on the listeners until ctx ends.
 func (s *Server) Serve(ctx context.Context) error {
-	if s.Log == nil {
-		s.Log = slog.Default()
-	}
-	if s.MaxMessage <= 0 {
-		s.MaxMessage = agent.DefaultMaxMessage
-	}
-	if s.PingEvery <= 0 {
-		s.PingEvery = 30 * time.Second
-	}
-	s.upgrader = websocket.Upgrader{
-		ReadBufferSize: 16 << 10, WriteBufferSize: 16 << 10,
-		EnableCompression: false,
-		// The origin policy runs in ServeHTTP before the upgrade.
-		CheckOrigin: func(*http.Request) bool { return true },
-	}
 	srv := &http.Server{Handler: s, TLSConfig: s.TLS, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(s.Log.Handler(), slog.LevelDebug)}
 	errc := make(chan error, len(s.listener))
@@ -127,6 +133,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	upgrade := websocket.IsWebSocketUpgrade(r)
+	if upgrade {
+		leave, ok := s.enter(origin.String())
+		if !ok {
+			http.Error(w, "too many connections", http.StatusServiceUnavailable)
+			return
+		}
+		defer leave()
+	}
 	switch {
 	case upgrade && (r.URL.Path == "/" || r.URL.Path == ""):
 		s.serveNCALayer(w, r, origin)
@@ -137,6 +151,57 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+// init sets the defaults and the parts Serve needs (Listen calls it; tests
+// of handlers call it directly).
+func (s *Server) init() {
+	if s.budget == nil {
+		s.budget = newBudget(s.RequestMemory)
+	}
+	if s.MaxConns <= 0 {
+		s.MaxConns = DefaultMaxConns
+	}
+	if s.MaxConnsPerOrigin <= 0 {
+		s.MaxConnsPerOrigin = DefaultMaxConnsPerOrigin
+	}
+	if s.MaxMessage <= 0 {
+		s.MaxMessage = agent.DefaultMaxMessage
+	}
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	if s.PingEvery <= 0 {
+		s.PingEvery = 30 * time.Second
+	}
+	s.upgrader = websocket.Upgrader{
+		ReadBufferSize: 16 << 10, WriteBufferSize: 16 << 10,
+		EnableCompression: false,
+		// The origin policy runs in ServeHTTP before the upgrade.
+		CheckOrigin: func(*http.Request) bool { return true },
+	}
+}
+
+// enter counts a WebSocket connection against the caps; leave uncounts it.
+func (s *Server) enter(origin string) (leave func(), ok bool) {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	if s.byOrigin == nil {
+		s.byOrigin = map[string]int{}
+	}
+	if s.conns >= s.MaxConns || s.byOrigin[origin] >= s.MaxConnsPerOrigin {
+		return nil, false
+	}
+	s.conns++
+	s.byOrigin[origin]++
+	return func() {
+		s.connMu.Lock()
+		defer s.connMu.Unlock()
+		s.conns--
+		if s.byOrigin[origin]--; s.byOrigin[origin] == 0 {
+			delete(s.byOrigin, origin)
+		}
+	}, true
 }
 
 func containsOrigin(list []agent.Origin, o agent.Origin) bool {
@@ -251,59 +316,3 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) (*conn, context
 	}()
 	return c, ctx, cancel, nil
 }
-
-// readMessage reads the next text message, extending the idle deadline.
-// It reads into a list of chunks and joins them once: io.ReadAll's growing
-// buffer would allocate several times a large document's size on the way.
-func readMessage(c *conn, idle time.Duration) ([]byte, error) {
-	for {
-		mt, r, err := c.ws.NextReader()
-		if err != nil {
-			return nil, err
-		}
-		c.ws.SetReadDeadline(time.Now().Add(idle))
-		if mt != websocket.TextMessage {
-			io.Copy(io.Discard, r)
-			continue
-		}
-		return readChunked(r)
-	}
-}
-
-func readChunked(r io.Reader) ([]byte, error) {
-	var chunks [][]byte
-	total, size := 0, 16<<10
-	for {
-		buf := make([]byte, size)
-		n, err := io.ReadFull(r, buf)
-		chunks = append(chunks, buf[:n])
-		total += n
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		size = min(size*2, 1<<20)
-	}
-	if len(chunks) == 1 {
-		return chunks[0], nil
-	}
-	out := make([]byte, 0, total)
-	for i, c := range chunks {
-		out = append(out, c...)
-		chunks[i] = nil
-	}
-	if total >= largeMessage {
-		// Reclaim the chunks before decoding allocates the document: for a
-		// large document this keeps the peak at about 3x its size instead
-		// of letting garbage pile up (the collector's pace is set by the
-		// agent's small everyday heap).
-		runtime.GC()
-	}
-	return out, nil
-}
-
-// largeMessage is the size above which reading a message ends with a
-// collection.
-const largeMessage = 8 << 20

@@ -38,7 +38,19 @@ func LoadTLS(certFile, keyFile string) (cfg *tls.Config, generated bool, err err
 	default:
 		return nil, false, fmt.Errorf("tls: need both %s and %s", certFile, keyFile)
 	}
-	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, generated, nil
+	return serverTLS(cert), generated, nil
+}
+
+// serverTLS: TLS 1.3, or 1.2 with forward-secret AEAD suites only (no
+// CBC, no RSA key exchange); every browser that can run a page offers them.
+func serverTLS(cert tls.Certificate) *tls.Config {
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12,
+		CipherSuites: []uint16{
+			tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+			tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+			tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+			tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+		}}
 }
 
 func selfSigned() (tls.Certificate, error) {

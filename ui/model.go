@@ -9,7 +9,6 @@ import (
 
 	"github.com/qoltanba/qoltanba/agent"
 	"github.com/qoltanba/qoltanba/token"
-	"github.com/qoltanba/qoltanba/token/p11"
 )
 
 // dialogModel is the signing dialog's state and rules, apart from the
@@ -134,9 +133,9 @@ func (m *dialogModel) load(ctx context.Context, secret []byte) {
 		}
 	case errors.Is(err, token.ErrWrongPassword):
 		m.keys, m.message = nil, m.t("wrong-password")
-	case errors.Is(err, p11.ErrPINLocked):
+	case errors.Is(err, token.ErrPINLocked):
 		m.keys, m.message = nil, m.t("pin-locked")
-	case errors.Is(err, p11.ErrWrongPIN):
+	case errors.Is(err, token.ErrWrongPIN):
 		m.keys, m.message = nil, m.t("wrong-pin")
 	default:
 		m.keys, m.message = nil, agent.Inert(err.Error())

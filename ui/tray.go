@@ -209,8 +209,9 @@ func recentAudit(path string, n int) []string {
 	defer f.Close()
 	var lines []string
 	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), agent.MaxAuditLine+1)
 	for sc.Scan() {
-		lines = append(lines, sc.Text())
+		lines = append(lines, agent.Inert(sc.Text()))
 	}
 	slices.Reverse(lines)
 	if len(lines) > n {

@@ -227,7 +227,7 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 		log.Warn("no installed TLS certificate: using a temporary self-signed one; browsers will not trust it until `qoltanba install`", "dir", tlsDir)
 	}
 	srv := &transport.Server{Agent: a, Version: version, Port: cfg.Port, TLS: tlsCfg, Log: log,
-		MaxMessage: cfg.MaxMessageBytes, Unattended: unattended}
+		MaxMessage: cfg.MaxMessageBytes, RequestMemory: cfg.MaxRequestMemoryBytes, Unattended: unattended}
 	if err := srv.Listen(); err != nil {
 		if errors.Is(err, transport.ErrPortTaken) {
 			if h := portHolder(cfg.Port); h != "" {
@@ -245,6 +245,12 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 	// Package initialisers (fyne's themes and translations among them)
 	// leave garbage behind; give it back before idling for hours.
 	debug.FreeOSMemory()
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// The request budget bounds what pages can make the agent hold;
+		// a soft limit a little above it makes the collector keep the
+		// garbage of large documents from piling up on top.
+		debug.SetMemoryLimit(cfg.MaxRequestMemoryBytes + 128<<20)
+	}
 	return srv.Serve(e.ctx)
 }
 

@@ -19,11 +19,11 @@ import (
 // tmuxScreen runs a command in a detached tmux session (a real terminal
 // emulator, 120x40) and reads back what is on its screen.
 type tmuxScreen struct {
-	t      *testing.T
+	t      testing.TB
 	socket string
 }
 
-func newTmuxScreen(t *testing.T, env []string, command string) *tmuxScreen {
+func newTmuxScreen(t testing.TB, env []string, command string) *tmuxScreen {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Fatal("tmux is required (Debian tmux; .ci/run installs it)")

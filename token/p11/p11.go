@@ -39,45 +39,26 @@ import (
 )
 
 // Errors. A *PINError wraps ErrWrongPIN or ErrPINLocked with the token's
-// PIN state after the attempt.
+// PIN state after the attempt; those two and ErrTokenRemoved are package
+// token's, so layers above tell them apart without importing this (cgo)
+// package.
 var (
 	ErrModule       = errors.New("pkcs11: module cannot be used")
 	ErrTimeout      = errors.New("pkcs11: the token did not answer in time")
-	ErrWrongPIN     = errors.New("wrong PIN")
-	ErrPINLocked    = errors.New("PIN locked")
-	ErrTokenRemoved = errors.New("token removed or not present")
+	ErrWrongPIN     = token.ErrWrongPIN
+	ErrPINLocked    = token.ErrPINLocked
+	ErrTokenRemoved = token.ErrTokenRemoved
 	ErrNoKey        = errors.New("no private key for this certificate on the token")
 )
 
 // DefaultTimeout bounds one module call.
 const DefaultTimeout = 30 * time.Second
 
-// PINState is what the token's flags say about the user PIN.
-type PINState struct {
-	CountLow   bool // a wrong PIN was entered since the last success
-	FinalTry   bool // one more wrong PIN locks it
-	Locked     bool
-	MustChange bool
-}
+// PINState is the token's PIN state (package token's type).
+type PINState = token.PINState
 
-func (p PINState) String() string {
-	var s []string
-	if p.Locked {
-		s = append(s, "locked")
-	}
-	if p.FinalTry {
-		s = append(s, "final try")
-	} else if p.CountLow {
-		s = append(s, "count low")
-	}
-	if p.MustChange {
-		s = append(s, "must change")
-	}
-	if len(s) == 0 {
-		return "ok"
-	}
-	return strings.Join(s, ", ")
-}
+// PINError is package token's *PINError.
+type PINError = token.PINError
 
 func pinState(flags uint) PINState {
 	return PINState{
@@ -87,15 +68,6 @@ func pinState(flags uint) PINState {
 		MustChange: flags&pkcs11.CKF_USER_PIN_TO_BE_CHANGED != 0,
 	}
 }
-
-// PINError reports a failed login with the token's PIN state.
-type PINError struct {
-	Err   error // ErrWrongPIN or ErrPINLocked
-	State PINState
-}
-
-func (e *PINError) Error() string { return fmt.Sprintf("%v (PIN state: %s)", e.Err, e.State) }
-func (e *PINError) Unwrap() error { return e.Err }
 
 // Module is a loaded PKCS#11 library.
 type Module struct {
@@ -307,12 +279,12 @@ func (m *Module) Login(ctx context.Context, slot uint, pin []byte) (*Session, er
 		switch {
 		case isRV(err, pkcs11.CKR_PIN_INCORRECT), isRV(err, pkcs11.CKR_PIN_LEN_RANGE), isRV(err, pkcs11.CKR_PIN_INVALID):
 			if state.Locked {
-				return &PINError{ErrPINLocked, state}
+				return &PINError{Err: ErrPINLocked, State: state}
 			}
-			return &PINError{ErrWrongPIN, state}
+			return &PINError{Err: ErrWrongPIN, State: state}
 		case isRV(err, pkcs11.CKR_PIN_LOCKED):
 			state.Locked = true
-			return &PINError{ErrPINLocked, state}
+			return &PINError{Err: ErrPINLocked, State: state}
 		}
 		return classify("C_Login", err)
 	})
@@ -642,7 +614,7 @@ func (k *keySigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]
 		if k.alwaysAuth {
 			if err := c.Login(s.sh, pkcs11.CKU_CONTEXT_SPECIFIC, unsafeString(s.pin)); err != nil {
 				if isRV(err, pkcs11.CKR_PIN_INCORRECT) {
-					return &PINError{ErrWrongPIN, PINState{}}
+					return &PINError{Err: ErrWrongPIN}
 				}
 				return classify("C_Login (context specific)", err)
 			}

@@ -1,0 +1,147 @@
+package agent
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func auditLines(t *testing.T, path string) []AuditEntry {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []AuditEntry
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, MaxAuditLine+1)
+	for sc.Scan() {
+		if len(sc.Bytes()) > MaxAuditLine {
+			t.Fatalf("audit line of %d bytes", len(sc.Bytes()))
+		}
+		var e AuditEntry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, e)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestAuditRefusedRequestsAreShort: a request over the limits, or from a
+// site the user blocks, is one short line: no hashes, nothing per document.
+func TestAuditRefusedRequestsAreShort(t *testing.T) {
+	p := &fakePrompter{consent: Block, file: gostFL}
+	a, path := newAgent(t, p)
+	many := &Request{Origin: site, Method: "basics.sign", Format: FormatCMS, Documents: make([][]byte, 1_000_000), Filter: Filter{Chain: ChainAny}}
+	if _, err := a.Handle(context.Background(), many); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("1,000,000 documents: %v", err)
+	}
+	if p.chooses != 0 || len(p.consents) != 0 {
+		t.Fatal("an over-limit request reached the user")
+	}
+	// Blocked at the consent question: the documents were never shown.
+	if _, err := a.Handle(context.Background(), cmsRequest("contract")); !errors.Is(err, ErrOriginDenied) {
+		t.Fatalf("blocked: %v", err)
+	}
+	// Denied outright afterwards.
+	a.Handle(context.Background(), cmsRequest("contract"))
+	st, _ := os.Stat(path)
+	if st.Size() > 1024 {
+		t.Errorf("audit log of %d bytes for three refusals", st.Size())
+	}
+	lines := auditLines(t, path)
+	want := []Outcome{OutcomeTooLarge, OutcomeDenied, OutcomeDenied}
+	if len(lines) != len(want) {
+		t.Fatalf("%d lines", len(lines))
+	}
+	for i, e := range lines {
+		if e.Outcome != want[i] || e.SHA256 != nil || e.SHA256OfList != "" {
+			t.Errorf("line %d: %+v", i, e)
+		}
+	}
+	if lines[0].Documents != 1_000_000 {
+		t.Errorf("count %d", lines[0].Documents)
+	}
+}
+
+// TestAuditLineCap: the largest batch allowed keeps its line under the cap,
+// with the digest of the hash list in place of the list.
+func TestAuditLineCap(t *testing.T) {
+	p := &fakePrompter{consent: AllowOnce, file: gostFL, cancel: true}
+	a, path := newAgent(t, p)
+	docs := make([][]byte, MaxDocuments)
+	h := sha256.New()
+	for i := range docs {
+		docs[i] = []byte(fmt.Sprint(i))
+		s := sha256.Sum256(docs[i])
+		h.Write(s[:])
+	}
+	a.Handle(context.Background(), &Request{Origin: site, Method: "basics.sign", Format: FormatCMS, Documents: docs, Filter: Filter{Chain: ChainAny}})
+	a.Handle(context.Background(), cmsRequest("one"))
+	lines := auditLines(t, path)
+	if len(lines) != 2 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	if lines[0].SHA256 != nil || lines[0].SHA256OfList != hex.EncodeToString(h.Sum(nil)) || lines[0].Documents != MaxDocuments {
+		t.Errorf("batch line: %d hashes, list digest %q", len(lines[0].SHA256), lines[0].SHA256OfList)
+	}
+	one := sha256.Sum256([]byte("one"))
+	if len(lines[1].SHA256) != 1 || lines[1].SHA256[0] != hex.EncodeToString(one[:]) {
+		t.Errorf("single line: %+v", lines[1])
+	}
+}
+
+// TestAuditRotation: the log rotates past its size and keeps
+// KeepAuditFiles old files.
+func TestAuditRotation(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	a := NewAudit(path)
+	a.rotateAt = 4 << 10
+	defer a.Close()
+	e := AuditEntry{Origin: "https://egov.kz", Method: "basics.sign", Documents: 1, SHA256: []string{strings.Repeat("ab", 32)}, Outcome: OutcomeOK}
+	for range 1000 {
+		if err := a.Write(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i <= KeepAuditFiles; i++ {
+		name := path
+		if i > 0 {
+			name = fmt.Sprintf("%s.%d", path, i)
+		}
+		st, err := os.Stat(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if st.Size() > a.rotateAt {
+			t.Errorf("%s: %d bytes", name, st.Size())
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v", name, st.Mode())
+		}
+	}
+	if _, err := os.Stat(fmt.Sprintf("%s.%d", path, KeepAuditFiles+1)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("more than %d old files kept", KeepAuditFiles)
+	}
+	// A new Audit on the same file continues it (its size counts).
+	b := NewAudit(path)
+	b.rotateAt = a.rotateAt
+	b.Write(e)
+	b.Close()
+	if st, _ := os.Stat(path); st.Size() > a.rotateAt {
+		t.Errorf("reopened log grew to %d", st.Size())
+	}
+}
