@@ -308,4 +308,3 @@ func streamPEMs(ders [][]byte) answer {
 		return bw.Flush()
 	}
 }
-

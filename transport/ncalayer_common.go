@@ -309,4 +309,3 @@ func dnString(raw []byte) string {
 	}
 	return strings.Join(parts, ",")
 }
-
