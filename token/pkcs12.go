@@ -144,6 +144,17 @@ type pbeParams struct {
 // password and should wipe it after the call; it must Close the keys when
 // done (see the package doc).
 func ParsePKCS12(data, password []byte) ([]*Key, error) {
+	r, err := parsePKCS12(data, password, maxIterations)
+	if err != nil {
+		return nil, err
+	}
+	return r.keys()
+}
+
+// parsePKCS12 reads and decrypts a file, leaving its bags in a reader.
+// maxIter bounds every key derivation (the fuzz targets set it low so a
+// mutated input spends its time in parsing, not in a KDF).
+func parsePKCS12(data, password []byte, maxIter int) (*reader, error) {
 	if len(data) > MaxPKCS12Size {
 		return nil, ErrTooLarge
 	}
@@ -181,7 +192,7 @@ func ParsePKCS12(data, password []byte) ([]*Key, error) {
 	if len(pfx.MacData.Mac.Algorithm.Algorithm) > 0 {
 		matched := false
 		for _, c := range candidates {
-			ok, err := verifyMAC(&pfx.MacData, authSafe, c, password)
+			ok, err := verifyMAC(&pfx.MacData, authSafe, c, password, maxIter)
 			if err != nil {
 				return nil, err
 			}
@@ -203,7 +214,7 @@ func ParsePKCS12(data, password []byte) ([]*Key, error) {
 	if rest, err := asn1.Unmarshal(asDER, &infos); err != nil || len(rest) != 0 {
 		return nil, fmt.Errorf("pkcs12: authSafe: %w", errOr(err, "trailing data"))
 	}
-	r := reader{password: pw, utf8Password: password}
+	r := &reader{password: pw, utf8Password: password, maxIter: maxIter}
 	for i, ci := range infos {
 		var safe []byte
 		switch {
@@ -231,7 +242,7 @@ func ParsePKCS12(data, password []byte) ([]*Key, error) {
 			return nil, err
 		}
 	}
-	return r.keys()
+	return r, nil
 }
 
 // implicitOctets returns the bytes of an [0] IMPLICIT OCTET STRING that may
@@ -269,6 +280,7 @@ type rawCert struct {
 type reader struct {
 	password     []byte // BMPString form for PKCS#12 PBE
 	utf8Password []byte // as typed, for PBES2
+	maxIter      int    // bound on KDF iterations
 	rawKeys      []rawKey
 	certs        []rawCert
 }
@@ -409,12 +421,12 @@ func publicEqual(a, b crypto.PublicKey) bool {
 // verifyMAC checks the file's integrity MAC: the classic PKCS#12 HMAC (key
 // from the RFC 7292 KDF over the BMP password) or PBMAC1 (RFC 9579, key from
 // PBKDF2 over the UTF-8 password).
-func verifyMAC(md *macData, content, bmpPassword, utf8Password []byte) (bool, error) {
+func verifyMAC(md *macData, content, bmpPassword, utf8Password []byte, maxIter int) (bool, error) {
 	var newHash func() hash.Hash
 	var key []byte
 	if md.Mac.Algorithm.Algorithm.Equal(oidPBMAC1) {
 		var err error
-		newHash, key, err = pbmac1Key(md.Mac.Algorithm.Parameters.FullBytes, utf8Password)
+		newHash, key, err = pbmac1Key(md.Mac.Algorithm.Parameters.FullBytes, utf8Password, maxIter)
 		if err != nil {
 			return false, err
 		}
@@ -423,7 +435,7 @@ func verifyMAC(md *macData, content, bmpPassword, utf8Password []byte) (bool, er
 		if newHash, err = macHash(md.Mac.Algorithm.Algorithm); err != nil {
 			return false, err
 		}
-		if md.Iterations < 1 || md.Iterations > maxIterations {
+		if md.Iterations < 1 || md.Iterations > maxIter {
 			return false, fmt.Errorf("pkcs12: MAC iteration count %d out of range", md.Iterations)
 		}
 		key = kdf(newHash, md.MacSalt, bmpPassword, md.Iterations, 3, newHash().Size())
@@ -439,7 +451,7 @@ type pbmac1Params struct {
 	MAC algorithmIdentifier
 }
 
-func pbmac1Key(params, password []byte) (func() hash.Hash, []byte, error) {
+func pbmac1Key(params, password []byte, maxIter int) (func() hash.Hash, []byte, error) {
 	var p pbmac1Params
 	if _, err := asn1.Unmarshal(params, &p); err != nil {
 		return nil, nil, fmt.Errorf("pkcs12: PBMAC1 parameters: %w", err)
@@ -459,7 +471,7 @@ func pbmac1Key(params, password []byte) (func() hash.Hash, []byte, error) {
 	if err != nil || len(p.MAC.Algorithm) == 0 {
 		return nil, nil, fmt.Errorf("pkcs12: PBMAC1 MAC %v is not supported", p.MAC.Algorithm)
 	}
-	if kp.Iterations < 1 || kp.Iterations > maxIterations || kp.KeyLength < 1 || kp.KeyLength > 64 {
+	if kp.Iterations < 1 || kp.Iterations > maxIter || kp.KeyLength < 1 || kp.KeyLength > 64 {
 		return nil, nil, errors.New("pkcs12: PBMAC1 parameters out of range")
 	}
 	return mac, pbkdf2.Key(password, kp.Salt, kp.Iterations, kp.KeyLength, prf), nil
@@ -532,7 +544,7 @@ func (r *reader) decrypt(alg algorithmIdentifier, ct []byte) ([]byte, error) {
 		if _, err := asn1.Unmarshal(alg.Parameters.FullBytes, &p); err != nil {
 			return nil, fmt.Errorf("PBE parameters: %w", err)
 		}
-		if p.Iterations < 1 || p.Iterations > maxIterations {
+		if p.Iterations < 1 || p.Iterations > r.maxIter {
 			return nil, fmt.Errorf("PBE iteration count %d out of range", p.Iterations)
 		}
 		key := kdf(sha1.New, p.Salt, r.password, p.Iterations, 1, keyLen)
@@ -588,7 +600,7 @@ func (r *reader) pbes2(params []byte) (cipher.Block, []byte, error) {
 	if _, err := asn1.Unmarshal(p.KDF.Parameters.FullBytes, &kp); err != nil {
 		return nil, nil, fmt.Errorf("PBKDF2 parameters: %w", err)
 	}
-	if kp.Iterations < 1 || kp.Iterations > maxIterations {
+	if kp.Iterations < 1 || kp.Iterations > r.maxIter {
 		return nil, nil, fmt.Errorf("PBKDF2 iteration count %d out of range", kp.Iterations)
 	}
 	prf, err := hmacHash(kp.PRF.Algorithm)

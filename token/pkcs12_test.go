@@ -250,27 +250,68 @@ func TestCloseWipes(t *testing.T) {
 	}
 }
 
+// fuzzMaxIter bounds the fuzz targets' key derivations, so a mutated
+// input spends its time in the parsers, not in hashing (thousands of
+// executions a second instead of a dozen).
+const fuzzMaxIter = 16
+
+// FuzzParsePKCS12 runs the whole reader over mutated files made with one
+// KDF iteration, and over the structure of the real NCA files (their own
+// iteration counts are over fuzzMaxIter, so their MACs are refused before
+// any hashing).
 func FuzzParsePKCS12(f *testing.F) {
 	ca, caKey := testCA(f)
 	key := mustEC(f, elliptic.P256())
 	leaf := testLeaf(f, ca, caKey, key)
-	for _, enc := range []*gopkcs12.Encoder{gopkcs12.Passwordless, gopkcs12.LegacyRC2, gopkcs12.Modern2023} {
-		pfx, err := enc.Encode(key, leaf, nil, "")
+	for _, enc := range []*gopkcs12.Encoder{gopkcs12.Passwordless, gopkcs12.LegacyRC2.WithIterations(1),
+		gopkcs12.LegacyDES.WithIterations(1), gopkcs12.Modern2023.WithIterations(1)} {
+		pw := "pw"
+		if enc == gopkcs12.Passwordless {
+			pw = ""
+		}
+		pfx, err := enc.Encode(key, leaf, []*x509.Certificate{ca}, pw)
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(pfx, "")
+		f.Add(pfx, pw)
 	}
-	if data, err := os.ReadFile(sharedKeyFiles(f)[0]); err == nil {
+	for _, file := range sharedKeyFiles(f)[:3] {
+		data, _ := os.ReadFile(file)
 		f.Add(data, "Qwerty12")
 	}
 	f.Fuzz(func(t *testing.T, data []byte, pw string) {
-		keys, err := ParsePKCS12(data, []byte(pw))
+		r, err := parsePKCS12(data, []byte(pw), fuzzMaxIter)
+		if err != nil {
+			return
+		}
+		keys, err := r.keys()
 		if err == nil {
 			if len(keys) == 0 {
 				t.Fatal("no error and no keys")
 			}
 			CloseAll(keys)
+		}
+	})
+}
+
+// FuzzPKCS8Key runs the private-key parser (below the KDF) over the
+// decrypted keys of every shared NCA file: RSA, GOST 34.310-2004 and
+// GOST 34.10-2015.
+func FuzzPKCS8Key(f *testing.F) {
+	for _, file := range sharedKeyFiles(f) {
+		data, _ := os.ReadFile(file)
+		r, err := parsePKCS12(data, []byte("Qwerty12"), maxIterations)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, rk := range r.rawKeys {
+			f.Add(bytes.Clone(rk.pkcs8))
+		}
+	}
+	f.Fuzz(func(t *testing.T, der []byte) {
+		s, err := signer.ParsePKCS8PrivateKey(der)
+		if err == nil && s == nil {
+			t.Fatal("no error and no key")
 		}
 	})
 }

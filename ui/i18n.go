@@ -111,12 +111,22 @@ func NormalizeLocale(l string) string {
 	return ""
 }
 
-// SystemLocale reads the OS language (LC_ALL, LC_MESSAGES, LANG), default kk.
+// SystemLocale reads the OS language (the first of LC_ALL, LC_MESSAGES,
+// LANG that is set): kk, ru or en; the C/POSIX locale is English; any
+// other language, or none set, is Kazakh.
 func SystemLocale() string {
 	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if l := NormalizeLocale(os.Getenv(v)); l != "" {
-			return l
+		l := os.Getenv(v)
+		if l == "" {
+			continue
 		}
+		if n := NormalizeLocale(l); n != "" {
+			return n
+		}
+		if c := strings.ToUpper(l); c == "C" || c == "POSIX" || strings.HasPrefix(c, "C.") || strings.HasPrefix(c, "POSIX.") {
+			return "en"
+		}
+		return "kk"
 	}
 	return "kk"
 }

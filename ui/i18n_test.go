@@ -43,3 +43,17 @@ func TestLocale(t *testing.T) {
 		t.Error("T")
 	}
 }
+
+func TestSystemLocale(t *testing.T) {
+	for _, c := range []struct{ lcAll, lang, want string }{
+		{"", "ru_RU.UTF-8", "ru"}, {"C.UTF-8", "ru_RU.UTF-8", "en"}, {"", "C", "en"}, {"", "POSIX", "en"},
+		{"", "C.UTF-8", "en"}, {"", "de_DE.UTF-8", "kk"}, {"", "", "kk"}, {"kk_KZ.UTF-8", "C", "kk"},
+	} {
+		t.Setenv("LC_ALL", c.lcAll)
+		t.Setenv("LC_MESSAGES", "")
+		t.Setenv("LANG", c.lang)
+		if got := SystemLocale(); got != c.want {
+			t.Errorf("LC_ALL=%q LANG=%q: %q, want %q", c.lcAll, c.lang, got, c.want)
+		}
+	}
+}

@@ -309,3 +309,38 @@ func startTSA(t *testing.T) (string, string) {
 	tsa := testtsa.New(t)
 	return tsa.URL, tsa.CAFile(t)
 }
+
+// TestCLIQuietAboutTheToolkit: commands that show no window say nothing
+// about the desktop toolkit, whatever the locale (a C.UTF-8 locale made
+// fyne's initialiser log three errors).
+func TestCLIQuietAboutTheToolkit(t *testing.T) {
+	pw := passwordFile(t)
+	sig := filepath.Join(t.TempDir(), "s.cms")
+	for _, locale := range [][]string{{"LC_ALL=C.UTF-8"}, {"LANG=C.UTF-8"}, {"LANG=C"}, {}, {"LANG=ru_RU.UTF-8"}} {
+		for _, args := range [][]string{
+			{"version"}, {"help"},
+			{"keys", "--p12", rsaKey, "--password-file", pw},
+			{"sign", "--p12", rsaKey, "--password-file", pw, "--format", "cms", "--in", pw, "--out", sig},
+			{"verify", "--format", "cms", "--in", sig},
+		} {
+			cmd := exec.Command(binary, args...)
+			cmd.Env = append(withoutLocale(os.Environ()), locale...)
+			var errb bytes.Buffer
+			cmd.Stderr = &errb
+			cmd.Run()
+			if s := errb.String(); strings.Contains(strings.ToLower(s), "fyne") {
+				t.Errorf("%v %v:\n%s", locale, args, s)
+			}
+		}
+	}
+}
+
+func withoutLocale(env []string) []string {
+	var out []string
+	for _, e := range env {
+		if !strings.HasPrefix(e, "LANG=") && !strings.HasPrefix(e, "LC_") && !strings.HasPrefix(e, "LANGUAGE=") {
+			out = append(out, e)
+		}
+	}
+	return out
+}

@@ -17,12 +17,15 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+
+	"github.com/qoltanba/qoltanba/internal/localefix"
 )
 
 // version is set by the linker (see Makefile).
 var version = "dev"
 
 func main() {
+	localefix.Restore()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
