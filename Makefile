@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 PKGS    := ./...
 
-.PHONY: run test bench bench-compare build lint fuzz clean screenshots deb windows
+.PHONY: run test bench bench-compare build lint fuzz soak clean screenshots deb windows
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qoltanba
@@ -36,6 +36,14 @@ fuzz:
 	  for f in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
 	    echo "== $$p $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 100x -parallel 1 $$p || exit 1; \
 	  done; done
+
+# soak runs SOAKTIME (default 10m) of mixed traffic against an unattended
+# agent: both protocols, the request shapes pages send, drops, bad input and
+# bursts of 70 MB messages; it samples RSS and goroutines and fails when they
+# grow. Not part of test (too long).
+SOAKTIME ?= 10m
+soak:
+	QOLTANBA_SOAK=$(SOAKTIME) $(GO) test -count=1 -run '^TestSoak$$' -timeout 60m -v ./cmd/qoltanba
 
 clean:
 	rm -rf bin dist

@@ -245,6 +245,7 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 	// Package initialisers (fyne's themes and translations among them)
 	// leave garbage behind; give it back before idling for hours.
 	debug.FreeOSMemory()
+	writeStats(e.ctx)
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// The request budget bounds what pages can make the agent hold;
 		// a soft limit a little above it makes the collector keep the
