@@ -262,11 +262,11 @@ func TestFilters(t *testing.T) {
 		key    string
 		f      Filter
 		at     time.Time
-		reason string
+		reason Reason
 	}{
 		{"gost", Filter{Chain: ChainAny}, time2026, ""},
-		{"gost", Filter{Chain: ChainAny, Kind: "auth"}, time2026, ""}, // 2015 keys serve both
-		{"gost", Filter{Chain: ChainAny, Kind: "sign"}, time2026, ""},
+		{"gost", Filter{Chain: ChainAny, Kind: KeyAuth}, time2026, ""}, // 2015 keys serve both
+		{"gost", Filter{Chain: ChainAny, Kind: KeySign}, time2026, ""},
 		{"gost", Filter{}, time2026, ReasonTestCert}, // production required, test key
 		{"gost", Filter{Chain: ChainAny}, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), ReasonExpired},
 		{"gost", Filter{Chain: ChainAny, AllowExpired: true}, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), ""},
@@ -275,13 +275,15 @@ func TestFilters(t *testing.T) {
 		{"gost", Filter{Chain: ChainAny, BIN: "123456789021"}, time2026, ReasonBIN},
 		{"gost", Filter{Chain: ChainAny, EKUs: []string{"1.3.6.1.5.5.7.3.4"}}, time2026, ""},
 		{"gost", Filter{Chain: ChainAny, EKUs: []string{"1.3.6.1.5.5.7.3.2"}}, time2026, ReasonEKU},
-		{"auth", Filter{Chain: ChainAny, Kind: "auth"}, at2020, ""},
-		{"auth", Filter{Chain: ChainAny, Kind: "sign"}, at2020, ReasonKind},
-		{"sign", Filter{Chain: ChainAny, Kind: "auth"}, at2020, ReasonKind},
+		{"auth", Filter{Chain: ChainAny, Kind: KeyAuth}, at2020, ""},
+		{"auth", Filter{Chain: ChainAny, Kind: KeySign}, at2020, ReasonNotSign},
+		{"sign", Filter{Chain: ChainAny, Kind: KeyAuth}, at2020, ReasonNotAuth},
+		{"sign", Filter{Chain: ChainAny, Kind: KeyAuth}, time2026, ReasonExpired}, // expiry wins
+		{"gost", Filter{Chain: ChainAny, IIN: "999999999999"}, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), ReasonNotYetValid},
 		{"sign", Filter{Chain: ChainAny, Serial: "1c1c4adb45086b3529e004c96302ae974d4f09a4"}, at2020, ""},
 		{"sign", Filter{Chain: ChainAny, Serial: "00"}, at2020, ReasonSerial},
 	} {
-		got, _ := tc.f.check(keys[tc.key].Certificate, tc.at, nil)
+		got := tc.f.check(keys[tc.key].Certificate, tc.at, nil)
 		if got != tc.reason {
 			t.Errorf("%s %+v at %s: reason %q, want %q", tc.key, tc.f, tc.at.Format("2006"), got, tc.reason)
 		}

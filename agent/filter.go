@@ -4,7 +4,6 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/hex"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -12,16 +11,24 @@ import (
 	"github.com/qoltanba/qoltanba/signer"
 )
 
-// Reasons a key is not selectable; the UI translates the code.
+// Reason says why a key cannot be chosen; the UI words it (in the user's
+// language, with the key's dates) from the code alone.
+type Reason string
+
+// Reasons, in the order they are checked: validity first (an expired key
+// says so, whatever else is wrong with it).
 const (
-	ReasonKind     = "kind"     // not an authentication / signing key as asked
-	ReasonEKU      = "eku"      // lacks an extended key usage the site requires
-	ReasonIIN      = "iin"      // another person
-	ReasonBIN      = "bin"      // another organisation
-	ReasonSerial   = "serial"   // another certificate
-	ReasonExpired  = "expired"  // outside its validity
-	ReasonChain    = "chain"    // not issued by the CAs the site accepts
-	ReasonTestCert = "test-key" // a test certificate where production NCA is required
+	ReasonNone        Reason = ""
+	ReasonExpired     Reason = "expired"       // NotAfter has passed
+	ReasonNotYetValid Reason = "not-yet-valid" // NotBefore is still to come
+	ReasonNotAuth     Reason = "not-auth"      // the site asks for a login key
+	ReasonNotSign     Reason = "not-sign"      // the site asks for a signing key
+	ReasonEKU         Reason = "eku"           // lacks a key usage the site requires
+	ReasonIIN         Reason = "iin"           // another person than the site asked for
+	ReasonBIN         Reason = "bin"           // another organisation than the site asked for
+	ReasonSerial      Reason = "serial"        // another certificate than the site asked for
+	ReasonChain       Reason = "chain"         // not issued by the CAs the site accepts
+	ReasonTestCert    Reason = "test-key"      // a test certificate where production NCA is required
 )
 
 var extKeyUsageOIDs = map[x509.ExtKeyUsage]string{
@@ -46,38 +53,40 @@ func certEKUs(c *x509.Certificate) []string {
 	return out
 }
 
-// check says whether cert passes the filter at time now; when not, a
-// reason code and a human detail.
-func (f *Filter) check(c *x509.Certificate, now time.Time, productionCAs []*x509.Certificate) (reason, detail string) {
+// check says whether cert passes the filter at time now; when not, why.
+func (f *Filter) check(c *x509.Certificate, now time.Time, productionCAs []*x509.Certificate) Reason {
+	expired := now.Before(c.NotBefore) || now.After(c.NotAfter)
+	if expired && !f.AllowExpired {
+		if now.Before(c.NotBefore) {
+			return ReasonNotYetValid
+		}
+		return ReasonExpired
+	}
 	id := signer.IdentityOf(c)
 	switch f.Kind {
 	case KeyAuth:
 		if id.Kind != signer.KindAuth && id.Kind != signer.KindBoth {
-			return ReasonKind, "not an authentication key"
+			return ReasonNotAuth
 		}
 	case KeySign:
 		if id.Kind != signer.KindSign && id.Kind != signer.KindBoth {
-			return ReasonKind, "not a signing key"
+			return ReasonNotSign
 		}
 	}
 	have := certEKUs(c)
 	for _, want := range f.EKUs {
 		if !slices.Contains(have, want) {
-			return ReasonEKU, "lacks extended key usage " + want
+			return ReasonEKU
 		}
 	}
 	if f.IIN != "" && id.IIN != strings.TrimPrefix(f.IIN, "IIN") {
-		return ReasonIIN, "issued to another person"
+		return ReasonIIN
 	}
 	if f.BIN != "" && id.BIN != strings.TrimPrefix(f.BIN, "BIN") {
-		return ReasonBIN, "issued to another organisation"
+		return ReasonBIN
 	}
 	if f.Serial != "" && !strings.EqualFold(strings.TrimLeft(f.Serial, "0"), strings.TrimLeft(hex.EncodeToString(c.SerialNumber.Bytes()), "0")) {
-		return ReasonSerial, "another certificate"
-	}
-	expired := now.Before(c.NotBefore) || now.After(c.NotAfter)
-	if expired && !f.AllowExpired {
-		return ReasonExpired, fmt.Sprintf("valid %s to %s", c.NotBefore.Format("2006-01-02"), c.NotAfter.Format("2006-01-02"))
+		return ReasonSerial
 	}
 	at := now
 	if expired {
@@ -87,17 +96,17 @@ func (f *Filter) check(c *x509.Certificate, now time.Time, productionCAs []*x509
 	case ChainProduction:
 		if len(productionCAs) > 0 {
 			if _, err := signer.VerifyChain(c, signer.ChainOptions{Roots: productionCAs, Time: at}); err != nil {
-				return ReasonChain, "not issued by a production NCA CA"
+				return ReasonChain
 			}
 		} else if isTestIssuer(c) {
-			return ReasonTestCert, "a test certificate (" + c.Issuer.CommonName + ")"
+			return ReasonTestCert
 		}
 	case ChainGiven:
 		if _, err := signer.VerifyChain(c, signer.ChainOptions{Roots: f.CAs, Intermediates: f.CAs, Time: at}); err != nil {
-			return ReasonChain, "not issued by the CAs this site accepts"
+			return ReasonChain
 		}
 	}
-	return "", ""
+	return ReasonNone
 }
 
 // isTestIssuer: without configured production CA files, NCA's test CAs are

@@ -162,8 +162,9 @@ type Request struct {
 	// FilePath is a file the page names (createCAdESFromFile); it is read
 	// only after the user approved it in the dialog.
 	FilePath string
-	// Action overrides the dialog's summary ("login" for a native login).
-	Action string
+	// Action overrides the dialog's summary (ActionLogin for a native
+	// login); empty means it follows from the request.
+	Action Action
 }
 
 // Errors a transport maps to its protocol's codes.

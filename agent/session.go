@@ -43,26 +43,48 @@ type KeyStores interface {
 // KeyOption is a key offered in the dialog.
 type KeyOption struct {
 	Key        *token.Key
-	Identity   signer.Identity
+	Identity   signer.Identity // names made inert
 	Selectable bool
-	Reason     string // reason code when not selectable
-	Detail     string
+	Reason     Reason // why not, when not selectable
 }
+
+// DocKind is what a document looks like to the dialog.
+type DocKind string
+
+// Document kinds.
+const (
+	DocXML    DocKind = "xml"
+	DocText   DocKind = "text"
+	DocBinary DocKind = "binary"
+	DocHash   DocKind = "hash" // a digest the page made (sign-hash)
+)
 
 // DocView is what the dialog shows of one document.
 type DocView struct {
-	Kind    string // "xml", "text", "binary", "hash", "cms" (co-sign)
+	Kind    DocKind
 	Size    int
 	SHA256  string // hex
 	Preview string // XML/text, possibly cut, made inert (InertText)
 }
+
+// Action is what a request asks of the user, in the dialog's words.
+type Action string
+
+// Actions.
+const (
+	ActionSign     Action = "sign"      // sign data (NCALayer pages, native sign)
+	ActionLogin    Action = "login"     // the native, origin-bound login
+	ActionSignHash Action = "sign-hash" // sign a digest the page made
+	ActionKeyInfo  Action = "key-info"  // choose a key, nothing signed (getKeyInfo)
+	ActionSignFile Action = "sign-file" // sign a file the page names
+)
 
 // Session is one request as the Prompter sees it: what is asked, the
 // stores, and a way to open one. Methods are safe for the Prompter's
 // goroutine.
 type Session struct {
 	Request *Request
-	Action  string // "login", "sign", "sign-hash", "key-info", "sign-file"
+	Action  Action
 	Docs    []DocView
 	// File is the page-named file of a "sign-file" request, made inert
 	// for display (Request.FilePath is the path as the page sent it).
@@ -97,29 +119,29 @@ func (a *Agent) newSession(req *Request, waiting func() int) *Session {
 	case req.Action != "":
 		s.Action = req.Action
 	case req.KeyOnly:
-		s.Action = "key-info"
+		s.Action = ActionKeyInfo
 	case req.FilePath != "":
-		s.Action = "sign-file"
+		s.Action = ActionSignFile
 	case req.Digested:
-		s.Action = "sign-hash"
+		s.Action = ActionSignHash
 	default:
-		s.Action = "sign"
+		s.Action = ActionSign
 	}
 	for _, d := range req.Documents {
 		sum := sha256.Sum256(d)
 		v := DocView{Size: len(d), SHA256: fmt.Sprintf("%x", sum)}
 		switch {
 		case req.Digested:
-			v.Kind = "hash"
+			v.Kind = DocHash
 			v.Preview = fmt.Sprintf("%x", d)
 		case req.Format == FormatXML || looksXML(d):
-			v.Kind = "xml"
+			v.Kind = DocXML
 			v.Preview = InertText(preview(d))
 		case utf8.Valid(d) && !strings.ContainsRune(string(d[:min(len(d), 4096)]), 0):
-			v.Kind = "text"
+			v.Kind = DocText
 			v.Preview = InertText(preview(d))
 		default:
-			v.Kind = "binary"
+			v.Kind = DocBinary
 		}
 		s.Docs = append(s.Docs, v)
 	}
@@ -203,9 +225,8 @@ func (s *Session) Offer(keys []*token.Key, closer func()) []KeyOption {
 	opts := make([]KeyOption, 0, len(keys))
 	for _, k := range keys {
 		o := KeyOption{Key: k, Identity: inertIdentity(signer.IdentityOf(k.Certificate))}
-		o.Reason, o.Detail = s.Request.Filter.check(k.Certificate, now, s.a.productionCAs)
-		o.Detail = Inert(o.Detail)
-		o.Selectable = o.Reason == ""
+		o.Reason = s.Request.Filter.check(k.Certificate, now, s.a.productionCAs)
+		o.Selectable = o.Reason == ReasonNone
 		opts = append(opts, o)
 	}
 	s.mu.Lock()

@@ -83,7 +83,7 @@ func newSignDialog(ctx context.Context, m *dialogModel, win fyne.Window, done fu
 	for i := range m.s.Docs {
 		txt := widget.NewLabel(m.docText(i))
 		txt.Wrapping = fyne.TextWrapWord
-		txt.TextStyle = fyne.TextStyle{Monospace: m.s.Docs[i].Kind == "xml"}
+		txt.TextStyle = fyne.TextStyle{Monospace: m.s.Docs[i].Kind == agent.DocXML}
 		scroll := container.NewVScroll(txt)
 		scroll.SetMinSize(fyne.NewSize(0, 140))
 		docs = append(docs, widget.NewAccordionItem(m.t("what")+" "+strconv.Itoa(i+1), scroll))

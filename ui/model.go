@@ -57,13 +57,13 @@ func (m *dialogModel) origin() string {
 // action says what is asked ("Sign 3 documents").
 func (m *dialogModel) action() string {
 	switch {
-	case m.s.Action == "login":
+	case m.s.Action == agent.ActionLogin:
 		return m.t("action-login")
-	case m.s.Action == "key-info":
+	case m.s.Action == agent.ActionKeyInfo:
 		return m.t("action-keyinfo")
-	case m.s.Action == "sign-file":
+	case m.s.Action == agent.ActionSignFile:
 		return m.t("action-file", m.s.File)
-	case m.s.Action == "sign-hash":
+	case m.s.Action == agent.ActionSignHash:
 		return m.t("action-hash")
 	case len(m.s.Docs) > 1:
 		return m.t("action-signN", len(m.s.Docs))
@@ -75,11 +75,11 @@ func (m *dialogModel) action() string {
 func (m *dialogModel) docText(i int) string {
 	d := m.s.Docs[i]
 	switch d.Kind {
-	case "xml":
+	case agent.DocXML:
 		return indentXML(d.Preview)
-	case "text":
+	case agent.DocText:
 		return d.Preview
-	case "hash":
+	case agent.DocHash:
 		return m.t("doc-hash", d.Preview)
 	}
 	return m.t("doc-binary", d.Size, d.SHA256)
@@ -157,19 +157,19 @@ func (m *dialogModel) keyText(i int) string {
 	parts = append(parts, valid, id.Algorithm.String(), m.t("kind-"+string(id.Kind)), id.Serial, id.Issuer)
 	s := strings.Join(parts, " · ")
 	if !o.Selectable {
-		s += "\n" + m.t("not-selectable", m.reason(o.Reason)+" ("+o.Detail+")")
+		s += "\n" + m.t("not-selectable", m.reason(o.Reason))
 	}
 	return s
 }
 
-func (m *dialogModel) reason(code string) string {
+func (m *dialogModel) reason(code agent.Reason) string {
 	switch code {
 	case agent.ReasonTestCert:
 		return m.t("reason-test")
-	case "":
+	case agent.ReasonNone:
 		return ""
 	}
-	return m.t("reason-" + code)
+	return m.t("reason-" + string(code))
 }
 
 // expired reports whether key i is outside its validity now.

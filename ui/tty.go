@@ -137,15 +137,16 @@ func (t *TTY) Consent(ctx context.Context, o agent.Origin, _ string) (agent.Cons
 	}
 }
 
-var actionText = map[string]string{
-	"login": "Log in", "sign": "Sign", "sign-hash": "Sign a document hash", "key-info": "Choose a key",
-	"sign-file": "Sign a file",
+var actionText = map[agent.Action]string{
+	agent.ActionLogin: "Log in", agent.ActionSign: "Sign", agent.ActionSignHash: "Sign a document hash",
+	agent.ActionKeyInfo: "Choose a key", agent.ActionSignFile: "Sign a file",
 }
 
-var reasonText = map[string]string{
-	agent.ReasonKind: "wrong key kind", agent.ReasonEKU: "lacks a required key usage", agent.ReasonIIN: "another person",
-	agent.ReasonBIN: "another organisation", agent.ReasonSerial: "another certificate", agent.ReasonExpired: "expired",
-	agent.ReasonChain: "issuer not accepted", agent.ReasonTestCert: "test certificate",
+var reasonText = map[agent.Reason]string{
+	agent.ReasonNotAuth: "not a login key", agent.ReasonNotSign: "not a signing key", agent.ReasonEKU: "lacks a key usage the site requires",
+	agent.ReasonIIN: "another person", agent.ReasonBIN: "another organisation", agent.ReasonSerial: "another certificate",
+	agent.ReasonExpired: "expired", agent.ReasonNotYetValid: "not valid yet", agent.ReasonChain: "issuer not accepted",
+	agent.ReasonTestCert: "test certificate",
 }
 
 // Choose runs the signing dialog.
@@ -256,7 +257,7 @@ func (t *TTY) pickKey(ctx context.Context, opts []agent.KeyOption) (*agent.KeyOp
 		line += fmt.Sprintf(", valid %s to %s, %s, %s, serial %s, issuer %s",
 			id.NotBefore.Format("2006-01-02"), id.NotAfter.Format("2006-01-02"), id.Algorithm, id.Kind, id.Serial, id.Issuer)
 		if !o.Selectable {
-			line += fmt.Sprintf("  [not selectable: %s — %s]", reasonText[o.Reason], o.Detail)
+			line += fmt.Sprintf("  [not selectable: %s]", reasonText[o.Reason])
 		}
 		fmt.Fprintln(t.Out, line)
 	}
