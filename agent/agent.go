@@ -172,6 +172,9 @@ func (a *Agent) admit(ctx context.Context, o Origin, locale string) (release fun
 		release()
 		return nil, err
 	}
+	if c == AllowAlways && a.Lookalike(o) {
+		c = AllowOnce // a look-alike is never remembered as allowed
+	}
 	switch c {
 	case AllowAlways:
 		a.perms.Set(key, Allowed)

@@ -36,6 +36,9 @@ type Config struct {
 	// MaxRequestMemoryBytes bounds the request bytes held in memory at
 	// once, all pages together (three quarters of it for one site).
 	MaxRequestMemoryBytes int64 `json:"maxRequestMemoryBytes"`
+	// KnownOrigins add sites to the built-in list of known services the
+	// dialog names (and checks look-alikes against).
+	KnownOrigins []KnownService `json:"knownOrigins"`
 	// ProductionCAFiles are NCA's production CA certificates; when given,
 	// "production NCA" keys are recognised by chain instead of by name.
 	ProductionCAFiles []string `json:"productionCAFiles"`

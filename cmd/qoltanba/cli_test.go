@@ -344,3 +344,26 @@ func withoutLocale(env []string) []string {
 	}
 	return out
 }
+
+func TestOriginCommand(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "config.json")
+	os.WriteFile(cfg, []byte(`{"knownOrigins":[{"domain":"mybank.kz","names":{"en":"My Bank"}}]}`), 0o600)
+	for _, c := range []struct {
+		origin string
+		code   int
+		out    string
+	}{
+		{"https://egov.kz", 0, "known: egov.kz (eGov, the e-government portal)\n"},
+		{"https://online.mybank.kz", 0, "known: online.mybank.kz (My Bank)\n"},
+		{"https://kindergarten.example", 1, "unknown: kindergarten.example\n"},
+		{"https://egov.kz.kezek-balabaqsha-online-zapis-v-detskiy-sad.com", 2, "lookalike of egov.kz: egov.kz.kezek-balabaqsha-online-zapis-v-detskiy-sad.com — the known name is only part of the address\n"},
+		{"https://xn--gov-qdd.kz", 2, "lookalike of egov.kz: xn--gov-qdd.kz — letters that look like the known name's\n"},
+	} {
+		cmd := exec.Command(binary, "origin", "--config", cfg, c.origin)
+		cmd.Env = append(withoutLocale(os.Environ()), "LANG=en_US.UTF-8")
+		out, _ := cmd.Output()
+		if cmd.ProcessState.ExitCode() != c.code || string(out) != c.out {
+			t.Errorf("%s: exit %d %q, want %d %q", c.origin, cmd.ProcessState.ExitCode(), out, c.code, c.out)
+		}
+	}
+}

@@ -4,6 +4,7 @@
 //	qoltanba sign    make a CMS or XML signature
 //	qoltanba verify  check a CMS or XML signature
 //	qoltanba tokens  list PKCS#11 tokens
+//	qoltanba origin  classify a site (known, unknown, look-alike)
 //	qoltanba serve   run the signing agent
 //	qoltanba version print the version
 package main
@@ -39,6 +40,7 @@ commands:
   sign     make a CMS or XML signature         (qoltanba sign --p12 FILE|--pkcs11 MODULE --format cms|xml ...)
   verify   check a CMS or XML signature        (qoltanba verify --format cms|xml --in FILE ...)
   tokens   list PKCS#11 modules, tokens and PIN state
+  origin   say what the agent makes of a site: known, unknown or a look-alike (exit 0, 1, 2)
   install  set up the local certificate, browser trust and start at login ([--all-users] [--no-autostart])
   uninstall remove all of it again ([--purge] also deletes settings and logs)
   status   say what is and is not in place (exit 0 only when browsers can connect)
@@ -98,6 +100,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		cmd = cmdVerify
 	case "tokens":
 		cmd = cmdTokens
+	case "origin":
+		cmd = cmdOrigin
 	case "install":
 		cmd = cmdInstall
 	case "uninstall":
@@ -109,9 +113,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	err := cmd(e, args[1:])
+	var oe *originError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &oe):
+		return oe.code
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.Is(err, errUsage):
