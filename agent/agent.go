@@ -275,11 +275,15 @@ func (a *Agent) handle(ctx context.Context, req *Request) (*Result, error) {
 	if !s.owns(choice) {
 		return nil, errNotOffered
 	}
+	if res := s.approved(choice); res != nil {
+		return res, nil // signed in the dialog, which showed how it went
+	}
 	if req.KeyOnly {
 		k := *choice
 		return &Result{Certificate: choice.Key.Certificate, Key: &k}, nil
 	}
-	return a.sign(ctx, req, choice.Key)
+	// A prompter without a signing phase (the terminal, unattended).
+	return a.sign(ctx, req, choice.Key, nil)
 }
 
 // keyPair adapts a token key for the signer.

@@ -345,3 +345,50 @@ func TestParseOrigin(t *testing.T) {
 		t.Error("null")
 	}
 }
+
+// approvingPrompter signs in its dialog (Session.Approve), as the desktop
+// one does, retrying once when asked.
+type approvingPrompter struct {
+	fakePrompter
+	errs     []error
+	progress [][2]int
+}
+
+func (p *approvingPrompter) Choose(ctx context.Context, s *Session) (*KeyOption, error) {
+	opts, err := s.OpenKeyFile(ctx, gostFL, []byte("Qwerty12"))
+	if err != nil {
+		return nil, err
+	}
+	k := &opts[0]
+	for range 2 {
+		err := s.Approve(ctx, k, func(done, total int) { p.progress = append(p.progress, [2]int{done, total}) })
+		p.errs = append(p.errs, err)
+		if err == nil {
+			return k, nil
+		}
+	}
+	return nil, ErrCanceled
+}
+
+func TestApproveInTheDialog(t *testing.T) {
+	p := &approvingPrompter{fakePrompter: fakePrompter{consent: AllowAlways}}
+	a, _ := newAgent(t, p)
+	res, err := a.Handle(context.Background(), &Request{Origin: site, Method: "t", Format: FormatCMS,
+		Documents: [][]byte{[]byte("a"), []byte("b")}, Filter: Filter{Chain: ChainAny}})
+	if err != nil || len(res.Signatures) != 2 {
+		t.Fatalf("%v", err)
+	}
+	// Signed once, in the dialog, with progress per document.
+	if len(p.errs) != 1 || p.errs[0] != nil || len(p.progress) != 3 || p.progress[2] != [2]int{2, 2} {
+		t.Errorf("errs %v progress %v", p.errs, p.progress)
+	}
+	// A failure goes back to the dialog, which may retry; the page hears
+	// only the end.
+	p.errs, p.progress = nil, nil
+	a.tsa = &signer.TSAClient{URL: "http://tsa.qoltanba.invalid/"}
+	_, err = a.Handle(context.Background(), &Request{Origin: site, Method: "t", Format: FormatCMS, Timestamp: true,
+		Documents: [][]byte{[]byte("a")}, Filter: Filter{Chain: ChainAny}})
+	if !errors.Is(err, ErrCanceled) || len(p.errs) != 2 || OutcomeOf(p.errs[0]) != OutcomeTimestamp {
+		t.Fatalf("%v %v", err, p.errs)
+	}
+}

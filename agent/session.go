@@ -21,10 +21,9 @@ const StorePKCS12 = "PKCS12"
 
 // StoreInfo is a key store the dialog can offer.
 type StoreInfo struct {
-	Storage string // "PKCS12" or a token storage name
-	Label   string // token label
-	PIN     string // token PIN state for display ("ok", "count low", "locked", ...)
-	Locked  bool
+	Storage string // "PKCS12" or a token storage name (NCALayer's: "AKKaztokenStore", ...)
+	Label   string // token label, made inert
+	PIN     token.PINState
 	Ref     any // the KeyStores' own handle, opaque to the UI
 }
 
@@ -98,10 +97,13 @@ type Session struct {
 	closer func()
 	stores []StoreInfo // listed on first use: token scans cost time
 	listed bool
+	// result is what Approve signed, for the key it signed with.
+	result    *Result
+	resultKey *token.Key
 }
 
 // Stores lists the key file store and the tokens present that the request
-// allows (scanned once per session, on first use).
+// allows (scanned once per session, on first use; Rescan looks again).
 func (s *Session) Stores(ctx context.Context) []StoreInfo {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -109,6 +111,62 @@ func (s *Session) Stores(ctx context.Context) []StoreInfo {
 		s.stores, s.listed = s.a.stores(ctx, s.Request), true
 	}
 	return slices.Clone(s.stores)
+}
+
+// Rescan looks for tokens again (one was plugged in or pulled out) and
+// returns the stores now present.
+func (s *Session) Rescan(ctx context.Context) []StoreInfo {
+	st := s.a.stores(ctx, s.Request)
+	s.mu.Lock()
+	s.stores, s.listed = st, true
+	s.mu.Unlock()
+	return slices.Clone(st)
+}
+
+// TokensAllowed reports whether the request lets tokens be used at all
+// (so the dialog can say "plug in your token" when none is there).
+func (s *Session) TokensAllowed() bool {
+	if s.a.keyStores == nil {
+		return false
+	}
+	f := s.Request.Filter.Storages
+	return len(f) == 0 || slices.ContainsFunc(f, func(st string) bool { return st != StorePKCS12 })
+}
+
+// Approve signs the request with k: it is what the dialog's Sign does. It
+// keeps the result for Handle; progress (may be nil) hears done/total
+// documents as they are signed. On an error (a timestamp server that does
+// not answer, a token pulled out) the dialog shows it and may call Approve
+// again or cancel; the request ends only when Choose returns. A key-info
+// request signs nothing.
+func (s *Session) Approve(ctx context.Context, k *KeyOption, progress func(done, total int)) error {
+	if !s.owns(k) {
+		return errNotOffered
+	}
+	var res *Result
+	if s.Request.KeyOnly {
+		kk := *k
+		res = &Result{Certificate: k.Key.Certificate, Key: &kk}
+	} else {
+		var err error
+		if res, err = s.a.sign(ctx, s.Request, k.Key, progress); err != nil {
+			return err
+		}
+	}
+	s.mu.Lock()
+	s.result, s.resultKey = res, k.Key
+	s.mu.Unlock()
+	return nil
+}
+
+// approved returns what Approve signed with k, if it did.
+func (s *Session) approved(k *KeyOption) *Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.result != nil && s.resultKey == k.Key {
+		return s.result
+	}
+	return nil
 }
 
 const maxPreview = 64 << 10

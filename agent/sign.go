@@ -15,8 +15,16 @@ import (
 // signing streams any size).
 const MaxFileSize = 256 << 20
 
-func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key) (*Result, error) {
+// sign signs the request's documents with k, telling progress (if any)
+// how many are done.
+func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key, progress func(done, total int)) (*Result, error) {
 	pair := keyPair(k)
+	step := func(done int) {
+		if progress != nil {
+			progress(done, max(len(req.Documents), 1))
+		}
+	}
+	step(0)
 	res := &Result{Certificate: k.Certificate}
 	cmsOpts := &signer.CMSOptions{Detached: req.Detached || req.Digested}
 	if req.Timestamp {
@@ -31,6 +39,7 @@ func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key) (*Result, 
 			return nil, err
 		}
 		res.Signatures = [][]byte{out}
+		step(1)
 		return res, nil
 	}
 	switch req.Format {
@@ -40,6 +49,7 @@ func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key) (*Result, 
 			return nil, err
 		}
 		res.Signatures = out
+		step(len(out))
 	case FormatCMS:
 		for i, d := range req.Documents {
 			var out []byte
@@ -56,6 +66,7 @@ func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key) (*Result, 
 				return nil, fmt.Errorf("document %d: %w", i+1, err)
 			}
 			res.Signatures = append(res.Signatures, out)
+			step(i + 1)
 		}
 	case FormatRaw:
 		pub, err := signer.PublicKey(k.Certificate)
@@ -78,6 +89,7 @@ func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key) (*Result, 
 				return nil, fmt.Errorf("document %d: %w", i+1, err)
 			}
 			res.Signatures = append(res.Signatures, sig)
+			step(i + 1)
 		}
 	}
 	return res, nil

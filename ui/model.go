@@ -90,7 +90,7 @@ func (m *dialogModel) storeLabel(i int) string {
 	if st.Storage == agent.StorePKCS12 {
 		return m.t("store-file")
 	}
-	return m.t("store-token", st.Storage, st.Label, st.PIN)
+	return m.t("store-token", st.Storage, st.Label, st.PIN.String())
 }
 
 func (m *dialogModel) isKeyFile() bool {

@@ -188,7 +188,7 @@ func (t *TTY) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, e
 			if st.Storage == agent.StorePKCS12 {
 				fmt.Fprintf(t.Out, "  %d) key file (PKCS#12)\n", i+1)
 			} else {
-				fmt.Fprintf(t.Out, "  %d) %s %q (PIN: %s)\n", i+1, st.Storage, st.Label, st.PIN)
+				fmt.Fprintf(t.Out, "  %d) %s %q (PIN: %s)\n", i+1, st.Storage, st.Label, st.PIN.String())
 			}
 		}
 		a, err := t.ask(ctx, "Store number, or c to cancel: ")

@@ -261,7 +261,7 @@ type tokenStores struct{ mg *p11.Manager }
 func (t tokenStores) Tokens(ctx context.Context) []agent.StoreInfo {
 	var out []agent.StoreInfo
 	for _, mt := range t.mg.Tokens(ctx) {
-		out = append(out, agent.StoreInfo{Storage: mt.Storage, Label: mt.Label, PIN: mt.PIN.String(), Locked: mt.PIN.Locked, Ref: mt})
+		out = append(out, agent.StoreInfo{Storage: mt.Storage, Label: mt.Label, PIN: mt.PIN, Ref: mt})
 	}
 	return out
 }
