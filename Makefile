@@ -10,8 +10,8 @@ PKGS    := ./...
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qoltanba
 
-# run builds and starts the agent on wss://127.0.0.1:13579; until the tray
-# app arrives it asks in this terminal.
+# run builds and starts the agent on wss://127.0.0.1:13579 with its dialogs
+# and tray icon (on a machine without a display it asks in this terminal).
 run: build
 	./$(BIN) run
 
@@ -21,10 +21,20 @@ test: lint
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
+# NOCGO are the packages that must build without cgo for every OS: all but
+# token/p11 (miekg/pkcs11), the desktop renderers and the commands.
+NOCGO := ./agent/... ./transport/... ./signer/... ./token ./ui ./installer/... ./internal/...
+
+# lint: go vet, gofmt, the cgo-free packages built for linux, windows and
+# darwin, and ui (the dialog model) free of any toolkit and of cgo.
 lint:
 	$(GO) vet $(PKGS)
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	 if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@for os in linux windows darwin; do \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=amd64 $(GO) build $(NOCGO) || { echo "cgo-free build for $$os failed"; exit 1; }; done
+	@bad=$$($(GO) list -deps ./ui | grep -E '^fyne.io/|/miekg/pkcs11|/go-gl/|/lxn/' || true); \
+	 if [ -n "$$bad" ]; then echo "ui must not import a toolkit or cgo:"; echo "$$bad"; exit 1; fi
 
 # fuzz runs each fuzz target for FUZZTIME (default 20s). Minimizing is
 # capped at 100 runs per input: go test stops counting executions while it
@@ -55,7 +65,7 @@ bench-compare:
 
 # screenshots regenerates docs/screenshots (dialogs under Xvfb, tray menu).
 screenshots:
-	QOLTANBA_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'DesktopScreenshots|TrayMenu' ./cmd/qoltanba ./ui
+	QOLTANBA_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'DesktopScreenshots|TrayMenu' ./cmd/qoltanba ./ui/fyneui
 
 # deb builds dist/qoltanba_<version>_amd64.deb: the binary, a .desktop
 # entry, the icon, and the --help text as documentation.
@@ -65,7 +75,7 @@ deb: build
 	  dist/deb/usr/share/icons/hicolor/64x64/apps dist/deb/usr/share/doc/qoltanba
 	cp bin/qoltanba dist/deb/usr/bin/qoltanba
 	cp packaging/qoltanba.desktop dist/deb/usr/share/applications/qoltanba.desktop
-	cp packaging/qoltanba.png dist/deb/usr/share/icons/hicolor/64x64/apps/qoltanba.png
+	cp internal/icon/qoltanba.png dist/deb/usr/share/icons/hicolor/64x64/apps/qoltanba.png
 	./bin/qoltanba help > dist/deb/usr/share/doc/qoltanba/USAGE
 	cp README.md dist/deb/usr/share/doc/qoltanba/README.md
 	printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: qoltanba\nLicense: GPL-3.0-or-later\n See /usr/share/common-licenses/GPL-3\n' > dist/deb/usr/share/doc/qoltanba/copyright

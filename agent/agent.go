@@ -20,7 +20,7 @@ import (
 type Prompter interface {
 	// Consent asks whether an origin seen for the first time may ask for
 	// signatures at all.
-	Consent(ctx context.Context, origin Origin, locale string) (Consent, error)
+	Consent(ctx context.Context, q ConsentQuestion) (Consent, error)
 	// Choose shows the request, lets the user open a store (key file +
 	// password, or token + PIN, through the Session) and approve one
 	// selectable key. It returns that key.
@@ -28,6 +28,14 @@ type Prompter interface {
 	// ChooseFile lets the user pick a file (NCALayer showFileChooser);
 	// extension and dir are the page's words, already made inert.
 	ChooseFile(ctx context.Context, origin Origin, extension, dir string) (string, error)
+}
+
+// ConsentQuestion is the first-use question: the site, what the agent
+// knows of it (a look-alike must look like one), and the page's language.
+type ConsentQuestion struct {
+	Origin Origin
+	Site   OriginInfo
+	Locale string
 }
 
 // Result is what a Request produced.
@@ -165,7 +173,7 @@ func (a *Agent) admit(ctx context.Context, o Origin, locale string) (release fun
 		return release, nil
 	}
 	cctx, cancel := context.WithTimeout(ctx, time.Duration(a.cfg.PromptTimeout))
-	c, err := a.prompter.Consent(cctx, o, locale)
+	c, err := a.prompter.Consent(cctx, ConsentQuestion{Origin: o, Site: a.Classify(o), Locale: locale})
 	err = a.promptErr(cctx, err)
 	cancel()
 	if err != nil {

@@ -13,17 +13,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/internal/ncatest"
+
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/token"
 )
 
-const nca = "../../shared/testdata/nca/"
-
 var (
-	gostFL   = nca + "official-gost2015-bundle/Gost2015_2025-10-17_2026-10-17/FL/valid/GOST512_d6d1e53515d516a7d95d399b668cf09011bf118d.p12"
-	rsaAuth  = nca + "rsa-gost2004-2020/personal/active/AUTH_RSA256_b2c70a9ff7a5dc59de0ccc3c0ddde3437cc1f12d.p12"
-	rsaSign  = nca + "rsa-gost2004-2020/personal/active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.p12"
-	time2026 = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	gostFL   = ncatest.GOST2015FL
+	rsaAuth  = ncatest.RSAAuth
+	rsaSign  = ncatest.RSASign
+	time2026 = ncatest.Time2026
 	site     = Origin{Scheme: "https", Host: "egov.kz", Port: 443}
 )
 
@@ -40,7 +40,8 @@ type fakePrompter struct {
 	seen     []*Session
 }
 
-func (f *fakePrompter) Consent(_ context.Context, o Origin, _ string) (Consent, error) {
+func (f *fakePrompter) Consent(_ context.Context, q ConsentQuestion) (Consent, error) {
+	o := q.Origin
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.consents = append(f.consents, o)

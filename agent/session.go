@@ -113,6 +113,10 @@ func (s *Session) Stores(ctx context.Context) []StoreInfo {
 	return slices.Clone(s.stores)
 }
 
+// Site is what the agent knows of the requesting site: known, unknown, or
+// a look-alike of a known one.
+func (s *Session) Site() OriginInfo { return s.a.Classify(s.Request.Origin) }
+
 // Rescan looks for tokens again (one was plugged in or pulled out) and
 // returns the stores now present.
 func (s *Session) Rescan(ctx context.Context) []StoreInfo {

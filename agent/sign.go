@@ -44,12 +44,15 @@ func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key, progress f
 	}
 	switch req.Format {
 	case FormatXML:
-		out, err := signer.SignXMLs(req.Documents, pair, &signer.XMLOptions{TBSXPath: req.TBSXPath, ParentXPath: req.Parent})
-		if err != nil {
-			return nil, err
+		opts := &signer.XMLOptions{TBSXPath: req.TBSXPath, ParentXPath: req.Parent}
+		for i, d := range req.Documents {
+			out, err := signer.SignXML(d, pair, opts)
+			if err != nil {
+				return nil, fmt.Errorf("document %d: %w", i+1, err)
+			}
+			res.Signatures = append(res.Signatures, out)
+			step(i + 1)
 		}
-		res.Signatures = out
-		step(len(out))
 	case FormatCMS:
 		for i, d := range req.Documents {
 			var out []byte

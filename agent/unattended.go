@@ -23,8 +23,8 @@ type Unattended struct {
 func (u *Unattended) allowed(o Origin) bool { return slices.Contains(u.Origins, o) }
 
 // Consent allows listed origins for this request only.
-func (u *Unattended) Consent(_ context.Context, o Origin, _ string) (Consent, error) {
-	if u.allowed(o) {
+func (u *Unattended) Consent(_ context.Context, q ConsentQuestion) (Consent, error) {
+	if u.allowed(q.Origin) {
 		return AllowOnce, nil
 	}
 	return Block, nil

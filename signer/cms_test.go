@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/internal/ncatest"
+
 	"go.cypherpunks.ru/gogost/v5/gost3410"
 	"go.cypherpunks.ru/gogost/v5/gost34112012512"
 
@@ -220,9 +222,9 @@ const oidSigningCertV2 = "1.2.840.113549.1.9.16.2.47"
 // for GOST-2004 and RSA (which predate signingCertificateV2).
 func TestCMSStructureMatchesKalkan(t *testing.T) {
 	samples := map[string]string{
-		"GOST2015": nca + "kalkan-cms/individual_attached.der",
-		"GOST2004": nca + "rsa-gost2004-2020/organization/active/GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.cms",
-		"RSA":      nca + "rsa-gost2004-2020/personal/active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.cms",
+		"GOST2015": ncatest.Path("kalkan-cms/individual_attached.der"),
+		"GOST2004": ncatest.Path("rsa-gost2004-2020/organization/active/GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.cms"),
+		"RSA":      ncatest.Path("rsa-gost2004-2020/personal/active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.cms"),
 	}
 	for name, path := range samples {
 		t.Run(name, func(t *testing.T) {
@@ -517,7 +519,7 @@ type cmsSample struct {
 
 func kalkanCMSSamples(t testing.TB) []cmsSample {
 	var out []cmsSample
-	files, _ := filepath.Glob(nca + "rsa-gost2004-2020/*/*/*.cms")
+	files, _ := filepath.Glob(ncatest.Path("rsa-gost2004-2020/*/*/*.cms"))
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -534,12 +536,12 @@ func kalkanCMSSamples(t testing.TB) []cmsSample {
 		out = append(out, cmsSample{name: filepath.Base(f), family: fam, cms: der, content: []byte("asdasd")})
 	}
 	for _, n := range []string{"individual", "legal_entity"} {
-		doc, err := os.ReadFile(nca + "kalkan-cms/" + n + "_document.txt")
+		doc, err := os.ReadFile(ncatest.Path("kalkan-cms/" + n + "_document.txt"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, k := range []string{"attached", "detached"} {
-			der, err := os.ReadFile(nca + "kalkan-cms/" + n + "_" + k + ".der")
+			der, err := os.ReadFile(ncatest.Path("kalkan-cms/" + n + "_" + k + ".der"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -674,7 +676,7 @@ func TestRevocation(t *testing.T) {
 // TestSharedGOSTCRL: the official bundle's CRL is GOST-signed by the test
 // intermediate; its signature verifies with our GOST code and it is parsed.
 func TestSharedGOSTCRL(t *testing.T) {
-	data, err := os.ReadFile(nca + "official-gost2015-bundle/crl/nca_gost2022_test.crl")
+	data, err := os.ReadFile(ncatest.Path("official-gost2015-bundle/crl/nca_gost2022_test.crl"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,16 +17,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/internal/ncatest"
+
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/token"
 )
 
-const nca = "../../shared/testdata/nca/"
-
 // Times at which the shared certificates were valid.
 var (
-	time2020 = time.Date(2020, 9, 10, 12, 0, 0, 0, time.UTC)
-	time2026 = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	time2020 = ncatest.Time2020
+	time2026 = ncatest.Time2026
 )
 
 // Shared key files, one of each kind.
@@ -62,7 +62,7 @@ func caFor(t testing.TB, name string) []*x509.Certificate {
 	}
 	var out []*x509.Certificate
 	for _, f := range files {
-		out = append(out, readCert(t, nca+f))
+		out = append(out, readCert(t, ncatest.Path(f)))
 	}
 	return out
 }
@@ -87,7 +87,7 @@ func readCert(t testing.TB, path string) *x509.Certificate {
 
 func loadKey(t testing.TB, name string) signer.KeyPair {
 	t.Helper()
-	data, err := os.ReadFile(nca + keyFiles[name])
+	data, err := os.ReadFile(ncatest.Path(keyFiles[name]))
 	if err != nil {
 		t.Fatal(err)
 	}

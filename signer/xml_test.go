@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qoltanba/qoltanba/internal/ncatest"
+
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
 	"go.cypherpunks.ru/gogost/v5/gost3410"
@@ -121,7 +123,7 @@ func TestXMLLayoutMatchesKalkan(t *testing.T) {
 		"GOST2004": "rsa-gost2004-2020/organization/active/GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.xml",
 	}
 	for name, f := range samples {
-		want, err := os.ReadFile(nca + f)
+		want, err := os.ReadFile(ncatest.Path(f))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -250,7 +252,7 @@ func TestXMLBadInput(t *testing.T) {
 // TestVerifyKalkanXMLSamples: every shared Kalkan XML verifies with the
 // chain at a valid time, and rejects copies with one changed byte.
 func TestVerifyKalkanXMLSamples(t *testing.T) {
-	files, _ := filepath.Glob(nca + "rsa-gost2004-2020/*/*/*.xml")
+	files, _ := filepath.Glob(ncatest.Path("rsa-gost2004-2020/*/*/*.xml"))
 	if len(files) != 8 {
 		t.Fatalf("found %d XML samples, want 8", len(files))
 	}
@@ -300,7 +302,7 @@ func TestVerifyKalkanXMLSamples(t *testing.T) {
 }
 
 func FuzzVerifyXML(f *testing.F) {
-	files, _ := filepath.Glob(nca + "rsa-gost2004-2020/personal/*/RSA*.xml")
+	files, _ := filepath.Glob(ncatest.Path("rsa-gost2004-2020/personal/*/RSA*.xml"))
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		if err != nil {

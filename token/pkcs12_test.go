@@ -19,19 +19,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/internal/ncatest"
+
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
 
 	"github.com/qoltanba/qoltanba/signer"
 )
-
-const ncaDir = "../../shared/testdata/nca"
 
 var testPassword = []byte("Qwerty12")
 
 func sharedKeyFiles(t testing.TB) []string {
 	t.Helper()
 	var files []string
-	err := filepath.WalkDir(ncaDir, func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(ncatest.Dir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && filepath.Ext(p) == ".p12" {
 			files = append(files, p)
 		}

@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/internal/ncatest"
+
 	"github.com/gorilla/websocket"
 
 	"github.com/qoltanba/qoltanba/agent"
@@ -28,13 +30,11 @@ import (
 	"github.com/qoltanba/qoltanba/token"
 )
 
-const nca = "../../shared/testdata/nca/"
-
 var (
-	gostFL   = nca + "official-gost2015-bundle/Gost2015_2025-10-17_2026-10-17/FL/valid/GOST512_d6d1e53515d516a7d95d399b668cf09011bf118d.p12"
-	rsaSign  = nca + "rsa-gost2004-2020/personal/active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.p12"
-	time2026 = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
-	time2020 = time.Date(2020, 9, 10, 12, 0, 0, 0, time.UTC)
+	gostFL   = ncatest.GOST2015FL
+	rsaSign  = ncatest.RSASign
+	time2026 = ncatest.Time2026
+	time2020 = ncatest.Time2020
 	page     = "https://egov.kz"
 )
 
@@ -376,7 +376,7 @@ func TestBasicsSign(t *testing.T) {
 // cancelPrompter cancels every dialog (after consent).
 type cancelPrompter struct{ block chan struct{} }
 
-func (p *cancelPrompter) Consent(context.Context, agent.Origin, string) (agent.Consent, error) {
+func (p *cancelPrompter) Consent(context.Context, agent.ConsentQuestion) (agent.Consent, error) {
 	return agent.AllowOnce, nil
 }
 func (p *cancelPrompter) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, error) {
@@ -444,7 +444,7 @@ func mustSign(t *testing.T, ws *websocket.Conn, data string) []byte {
 func rsaCAs(t *testing.T) []*x509.Certificate {
 	var out []*x509.Certificate
 	for _, f := range []string{"ca-test-2018/root_rsa_test.crt", "ca-test-2018/nca_rsa_test.crt"} {
-		b, _ := os.ReadFile(nca + f)
+		b, _ := os.ReadFile(ncatest.Path(f))
 		p, _ := pem.Decode(b)
 		c, err := x509.ParseCertificate(p.Bytes)
 		if err != nil {
@@ -554,7 +554,7 @@ type blockingPrompter struct {
 	canceled atomicInt
 }
 
-func (p *blockingPrompter) Consent(context.Context, agent.Origin, string) (agent.Consent, error) {
+func (p *blockingPrompter) Consent(context.Context, agent.ConsentQuestion) (agent.Consent, error) {
 	return agent.AllowOnce, nil
 }
 func (p *blockingPrompter) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, error) {

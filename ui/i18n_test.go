@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -8,15 +9,29 @@ import (
 // TestCatalogComplete walks every message: each has a non-empty text in
 // kk, ru and en with the same format verbs.
 func TestCatalogComplete(t *testing.T) {
+	// verbs lists each argument's verb by its index ("1d 2s"), so
+	// translations may reorder arguments with %[n]d.
 	verbs := func(s string) string {
-		var v []string
+		byArg := map[int]string{}
+		next := 1
 		for i := 0; i < len(s)-1; i++ {
-			if s[i] == '%' {
-				v = append(v, s[i:i+2])
-				i++
+			if s[i] != '%' {
+				continue
 			}
+			i++
+			if s[i] == '[' {
+				end := strings.IndexByte(s[i:], ']')
+				next, _ = strconv.Atoi(s[i+1 : i+end])
+				i += end + 1
+			}
+			byArg[next] = string(s[i])
+			next++
 		}
-		return strings.Join(v, "")
+		var v []string
+		for n := 1; n <= len(byArg); n++ {
+			v = append(v, strconv.Itoa(n)+byArg[n])
+		}
+		return strings.Join(v, " ")
 	}
 	for key, m := range catalog {
 		for _, l := range Locales {

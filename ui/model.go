@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync"
 	"time"
 
@@ -11,269 +10,703 @@ import (
 	"github.com/qoltanba/qoltanba/token"
 )
 
-// dialogModel is the signing dialog's state and rules, apart from the
-// widgets, so that the rules (what may be signed and when) are tested
-// without a display.
-type dialogModel struct {
+// Phase is where the signing dialog is.
+type Phase int
+
+// Phases of the signing dialog.
+const (
+	PhaseChoose  Phase = iota // choosing a store and a key
+	PhaseSigning              // Sign was pressed: signing, with progress
+	PhaseSigned               // done: "Signed ✓" for a moment, then the window closes
+	PhaseFailed               // signing failed: why, with Try again or Cancel
+)
+
+// Focus names the control a renderer should give the keyboard focus.
+type Focus int
+
+// Focus targets.
+const (
+	FocusNone Focus = iota
+	FocusPath
+	FocusSecret
+	FocusKeys
+	FocusSign
+	FocusRetry
+)
+
+// SignedPause is how long "Signed ✓" stays before the dialog closes.
+const SignedPause = 1200 * time.Millisecond
+
+// DialogOptions are a dialog's settings.
+type DialogOptions struct {
+	Locale string
+	// Delay before Sign can be pressed after the dialog appeared or
+	// changed (no instant approval by a stray click or Enter).
+	Delay time.Duration
+	// Recent remembers key files that opened (nil: none kept).
+	Recent *RecentFiles
+	// Now is the clock (tests); nil means time.Now.
+	Now func() time.Time
+}
+
+// Result is how a dialog ended: the approved key (signed with, through
+// Session.Approve) or an error (agent.ErrCanceled).
+type Result struct {
+	Key *agent.KeyOption
+	Err error
+}
+
+// Dialog is the signing dialog's state and rules apart from any widgets:
+// what it shows (View), what the user can do (the methods), and when it
+// is done (Done). Renderers (fyne on Linux and macOS, Win32 on Windows)
+// draw View and forward events; the terminal prompter uses its wording.
+// Methods are safe from any goroutine; SetOnChange tells the renderer
+// when something changed that it did not cause (signing progress).
+type Dialog struct {
 	s      *agent.Session
+	o      DialogOptions
+	site   SiteView
 	locale string
-	delay  time.Duration
-	now    func() time.Time
 
-	// recent remembers key files that opened (nil: none kept).
-	recent *RecentFiles
-
-	mu        sync.Mutex
-	stores    []agent.StoreInfo
-	store     int
-	path      string
-	keys      []agent.KeyOption
-	key       int
-	message   string
-	changedAt time.Time
+	mu         sync.Mutex
+	stores     []storeEntry
+	store      int
+	path       string
+	keys       []agent.KeyOption
+	key        int
+	message    string
+	msgError   bool
+	changedAt  time.Time
+	phase      Phase
+	done, of   int
+	failure    string
+	canRetry   bool
+	source     []bool // "show source" per document
+	docsOpen   *bool  // the user's choice; nil: open until keys are listed
+	focus      Focus
+	focusSeq   int
+	onChange   func()
+	cancelSign context.CancelFunc
+	finished   chan Result
+	once       sync.Once
 }
 
-func newDialogModel(ctx context.Context, s *agent.Session, locale string, delay time.Duration, now func() time.Time) *dialogModel {
-	if now == nil {
-		now = time.Now
+// storeEntry is one line of the store list; a placeholder stands for
+// "a token" when none is plugged in.
+type storeEntry struct {
+	info        agent.StoreInfo
+	placeholder bool
+}
+
+// NewDialog opens the dialog model for one request.
+func NewDialog(ctx context.Context, s *agent.Session, o DialogOptions) *Dialog {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	m := &dialogModel{s: s, locale: locale, delay: delay, now: now, key: -1}
-	m.stores = s.Stores(ctx)
-	m.changedAt = now()
-	return m
-}
-
-func (m *dialogModel) t(key string, args ...any) string { return T(m.locale, key, args...) }
-
-// origin is the header line: the requesting site, or "a local program".
-func (m *dialogModel) origin() string {
-	o := m.s.Request.Origin
-	if o.IsLocal() {
-		return m.t("local-program")
+	if o.Locale == "" {
+		o.Locale = SystemLocale()
 	}
-	return o.String()
+	d := &Dialog{s: s, o: o, locale: o.Locale, key: -1, finished: make(chan Result, 1)}
+	d.site = NewSiteView(s.Request.Origin, s.Site(), o.Locale)
+	d.source = make([]bool, len(s.Docs))
+	d.changedAt = o.Now()
+	d.setStores(s.Stores(ctx))
+	if len(d.stores) > 0 {
+		d.selectStore(0)
+	}
+	if len(d.o.recentList()) > 0 && d.isKeyFileLocked() {
+		d.path = d.o.recentList()[0]
+		d.requestFocus(FocusSecret)
+	}
+	return d
 }
 
-// action says what is asked ("Sign 3 documents").
-func (m *dialogModel) action() string {
+func (o DialogOptions) recentList() []string {
+	if o.Recent == nil {
+		return nil
+	}
+	return o.Recent.List()
+}
+
+// T translates in the dialog's language.
+func (d *Dialog) T(key string, args ...any) string { return T(d.locale, key, args...) }
+
+// Locale is the dialog's language.
+func (d *Dialog) Locale() string { return d.locale }
+
+// Done delivers the dialog's end once.
+func (d *Dialog) Done() <-chan Result { return d.finished }
+
+// SetOnChange registers the renderer's hook for changes it did not make
+// (called from another goroutine).
+func (d *Dialog) SetOnChange(f func()) {
+	d.mu.Lock()
+	d.onChange = f
+	d.mu.Unlock()
+}
+
+func (d *Dialog) changed() {
+	d.mu.Lock()
+	f := d.onChange
+	d.mu.Unlock()
+	if f != nil {
+		f()
+	}
+}
+
+func (d *Dialog) finish(r Result) {
+	d.once.Do(func() {
+		d.mu.Lock()
+		if d.cancelSign != nil {
+			d.cancelSign()
+		}
+		d.mu.Unlock()
+		d.finished <- r
+	})
+}
+
+func (d *Dialog) requestFocus(f Focus) { d.focus, d.focusSeq = f, d.focusSeq+1 }
+
+func (d *Dialog) setStores(list []agent.StoreInfo) {
+	d.stores = d.stores[:0]
+	tokens := 0
+	for _, st := range list {
+		d.stores = append(d.stores, storeEntry{info: st})
+		if st.Storage != agent.StorePKCS12 {
+			tokens++
+		}
+	}
+	if tokens == 0 && d.s.TokensAllowed() {
+		d.stores = append(d.stores, storeEntry{placeholder: true})
+	}
+}
+
+func (d *Dialog) isKeyFileLocked() bool {
+	return d.store >= 0 && d.store < len(d.stores) && !d.stores[d.store].placeholder && d.stores[d.store].info.Storage == agent.StorePKCS12
+}
+
+// SelectStore chooses store i (the key file or a token).
+func (d *Dialog) SelectStore(i int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.selectStore(i)
+}
+
+func (d *Dialog) selectStore(i int) {
+	if i < 0 || i >= len(d.stores) || d.phase != PhaseChoose {
+		return
+	}
+	d.store, d.keys, d.key, d.message, d.msgError, d.changedAt = i, nil, -1, "", false, d.o.Now()
+	d.docsOpen = nil
 	switch {
-	case m.s.Action == agent.ActionLogin:
-		return m.t("action-login")
-	case m.s.Action == agent.ActionKeyInfo:
-		return m.t("action-keyinfo")
-	case m.s.Action == agent.ActionSignFile:
-		return m.t("action-file", m.s.File)
-	case m.s.Action == agent.ActionSignHash:
-		return m.t("action-hash")
-	case len(m.s.Docs) > 1:
-		return m.t("action-signN", len(m.s.Docs))
+	case d.stores[i].placeholder:
+		d.message = d.T("token-insert")
+		d.requestFocus(FocusNone)
+	case d.isKeyFileLocked() && d.path == "":
+		d.requestFocus(FocusPath)
+	case d.stores[i].info.PIN.Locked:
+		d.message, d.msgError = d.T("token-locked-note"), true
+		d.requestFocus(FocusNone)
+	default:
+		d.requestFocus(FocusSecret)
 	}
-	return m.t("action-sign")
 }
 
-// docText is what the "what is signed" view shows for document i.
-func (m *dialogModel) docText(i int) string {
-	d := m.s.Docs[i]
-	switch d.Kind {
-	case agent.DocXML:
-		return indentXML(d.Preview)
-	case agent.DocText:
-		return d.Preview
-	case agent.DocHash:
-		return m.t("doc-hash", d.Preview)
+// SetPath is the key file path the user typed or picked.
+func (d *Dialog) SetPath(p string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if p != d.path {
+		d.path, d.changedAt = p, d.o.Now()
 	}
-	return m.t("doc-binary", d.Size, d.SHA256)
 }
 
-func (m *dialogModel) storeLabel(i int) string {
-	st := m.stores[i]
-	if st.Storage == agent.StorePKCS12 {
-		return m.t("store-file")
+// PickedFile is a file chosen in the file dialog: the path is set and the
+// focus goes to the password.
+func (d *Dialog) PickedFile(p string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.path, d.changedAt = p, d.o.Now()
+	d.requestFocus(FocusSecret)
+}
+
+// Rescan looks for tokens again (the refresh button, and every few
+// seconds while "plug in your token" is shown). It keeps the selection
+// when it is still there, and moves to a token that appeared.
+func (d *Dialog) Rescan(ctx context.Context) {
+	list := d.s.Rescan(ctx)
+	d.mu.Lock()
+	var wasRef any
+	wasPlaceholder := false
+	if d.store >= 0 && d.store < len(d.stores) {
+		wasRef, wasPlaceholder = d.stores[d.store].info.Ref, d.stores[d.store].placeholder
 	}
-	return m.t("store-token", st.Storage, st.Label, st.PIN.String())
+	wasFile := d.isKeyFileLocked()
+	var wasLocked bool
+	if d.store >= 0 && d.store < len(d.stores) {
+		wasLocked = d.stores[d.store].info.PIN.Locked
+	}
+	d.setStores(list)
+	d.store = -1
+	for i, st := range d.stores {
+		if (wasFile && st.info.Storage == agent.StorePKCS12) || (!wasFile && !wasPlaceholder && st.info.Ref == wasRef && st.info.Ref != nil) {
+			d.store = i
+			if st.info.PIN.Locked != wasLocked {
+				d.selectStore(i) // locked (or unlocked) meanwhile: say so
+			}
+		}
+	}
+	if d.store < 0 && len(d.stores) > 0 {
+		// The token went away, or a token appeared while "plug in" was
+		// shown: the first token, else the first store.
+		first := 0
+		for i, st := range d.stores {
+			if !st.placeholder && st.info.Storage != agent.StorePKCS12 {
+				first = i
+				break
+			}
+		}
+		d.selectStore(first)
+	}
+	d.mu.Unlock()
 }
 
-func (m *dialogModel) isKeyFile() bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.store >= 0 && m.store < len(m.stores) && m.stores[m.store].Storage == agent.StorePKCS12
+// WaitingForToken reports whether the dialog shows "plug in your token"
+// (the renderer rescans now and then while it does).
+func (d *Dialog) WaitingForToken() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.store >= 0 && d.store < len(d.stores) && d.stores[d.store].placeholder
 }
 
-func (m *dialogModel) selectStore(i int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.store, m.keys, m.key, m.message, m.changedAt = i, nil, -1, "", m.now()
-}
-
-// load opens the selected store with the secret typed. A wrong password or
-// PIN leaves the dialog open with the message; other errors too.
-func (m *dialogModel) load(ctx context.Context, secret []byte) {
-	m.mu.Lock()
-	store, path := m.store, m.path
-	m.mu.Unlock()
+// Load opens the selected store with the password or PIN typed (Enter in
+// the field, or the Load button), and wipes secret. A wrong password or PIN
+// keeps the dialog open with the reason; it never signs.
+func (d *Dialog) Load(ctx context.Context, secret []byte) {
+	defer clear(secret)
+	d.mu.Lock()
+	if d.phase != PhaseChoose || d.store < 0 || d.store >= len(d.stores) || d.stores[d.store].placeholder {
+		d.mu.Unlock()
+		return
+	}
+	st, path, file := d.stores[d.store].info, d.path, d.isKeyFileLocked()
+	d.mu.Unlock()
 	var opts []agent.KeyOption
 	var err error
-	if store < 0 || store >= len(m.stores) {
-		err = errors.New(m.t("no-stores"))
-	} else if m.stores[store].Storage == agent.StorePKCS12 {
-		opts, err = m.s.OpenKeyFile(ctx, path, secret)
-	} else {
-		opts, err = m.s.OpenToken(ctx, m.stores[store], secret)
+	switch {
+	case file && path == "":
+		err = errNoFile
+	case file:
+		opts, err = d.s.OpenKeyFile(ctx, path, secret)
+	default:
+		opts, err = d.s.OpenToken(ctx, st, secret)
 	}
-	clear(secret)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.changedAt = m.now()
-	m.key = -1
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.changedAt, d.key, d.keys, d.msgError = d.o.Now(), -1, nil, true
+	var pe *token.PINError
 	switch {
 	case err == nil:
-		m.keys, m.message = opts, ""
-		if m.recent != nil && m.stores[store].Storage == agent.StorePKCS12 {
-			m.recent.Add(path)
+		d.keys, d.message, d.msgError = opts, "", false
+		if file && d.o.Recent != nil {
+			d.o.Recent.Add(path)
 		}
+		selectable := -1
+		for i, k := range opts {
+			if k.Selectable {
+				if selectable >= 0 {
+					selectable = -2
+					break
+				}
+				selectable = i
+			}
+		}
+		switch {
+		case len(opts) == 0:
+			d.message = d.T("no-keys")
+		case selectable == -1:
+			d.message = d.T("no-keys-match")
+		case selectable >= 0: // the only usable key is chosen for you
+			d.key = selectable
+			d.requestFocus(FocusSign)
+			return
+		}
+		d.requestFocus(FocusKeys)
+		return
+	case errors.Is(err, errNoFile):
+		d.message = d.T("choose-file-first")
+		d.requestFocus(FocusPath)
+		return
 	case errors.Is(err, token.ErrWrongPassword):
-		m.keys, m.message = nil, m.t("wrong-password")
+		d.message = d.T("wrong-password")
 	case errors.Is(err, token.ErrPINLocked):
-		m.keys, m.message = nil, m.t("pin-locked")
+		d.message = d.T("pin-locked")
+		d.stores[d.store].info.PIN.Locked = true
+	case errors.As(err, &pe) && pe.State.FinalTry:
+		d.message = d.T("wrong-pin-final")
+		d.stores[d.store].info.PIN = pe.State
+	case errors.As(err, &pe):
+		d.message = d.T("wrong-pin-low")
+		d.stores[d.store].info.PIN = pe.State
 	case errors.Is(err, token.ErrWrongPIN):
-		m.keys, m.message = nil, m.t("wrong-pin")
+		d.message = d.T("wrong-pin")
+	case errors.Is(err, token.ErrTokenRemoved):
+		d.message = d.T("fail-token-removed")
 	default:
-		m.keys, m.message = nil, agent.Inert(err.Error())
+		d.message = d.T("load-failed", agent.Inert(err.Error()))
 	}
+	d.requestFocus(FocusSecret)
 }
 
-// keyText describes key i; greyed keys carry the reason.
-func (m *dialogModel) keyText(i int) string {
-	o := m.keys[i]
-	id := o.Identity
-	parts := []string{m.t("key-line", id.CommonName, dash(id.IIN))}
-	if id.BIN != "" {
-		parts = append(parts, m.t("key-org", id.Organization, id.BIN))
-	}
-	valid := m.t("key-valid", id.NotBefore.Format("2006-01-02"), id.NotAfter.Format("2006-01-02"))
-	if m.expired(i) {
-		valid += " (" + m.t("expired") + ")"
-	}
-	parts = append(parts, valid, id.Algorithm.String(), m.t("kind-"+string(id.Kind)), id.Serial, id.Issuer)
-	s := strings.Join(parts, " · ")
-	if !o.Selectable {
-		s += "\n" + m.t("not-selectable", m.reason(o.Reason))
-	}
-	return s
-}
+var errNoFile = errors.New("no key file chosen")
 
-func (m *dialogModel) reason(code agent.Reason) string {
-	switch code {
-	case agent.ReasonTestCert:
-		return m.t("reason-test")
-	case agent.ReasonNone:
-		return ""
-	}
-	return m.t("reason-" + string(code))
-}
-
-// expired reports whether key i is outside its validity now.
-func (m *dialogModel) expired(i int) bool {
-	id := m.keys[i].Identity
-	now := m.now()
-	return now.After(id.NotAfter) || now.Before(id.NotBefore)
-}
-
-// selectKey chooses key i; a greyed key is not chosen.
-func (m *dialogModel) selectKey(i int) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if i < 0 || i >= len(m.keys) || !m.keys[i].Selectable {
-		m.key = -1
+// SelectKey chooses key i; a key that cannot be chosen is not.
+func (d *Dialog) SelectKey(i int) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.phase != PhaseChoose || i < 0 || i >= len(d.keys) || !d.keys[i].Selectable {
+		d.key = -1
 		return false
 	}
-	m.key, m.changedAt = i, m.now()
+	if d.key != i {
+		d.key, d.changedAt = i, d.o.Now()
+	}
 	return true
 }
 
+// ToggleSource switches document i between the readable view and its
+// source (XML).
+func (d *Dialog) ToggleSource(i int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if i >= 0 && i < len(d.source) {
+		d.source[i] = !d.source[i]
+	}
+}
+
+// ToggleDocs opens or folds the documents.
+func (d *Dialog) ToggleDocs() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	open := !d.docsOpenLocked()
+	d.docsOpen = &open
+}
+
+func (d *Dialog) docsOpenLocked() bool {
+	if d.docsOpen != nil {
+		return *d.docsOpen
+	}
+	return len(d.keys) == 0 // folded to a summary once the keys need the room
+}
+
 // canSign: a selectable key is chosen and the dialog has not changed for
-// the delay (no instant approval by a stray Enter or click).
-func (m *dialogModel) canSign() bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.key >= 0 && m.keys[m.key].Selectable && m.now().Sub(m.changedAt) >= m.delay
+// the delay.
+func (d *Dialog) canSign() bool {
+	return d.phase == PhaseChoose && d.key >= 0 && d.key < len(d.keys) && d.keys[d.key].Selectable &&
+		d.o.Now().Sub(d.changedAt) >= d.o.Delay
 }
 
-func (m *dialogModel) chosen() *agent.KeyOption {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.key < 0 {
-		return nil
+// CanSign reports whether Sign would act now (the renderer enables the
+// button; it asks again as the delay passes).
+func (d *Dialog) CanSign() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.canSign()
+}
+
+// Sign is the user's approval: it signs with the chosen key (through the
+// agent's Session.Approve) and shows progress, then "Signed ✓" for
+// SignedPause before the dialog ends; a failure stays on screen with Try
+// again and Cancel. It does nothing unless CanSign.
+func (d *Dialog) Sign(ctx context.Context) {
+	d.mu.Lock()
+	if !d.canSign() {
+		d.mu.Unlock()
+		return
 	}
-	k := m.keys[m.key]
-	return &k
+	d.startSigning(ctx)
+	d.mu.Unlock()
 }
 
-// indentXML re-indents an XML preview for reading; on any doubt it returns
-// the text as it is (this is a view, never what is signed).
-func indentXML(s string) string {
-	var b strings.Builder
-	depth := 0
-	rest := strings.TrimSpace(s)
-	for rest != "" {
-		i := strings.IndexByte(rest, '<')
-		if i < 0 {
-			b.WriteString(rest)
-			break
+// Retry signs again after a failure.
+func (d *Dialog) Retry(ctx context.Context) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.phase == PhaseFailed && d.canRetry {
+		d.startSigning(ctx)
+	}
+}
+
+func (d *Dialog) startSigning(ctx context.Context) {
+	k := d.keys[d.key]
+	d.phase, d.done, d.of, d.failure = PhaseSigning, 0, 0, ""
+	sctx, cancel := context.WithCancel(ctx)
+	d.cancelSign = cancel
+	go func() {
+		defer cancel()
+		err := d.s.Approve(sctx, &k, func(done, of int) {
+			d.mu.Lock()
+			d.done, d.of = done, of
+			d.mu.Unlock()
+			d.changed()
+		})
+		d.mu.Lock()
+		if err == nil {
+			d.phase = PhaseSigned
+			d.mu.Unlock()
+			d.changed()
+			time.AfterFunc(SignedPause, func() { d.finish(Result{Key: &k}) })
+			return
 		}
-		if txt := strings.TrimSpace(rest[:i]); txt != "" {
-			b.WriteString(strings.Repeat("  ", depth) + txt + "\n")
+		if ctx.Err() != nil { // the page went away, or the time ran out
+			d.mu.Unlock()
+			d.finish(Result{Err: agent.ErrCanceled})
+			return
 		}
-		j := strings.IndexByte(rest[i:], '>')
-		if j < 0 {
-			return s
+		d.phase, d.failure, d.canRetry = PhaseFailed, d.failureText(err), agent.OutcomeOf(err) != agent.OutcomeBadRequest
+		d.requestFocus(FocusRetry)
+		d.mu.Unlock()
+		d.changed()
+	}()
+}
+
+func (d *Dialog) failureText(err error) string {
+	switch agent.OutcomeOf(err) {
+	case agent.OutcomeTimestamp:
+		return d.T("fail-timestamp")
+	case agent.OutcomeTokenRemoved:
+		return d.T("fail-token-removed")
+	case agent.OutcomeBadRequest, agent.OutcomeTooLarge:
+		return d.T("fail-bad-request")
+	case agent.OutcomeTokenLocked:
+		return d.T("pin-locked")
+	}
+	return d.T("fail-other", agent.Inert(err.Error()))
+}
+
+// Cancel ends the dialog without a signature (Cancel, Esc, closing the
+// window); during signing it stops the signing.
+func (d *Dialog) Cancel() { d.finish(Result{Err: agent.ErrCanceled}) }
+
+// View is everything a renderer draws, in the dialog's language.
+type View struct {
+	Title   string // "qoltanba — egov.kz"
+	Heading string // "Вход на egov.kz", "Подпись данных для egov.kz", "Подпись 3 документов для egov.kz"
+	Site    SiteView
+	Waiting string // "Ещё запросов в очереди: 2", or ""
+
+	DocsTitle   string
+	DocsSummary string // "XML-документ, 1.2 КБ" / "Документов: 3, всего 12.0 КБ"
+	DocsOpen    bool
+	Docs        []DocLine
+
+	StoresTitle string
+	Stores      []string
+	Store       int
+	Refresh     string // the refresh button's label ("" when no token can be used)
+
+	ShowPath    bool
+	PathLabel   string
+	Path        string
+	Recent      []string
+	RecentLabel string
+	BrowseLabel string
+
+	ShowSecret  bool // hidden for "plug in your token" and a locked token
+	SecretLabel string
+	SecretHint  string
+	LoadLabel   string
+
+	Message        string
+	MessageIsError bool
+
+	KeysTitle string
+	KeysHint  string // shown while no keys are listed
+	Keys      []KeyRow
+	Key       int
+	Summary   string // "ТЕСТОВ ТЕСТ (ИИН 123456789011) подписывает для egov.kz"
+
+	Phase       Phase
+	Progress    float64 // 0..1, or -1 while unknown (one document)
+	Status      string  // "Подписывается…", "Подписано ✓", or why it failed
+	SignLabel   string
+	CancelLabel string
+	RetryLabel  string
+	CanSign     bool
+	CanRetry    bool
+
+	Focus    Focus
+	FocusSeq int // changes each time the model asks for the focus to move
+}
+
+// DocLine is one document: its readable view and, for XML, the source.
+type DocLine struct {
+	Title       string
+	Text        string // readable (XML as "name: value" lines), or the source when ShowSource
+	Mono        bool
+	HasSource   bool
+	ShowSource  bool
+	SourceLabel string // "Показать исходный текст" / "Читаемый вид"
+}
+
+// View describes the dialog now.
+func (d *Dialog) View() View {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s, l := d.s, d.locale
+	host := d.site.Host()
+	v := View{
+		Title: T(l, "title-site", host), Site: d.site, Heading: d.heading(host),
+		DocsTitle: T(l, "what"), DocsOpen: d.docsOpenLocked(),
+		StoresTitle: T(l, "store"), Store: d.store,
+		PathLabel: T(l, "path"), Path: d.path, Recent: d.o.recentList(), RecentLabel: T(l, "recent"), BrowseLabel: T(l, "browse"),
+		LoadLabel: T(l, "load"), Message: d.message, MessageIsError: d.msgError,
+		KeysTitle: T(l, "keys"), Key: d.key, Phase: d.phase,
+		SignLabel: T(l, "sign-"+string(s.Action)), CancelLabel: T(l, "cancel"), RetryLabel: T(l, "retry"),
+		CanSign: d.canSign(), CanRetry: d.phase == PhaseFailed && d.canRetry,
+		Focus: d.focus, FocusSeq: d.focusSeq,
+	}
+	if n := s.Waiting(); n > 0 {
+		v.Waiting = T(l, "waiting", n)
+	}
+	total := 0
+	for i, doc := range s.Docs {
+		total += doc.Size
+		line := DocLine{Title: T(l, "doc-n", i+1), Mono: doc.Kind == agent.DocXML}
+		if len(s.Docs) == 1 {
+			line.Title = T(l, "doc-kind-"+string(doc.Kind)) + ", " + formatSize(l, doc.Size)
 		}
-		tag := rest[i : i+j+1]
-		rest = rest[i+j+1:]
-		switch {
-		case strings.HasPrefix(tag, "</"):
-			depth = max(depth-1, 0)
-			b.WriteString(strings.Repeat("  ", depth) + tag + "\n")
-		case strings.HasSuffix(tag, "/>") || strings.HasPrefix(tag, "<?") || strings.HasPrefix(tag, "<!"):
-			b.WriteString(strings.Repeat("  ", depth) + tag + "\n")
-		default:
-			// <a>text</a> on one line
-			if k := strings.Index(rest, "</"); k >= 0 && !strings.Contains(rest[:k], "<") {
-				end := strings.IndexByte(rest[k:], '>')
-				if end >= 0 {
-					b.WriteString(strings.Repeat("  ", depth) + tag + strings.TrimSpace(rest[:k]) + rest[k:k+end+1] + "\n")
-					rest = rest[k+end+1:]
-					continue
-				}
+		switch doc.Kind {
+		case agent.DocXML:
+			line.HasSource, line.ShowSource = true, d.source[i]
+			if d.source[i] {
+				line.Text, line.SourceLabel = IndentXML(doc.Preview), T(l, "hide-source")
+			} else {
+				line.Text, line.SourceLabel, line.Mono = ReadableXML(doc.Preview), T(l, "show-source"), false
 			}
-			b.WriteString(strings.Repeat("  ", depth) + tag + "\n")
-			depth++
+		case agent.DocText:
+			line.Text = doc.Preview
+		case agent.DocHash:
+			line.Text = T(l, "doc-hash", doc.Preview)
+		default:
+			line.Text = T(l, "doc-binary", formatSize(l, doc.Size), doc.SHA256)
+		}
+		v.Docs = append(v.Docs, line)
+	}
+	switch {
+	case s.Action == agent.ActionSignFile:
+		v.DocsSummary = s.File
+	case len(s.Docs) == 1:
+		v.DocsSummary = v.Docs[0].Title
+	case len(s.Docs) > 1:
+		v.DocsSummary = T(l, "docs-summary", len(s.Docs), formatSize(l, total))
+	}
+	for _, st := range d.stores {
+		v.Stores = append(v.Stores, d.storeLabel(st))
+		if st.placeholder || st.info.Storage != agent.StorePKCS12 {
+			v.Refresh = T(l, "refresh")
 		}
 	}
-	return strings.TrimRight(b.String(), "\n")
-}
-
-// RecentFiles keeps the last key files that opened, in the app's
-// preferences (paths only; never passwords).
-type RecentFiles struct {
-	Prefs interface {
-		StringList(string) []string
-		SetStringList(string, []string)
+	file := d.isKeyFileLocked()
+	v.ShowPath = file
+	v.ShowSecret = d.store >= 0 && d.store < len(d.stores) && !d.stores[d.store].placeholder && !d.stores[d.store].info.PIN.Locked
+	if file {
+		v.SecretLabel, v.SecretHint = T(l, "password"), T(l, "password-hint")
+	} else {
+		v.SecretLabel, v.SecretHint = T(l, "pin"), T(l, "pin-hint")
 	}
-}
-
-const maxRecent = 5
-
-// List returns the recent paths, newest first.
-func (r *RecentFiles) List() []string { return r.Prefs.StringList("recentKeyFiles") }
-
-// Add puts path first.
-func (r *RecentFiles) Add(path string) {
-	l := []string{path}
-	for _, p := range r.List() {
-		if p != path && len(l) < maxRecent {
-			l = append(l, p)
+	if len(d.keys) == 0 && v.ShowSecret {
+		v.KeysHint = T(l, "keys-hint-"+map[bool]string{true: "file", false: "token"}[file])
+	}
+	now := d.o.Now()
+	for _, k := range d.keys {
+		v.Keys = append(v.Keys, NewKeyRow(k, now, l))
+	}
+	if d.key >= 0 && d.key < len(d.keys) {
+		v.Summary = Summary(s.Action, d.keys[d.key].Identity, host, l)
+	}
+	switch d.phase {
+	case PhaseSigning:
+		v.Progress = -1
+		v.Status = T(l, "signing")
+		if d.of > 1 {
+			v.Progress = float64(d.done) / float64(d.of)
+			v.Status = T(l, "signing-n", d.done, d.of)
 		}
+	case PhaseSigned:
+		v.Progress = 1
+		v.Status = T(l, "signed-"+string(s.Action))
+	case PhaseFailed:
+		v.Status = d.failure
 	}
-	r.Prefs.SetStringList("recentKeyFiles", l)
+	return v
 }
+
+func (d *Dialog) heading(host string) string {
+	s, l := d.s, d.locale
+	switch {
+	case s.Action == agent.ActionLogin:
+		return T(l, "heading-login", host)
+	case s.Action == agent.ActionKeyInfo:
+		return T(l, "heading-keyinfo", host)
+	case s.Action == agent.ActionSignFile:
+		return T(l, "heading-file", host)
+	case s.Action == agent.ActionSignHash:
+		return T(l, "heading-hash", host)
+	case len(s.Docs) > 1:
+		return T(l, "heading-signN", len(s.Docs), host)
+	}
+	return T(l, "heading-sign", host)
+}
+
+// storeLabel names a store for people: "Key file", "Kaztoken «label» — PIN
+// locked", "Token (USB or ID card)".
+func (d *Dialog) storeLabel(st storeEntry) string {
+	l := d.locale
+	switch {
+	case st.placeholder:
+		return T(l, "store-no-token")
+	case st.info.Storage == agent.StorePKCS12:
+		return T(l, "store-file")
+	}
+	label := T(l, "store-token", TokenName(st.info.Storage, l), st.info.Label)
+	switch p := st.info.PIN; {
+	case p.Locked:
+		label += " — " + T(l, "pin-state-locked")
+	case p.FinalTry:
+		label += " — " + T(l, "pin-state-final")
+	case p.CountLow:
+		label += " — " + T(l, "pin-state-low")
+	}
+	return label
+}
+
+// TokenName is a storage's name as people know it (NCALayer's storage ids
+// are internal: AKKaztokenStore is a Kaztoken).
+func TokenName(storage, locale string) string {
+	switch storage {
+	case "AKKaztokenStore":
+		return "Kaztoken"
+	case "AKKZIDCardStore":
+		return T(locale, "token-idcard")
+	case "AKEToken72KStore":
+		return "eToken 72K"
+	case "AKEToken5110Store":
+		return "eToken 5110"
+	case "AKJaCartaStore":
+		return "JaCarta"
+	case "AKAKEYStore":
+		return "AKey"
+	case "RutokenStore":
+		return "Rutoken"
+	case "OpenSCStore":
+		return T(locale, "token-smartcard")
+	case "SoftHSMStore":
+		return "SoftHSM"
+	}
+	return storage
+}
+
+// IndentXML re-indents an XML preview for reading its source; on any doubt
+// it returns the text as it is (this is a view, never what is signed).
+func IndentXML(s string) string { return indentXML(s) }

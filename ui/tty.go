@@ -116,13 +116,25 @@ func (t *TTY) askSecret(ctx context.Context, q string) ([]byte, error) {
 	return b, err
 }
 
-// Consent asks about an origin seen for the first time.
-func (t *TTY) Consent(ctx context.Context, o agent.Origin, _ string) (agent.Consent, error) {
+// Consent asks about an origin seen for the first time, with what
+// qoltanba knows of the site (a look-alike is named, and not offered
+// "always").
+func (t *TTY) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.Consent, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	o := q.Origin
+	v := NewConsentView(o, q.Site, ttyLocale)
 	fmt.Fprintf(t.Out, "\n==== %s ====\n", strings.ToUpper(o.String()))
+	fmt.Fprintln(t.Out, v.Site.Badge)
+	if v.Site.Warning != "" {
+		fmt.Fprintln(t.Out, "!! "+v.Site.Warning)
+	}
+	choices := "[o]nce / [a]lways / [b]lock"
+	if q.Site.Class == agent.OriginLookalike {
+		choices = "[o]nce / [b]lock"
+	}
 	for {
-		a, err := t.ask(ctx, fmt.Sprintf("Allow %s to ask for your signatures? [o]nce / [a]lways / [b]lock: ", o))
+		a, err := t.ask(ctx, fmt.Sprintf("Allow %s to ask for your signatures? %s: ", o, choices))
 		if err != nil {
 			return agent.Block, err
 		}
@@ -130,23 +142,22 @@ func (t *TTY) Consent(ctx context.Context, o agent.Origin, _ string) (agent.Cons
 		case "o", "once":
 			return agent.AllowOnce, nil
 		case "a", "always":
-			return agent.AllowAlways, nil
+			if q.Site.Class != agent.OriginLookalike {
+				return agent.AllowAlways, nil
+			}
 		case "b", "block":
 			return agent.Block, nil
 		}
 	}
 }
 
+// ttyLocale: the terminal dialog speaks English (servers and developers'
+// terminals); the desktop dialogs speak kk, ru and en.
+const ttyLocale = "en"
+
 var actionText = map[agent.Action]string{
 	agent.ActionLogin: "Log in", agent.ActionSign: "Sign", agent.ActionSignHash: "Sign a document hash",
 	agent.ActionKeyInfo: "Choose a key", agent.ActionSignFile: "Sign a file",
-}
-
-var reasonText = map[agent.Reason]string{
-	agent.ReasonNotAuth: "not a login key", agent.ReasonNotSign: "not a signing key", agent.ReasonEKU: "lacks a key usage the site requires",
-	agent.ReasonIIN: "another person", agent.ReasonBIN: "another organisation", agent.ReasonSerial: "another certificate",
-	agent.ReasonExpired: "expired", agent.ReasonNotYetValid: "not valid yet", agent.ReasonChain: "issuer not accepted",
-	agent.ReasonTestCert: "test certificate",
 }
 
 // Choose runs the signing dialog.
@@ -188,7 +199,7 @@ func (t *TTY) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, e
 			if st.Storage == agent.StorePKCS12 {
 				fmt.Fprintf(t.Out, "  %d) key file (PKCS#12)\n", i+1)
 			} else {
-				fmt.Fprintf(t.Out, "  %d) %s %q (PIN: %s)\n", i+1, st.Storage, st.Label, st.PIN.String())
+				fmt.Fprintf(t.Out, "  %d) %s %q (PIN: %s)\n", i+1, TokenName(st.Storage, ttyLocale), st.Label, st.PIN.String())
 			}
 		}
 		a, err := t.ask(ctx, "Store number, or c to cancel: ")
@@ -208,6 +219,11 @@ func (t *TTY) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, e
 				return nil, err
 			}
 			fmt.Fprintf(t.Out, "  %s\n", agent.Inert(err.Error()))
+			if pe := (*token.PINError)(nil); errors.As(err, &pe) {
+				stores[n-1].PIN = pe.State // what the token says after the try
+			} else {
+				stores = s.Rescan(ctx) // a token may have gone
+			}
 			continue
 		}
 		if k, err := t.pickKey(ctx, opts); k != nil || err != nil {
@@ -248,18 +264,12 @@ func (t *TTY) openStore(ctx context.Context, s *agent.Session, st agent.StoreInf
 // nil, nil to go back to the store list.
 func (t *TTY) pickKey(ctx context.Context, opts []agent.KeyOption) (*agent.KeyOption, error) {
 	fmt.Fprintln(t.Out, "Keys:")
+	now := time.Now()
 	for i, o := range opts {
-		id := o.Identity
-		line := fmt.Sprintf("  %d) %s IIN %s", i+1, id.CommonName, dash(id.IIN))
-		if id.BIN != "" {
-			line += fmt.Sprintf(", %s BIN %s", id.Organization, id.BIN)
-		}
-		line += fmt.Sprintf(", valid %s to %s, %s, %s, serial %s, issuer %s",
-			id.NotBefore.Format("2006-01-02"), id.NotAfter.Format("2006-01-02"), id.Algorithm, id.Kind, id.Serial, id.Issuer)
-		if !o.Selectable {
-			line += fmt.Sprintf("  [not selectable: %s]", reasonText[o.Reason])
-		}
-		fmt.Fprintln(t.Out, line)
+		// The dialog's own words for a key (owner, purpose, validity,
+		// issuer, and why it cannot be chosen).
+		lines := NewKeyRow(o, now, ttyLocale).Lines()
+		fmt.Fprintf(t.Out, "  %d) %s\n", i+1, strings.Join(lines, "\n     "))
 	}
 	shown := time.Now()
 	for {

@@ -11,11 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/internal/ncatest"
+
 	"github.com/qoltanba/qoltanba/agent"
 	"github.com/qoltanba/qoltanba/signer"
 )
 
-const gostFL = "../../shared/testdata/nca/official-gost2015-bundle/Gost2015_2025-10-17_2026-10-17/FL/valid/GOST512_d6d1e53515d516a7d95d399b668cf09011bf118d.p12"
+var gostFL = ncatest.GOST2015FL
 
 // syncBuf is a goroutine-safe output buffer.
 type syncBuf struct {
@@ -62,7 +64,7 @@ func TestTTYDialog(t *testing.T) {
 	}
 	o := out.String()
 	for _, want := range []string{"==== HTTPS://EGOV.KZ ====", "https://egov.kz asks: Sign", "<payment><amount>100</amount></payment>",
-		"wrong password", "ТЕСТОВ ТЕСТ IIN 123456789011", "choose a selectable key"} {
+		"wrong password", "ТЕСТОВ ТЕСТ, IIN 123456789011", "Known site: eGov", "choose a selectable key"} {
 		if !strings.Contains(o, want) {
 			t.Errorf("output lacks %q:\n%s", want, o)
 		}
@@ -82,7 +84,7 @@ func TestTTYGreyedKeyAndCancel(t *testing.T) {
 	if !errors.Is(err, agent.ErrCanceled) {
 		t.Fatalf("got %v", err)
 	}
-	if !strings.Contains(out.String(), "[not selectable: test certificate") {
+	if !strings.Contains(out.String(), "Cannot be chosen: not issued by a production NCA (a test key)") {
 		t.Errorf("greyed key not explained:\n%s", out)
 	}
 }
@@ -107,7 +109,7 @@ func TestTTYCancelledByContext(t *testing.T) {
 	tty := &TTY{In: pr, Out: io.Discard, Fd: -1}
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	if _, err := tty.Consent(ctx, agent.Origin{}, ""); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := tty.Consent(ctx, agent.ConsentQuestion{}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v", err)
 	}
 }

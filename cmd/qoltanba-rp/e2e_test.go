@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/internal/ncatest"
+
 	"github.com/gorilla/websocket"
 
 	"github.com/qoltanba/qoltanba/internal/chromiumtest"
@@ -101,10 +103,10 @@ func TestBrowserLogins(t *testing.T) {
 	pw := filepath.Join(dir, "pw")
 	os.WriteFile(pw, []byte("Qwerty12\n"), 0o600)
 	startLine(t, env, qoltanba, "serve", "--port", strconv.Itoa(agentPort), "--unattended", "--p12",
-		nca+"official-gost2015-bundle/Gost2015_2025-10-17_2026-10-17/FL/valid/GOST512_d6d1e53515d516a7d95d399b668cf09011bf118d.p12",
+		ncatest.GOST2015FL,
 		"--password-file", pw, "--allow-origin", site)
 	startLine(t, env, rp, "--listen", "127.0.0.1:"+strconv.Itoa(rpPort), "--agent-port", strconv.Itoa(agentPort),
-		"--ca-dir", nca, "--trust", "test", "--verify-time", "2026-01-15T00:00:00Z")
+		"--ca-dir", ncatest.Dir, "--trust", "test", "--verify-time", "2026-01-15T00:00:00Z")
 	debugPort := freePort(t)
 	chromiumtest.Start(t, env, site+"/", debugPort)
 	var wsURL string

@@ -17,19 +17,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/internal/ncatest"
+
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/verify"
 	"github.com/qoltanba/qoltanba/token"
 )
 
-const nca = "../../../shared/testdata/nca/"
-
 func newSite(t *testing.T, otp bool) (*site, *httptest.Server, *http.Client) {
-	roots, err := loadCAs(nca, "test")
+	roots, err := loadCAs(ncatest.Dir, "test")
 	if err != nil || len(roots) < 4 {
 		t.Fatalf("CAs: %d %v", len(roots), err)
 	}
-	if prod, _ := loadCAs(nca, "production"); len(prod) != 0 {
+	if prod, _ := loadCAs(ncatest.Dir, "production"); len(prod) != 0 {
 		t.Errorf("test CAs counted as production: %d", len(prod))
 	}
 	s := &site{roots: roots, verifyTime: time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC), otp: otp,
@@ -41,7 +41,7 @@ func newSite(t *testing.T, otp bool) (*site, *httptest.Server, *http.Client) {
 }
 
 func gostKey(t *testing.T) signer.KeyPair {
-	data, err := os.ReadFile(nca + "official-gost2015-bundle/Gost2015_2025-10-17_2026-10-17/FL/valid/GOST512_d6d1e53515d516a7d95d399b668cf09011bf118d.p12")
+	data, err := os.ReadFile(ncatest.GOST2015FL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestExpiredChallenge(t *testing.T) {
 }
 
 func TestLoadCRLs(t *testing.T) {
-	crls, err := loadCRLs(nca + "official-gost2015-bundle/crl")
+	crls, err := loadCRLs(ncatest.Path("official-gost2015-bundle/crl"))
 	if err != nil || len(crls) != 2 {
 		t.Fatalf("%d CRLs, %v", len(crls), err)
 	}

@@ -14,19 +14,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/internal/ncatest"
+
 	"github.com/qoltanba/qoltanba/internal/testtsa"
 )
 
-const nca = "../../../shared/testdata/nca/"
-
 var (
 	binary   string // built once in TestMain
-	rsaKey   = nca + "rsa-gost2004-2020/personal/active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.p12"
-	gostKey  = nca + "official-gost2015-bundle/Gost2015_2025-10-17_2026-10-17/UL_first_head/valid/GOST512_0f923a405e7a60ef08debcf4715d7f818637b82b.p12"
-	gost04   = nca + "rsa-gost2004-2020/organization/active/GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.p12"
-	rsaCAs   = []string{"--ca", nca + "ca-test-2018/root_rsa_test.crt", "--ca", nca + "ca-test-2018/nca_rsa_test.crt", "--at", "2020-10-01T00:00:00Z"}
-	gostCAs  = []string{"--ca", nca + "official-gost2015-bundle/ca/root_test_gost_2022.cer", "--ca", nca + "official-gost2015-bundle/ca/nca_gost2022_test.cer", "--at", "2026-01-15T00:00:00Z"}
-	gost04CA = []string{"--ca", nca + "ca-test-2018/root_gost_test.crt", "--ca", nca + "ca-test-2018/nca_gost_test.crt", "--at", "2020-10-01T00:00:00Z"}
+	rsaKey   = ncatest.RSASign
+	gostKey  = ncatest.GOST2015Head
+	gost04   = ncatest.GOST2004
+	rsaCAs   = []string{"--ca", ncatest.RSARoot2018, "--ca", ncatest.RSACA2018, "--at", "2020-10-01T00:00:00Z"}
+	gostCAs  = []string{"--ca", ncatest.GOSTRoot2022, "--ca", ncatest.GOSTCA2022, "--at", "2026-01-15T00:00:00Z"}
+	gost04CA = []string{"--ca", ncatest.GOSTRoot2018, "--ca", ncatest.GOSTCA2018, "--at", "2020-10-01T00:00:00Z"}
 )
 
 func TestMain(m *testing.M) {
@@ -103,7 +103,7 @@ func TestKeys(t *testing.T) {
 		{rsaKey, "alias=11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9 algorithm=RSA cn=\"ТЕСТОВ ТЕСТ\" iin=123456789011 bin=- not-before=2020-01-28T06:23:04Z not-after=2021-01-27T06:23:04Z kind=sign\n"},
 		{gostKey, "alias=0f923a405e7a60ef08debcf4715d7f818637b82b algorithm=ECGOST3410-2015-512 cn=\"ТЕСТОВ ТЕСТ\" iin=123456789011 bin=123456789021 not-before=2025-10-17T07:45:00Z not-after=2026-10-17T07:45:00Z kind=both\n"},
 		{gost04, "algorithm=ECGOST34310"},
-		{nca + "rsa-gost2004-2020/personal/active/AUTH_RSA256_b2c70a9ff7a5dc59de0ccc3c0ddde3437cc1f12d.p12", "kind=auth"},
+		{ncatest.RSAAuth, "kind=auth"},
 	} {
 		r := qoltanba(t, nil, "keys", "--p12", tc.file, "--password-file", pw).mustOK(t)
 		if !strings.Contains(r.stdout, tc.want) {
@@ -220,7 +220,7 @@ func TestSignVerifyCMS(t *testing.T) {
 	// The RSA output passes openssl.
 	der := filepath.Join(t.TempDir(), "o.cms")
 	qoltanba(t, doc, "sign", "--p12", rsaKey, "--password-file", pw, "--format", "cms", "--out", der).mustOK(t)
-	chain := tempFile(t, "chain.pem", append(mustRead(t, nca+"ca-test-2018/root_rsa_test.crt"), mustRead(t, nca+"ca-test-2018/nca_rsa_test.crt")...))
+	chain := tempFile(t, "chain.pem", append(mustRead(t, ncatest.RSARoot2018), mustRead(t, ncatest.RSACA2018)...))
 	if out, err := exec.Command("openssl", "cms", "-verify", "-inform", "DER", "-in", der, "-CAfile", chain, "-attime",
 		fmt.Sprint(time.Date(2020, 10, 1, 0, 0, 0, 0, time.UTC).Unix()), "-purpose", "any", "-out", os.DevNull).CombinedOutput(); err != nil {
 		t.Errorf("openssl: %v %s", err, out)
@@ -266,15 +266,15 @@ func TestSignVerifyXML(t *testing.T) {
 // TestVerifyKalkanSamplesCLI: the CLI accepts Kalkan's own signatures in
 // the forms they come in (base64 text, DER, detached with a document).
 func TestVerifyKalkanSamplesCLI(t *testing.T) {
-	qoltanba(t, nil, append([]string{"verify", "--format", "cms", "--in", nca + "rsa-gost2004-2020/personal/active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.cms"}, rsaCAs...)...).mustOK(t)
-	qoltanba(t, nil, append([]string{"verify", "--format", "xml", "--in", nca + "rsa-gost2004-2020/organization/active/GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.xml"}, gost04CA...)...).mustOK(t)
-	r := qoltanba(t, nil, "verify", "--format", "cms", "--in", nca+"kalkan-cms/legal_entity_detached.der", "--data", nca+"kalkan-cms/legal_entity_document.txt",
+	qoltanba(t, nil, append([]string{"verify", "--format", "cms", "--in", ncatest.Path("rsa-gost2004-2020/personal/active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.cms")}, rsaCAs...)...).mustOK(t)
+	qoltanba(t, nil, append([]string{"verify", "--format", "xml", "--in", ncatest.Path("rsa-gost2004-2020/organization/active/GOSTKNCA_13a3741b52d7bf860aab199b56fad1f4652e357b.xml")}, gost04CA...)...).mustOK(t)
+	r := qoltanba(t, nil, "verify", "--format", "cms", "--in", ncatest.Path("kalkan-cms/legal_entity_detached.der"), "--data", ncatest.Path("kalkan-cms/legal_entity_document.txt"),
 		gostCAs[0], gostCAs[1], gostCAs[2], gostCAs[3], "--at", "2026-07-20T12:00:00Z").mustOK(t)
 	if !strings.Contains(r.stdout, "bin=123456789021") || !strings.Contains(r.stdout, "timestamp: 2026-07-20T09:10:09Z (TSA not checked") {
 		t.Errorf("kalkan CAdES-T:\n%s", r.stdout)
 	}
 	// No --ca: integrity only, and it says so.
-	r = qoltanba(t, nil, "verify", "--format", "cms", "--in", nca+"kalkan-cms/individual_attached.der").mustOK(t)
+	r = qoltanba(t, nil, "verify", "--format", "cms", "--in", ncatest.Path("kalkan-cms/individual_attached.der")).mustOK(t)
 	if !strings.Contains(r.stderr, "WARNING") || !strings.Contains(r.stdout, "chain: not checked") {
 		t.Errorf("no CA: %+v", r)
 	}

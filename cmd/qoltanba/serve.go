@@ -10,13 +10,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"time"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/widget"
 	"golang.org/x/term"
 
 	"github.com/qoltanba/qoltanba/agent"
@@ -116,79 +110,6 @@ func cmdServe(e *env, args []string) error {
 	return serve(e, cfg, prompter, unattendedOrigins, log, nil)
 }
 
-// hasDisplay reports whether a graphical session is there.
-func hasDisplay() bool {
-	if goos() != "linux" {
-		return true
-	}
-	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
-}
-
-// runDesktop runs the agent with fyne dialogs and the tray. fyne's loop
-// must own the main goroutine, so the server runs beside it.
-func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) error {
-	a := app.NewWithID("kz.qoltanba.agent")
-	locale := &ui.LocaleSetting{App: a}
-	// A window that is never closed keeps fyne's loop alive when the last
-	// dialog closes (fyne quits when its last window is destroyed).
-	keep := a.NewWindow("qoltanba")
-	keep.SetCloseIntercept(keep.Hide)
-	var tray *ui.Tray
-	desk := &ui.Desktop{App: a, Locale: locale.Get, Delay: time.Second, OnBusy: func(busy bool) {
-		if tray != nil {
-			if busy {
-				tray.SetState(ui.TrayWaiting)
-			} else {
-				tray.SetState(ui.TrayIdle)
-			}
-		}
-	}}
-	ctx, cancel := context.WithCancel(e.ctx)
-	defer cancel()
-	ce := *e
-	ce.ctx = ctx
-	errc := make(chan error, 1)
-	go func() {
-		err := serve(&ce, cfg, desk, nil, log, func(ag *agent.Agent, port int, auditPath string) {
-			t := &ui.Tray{App: a, Agent: ag, Port: port, Version: version, AuditPath: auditPath, Log: log, Locale: locale, OnQuit: cancel,
-				ConfigPath: configPath}
-			fyne.DoAndWait(func() {
-				if t.Install() {
-					tray = t
-				}
-			})
-		})
-		errc <- err
-		if err == nil || ctx.Err() != nil {
-			fyne.Do(a.Quit)
-			return
-		}
-		// The agent could not start (a taken port, most often): say so in
-		// the tray's error state and a window, and stay until the user
-		// closes it.
-		log.Error("agent stopped", "err", err)
-		msg := ui.T(locale.Get(), "port-taken", wrapText(err.Error(), 80))
-		if errors.Is(err, transport.ErrPortTaken) {
-			msg = ui.T(locale.Get(), "port-busy", cfg.Port)
-		}
-		fyne.Do(func() {
-			if tray != nil {
-				tray.SetState(ui.TrayError)
-			} else {
-				(&ui.Tray{App: a, Locale: locale, Log: log}).InstallError(msg)
-			}
-			w := a.NewWindow("qoltanba")
-			w.SetContent(container.NewVBox(widget.NewLabel(msg), container.NewHBox(layout.NewSpacer(), widget.NewButton(ui.T(locale.Get(), "tray-quit"), a.Quit))))
-			w.SetCloseIntercept(a.Quit)
-			w.CenterOnScreen()
-			w.Show()
-		})
-	}()
-	a.Run()
-	cancel()
-	return <-errc
-}
-
 // serve wires the agent and runs the server until the context ends;
 // onReady, if set, is called once it listens.
 func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent.Origin, log *slog.Logger,
@@ -283,22 +204,4 @@ func (t tokenStores) Open(ctx context.Context, s agent.StoreInfo, pin []byte) ([
 		return nil, nil, err
 	}
 	return keys, func() { sess.Close() }, nil
-}
-
-// wrapText breaks s into lines of at most n characters at spaces.
-func wrapText(s string, n int) string {
-	var b strings.Builder
-	line := 0
-	for i, w := range strings.Fields(s) {
-		if i > 0 && line+1+len([]rune(w)) > n {
-			b.WriteByte('\n')
-			line = 0
-		} else if i > 0 {
-			b.WriteByte(' ')
-			line++
-		}
-		b.WriteString(w)
-		line += len([]rune(w))
-	}
-	return b.String()
 }

@@ -50,7 +50,7 @@ func TestTokenThroughDialog(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := out.String()
-	if !strings.Contains(o, `SoftHSMStore "qoltanba" (PIN: ok)`) || !strings.Contains(o, "wrong PIN") {
+	if !strings.Contains(o, `SoftHSM "qoltanba" (PIN: ok)`) || !strings.Contains(o, "wrong PIN") || !strings.Contains(o, `SoftHSM "qoltanba" (PIN: count low)`) {
 		t.Errorf("dialog:\n%s", o)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -32,12 +31,12 @@ func Start(t testing.TB, env []string, url string, debugPort int) {
 	}
 	cmd := exec.Command(bin, append(args, url)...)
 	cmd.Env = env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownGroup(cmd)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // the whole process group
+		killGroup(cmd)
 		cmd.Wait()
 		time.Sleep(100 * time.Millisecond)
 		os.RemoveAll(profile)

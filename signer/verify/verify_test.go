@@ -20,24 +20,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/internal/ncatest"
+
 	"golang.org/x/crypto/ocsp"
 
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/token"
 )
 
-const nca = "../../../shared/testdata/nca/"
-
 var (
-	time2026 = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
-	time2020 = time.Date(2020, 9, 10, 12, 0, 0, 0, time.UTC)
+	time2026 = ncatest.Time2026
+	time2020 = ncatest.Time2020
 	site     = "https://login.example.kz"
 	ctx      = context.Background()
 )
 
 func key(t *testing.T, path string) signer.KeyPair {
 	t.Helper()
-	data, err := os.ReadFile(nca + path)
+	data, err := os.ReadFile(ncatest.Path(path))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func key(t *testing.T, path string) signer.KeyPair {
 func certs(t *testing.T, files ...string) []*x509.Certificate {
 	var out []*x509.Certificate
 	for _, f := range files {
-		b, err := os.ReadFile(nca + f)
+		b, err := os.ReadFile(ncatest.Path(f))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -45,24 +46,43 @@ func Lib(t testing.TB) string {
 // temporary directory and points SOFTHSM2_CONF at it for this test.
 func New(t testing.TB) *Token {
 	t.Helper()
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "softhsm2.conf")
+	tokDir := filepath.Join(dir, "tokens")
+	if err := os.MkdirAll(tokDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	body := "directories.tokendir = " + tokDir + "\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n"
+	if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if ts, ok := t.(interface{ Setenv(string, string) }); ok {
+		ts.Setenv("SOFTHSM2_CONF", conf)
+	} else {
+		os.Setenv("SOFTHSM2_CONF", conf)
+	}
+	return NewIn(t, conf, "qoltanba")
+}
+
+// NewIn initialises a token with this label and user PIN 1234 in the
+// token directory of an existing SoftHSM2 configuration (a test that
+// plugs a token in while a program watches that configuration).
+func NewIn(t testing.TB, conf, label string) *Token {
+	t.Helper()
 	for _, tool := range []string{"softhsm2-util", "pkcs11-tool"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is required (softhsm2, opensc)", tool)
 		}
 	}
-	dir := t.TempDir()
-	tok := &Token{Dir: filepath.Join(dir, "tokens"), Conf: filepath.Join(dir, "softhsm2.conf"), Lib: Lib(t), Label: "qoltanba", PIN: "1234"}
-	if err := os.MkdirAll(tok.Dir, 0o700); err != nil {
+	tok := &Token{Conf: conf, Lib: Lib(t), Label: label, PIN: "1234"}
+	b, err := os.ReadFile(conf)
+	if err != nil {
 		t.Fatal(err)
 	}
-	conf := "directories.tokendir = " + tok.Dir + "\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n"
-	if err := os.WriteFile(tok.Conf, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if ts, ok := t.(interface{ Setenv(string, string) }); ok {
-		ts.Setenv("SOFTHSM2_CONF", tok.Conf)
-	} else {
-		os.Setenv("SOFTHSM2_CONF", tok.Conf)
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "directories.tokendir = "); ok {
+			tok.Dir = strings.TrimSpace(v)
+		}
 	}
 	tok.run(t, "softhsm2-util", "--init-token", "--free", "--label", tok.Label, "--pin", tok.PIN, "--so-pin", "5678")
 	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)

@@ -1,4 +1,4 @@
-package ui
+package fyneui
 
 import (
 	"image/png"
@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/ui"
 )
 
 // TestTrayMenu: every item in every language, the language choice is
@@ -22,7 +23,7 @@ func TestTrayMenu(t *testing.T) {
 	app := test.NewTempApp(t)
 	quit := false
 	tr := &Tray{App: app, Port: 13579, Version: "test", Locale: &LocaleSetting{App: app}, OnQuit: func() { quit = true }}
-	for _, l := range Locales {
+	for _, l := range ui.Locales {
 		tr.Locale.Set(l)
 		m := tr.Menu()
 		var labels []string
@@ -31,8 +32,8 @@ func TestTrayMenu(t *testing.T) {
 				labels = append(labels, it.Label)
 			}
 		}
-		want := []string{T(l, "tray-status", 13579, "test"), T(l, "tray-sites"), T(l, "tray-recent"), T(l, "tray-language"),
-			T(l, "tray-trust"), T(l, "tray-settings"), T(l, "tray-about"), T(l, "tray-quit")}
+		want := []string{ui.T(l, "tray-status", 13579, "test"), ui.T(l, "tray-sites"), ui.T(l, "tray-recent"), ui.T(l, "tray-language"),
+			ui.T(l, "tray-trust"), ui.T(l, "tray-settings"), ui.T(l, "tray-about"), ui.T(l, "tray-quit")}
 		if strings.Join(labels, "|") != strings.Join(want, "|") {
 			t.Errorf("%s menu: %q", l, labels)
 		}
@@ -71,7 +72,7 @@ func TestTrayIcons(t *testing.T) {
 			t.Errorf("icon %d: %v", s, err)
 		}
 	}
-	if trayIcons[TrayIdle] == trayIcons[TrayWaiting] || string(trayIcons[TrayIdle].Content()) == string(trayIcons[TrayError].Content()) {
+	if string(trayIcons[TrayIdle].Content()) == string(trayIcons[TrayWaiting].Content()) || string(trayIcons[TrayIdle].Content()) == string(trayIcons[TrayError].Content()) {
 		t.Error("states share an icon")
 	}
 }
@@ -87,7 +88,7 @@ func TestTrayErrorMenu(t *testing.T) {
 
 func TestTraySettings(t *testing.T) {
 	app := test.NewTempApp(t)
-	a, err := agent.New(agent.Options{Config: agent.DefaultConfig(), Prompter: &TTY{}})
+	a, err := agent.New(agent.Options{Config: agent.DefaultConfig(), Prompter: &ui.TTY{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,283 @@
+package fyneui
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/internal/icon"
+	"github.com/qoltanba/qoltanba/ui"
+)
+
+// TrayState is what the tray icon shows.
+type TrayState int
+
+// Tray states.
+const (
+	TrayIdle TrayState = iota
+	TrayWaiting
+	TrayError
+)
+
+// trayIcon is the application icon with a dot for the state: none when
+// idle, amber while a request waits for the user, red on an error.
+func trayIcon(dot color.Color) fyne.Resource {
+	src, err := png.Decode(bytes.NewReader(icon.PNG))
+	if err != nil || dot == nil {
+		return Icon
+	}
+	b := src.Bounds()
+	img := image.NewNRGBA(b)
+	draw.Draw(img, b, src, b.Min, draw.Src)
+	n := b.Dx()
+	r := float64(n) / 5
+	cx, cy := float64(n)-r-1, float64(b.Dy())-r-1
+	for y := range b.Dy() {
+		for x := range n {
+			dx, dy := float64(x)+0.5-cx, float64(y)+0.5-cy
+			switch d := dx*dx + dy*dy; {
+			case d <= r*r:
+				img.Set(x, y, dot)
+			case d <= (r+1.5)*(r+1.5):
+				img.Set(x, y, color.White) // a ring so the dot shows on any icon colour
+			}
+		}
+	}
+	var out bytes.Buffer
+	png.Encode(&out, img)
+	return fyne.NewStaticResource("qoltanba-tray.png", out.Bytes())
+}
+
+var trayIcons = map[TrayState]fyne.Resource{
+	TrayIdle:    Icon,
+	TrayWaiting: trayIcon(color.NRGBA{0xf0, 0xa0, 0x00, 0xff}), // amber: a request waits
+	TrayError:   trayIcon(color.NRGBA{0xc6, 0x28, 0x28, 0xff}), // red
+}
+
+// Tray is the system tray icon and menu.
+type Tray struct {
+	App       fyne.App
+	Agent     *agent.Agent
+	Port      int
+	Version   string
+	AuditPath string
+	Log       *slog.Logger
+	// Locale is the kept language choice.
+	Locale *LocaleSetting
+	// OnQuit stops the agent.
+	OnQuit func()
+	// ConfigPath is the config file Settings writes.
+	ConfigPath string
+
+	desk desktop.App
+}
+
+// TrayAvailable reports whether a system tray can be shown: a desktop
+// driver and a tray host.
+func TrayAvailable(a fyne.App) bool {
+	if _, ok := a.(desktop.App); !ok {
+		return false
+	}
+	return trayHost()
+}
+
+// Install puts the icon in the tray; it reports false (and logs why) when
+// there is no tray, and the agent runs on without it.
+func (t *Tray) Install() bool {
+	if !TrayAvailable(t.App) {
+		t.Log.Warn("no system tray (no D-Bus session): running without the tray icon")
+		return false
+	}
+	t.desk = t.App.(desktop.App)
+	t.desk.SetSystemTrayMenu(t.Menu())
+	t.SetState(TrayIdle)
+	return true
+}
+
+// SetState changes the icon.
+func (t *Tray) SetState(s TrayState) {
+	if t.desk != nil {
+		fyne.Do(func() { t.desk.SetSystemTrayIcon(trayIcons[s]) })
+	}
+}
+
+// Menu builds the tray menu in the current language (ui.TrayMenu).
+func (t *Tray) Menu() *fyne.Menu {
+	return fyne.NewMenu("qoltanba", t.items(ui.TrayMenu(t.Locale.Get(), t.Port, t.Version))...)
+}
+
+func (t *Tray) items(model []ui.MenuItem) []*fyne.MenuItem {
+	var out []*fyne.MenuItem
+	for _, m := range model {
+		if m.Separator {
+			out = append(out, fyne.NewMenuItemSeparator())
+			continue
+		}
+		it := fyne.NewMenuItem(m.Label, t.action(m))
+		it.Disabled, it.Checked = m.Disabled, m.Checked
+		if len(m.Children) > 0 {
+			it.ChildMenu = fyne.NewMenu("", t.items(m.Children)...)
+		}
+		if m.Action == ui.TrayQuit {
+			it.IsQuit = true
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+func (t *Tray) action(m ui.MenuItem) func() {
+	switch m.Action {
+	case ui.TraySites:
+		return t.showSites
+	case ui.TrayRecent:
+		return t.showRecent
+	case ui.TrayLanguage:
+		return func() {
+			t.Locale.Set(m.Locale)
+			if t.desk != nil {
+				t.desk.SetSystemTrayMenu(t.Menu())
+			}
+		}
+	case ui.TrayTrust:
+		return func() {
+			u, _ := url.Parse(fmt.Sprintf("https://127.0.0.1:%d/", t.Port))
+			t.App.OpenURL(u)
+		}
+	case ui.TraySettings:
+		return t.showSettings
+	case ui.TrayAbout:
+		return t.showAbout
+	case ui.TrayQuit:
+		return func() {
+			if t.OnQuit != nil {
+				t.OnQuit()
+			}
+			t.App.Quit()
+		}
+	}
+	return nil
+}
+
+func (t *Tray) window(title string, content fyne.CanvasObject) {
+	w := t.App.NewWindow(title)
+	w.SetContent(content)
+	w.Resize(fyne.NewSize(560, 400))
+	w.CenterOnScreen()
+	w.Show()
+}
+
+// showSites lists remembered site decisions with a Revoke button each.
+func (t *Tray) showSites() {
+	l := t.Locale.Get()
+	list := container.NewVBox()
+	var fill func()
+	fill = func() {
+		list.RemoveAll()
+		for _, p := range t.Agent.Permissions().List() {
+			origin := p.Origin
+			list.Add(container.NewBorder(nil, nil, nil, widget.NewButton("✕", func() {
+				t.Agent.Permissions().Set(origin, agent.Unknown)
+				fill()
+			}), widget.NewLabel(fmt.Sprintf("%s — %s", origin, p.Decision))))
+		}
+		list.Refresh()
+	}
+	fill()
+	t.window(ui.T(l, "tray-sites"), container.NewVScroll(list))
+}
+
+// showRecent shows the audit log, newest first.
+func (t *Tray) showRecent() {
+	l := t.Locale.Get()
+	t.window(ui.T(l, "tray-recent"), container.NewVScroll(widget.NewLabel(strings.Join(ui.RecentActivity(t.AuditPath, 200, l), "\n"))))
+}
+
+// showSettings edits the TSA URL and the prompt timeout, and lists the
+// token modules; saving writes the config file (used from the next start).
+func (t *Tray) showSettings() {
+	l := t.Locale.Get()
+	w := t.App.NewWindow(ui.T(l, "tray-settings"))
+	w.SetContent(t.settingsForm(l, t.ConfigPath, w.Close))
+	w.Resize(fyne.NewSize(560, 320))
+	w.CenterOnScreen()
+	w.Show()
+}
+
+func (t *Tray) settingsForm(l, path string, done func()) *widget.Form {
+	c := t.Agent.Config()
+	tsa := widget.NewEntry()
+	tsa.SetText(c.TSAURL)
+	timeout := widget.NewEntry()
+	timeout.SetText(c.PromptTimeout.String())
+	var mods []string
+	for _, m := range c.PKCS11Modules {
+		mods = append(mods, m.Name+" ("+m.Storage+"): "+m.Path)
+	}
+	modules := widget.NewLabel(strings.Join(mods, "\n"))
+	status := widget.NewLabel("")
+	f := widget.NewForm(
+		widget.NewFormItem(ui.T(l, "set-tsa"), tsa),
+		widget.NewFormItem(ui.T(l, "set-timeout"), timeout),
+		widget.NewFormItem(ui.T(l, "set-modules"), modules),
+		widget.NewFormItem("", status),
+	)
+	f.SubmitText = ui.T(l, "set-save")
+	f.OnSubmit = func() {
+		d, err := time.ParseDuration(strings.TrimSpace(timeout.Text))
+		u, uerr := url.Parse(strings.TrimSpace(tsa.Text))
+		if err != nil || d < 10*time.Second || uerr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			status.SetText(ui.T(l, "set-invalid"))
+			return
+		}
+		c, err := agent.LoadConfig(path) // keep the fields not shown here
+		if err != nil {
+			status.SetText(err.Error())
+			return
+		}
+		c.TSAURL, c.PromptTimeout = u.String(), agent.Duration(d)
+		if err := agent.SaveConfig(path, c); err != nil {
+			status.SetText(err.Error())
+			return
+		}
+		status.SetText(ui.T(l, "set-saved"))
+		if done != nil {
+			done()
+		}
+	}
+	return f
+}
+
+func (t *Tray) showAbout() {
+	t.window(ui.T(t.Locale.Get(), "tray-about"), widget.NewLabel("qoltanba "+t.Version+"\nGPL-3.0-or-later"))
+}
+
+// InstallError shows the tray in the error state (the agent could not
+// start, e.g. the port is taken) with the reason and Quit. It reports
+// false when there is no tray.
+func (t *Tray) InstallError(reason string) bool {
+	if !TrayAvailable(t.App) {
+		return false
+	}
+	t.desk = t.App.(desktop.App)
+	t.desk.SetSystemTrayMenu(t.errorMenu(reason))
+	t.desk.SetSystemTrayIcon(trayIcons[TrayError])
+	return true
+}
+
+func (t *Tray) errorMenu(reason string) *fyne.Menu {
+	return fyne.NewMenu("qoltanba", t.items(ui.TrayErrorMenu(t.Locale.Get(), reason))...)
+}
