@@ -79,7 +79,7 @@ deb: build
 	./bin/qoltanba help > dist/deb/usr/share/doc/qoltanba/USAGE
 	cp README.md dist/deb/usr/share/doc/qoltanba/README.md
 	printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: qoltanba\nLicense: GPL-3.0-or-later\n See /usr/share/common-licenses/GPL-3\n' > dist/deb/usr/share/doc/qoltanba/copyright
-	printf 'Package: qoltanba\nVersion: $(DEBVERSION)\nArchitecture: amd64\nMaintainer: qoltanba developers <dev@qoltanba.invalid>\nDepends: libc6, libgl1, libx11-6, libxcursor1, libxrandr2, libxinerama1, libxi6, libxxf86vm1\nRecommends: libnss3-tools\nSection: utils\nPriority: optional\nHomepage: https://github.com/qoltanba/qoltanba\nDescription: local signing agent for Kazakh electronic signatures\n A replacement for NCALayer: serves wss://127.0.0.1:13579 for existing pages,\n shows who asks and what is signed, signs with NCA key files and tokens.\n' > dist/deb/DEBIAN/control
+	printf 'Package: qoltanba\nVersion: $(DEBVERSION)\nArchitecture: amd64\nMaintainer: qoltanba developers <dev@qoltanba.invalid>\nDepends: libc6, libgl1, libx11-6, libxcursor1, libxrandr2, libxinerama1, libxi6, libxxf86vm1, libnss3-tools\nSection: utils\nPriority: optional\nHomepage: https://github.com/qoltanba/qoltanba\nDescription: local signing agent for Kazakh electronic signatures\n A replacement for NCALayer: serves wss://127.0.0.1:13579 for existing pages,\n shows who asks and what is signed, signs with NCA key files and tokens.\n' > dist/deb/DEBIAN/control
 	dpkg-deb --build --root-owner-group dist/deb dist/qoltanba_$(DEBVERSION)_amd64.deb
 
 # windows cross-builds dist/qoltanba.exe with mingw and signs it with

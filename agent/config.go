@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
 
 	"github.com/qoltanba/qoltanba/signer"
@@ -131,20 +130,6 @@ func ConfigDir() string {
 		d = os.TempDir()
 	}
 	return filepath.Join(d, "qoltanba")
-}
-
-// DataDir is where the audit log and remembered permissions live
-// ($XDG_DATA_HOME/qoltanba on Linux).
-func DataDir() string {
-	if runtime.GOOS == "linux" {
-		if x := os.Getenv("XDG_DATA_HOME"); x != "" {
-			return filepath.Join(x, "qoltanba")
-		}
-		if h, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(h, ".local", "share", "qoltanba")
-		}
-	}
-	return ConfigDir()
 }
 
 // String shows the duration as "5m0s".

@@ -2,19 +2,15 @@ package installer
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"time"
-
-	"github.com/smallstep/truststore"
 )
 
 // Options say where and how to install.
@@ -35,9 +31,15 @@ type State struct {
 	CANickname    string    `json:"caNickname"`
 	CANotAfter    time.Time `json:"caNotAfter"`
 	NSSDatabases  []string  `json:"nssDatabases"`
-	SystemStore   bool      `json:"systemStore"`
-	Autostart     string    `json:"autostart,omitempty"` // kind
-	AutostartPath string    `json:"autostartPath,omitempty"`
+	// NSSMissed are the NSS databases (or, for Chromium, the place of
+	// one) left unchanged because certutil is not installed.
+	NSSMissed   []string `json:"nssMissed,omitempty"`
+	SystemStore bool     `json:"systemStore"`
+	// SystemAllUsers: the machine's store (Windows LOCAL_MACHINE), not
+	// the user's.
+	SystemAllUsers bool   `json:"systemAllUsers,omitempty"`
+	Autostart      string `json:"autostart,omitempty"` // kind
+	AutostartPath  string `json:"autostartPath,omitempty"`
 }
 
 func statePath(configDir string) string { return filepath.Join(configDir, "install-state.json") }
@@ -87,9 +89,21 @@ func Install(o Options) (*State, error) {
 		}
 		st = &State{CAFingerprint: fingerprint(ca), CANickname: ca.Subject.CommonName, CANotAfter: ca.NotAfter}
 	}
-	dbs, err := nssDatabases(o.Home, true)
+	// NSS stores (Chromium on Linux, Firefox everywhere) need certutil;
+	// without it everything else is still set up and the missed
+	// databases are recorded, so install and status can say which
+	// browsers will not trust the agent and what to install.
+	st.NSSMissed = nil
+	dbs, err := nssDatabases(o.Home, haveCertutil())
 	if err != nil {
 		return nil, err
+	}
+	if !haveCertutil() {
+		st.NSSMissed = dbs
+		if c := chromiumNSSDB(o.Home); c != "" && !slices.Contains(dbs, c) {
+			st.NSSMissed = append(st.NSSMissed, c)
+		}
+		dbs = nil
 	}
 	for _, db := range dbs {
 		if err := nssAdd(db, st.CANickname, files.CA()); err != nil {
@@ -99,14 +113,13 @@ func Install(o Options) (*State, error) {
 			st.NSSDatabases = append(st.NSSDatabases, db)
 		}
 	}
-	// Linux: the system store only for all users (root). macOS and
-	// Windows browsers use the OS store: the user's (Windows) or the
-	// login keychain (macOS), through smallstep/truststore.
-	if o.AllUsers || runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
-		if err := truststore.InstallFile(files.CA()); err != nil {
-			return nil, fmt.Errorf("installer: system trust store: %w", err)
+	// The OS store: always on Windows and macOS (their browsers use it),
+	// on Linux for all users only (see systemTrustWanted).
+	if systemTrustWanted(o) {
+		if err := systemTrust(ca, o.AllUsers); err != nil {
+			return nil, err
 		}
-		st.SystemStore = true
+		st.SystemStore, st.SystemAllUsers = true, o.AllUsers
 	}
 	if !o.NoAutostart && st.Autostart == "" {
 		kind, path, err := installAutostart(o.Home, o.Exe, o.AllUsers, o.SystemAutostartDir)
@@ -129,10 +142,18 @@ func removeCA(st *State, o Options) error {
 		}
 	}
 	if st.SystemStore {
-		errs = append(errs, truststore.UninstallFile(TLSFiles{Dir: filepath.Join(o.ConfigDir, "tls")}.CA()))
+		if ca, err := loadCert(TLSFiles{Dir: filepath.Join(o.ConfigDir, "tls")}.CA()); err == nil {
+			errs = append(errs, systemUntrust(ca, st.SystemAllUsers))
+		} else {
+			errs = append(errs, fmt.Errorf("installer: the CA to remove from the system store: %w", err))
+		}
 	}
 	return errors.Join(errs...)
 }
+
+// CertutilHint says what to install so that NSS browsers (Firefox, and
+// Chromium on Linux) trust the agent.
+func CertutilHint() string { return certutilHint }
 
 // Uninstall removes exactly what the state file records: the CA from every
 // store, the autostart entry, the TLS files and the state file.
@@ -156,6 +177,13 @@ func Uninstall(o Options) error {
 	}
 	os.Remove(files.Dir)
 	return errors.Join(errs...)
+}
+
+func systemScope(allUsers bool) string {
+	if allUsers {
+		return "for every user of this machine"
+	}
+	return "for this user"
 }
 
 // Check is one line of `qoltanba status`.
@@ -203,22 +231,16 @@ func Status(o Options, port int) []Check {
 		for _, db := range st.NSSDatabases {
 			out = append(out, Check{"trust " + db, nssHas(db, st.CANickname), "NSS database"})
 		}
+		for _, db := range st.NSSMissed {
+			out = append(out, Check{"trust " + db, false, "not changed: certutil is missing; " + certutilHint})
+		}
 		if st.SystemStore {
 			ca, _ := loadCert(files.CA())
-			ok := false
-			if ca != nil {
-				if pool, err := x509.SystemCertPool(); err == nil && cert != nil {
-					_, verr := cert.Verify(x509.VerifyOptions{Roots: pool, DNSName: "localhost"})
-					ok = verr == nil
-				}
-			}
-			out = append(out, Check{"trust system store", ok, ""})
+			ok := ca != nil && systemTrusted(ca, st.SystemAllUsers)
+			out = append(out, Check{"trust system store", ok, systemScope(st.SystemAllUsers)})
 		}
 		if st.Autostart != "" {
-			present := exists(st.AutostartPath)
-			if st.Autostart == AutostartWinRun {
-				present = runKeyPresent(st.AutostartPath)
-			}
+			present := autostartPresent(st.Autostart, st.AutostartPath)
 			out = append(out, Check{"autostart", present, st.Autostart + " " + st.AutostartPath})
 		} else {
 			out = append(out, Check{"autostart", true, "not requested (--no-autostart)"})

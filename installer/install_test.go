@@ -231,3 +231,39 @@ func TestAutostartAllUsers(t *testing.T) {
 		t.Errorf("remove: %v", err)
 	}
 }
+
+// TestInstallWithoutCertutil: no certutil on PATH (a fresh Ubuntu without
+// libnss3-tools): the CA, the server certificate and autostart are set up,
+// and the NSS databases that could not be changed are recorded so install
+// and status say which browsers will not trust the agent.
+func TestInstallWithoutCertutil(t *testing.T) {
+	needCertutil(t)
+	home := t.TempDir()
+	ff := fakeFirefox(t, home, ".mozilla/firefox/abcd.default-release") // made while certutil is there
+	t.Setenv("PATH", t.TempDir())
+	cfg := filepath.Join(home, ".config", "qoltanba")
+	st, err := Install(Options{Home: home, ConfigDir: cfg, Exe: "/usr/bin/qoltanba"})
+	if err != nil {
+		t.Fatalf("install without certutil: %v", err)
+	}
+	chromium := filepath.Join(home, ".pki", "nssdb")
+	if len(st.NSSDatabases) != 0 || !slices.Contains(st.NSSMissed, ff) || !slices.Contains(st.NSSMissed, chromium) {
+		t.Errorf("trusted %v, missed %v", st.NSSDatabases, st.NSSMissed)
+	}
+	if st.Autostart == "" || !exists(st.AutostartPath) {
+		t.Error("no autostart")
+	}
+	checkTLSFiles(t, filepath.Join(cfg, "tls"))
+	var missed []Check
+	for _, c := range Status(Options{Home: home, ConfigDir: cfg}, 1) {
+		if !c.OK && strings.Contains(c.Detail, "certutil is missing") && strings.Contains(c.Detail, "libnss3-tools") {
+			missed = append(missed, c)
+		}
+	}
+	if len(missed) != 2 {
+		t.Errorf("status lines for the missed databases: %+v", missed)
+	}
+	if err := Uninstall(Options{Home: home, ConfigDir: cfg, Exe: "/usr/bin/qoltanba"}); err != nil {
+		t.Errorf("uninstall: %v", err)
+	}
+}

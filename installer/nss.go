@@ -14,28 +14,26 @@ import (
 	"strings"
 )
 
-// nssDatabases lists the NSS databases under home: Chromium's (created
-// when missing, so Chromium finds the CA when it first runs) and every
-// Firefox profile that has one.
+// nssDatabases lists the NSS databases under home: Chromium's on Linux
+// (created when missing, so Chromium finds the CA when it first runs) and
+// every Firefox profile that has one (where profiles live is per OS:
+// firefoxProfileRoots).
 func nssDatabases(home string, create bool) ([]string, error) {
 	var out []string
-	chromium := filepath.Join(home, ".pki", "nssdb")
-	if !exists(filepath.Join(chromium, "cert9.db")) && create {
-		if err := os.MkdirAll(chromium, 0o700); err != nil {
-			return nil, err
+	if chromium := chromiumNSSDB(home); chromium != "" {
+		if !exists(filepath.Join(chromium, "cert9.db")) && create {
+			if err := os.MkdirAll(chromium, 0o700); err != nil {
+				return nil, err
+			}
+			if b, err := exec.Command("certutil", "-N", "-d", "sql:"+chromium, "--empty-password").CombinedOutput(); err != nil {
+				return nil, fmt.Errorf("installer: create %s: %v: %s", chromium, err, b)
+			}
 		}
-		if b, err := exec.Command("certutil", "-N", "-d", "sql:"+chromium, "--empty-password").CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("installer: create %s: %v: %s", chromium, err, b)
+		if exists(filepath.Join(chromium, "cert9.db")) {
+			out = append(out, chromium)
 		}
 	}
-	if exists(filepath.Join(chromium, "cert9.db")) {
-		out = append(out, chromium)
-	}
-	for _, base := range []string{
-		filepath.Join(home, ".mozilla", "firefox"),
-		filepath.Join(home, "snap", "firefox", "common", ".mozilla", "firefox"),
-		filepath.Join(home, ".var", "app", "org.mozilla.firefox", ".mozilla", "firefox"),
-	} {
+	for _, base := range firefoxProfileRoots(home) {
 		profiles, _ := filepath.Glob(filepath.Join(base, "*"))
 		for _, p := range profiles {
 			if exists(filepath.Join(p, "cert9.db")) {
@@ -48,12 +46,19 @@ func nssDatabases(home string, create bool) ([]string, error) {
 
 func exists(p string) bool { _, err := os.Stat(p); return err == nil }
 
-// errNoCertutil: NSS stores need certutil (Debian: libnss3-tools).
-var errNoCertutil = errors.New("certutil not found (Debian: apt install libnss3-tools)")
+// ErrNoCertutil: NSS stores need certutil; without it Install sets up
+// everything else and says which browsers will not trust the agent.
+var ErrNoCertutil = errors.New("certutil not found")
+
+// haveCertutil reports whether NSS databases can be changed.
+func haveCertutil() bool {
+	_, err := exec.LookPath("certutil")
+	return err == nil
+}
 
 func nssAdd(db, nick, caFile string) error {
-	if _, err := exec.LookPath("certutil"); err != nil {
-		return errNoCertutil
+	if !haveCertutil() {
+		return ErrNoCertutil
 	}
 	b, err := exec.Command("certutil", "-A", "-d", "sql:"+db, "-t", "C,,", "-n", nick, "-i", caFile).CombinedOutput()
 	if err != nil {
@@ -63,8 +68,8 @@ func nssAdd(db, nick, caFile string) error {
 }
 
 func nssRemove(db, nick string) error {
-	if _, err := exec.LookPath("certutil"); err != nil {
-		return errNoCertutil
+	if !haveCertutil() {
+		return ErrNoCertutil
 	}
 	for range 4 { // remove every copy under that nickname
 		if !nssHas(db, nick) {

@@ -27,13 +27,13 @@ func installOptions() (installer.Options, error) {
 // cmdInstall sets up the local certificate, browser trust and autostart.
 func cmdInstall(e *env, args []string) error {
 	fs := newFlags(e, "install", "[--all-users] [--no-autostart]")
-	allUsers := fs.Bool("all-users", false, "also trust the CA in the system store (needs root)")
+	allUsers := fs.Bool("all-users", false, "for every user of this machine: the machine's trust store and start at everyone's login (needs root, or an elevated prompt on Windows)")
 	noAutostart := fs.Bool("no-autostart", false, "do not start the agent at login")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *allUsers && os.Geteuid() != 0 {
-		return usageErr("--all-users needs root")
+	if *allUsers && !privileged() {
+		return usageErr("--all-users needs %s", privilegeName)
 	}
 	o, err := installOptions()
 	if err != nil {
@@ -47,6 +47,9 @@ func cmdInstall(e *env, args []string) error {
 	if holder := portHolder(cfg.Port); holder != "" {
 		fmt.Fprintf(e.stderr, "note: port %d is in use by %s; the agent will not start while it is\n", cfg.Port, holder)
 	}
+	if note := trustNote(o); note != "" {
+		fmt.Fprintln(e.stdout, note)
+	}
 	st, err := installer.Install(o)
 	if err != nil {
 		return err
@@ -57,6 +60,13 @@ func cmdInstall(e *env, args []string) error {
 	}
 	if st.SystemStore {
 		fmt.Fprintln(e.stdout, "trusted in: the system store")
+	}
+	if len(st.NSSMissed) > 0 {
+		fmt.Fprintf(e.stderr, "warning: certutil is missing, so these browsers' stores do not trust the agent yet:\n")
+		for _, db := range st.NSSMissed {
+			fmt.Fprintf(e.stderr, "  %s\n", db)
+		}
+		fmt.Fprintf(e.stderr, "  to fix it: %s\n", installer.CertutilHint())
 	}
 	if st.Autostart != "" {
 		fmt.Fprintf(e.stdout, "starts at login: %s (%s)\n", st.Autostart, st.AutostartPath)

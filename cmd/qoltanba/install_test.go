@@ -99,3 +99,40 @@ func TestInstallStatusUninstall(t *testing.T) {
 		t.Errorf("status after uninstall: %+v", r)
 	}
 }
+
+// TestInstallWithoutCertutil: a fresh Ubuntu has no certutil; install still
+// makes the CA and autostart, exits 0, and says which browsers will not
+// trust the agent and what to install; status says the same.
+func TestInstallWithoutCertutil(t *testing.T) {
+	home := t.TempDir()
+	noTools := t.TempDir() // a PATH without certutil (and without systemctl)
+	env := append(withoutVar(os.Environ(), "PATH="), "PATH="+noTools, "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
+		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"))
+	run := func(args ...string) result {
+		cmd := exec.Command(binary, args...)
+		cmd.Env = env
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		cmd.Run()
+		return result{out.String(), errb.String(), cmd.ProcessState.ExitCode()}
+	}
+	r := run("install")
+	chromium := filepath.Join(home, ".pki", "nssdb")
+	if r.code != 0 || !strings.Contains(r.stdout, "local CA:") || !strings.Contains(r.stdout, "starts at login: xdg") ||
+		!strings.Contains(r.stderr, "certutil is missing") || !strings.Contains(r.stderr, chromium) || !strings.Contains(r.stderr, "libnss3-tools") {
+		t.Fatalf("install: %+v", r)
+	}
+	if r := run("status"); r.code != 1 || !strings.Contains(r.stdout, "FAIL trust "+chromium+": not changed: certutil is missing; install libnss3-tools") {
+		t.Errorf("status: %+v", r)
+	}
+}
+
+func withoutVar(env []string, prefix string) []string {
+	var out []string
+	for _, e := range env {
+		if !strings.HasPrefix(e, prefix) {
+			out = append(out, e)
+		}
+	}
+	return out
+}

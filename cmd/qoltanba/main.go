@@ -17,7 +17,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
 
 	"github.com/qoltanba/qoltanba/internal/localefix"
 )
@@ -168,5 +167,3 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	}
 	return nil
 }
-
-func goos() string { return runtime.GOOS }

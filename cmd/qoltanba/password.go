@@ -19,27 +19,22 @@ type terminal interface {
 	Close() error
 }
 
-type ttyFile struct{ f *os.File }
+// ttyFile is the terminal: one file for both directions (/dev/tty), or the
+// console's input and output (Windows).
+type ttyFile struct{ in, out *os.File }
 
-func (t ttyFile) Write(p []byte) (int, error) { return t.f.Write(p) }
-func (t ttyFile) Close() error                { return t.f.Close() }
+func (t ttyFile) Write(p []byte) (int, error) { return t.out.Write(p) }
+func (t ttyFile) Close() error {
+	if t.out != t.in {
+		t.out.Close()
+	}
+	return t.in.Close()
+}
 func (t ttyFile) ReadPassword() ([]byte, error) {
-	return term.ReadPassword(int(t.f.Fd()))
+	return term.ReadPassword(int(t.in.Fd()))
 }
 
-// openTTY opens the controlling terminal, so that a password can be asked
-// even when standard input carries the data to sign.
-func openTTY() (terminal, error) {
-	f, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
-	if err != nil {
-		return nil, err
-	}
-	if !term.IsTerminal(int(f.Fd())) {
-		f.Close()
-		return nil, errors.New("not a terminal")
-	}
-	return ttyFile{f}, nil
-}
+var errNotTerminal = errors.New("not a terminal")
 
 // maxPasswordFile bounds a password file (a password, not a document).
 const maxPasswordFile = 4096

@@ -127,7 +127,7 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 	}
 	catalog := p11.DefaultCatalog()
 	for _, m := range cfg.PKCS11Modules {
-		catalog = append(catalog, p11.ModuleSpec{Name: m.Name, Storage: m.Storage, Paths: map[string][]string{goos(): {m.Path}}})
+		catalog = append(catalog, p11.ModuleSpec{Name: m.Name, Storage: m.Storage, Paths: []string{m.Path}})
 	}
 	mgr := p11.NewManager(catalog, log)
 	defer mgr.Close()

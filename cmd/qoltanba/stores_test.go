@@ -27,7 +27,7 @@ import (
 func TestTokenThroughDialog(t *testing.T) {
 	tok := p11test.New(t)
 	tok.AddECDSA(t, "01", "ec key")
-	catalog := []p11.ModuleSpec{{Name: "softhsm", Storage: p11.StorageSoftHSM, Paths: map[string][]string{goos(): {tok.Lib}}}}
+	catalog := []p11.ModuleSpec{{Name: "softhsm", Storage: p11.StorageSoftHSM, Paths: []string{tok.Lib}}}
 	mgr := p11.NewManager(catalog, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	defer mgr.Close()
 	in := strings.NewReader(strings.Join([]string{"o", "2", "0000", "2", tok.PIN, "1", "yes"}, "\n") + "\n")

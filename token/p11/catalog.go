@@ -3,7 +3,6 @@ package p11
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 )
@@ -26,54 +25,12 @@ const (
 // admin's config are ever loaded; a web page can name a storage, never a
 // library path.
 type ModuleSpec struct {
-	Name    string              // short name, also accepted by --pkcs11
-	Storage string              // NCALayer storage name
-	Paths   map[string][]string // GOOS -> absolute paths or bare file names (searched in the usual library directories)
+	Name    string   // short name, also accepted by --pkcs11
+	Storage string   // NCALayer storage name
+	Paths   []string // this OS's candidates: absolute paths or bare file names (searched in libDirs); either may be a glob
 	// ModelStorage maps a token model substring to another storage, for
 	// vendor libraries serving several NCALayer storages (eToken 72K/5110).
 	ModelStorage map[string]string
-}
-
-// DefaultCatalog lists the modules of the tokens used in Kazakhstan and the
-// generic ones. The vendor file names come from their installers' public
-// documentation; the Kaztoken, ID card and AKey entries could not be
-// checked against real hardware here (see the issue notes) — admins can
-// add or override modules in the config file.
-func DefaultCatalog() []ModuleSpec {
-	return []ModuleSpec{
-		{Name: "kaztoken", Storage: StorageKaztoken, Paths: map[string][]string{
-			"linux": {"libkaztoken.so", "/usr/lib/kaztoken/libkaztoken.so"}, "windows": {"kaztoken.dll"}, "darwin": {"/usr/local/lib/libkaztoken.dylib"}}},
-		{Name: "idcard", Storage: StorageIDCard, Paths: map[string][]string{
-			"linux": {"libidprimepkcs11.so", "/usr/lib/libIDPrimePKCS11.so"}, "windows": {"IDPrimePKCS11.dll"}, "darwin": {"/usr/local/lib/libIDPrimePKCS11.dylib"}}},
-		{Name: "etoken", Storage: StorageEToken72K, ModelStorage: map[string]string{"5110": StorageEToken5110}, Paths: map[string][]string{
-			"linux": {"libeTPkcs11.so", "/usr/lib/libeTPkcs11.so"}, "windows": {"eTPKCS11.dll"}, "darwin": {"/usr/local/lib/libeTPkcs11.dylib"}}},
-		{Name: "jacarta", Storage: StorageJaCarta, Paths: map[string][]string{
-			"linux": {"libjcPKCS11-2.so", "/usr/lib/libjcPKCS11-2.so"}, "windows": {"jcPKCS11-2.dll"}, "darwin": {"/Library/Aladdin/JaCartaPKCS11/lib/libjcPKCS11-2.dylib"}}},
-		{Name: "akey", Storage: StorageAKey, Paths: map[string][]string{
-			"linux": {"libakeypkcs11.so"}, "windows": {"akeypkcs11.dll"}}},
-		{Name: "rutoken", Storage: StorageRutoken, Paths: map[string][]string{
-			"linux": {"librtpkcs11ecp.so", "/usr/lib/librtpkcs11ecp.so"}, "windows": {"rtPKCS11ECP.dll"}, "darwin": {"/Library/Frameworks/rtpkcs11ecp.framework/rtpkcs11ecp"}}},
-		{Name: "opensc", Storage: StorageOpenSC, Paths: map[string][]string{
-			"linux": {"opensc-pkcs11.so"}, "windows": {"opensc-pkcs11.dll"}, "darwin": {"/Library/OpenSC/lib/opensc-pkcs11.so"}}},
-		{Name: "softhsm", Storage: StorageSoftHSM, Paths: map[string][]string{
-			"linux": {"softhsm/libsofthsm2.so", "/usr/lib/softhsm/libsofthsm2.so"}, "darwin": {"/usr/local/lib/softhsm/libsofthsm2.so"}}},
-	}
-}
-
-// libDirs are searched for bare file names.
-func libDirs(goos string) []string {
-	switch goos {
-	case "linux":
-		return []string{"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib", "/lib"}
-	case "windows":
-		if d := os.Getenv("SystemRoot"); d != "" {
-			return []string{filepath.Join(d, "System32")}
-		}
-		return []string{`C:\Windows\System32`}
-	case "darwin":
-		return []string{"/usr/local/lib", "/opt/homebrew/lib"}
-	}
-	return nil
 }
 
 // Found is a catalog module present on this machine.
@@ -86,25 +43,45 @@ type Found struct {
 func Installed(catalog []ModuleSpec) []Found {
 	var out []Found
 	for _, spec := range catalog {
-		if p := locate(spec.Paths[runtime.GOOS], runtime.GOOS); p != "" {
+		if p := locate(spec.Paths); p != "" {
 			out = append(out, Found{spec, p})
 		}
 	}
 	return out
 }
 
-func locate(candidates []string, goos string) string {
+// locate finds the first candidate present: an absolute path (or glob),
+// or a bare file name (or glob, "vnptca_p11_v*.dll") in libDirs.
+func locate(candidates []string) string {
 	for _, c := range candidates {
 		if filepath.IsAbs(c) {
-			if fileExists(c) {
-				return c
+			if p := firstFile(c); p != "" {
+				return p
 			}
 			continue
 		}
-		for _, d := range libDirs(goos) {
-			if p := filepath.Join(d, c); fileExists(p) {
+		for _, d := range libDirs() {
+			if p := firstFile(filepath.Join(d, c)); p != "" {
 				return p
 			}
+		}
+	}
+	return ""
+}
+
+// firstFile returns pattern's file; for a glob the last match (the newest
+// of versioned names) that is a regular file.
+func firstFile(pattern string) string {
+	if !strings.ContainsAny(pattern, "*?[") {
+		if fileExists(pattern) {
+			return pattern
+		}
+		return ""
+	}
+	matches, _ := filepath.Glob(pattern)
+	for i := len(matches) - 1; i >= 0; i-- {
+		if fileExists(matches[i]) {
+			return matches[i]
 		}
 	}
 	return ""
@@ -120,7 +97,7 @@ func fileExists(p string) bool {
 func Resolve(catalog []ModuleSpec, nameOrPath string) (path string, spec ModuleSpec, ok bool) {
 	for _, s := range catalog {
 		if strings.EqualFold(s.Name, nameOrPath) {
-			if p := locate(s.Paths[runtime.GOOS], runtime.GOOS); p != "" {
+			if p := locate(s.Paths); p != "" {
 				return p, s, true
 			}
 			return "", s, false

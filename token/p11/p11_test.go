@@ -318,8 +318,8 @@ func TestModuleLoadFailure(t *testing.T) {
 // TestPresence: getActiveTokens follows plug and unplug without a restart.
 func TestPresence(t *testing.T) {
 	tok := p11test.New(t)
-	catalog := []ModuleSpec{{Name: "softhsm", Storage: StorageSoftHSM, Paths: map[string][]string{"linux": {tok.Lib}}},
-		{Name: "missing", Storage: StorageKaztoken, Paths: map[string][]string{"linux": {"/nonexistent/libkaztoken.so"}}}}
+	catalog := []ModuleSpec{{Name: "softhsm", Storage: StorageSoftHSM, Paths: []string{tok.Lib}},
+		{Name: "missing", Storage: StorageKaztoken, Paths: []string{"/nonexistent/libkaztoken.so"}}}
 	mg := NewManager(catalog, nil)
 	mg.CacheFor = 0
 	defer mg.Close()

@@ -6,9 +6,9 @@ import (
 
 const runKey = `Software\Microsoft\Windows\CurrentVersion\Run`
 
-// installRunKey starts `qoltanba run` at logon: the user's Run key, or the
-// machine's for all users.
-func installRunKey(exe string, allUsers bool) (kind, path string, err error) {
+// installAutostart starts `qoltanba run` at logon: the user's Run key, or
+// the machine's for all users (home and systemDir are not used here).
+func installAutostart(_, exe string, allUsers bool, _ string) (kind, path string, err error) {
 	root, rootName := registry.CURRENT_USER, `HKCU`
 	if allUsers {
 		root, rootName = registry.LOCAL_MACHINE, `HKLM`
@@ -24,7 +24,7 @@ func installRunKey(exe string, allUsers bool) (kind, path string, err error) {
 	return AutostartWinRun, rootName + `\` + runKey + `\qoltanba`, nil
 }
 
-func removeRunKey(path string) error {
+func removeAutostart(_, path, _ string) error {
 	root := registry.CURRENT_USER
 	if len(path) > 4 && path[:4] == "HKLM" {
 		root = registry.LOCAL_MACHINE
@@ -40,7 +40,8 @@ func removeRunKey(path string) error {
 	return nil
 }
 
-func runKeyPresent(path string) bool {
+// autostartPresent reports whether the Run value is still there.
+func autostartPresent(_, path string) bool {
 	root := registry.CURRENT_USER
 	if len(path) > 4 && path[:4] == "HKLM" {
 		root = registry.LOCAL_MACHINE

@@ -1,0 +1,20 @@
+//go:build !windows
+
+package main
+
+import (
+	"os"
+
+	"github.com/qoltanba/qoltanba/installer"
+)
+
+// privileged reports whether this process may change the machine for every
+// user: root.
+func privileged() bool { return os.Geteuid() == 0 }
+
+const privilegeName = "root"
+
+// trustNote says what the system will show while the CA is trusted; on
+// Linux and macOS nothing unexpected (macOS asks for the administrator's
+// password itself).
+func trustNote(installer.Options) string { return "" }
