@@ -185,7 +185,7 @@ func (k *GOSTPublicKey) Equal(x crypto.PublicKey) bool {
 // Verify checks a signature in Kalkan byte order over a digest as the
 // hash outputs it.
 func (k *GOSTPublicKey) Verify(digest, sig []byte) bool {
-	ok, err := gost3410.PublicKeyReverseDigestAndSignature{Pub: k.Key}.VerifyDigest(digest, sig)
+	ok, err := k.Key.VerifyDigest(curveDigest(digest), ProfileKZ.ToStandard(sig))
 	return err == nil && ok
 }
 
@@ -277,7 +277,11 @@ func (s *GOSTSigner) Public() crypto.PublicKey { return s.pub }
 
 // Sign signs a digest; opts is ignored.
 func (s *GOSTSigner) Sign(rand io.Reader, digest []byte, _ crypto.SignerOpts) ([]byte, error) {
-	return (&gost3410.PrivateKeyReverseDigestAndSignature{Prv: s.key}).Sign(rand, digest, nil)
+	sig, err := s.key.SignDigest(curveDigest(digest), rand)
+	if err != nil {
+		return nil, err
+	}
+	return ProfileKZ.FromStandard(sig), nil
 }
 
 type pkcs8 struct {

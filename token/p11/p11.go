@@ -577,8 +577,8 @@ var digestInfoPrefix = map[crypto.Hash][]byte{
 const ckmGOSTR3410_512 = 0x00001006
 
 // Sign signs a digest on the token. RSA: CKM_RSA_PKCS over the DigestInfo;
-// ECDSA: CKM_ECDSA, converted to ASN.1; GOST: CKM_GOSTR3410(_512) with the
-// token's (OpenSSL-engine) byte order turned into Kalkan's.
+// ECDSA: CKM_ECDSA, converted to ASN.1; GOST: CKM_GOSTR3410(_512), its
+// s‖r turned into Kalkan's order (signer.GOSTProfile).
 func (k *keySigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	s := k.s
 	if s.pin == nil {
@@ -633,9 +633,7 @@ func (k *keySigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]
 	case *ecdsa.PublicKey:
 		return rawToASN1(sig)
 	case *signer.GOSTPublicKey:
-		for i, j := 0, len(sig)-1; i < j; i, j = i+1, j-1 {
-			sig[i], sig[j] = sig[j], sig[i]
-		}
+		return signer.ProfileKZ.FromStandard(sig), nil
 	}
 	return sig, nil
 }
