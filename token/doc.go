@@ -1,6 +1,10 @@
-// Package token opens key stores — PKCS#12 key files now, PKCS#11 tokens
-// later — and exposes each private key as a [Key]: a certificate plus a
-// crypto.Signer that the signer package can use.
+// Package token opens key stores and exposes each private key as a [Key]: a
+// certificate plus a crypto.Signer that the signer package can use. This
+// package reads PKCS#12 key files (a BER-tolerant reader for real NCA
+// files) and holds what every store shares: [BuildChain] and the errors
+// the dialog and the protocols tell apart ([ErrWrongPassword],
+// [ErrWrongPIN], [ErrPINLocked] with the token's [PINState],
+// [ErrTokenRemoved]). PKCS#11 tokens are package token/p11 (cgo).
 //
 // Lifetime of key material: [ParsePKCS12] decrypts the private keys of a file
 // into memory and returns them; nothing is cached anywhere else. A caller

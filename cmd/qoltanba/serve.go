@@ -23,7 +23,7 @@ import (
 // cmdServe runs the agent: wss://127.0.0.1:13579 with the NCALayer and
 // native protocols.
 func cmdServe(e *env, args []string) error {
-	fs := newFlags(e, "serve", "[--ui tty] [--config FILE] [--port N] [--unattended --allow-origin ORIGIN... (--p12 FILE --password-file F | --pkcs11 MODULE --pin-file F)]")
+	fs := newFlags(e, "serve", "[--ui desktop|tty|auto] [--config FILE] [--port N] [--unattended --allow-origin ORIGIN... (--p12 FILE [--alias A] --password-file F | --pkcs11 MODULE [--slot N] [--key-id HEX] --pin-file F)]")
 	uiKind := fs.String("ui", e.defaultUI, "how to ask the user: desktop (dialogs and tray), tty (this terminal), or auto (desktop when there is a display)")
 	configFile := fs.String("config", filepath.Join(agent.ConfigDir(), "config.json"), "configuration `file` (docs/config.md)")
 	port := fs.Int("port", 0, "listen on this `port` instead of the configured one (13579)")
