@@ -30,6 +30,7 @@ const (
 	OutcomeTokenLocked    Outcome = "token-locked"
 	OutcomeTokenRemoved   Outcome = "token-removed"
 	OutcomeTimestamp      Outcome = "timestamp-failed"
+	OutcomeNoDialog       Outcome = "no-dialog"
 	OutcomeFailed         Outcome = "failed"
 )
 
@@ -48,6 +49,7 @@ var outcomeMessages = map[Outcome]string{
 	OutcomeTokenLocked:    "the token's PIN is locked",
 	OutcomeTokenRemoved:   "the token was removed",
 	OutcomeTimestamp:      "timestamp server unreachable or refused the request",
+	OutcomeNoDialog:       "the signing dialog cannot be shown on this computer's desktop",
 	OutcomeFailed:         "signing failed",
 }
 
@@ -89,6 +91,8 @@ func OutcomeOf(err error) Outcome {
 		return OutcomeTokenRemoved
 	case errors.Is(err, signer.ErrTimestamp):
 		return OutcomeTimestamp
+	case errors.Is(err, ErrNoDialog):
+		return OutcomeNoDialog
 	}
 	return OutcomeFailed
 }

@@ -38,8 +38,9 @@ func (f TLSFiles) Key() string  { return filepath.Join(f.Dir, "key.pem") }
 // issueLocal makes a fresh local CA constrained to localhost, 127.0.0.1 and
 // ::1 (critical), issues the server certificate with it, writes the CA
 // certificate, the server certificate and the server key, and destroys the
-// CA key: it never touches the disk and does not outlive this call.
-func issueLocal(files TLSFiles, now time.Time) (*x509.Certificate, error) {
+// CA key: it never touches the disk and does not outlive this call. shared
+// (an install for every user) makes the key readable by every user's agent.
+func issueLocal(files TLSFiles, now time.Time, shared bool) (*x509.Certificate, error) {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
@@ -88,9 +89,17 @@ func issueLocal(files TLSFiles, now time.Time) (*x509.Certificate, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(files.Dir, 0o700); err != nil {
+	// For every user (AllUsers: the machine's directory) each user's
+	// agent must read the key; it serves only 127.0.0.1, and a local user
+	// could take the port anyway.
+	dirMode, keyMode := os.FileMode(0o700), os.FileMode(0o600)
+	if shared {
+		dirMode, keyMode = 0o755, 0o644
+	}
+	if err := os.MkdirAll(files.Dir, dirMode); err != nil {
 		return nil, err
 	}
+	os.Chmod(files.Dir, dirMode)
 	var chain bytes.Buffer
 	pem.Encode(&chain, &pem.Block{Type: "CERTIFICATE", Bytes: leafDER})
 	pem.Encode(&chain, &pem.Block{Type: "CERTIFICATE", Bytes: caDER})
@@ -101,7 +110,7 @@ func issueLocal(files TLSFiles, now time.Time) (*x509.Certificate, error) {
 	}{
 		{files.CA(), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o644},
 		{files.Cert(), chain.Bytes(), 0o644},
-		{files.Key(), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600},
+		{files.Key(), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), keyMode},
 	} {
 		if err := writeFileAtomic(w.path, w.data, w.mode); err != nil {
 			return nil, err

@@ -84,7 +84,7 @@ func Install(o Options) (*State, error) {
 		if st != nil { // renewal: the old CA leaves every store it was in
 			removeCA(st, o)
 		}
-		if ca, err = issueLocal(files, o.Now); err != nil {
+		if ca, err = issueLocal(files, o.Now, o.AllUsers); err != nil {
 			return nil, err
 		}
 		st = &State{CAFingerprint: fingerprint(ca), CANickname: ca.Subject.CommonName, CANotAfter: ca.NotAfter}

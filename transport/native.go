@@ -28,7 +28,7 @@ const ProtocolVersion = 1
 var nativeCodes = map[string]int{
 	"CANCELED": -32001, "ORIGIN_DENIED": -32002, "NO_MATCHING_KEY": -32003, "WRONG_PIN": -32004,
 	"TOKEN_LOCKED": -32005, "BAD_REQUEST": -32602, "TOO_LARGE": -32006, "BUSY": -32007, "TIMEOUT": -32008,
-	"TSA_FAILED": -32009, "INTERNAL": -32603, "METHOD_NOT_FOUND": -32601, "PARSE_ERROR": -32700,
+	"TSA_FAILED": -32009, "NO_DIALOG": -32010, "INTERNAL": -32603, "METHOD_NOT_FOUND": -32601, "PARSE_ERROR": -32700,
 }
 
 // maxInFlight bounds concurrent requests on one connection.
@@ -325,6 +325,8 @@ func nativeError(id json.RawMessage, err error) rpcResponse {
 		code = "BAD_REQUEST"
 	case agent.OutcomeTimestamp:
 		code = "TSA_FAILED"
+	case agent.OutcomeNoDialog:
+		code = "NO_DIALOG"
 	}
 	return rpcErr(id, code, agent.PublicMessage(err))
 }

@@ -1,3 +1,5 @@
+//go:build !windows
+
 package main
 
 // The desktop UI for Linux and macOS: fyne's dialogs and tray
@@ -6,6 +8,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -43,13 +46,14 @@ func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) e
 			}
 		}
 	}}
+	prompter := newSwitchPrompter(desk)
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 	ce := *e
 	ce.ctx = ctx
 	errc := make(chan error, 1)
 	go func() {
-		err := serve(&ce, cfg, desk, nil, log, func(ag *agent.Agent, port int, auditPath string) {
+		err := serve(&ce, cfg, prompter, nil, log, func(ag *agent.Agent, port int, auditPath string) {
 			t := &fyneui.Tray{App: a, Agent: ag, Port: port, Version: version, AuditPath: auditPath, Log: log, Locale: locale, OnQuit: cancel,
 				ConfigPath: configPath}
 			fyne.DoAndWait(func() {
@@ -84,9 +88,31 @@ func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) e
 			w.Show()
 		})
 	}()
-	a.Run()
+	if err := runFyne(a); err != nil {
+		// No window can be created (no OpenGL, a broken display): say so
+		// in the log, refuse requests with a clear error, keep serving.
+		log.Error("the desktop dialogs cannot be shown: requests are refused until qoltanba restarts", "err", err)
+		prompter.set(agent.NoDialog{})
+		select {
+		case <-ctx.Done():
+		case err := <-errc:
+			return err
+		}
+	}
 	cancel()
 	return <-errc
+}
+
+// runFyne runs fyne's loop, turning the panic fyne raises when its driver
+// cannot start (GLFW without OpenGL) into an error.
+func runFyne(a fyne.App) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	a.Run()
+	return nil
 }
 
 // wrapText breaks s into lines of at most n characters at spaces.

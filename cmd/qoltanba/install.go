@@ -41,6 +41,10 @@ func cmdInstall(e *env, args []string) error {
 	}
 	o.AllUsers, o.NoAutostart = *allUsers, *noAutostart
 	cfg, err := agent.LoadConfig(filepath.Join(o.ConfigDir, "config.json"))
+	if *allUsers {
+		// Every user's agent reads the machine's certificate.
+		o.ConfigDir = agent.MachineDir()
+	}
 	if err != nil {
 		return err
 	}
@@ -77,20 +81,29 @@ func cmdInstall(e *env, args []string) error {
 
 // cmdUninstall removes what install did (and with --purge config and logs).
 func cmdUninstall(e *env, args []string) error {
-	fs := newFlags(e, "uninstall", "[--purge]")
+	fs := newFlags(e, "uninstall", "[--all-users] [--purge]")
+	allUsers := fs.Bool("all-users", false, "undo install --all-users (needs the same rights)")
 	purge := fs.Bool("purge", false, "also delete the configuration, remembered permissions and audit log")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *allUsers && !privileged() {
+		return usageErr("--all-users needs %s", privilegeName)
 	}
 	o, err := installOptions()
 	if err != nil {
 		return err
 	}
+	dirs := []string{agent.ConfigDir(), agent.DataDir()}
+	if *allUsers {
+		o.ConfigDir, o.AllUsers = agent.MachineDir(), true
+		dirs = []string{agent.MachineDir()}
+	}
 	if err := installer.Uninstall(o); err != nil {
 		return err
 	}
 	if *purge {
-		for _, d := range []string{agent.ConfigDir(), agent.DataDir()} {
+		for _, d := range dirs {
 			if err := os.RemoveAll(d); err != nil {
 				return err
 			}
@@ -116,6 +129,12 @@ func cmdStatus(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "qoltanba %s\n", version)
+	if st, _ := installer.LoadState(o.ConfigDir); st == nil {
+		if machine, _ := installer.LoadState(agent.MachineDir()); machine != nil {
+			o.ConfigDir = agent.MachineDir() // installed for every user
+			fmt.Fprintf(e.stdout, "installed for every user of this machine (%s)\n", o.ConfigDir)
+		}
+	}
 	checks := installer.Status(o, cfg.Port)
 	for _, c := range checks {
 		mark := "ok  "

@@ -24,10 +24,25 @@ import (
 // version is set by the linker (see Makefile).
 var version = "dev"
 
+// guiBinary is set by the linker ("1") for the Windows build without a
+// console (qoltanba.exe, -H windowsgui): started with no arguments — a
+// double click, the logon Run key — it runs the agent; given a command, it
+// prints to the console it was started from, if any (qoltanba-cli.exe is
+// the console build for scripts).
+var guiBinary = ""
+
 func main() {
 	localefix.Restore()
+	args := os.Args[1:]
+	if guiBinary != "" {
+		if len(args) == 0 {
+			args = []string{"run"}
+		} else {
+			attachParentConsole()
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	code := run(ctx, args, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }

@@ -139,7 +139,14 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 	if err != nil {
 		return err
 	}
+	// The user's own certificate (qoltanba install), else the machine's
+	// (install --all-users, the MSI or the package), else a temporary one.
 	tlsDir := filepath.Join(agent.ConfigDir(), "tls")
+	if _, err := os.Stat(filepath.Join(tlsDir, "cert.pem")); err != nil {
+		if machine := filepath.Join(agent.MachineDir(), "tls"); fileExists(filepath.Join(machine, "cert.pem")) {
+			tlsDir = machine
+		}
+	}
 	tlsCfg, generated, err := transport.LoadTLS(filepath.Join(tlsDir, "cert.pem"), filepath.Join(tlsDir, "key.pem"))
 	if err != nil {
 		return err
@@ -175,6 +182,8 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 	}
 	return srv.Serve(e.ctx)
 }
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 // tokenStores adapts the PKCS#11 manager to the agent.
 type tokenStores struct{ mg *p11.Manager }

@@ -1,12 +1,8 @@
 package fyneui
 
 import (
-	"bytes"
 	"fmt"
-	"image"
 	"image/color"
-	"image/draw"
-	"image/png"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -32,39 +28,15 @@ const (
 	TrayError
 )
 
-// trayIcon is the application icon with a dot for the state: none when
-// idle, amber while a request waits for the user, red on an error.
+// trayIcon is the application icon with the state's dot (icon.WithDot).
 func trayIcon(dot color.Color) fyne.Resource {
-	src, err := png.Decode(bytes.NewReader(icon.PNG))
-	if err != nil || dot == nil {
-		return Icon
-	}
-	b := src.Bounds()
-	img := image.NewNRGBA(b)
-	draw.Draw(img, b, src, b.Min, draw.Src)
-	n := b.Dx()
-	r := float64(n) / 5
-	cx, cy := float64(n)-r-1, float64(b.Dy())-r-1
-	for y := range b.Dy() {
-		for x := range n {
-			dx, dy := float64(x)+0.5-cx, float64(y)+0.5-cy
-			switch d := dx*dx + dy*dy; {
-			case d <= r*r:
-				img.Set(x, y, dot)
-			case d <= (r+1.5)*(r+1.5):
-				img.Set(x, y, color.White) // a ring so the dot shows on any icon colour
-			}
-		}
-	}
-	var out bytes.Buffer
-	png.Encode(&out, img)
-	return fyne.NewStaticResource("qoltanba-tray.png", out.Bytes())
+	return fyne.NewStaticResource("qoltanba-tray.png", icon.WithDotPNG(dot))
 }
 
 var trayIcons = map[TrayState]fyne.Resource{
 	TrayIdle:    Icon,
-	TrayWaiting: trayIcon(color.NRGBA{0xf0, 0xa0, 0x00, 0xff}), // amber: a request waits
-	TrayError:   trayIcon(color.NRGBA{0xc6, 0x28, 0x28, 0xff}), // red
+	TrayWaiting: trayIcon(icon.Waiting),
+	TrayError:   trayIcon(icon.Error),
 }
 
 // Tray is the system tray icon and menu.

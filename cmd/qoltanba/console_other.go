@@ -1,0 +1,6 @@
+//go:build !windows
+
+package main
+
+// attachParentConsole: programs have their terminal here.
+func attachParentConsole() {}

@@ -1,0 +1,80 @@
+package main
+
+// The desktop UI for Windows: native Win32 dialogs and the notification
+// area icon (ui/winui), which need no OpenGL and so run on every desktop,
+// RDP sessions and VMs included.
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/transport"
+	"github.com/qoltanba/qoltanba/ui"
+	"github.com/qoltanba/qoltanba/ui/winui"
+)
+
+// runDesktop runs the agent with the Win32 dialogs and tray. If no window
+// can be created, the user is told in a message box (and the log), and the
+// agent keeps serving, refusing every request with a clear error.
+func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) error {
+	prefs := &ui.FilePrefs{Path: filepath.Join(agent.ConfigDir(), "ui.json")}
+	locale := func() string {
+		if l := ui.NormalizeLocale(prefs.String("locale")); l != "" {
+			return l
+		}
+		if l := ui.NormalizeLocale(cfg.Locale); l != "" {
+			return l
+		}
+		return ui.SystemLocale()
+	}
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	ce := *e
+	ce.ctx = ctx
+	u, err := winui.Start()
+	if err != nil {
+		log.Error("the desktop dialogs cannot be shown: requests are refused until qoltanba restarts", "err", err)
+		winui.MessageBox("qoltanba", ui.T(locale(), "no-desktop"))
+		return serve(&ce, cfg, agent.NoDialog{}, nil, log, nil)
+	}
+	defer u.Quit()
+	var tray *winui.Tray
+	desk := &winui.Desktop{UI: u, Locale: locale, Delay: time.Second, Recent: &ui.RecentFiles{Prefs: prefs}, OnBusy: func(busy bool) {
+		if tray != nil {
+			if busy {
+				tray.SetState(winui.TrayWaiting)
+			} else {
+				tray.SetState(winui.TrayIdle)
+			}
+		}
+	}}
+	err = serve(&ce, cfg, desk, nil, log, func(ag *agent.Agent, port int, auditPath string) {
+		t := &winui.Tray{UI: u, Agent: ag, Port: port, Version: version, AuditPath: auditPath, Prefs: prefs, Log: log, OnQuit: cancel}
+		if err := t.Install(); err != nil {
+			log.Warn("no notification-area icon", "err", err)
+			return
+		}
+		tray = t
+	})
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	// The agent could not start (a taken port, most often): say so with the
+	// tray's error state and a message box, and stay until Quit.
+	log.Error("agent stopped", "err", err)
+	msg := ui.T(locale(), "port-taken", err.Error())
+	if errors.Is(err, transport.ErrPortTaken) {
+		msg = ui.T(locale(), "port-busy", cfg.Port)
+	}
+	t := &winui.Tray{UI: u, Prefs: prefs, Log: log, OnQuit: cancel}
+	if t.InstallError(msg) != nil {
+		winui.MessageBox("qoltanba", msg)
+		return err
+	}
+	<-ctx.Done()
+	return err
+}
