@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 PKGS    := ./...
 
-.PHONY: run test bench bench-compare build lint fuzz soak clean screenshots deb windows
+.PHONY: run test bench bench-compare build lint fuzz soak clean screenshots deb windows msi test-windows
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qoltanba
@@ -15,8 +15,12 @@ build:
 run: build
 	./$(BIN) run
 
+# test: lint, every package's tests, then the Windows build under Wine
+# (test-windows). The TestWindows* tests skip in the first run: they need
+# the programs test-windows builds.
 test: lint
 	$(GO) test -count=1 $(PKGS)
+	$(MAKE) test-windows
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
@@ -63,9 +67,11 @@ bench-compare:
 	./scripts/bench-xml-vs-xmlsec1.sh
 	./scripts/bench-hash-vs-sha256sum.sh
 
-# screenshots regenerates docs/screenshots (dialogs under Xvfb, tray menu).
-screenshots:
-	QOLTANBA_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'DesktopScreenshots|TrayMenu' ./cmd/qoltanba ./ui/fyneui
+# screenshots regenerates docs/screenshots (dialogs under Xvfb, tray menu,
+# and the Windows dialogs under Wine: windows-*.png).
+screenshots: windows
+	QOLTANBA_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots QOLTANBA_WINDOWS_DIST=$(CURDIR)/dist \
+	  $(GO) test -count=1 -run 'DesktopScreenshots|TrayMenu|WindowsDialogs' ./cmd/qoltanba ./ui/fyneui
 
 # deb builds dist/qoltanba_<version>_amd64.deb: the binary, a .desktop
 # entry, the icon, and the --help text as documentation.
@@ -82,16 +88,50 @@ deb: build
 	printf 'Package: qoltanba\nVersion: $(DEBVERSION)\nArchitecture: amd64\nMaintainer: qoltanba developers <dev@qoltanba.invalid>\nDepends: libc6, libgl1, libx11-6, libxcursor1, libxrandr2, libxinerama1, libxi6, libxxf86vm1, libnss3-tools\nSection: utils\nPriority: optional\nHomepage: https://github.com/qoltanba/qoltanba\nDescription: local signing agent for Kazakh electronic signatures\n A replacement for NCALayer: serves wss://127.0.0.1:13579 for existing pages,\n shows who asks and what is signed, signs with NCA key files and tokens.\n' > dist/deb/DEBIAN/control
 	dpkg-deb --build --root-owner-group dist/deb dist/qoltanba_$(DEBVERSION)_amd64.deb
 
-# windows cross-builds dist/qoltanba.exe with mingw and signs it with
-# osslsigncode, using a throwaway code-signing certificate made here (a
-# release would use the project's real certificate).
-windows:
+# windows cross-builds the Windows agent with mingw (cgo for PKCS#11 only;
+# the dialogs are Win32, no OpenGL): dist/qoltanba.exe, a GUI program (no
+# console window at logon; a double click starts the agent), and
+# dist/qoltanba-cli.exe, the same commands for cmd.exe, PowerShell and
+# scripts. Both carry the manifest, icon and version resources and are
+# signed with osslsigncode, using a throwaway code-signing certificate made
+# here (a release would use the project's real certificate).
+WINVERSION := 0.1.$(shell git rev-list --count HEAD 2>/dev/null || echo 0)
+WINCC      := x86_64-w64-mingw32-gcc
+SYSO       := cmd/qoltanba/rsrc_windows_amd64.syso
+$(SYSO): packaging/windows/qoltanba.rc packaging/windows/qoltanba.exe.manifest internal/icon/qoltanba.png
+	mkdir -p dist/windows
+	convert internal/icon/qoltanba.png -define icon:auto-resize=64,48,32,16 dist/windows/qoltanba.ico
+	x86_64-w64-mingw32-windres -O coff -DVER_MAJOR=0 -DVER_MINOR=1 -DVER_PATCH=$(word 3,$(subst ., ,$(WINVERSION))) \
+	  '-DVER_STRING=\"$(WINVERSION)\"' -I dist/windows -I packaging/windows -i packaging/windows/qoltanba.rc -o $@
+
+windows: $(SYSO)
 	mkdir -p dist
-	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
-	  $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/qoltanba-unsigned.exe ./cmd/qoltanba
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=$(WINCC) \
+	  $(GO) build -trimpath -ldflags '$(LDFLAGS) -H windowsgui -X main.guiBinary=1' -o dist/qoltanba-unsigned.exe ./cmd/qoltanba
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=$(WINCC) \
+	  $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/qoltanba-cli-unsigned.exe ./cmd/qoltanba
 	openssl req -x509 -newkey rsa:3072 -nodes -days 1 -subj '/CN=qoltanba test code signing' \
 	  -addext extendedKeyUsage=codeSigning -keyout dist/codesign.key -out dist/codesign.crt 2>/dev/null
-	osslsigncode sign -certs dist/codesign.crt -key dist/codesign.key -n qoltanba -h sha256 \
-	  -in dist/qoltanba-unsigned.exe -out dist/qoltanba.exe
-	rm -f dist/codesign.key dist/qoltanba-unsigned.exe
-	osslsigncode verify -CAfile dist/codesign.crt -in dist/qoltanba.exe
+	for n in qoltanba qoltanba-cli; do \
+	  osslsigncode sign -certs dist/codesign.crt -key dist/codesign.key -n qoltanba -h sha256 \
+	    -in dist/$$n-unsigned.exe -out dist/$$n.exe.tmp >/dev/null && mv dist/$$n.exe.tmp dist/$$n.exe && rm dist/$$n-unsigned.exe || exit 1; \
+	  osslsigncode verify -CAfile dist/codesign.crt -in dist/$$n.exe >/dev/null || exit 1; done
+	rm -f dist/codesign.key
+
+# msi packs the signed executables into dist/qoltanba-<version>.msi with
+# wixl (msitools): per machine, Program Files, Start menu, logon start for
+# every user (HKLM Run), the local CA in the machine's root store and
+# Firefox told to trust it (enterprise roots policy); msiexec /x removes all
+# of it (settings and logs too with PURGE=1).
+msi: windows
+	wixl -a x64 -D Version=$(WINVERSION) -D Dist=dist -o dist/qoltanba-$(WINVERSION).msi packaging/windows/qoltanba.wxs
+	@echo dist/qoltanba-$(WINVERSION).msi
+
+# test-windows runs the Windows build under Wine (a fresh WINEPREFIX per
+# test): the CLI with NCA keys, the agent answering a WebSocket client,
+# install/status/uninstall, the MSI installed and removed silently, and the
+# dialogs driven from the keyboard under Xvfb (screenshots
+# docs/screenshots/windows-*.png with make screenshots).
+test-windows: msi
+	QOLTANBA_WINDOWS_DIST=$(CURDIR)/dist QOLTANBA_WINDOWS_MSI=$(CURDIR)/dist/qoltanba-$(WINVERSION).msi \
+	  $(GO) test -count=1 -timeout 30m -run '^TestWindows' -v ./cmd/qoltanba

@@ -176,6 +176,7 @@ func Uninstall(o Options) error {
 		}
 	}
 	os.Remove(files.Dir)
+	os.Remove(o.ConfigDir) // only if nothing else (settings, logs) is left
 	return errors.Join(errs...)
 }
 

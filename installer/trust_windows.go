@@ -27,8 +27,16 @@ func storeFlags(allUsers bool) uint32 {
 }
 
 func openRoot(allUsers bool) (windows.Handle, error) {
+	return openRootAs(windows.CERT_STORE_PROV_SYSTEM, allUsers)
+}
+
+// openRootAs opens the root store through a given provider: the logical
+// system store (CERT_STORE_PROV_SYSTEM, what browsers read) or its registry
+// physical store (CERT_STORE_PROV_SYSTEM_REGISTRY, where an added
+// certificate lands).
+func openRootAs(provider uintptr, allUsers bool) (windows.Handle, error) {
 	name, _ := windows.UTF16PtrFromString("ROOT")
-	h, err := windows.CertOpenStore(windows.CERT_STORE_PROV_SYSTEM, 0, 0, storeFlags(allUsers), uintptr(unsafe.Pointer(name)))
+	h, err := windows.CertOpenStore(provider, 0, 0, storeFlags(allUsers), uintptr(unsafe.Pointer(name)))
 	if err != nil {
 		return 0, fmt.Errorf("installer: open the %s root store: %w", scopeName(allUsers), err)
 	}
@@ -73,9 +81,26 @@ func findInRoot(store windows.Handle, ca *x509.Certificate) *windows.CertContext
 	return ctx
 }
 
-// systemUntrust removes the CA from the root store.
+// systemUntrust removes the CA from the root store: from the logical store
+// first (for the user's store Windows asks), then whatever is left in its
+// registry store (Wine's logical stores drop a deletion instead of writing
+// it back; on Windows nothing is left by then). It fails unless the CA is
+// gone afterwards, so "removed" is never said of a CA still trusted.
 func systemUntrust(ca *x509.Certificate, allUsers bool) error {
-	store, err := openRoot(allUsers)
+	if err := deleteFrom(windows.CERT_STORE_PROV_SYSTEM, ca, allUsers); err != nil {
+		return err
+	}
+	if err := deleteFrom(windows.CERT_STORE_PROV_SYSTEM_REGISTRY, ca, allUsers); err != nil {
+		return err
+	}
+	if systemTrusted(ca, allUsers) {
+		return fmt.Errorf("installer: the local CA is still in the %s root store after removing it", scopeName(allUsers))
+	}
+	return nil
+}
+
+func deleteFrom(provider uintptr, ca *x509.Certificate, allUsers bool) error {
+	store, err := openRootAs(provider, allUsers)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"os"
+	"path/filepath"
+	"strings"
 
 	"golang.org/x/sys/windows"
 )
@@ -32,4 +34,17 @@ var attachConsole = windows.NewLazySystemDLL("kernel32.dll").NewProc("AttachCons
 func valid(std uint32) bool {
 	h, err := windows.GetStdHandle(std)
 	return err == nil && h != 0 && h != windows.InvalidHandle
+}
+
+// desktopExe is the program the logon entry starts: the GUI qoltanba.exe
+// beside the console qoltanba-cli.exe that ran install (a console program
+// at logon would open a console window every time).
+func desktopExe(exe string) string {
+	if strings.EqualFold(filepath.Base(exe), "qoltanba-cli.exe") {
+		gui := filepath.Join(filepath.Dir(exe), "qoltanba.exe")
+		if _, err := os.Stat(gui); err == nil {
+			return gui
+		}
+	}
+	return exe
 }

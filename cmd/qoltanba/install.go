@@ -21,7 +21,7 @@ func installOptions() (installer.Options, error) {
 	if r, err := filepath.EvalSymlinks(exe); err == nil {
 		exe = r
 	}
-	return installer.Options{Home: home, ConfigDir: agent.ConfigDir(), Exe: exe}, nil
+	return installer.Options{Home: home, ConfigDir: agent.ConfigDir(), Exe: desktopExe(exe)}, nil
 }
 
 // cmdInstall sets up the local certificate, browser trust and autostart.

@@ -10,7 +10,9 @@ import (
 // switchPrompter lets the agent start with the desktop's Prompter and fall
 // back to agent.NoDialog if the desktop UI dies (no window can be created):
 // the agent keeps answering, with a clear refusal instead of a stack trace.
-type switchPrompter struct{ p atomic.Pointer[agent.Prompter] }
+type switchPrompter struct {
+	p atomic.Pointer[agent.Prompter]
+}
 
 func newSwitchPrompter(p agent.Prompter) *switchPrompter {
 	s := &switchPrompter{}

@@ -130,7 +130,11 @@ func (s *screen) capture(id, name string) {
 	path := filepath.Join(s.t.TempDir(), name+".png")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "import", "-window", id, path)
+	args := []string{"-window", id, path}
+	if id == "root" { // a menu: the screen's top left corner, where it opens
+		args = []string{"-window", "root", "-crop", "420x240+0+0", "+repage", path}
+	}
+	cmd := exec.CommandContext(ctx, "import", args...)
 	cmd.Env = s.env
 	if b, err := cmd.CombinedOutput(); err != nil {
 		s.t.Fatalf("import: %v %s", err, b)

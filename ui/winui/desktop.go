@@ -49,16 +49,20 @@ func (d *Desktop) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOptio
 	defer d.busy(false)
 	m := ui.NewDialog(ctx, s, ui.DialogOptions{Locale: d.locale(s.Request.Locale), Delay: d.Delay, Recent: d.Recent})
 	var sd *signDlg
-	var err error
-	d.UI.Do(func() {
-		if sd, err = newSignDlg(ctx, d.UI.Owner(), d.UI.Icon, m); err != nil {
+	built := make(chan error, 1)
+	d.UI.Go(func() {
+		var err error
+		if sd, err = newSignDlg(ctx, nil, d.UI.Icon, m); err != nil {
+			built <- err
 			return
 		}
-		sd.dlg.Show()
-		centre(sd.dlg, 0, 0)
-		sd.refresh()
+		runDialog(sd.dlg, func() {
+			centre(sd.dlg, 0, 0)
+			sd.refresh()
+			built <- nil
+		})
 	})
-	if err != nil {
+	if err := <-built; err != nil {
 		return nil, err
 	}
 	m.SetOnChange(func() { d.UI.Go(sd.refresh) })
@@ -107,9 +111,11 @@ func (d *Desktop) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.C
 		}
 	}
 	var dlg *walk.Dialog
-	var err error
-	d.UI.Do(func() {
-		if dlg, err = walk.NewDialog(d.UI.Owner()); err != nil {
+	built := make(chan error, 1)
+	d.UI.Go(func() {
+		var err error
+		if dlg, err = walk.NewDialog(nil); err != nil {
+			built <- err
 			return
 		}
 		if d.UI.Icon != nil {
@@ -161,13 +167,15 @@ func (d *Desktop) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.C
 		dlg.SetCancelButton(block) // Esc blocks
 		dlg.Closing().Attach(func(*bool, walk.CloseReason) { pick(agent.Block)() })
 		dlg.SetMinMaxSize(walk.Size{Width: 640, Height: 360}, walk.Size{})
-		dlg.Show()
-		centre(dlg, 0, 0)
-		if focus != nil {
-			focus.SetFocus()
-		}
+		runDialog(dlg, func() {
+			centre(dlg, 0, 0)
+			if focus != nil {
+				focus.SetFocus()
+			}
+			built <- nil
+		})
 	})
-	if err != nil {
+	if err := <-built; err != nil {
 		return agent.Block, err
 	}
 	defer d.UI.Do(func() { dlg.Close(walk.DlgCmdCancel) })

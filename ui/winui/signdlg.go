@@ -87,6 +87,7 @@ func newSignDlg(ctx context.Context, owner walk.Form, ic *walk.Icon, m *ui.Dialo
 	d.docsHead = label(docsRow, "", 9, 0, colorText)
 	d.sourceBtn = button(docsRow, "", func() { m.ToggleSource(0); d.refresh() })
 	d.docsToggle = button(docsRow, "", func() { m.ToggleDocs(); d.refresh() })
+	d.docsToggle.SetMinMaxSize(walk.Size{Width: 36}, walk.Size{Width: 36})
 	d.docsText, _ = walk.NewTextEdit(dlg)
 	d.docsText.SetReadOnly(true)
 	d.docsText.SetMinMaxSize(walk.Size{Height: 90}, walk.Size{Height: 120})
@@ -125,9 +126,15 @@ func newSignDlg(ctx context.Context, owner walk.Form, ic *walk.Icon, m *ui.Dialo
 	d.keysTitle = label(dlg, "", 10, walk.FontBold, colorText)
 	d.keysHint = label(dlg, "", 9, 0, colorMuted)
 	d.keysView, _ = walk.NewScrollView(dlg)
-	d.keysView.SetLayout(walk.NewVBoxLayout())
+	keysLay := walk.NewVBoxLayout()
+	keysLay.SetAlignment(walk.AlignHNearVNear)
+	d.keysView.SetLayout(keysLay)
 	d.keysView.SetMinMaxSize(walk.Size{Height: 120}, walk.Size{})
-
+	// The room left over goes to the keys, or below everything while
+	// there are none (not between the lines).
+	spacer, _ := walk.NewVSpacer(dlg)
+	lay.SetStretchFactor(d.keysView, 10)
+	lay.SetStretchFactor(spacer, 1)
 	d.summary = label(dlg, "", 10, walk.FontBold, colorText)
 	d.progress, _ = walk.NewProgressBar(dlg)
 	d.status = label(dlg, "", 9, 0, colorText)
@@ -141,6 +148,9 @@ func newSignDlg(ctx context.Context, owner walk.Form, ic *walk.Icon, m *ui.Dialo
 	dlg.SetCancelButton(d.cancel) // Esc, from any control
 	dlg.Closing().Attach(func(canceled *bool, _ walk.CloseReason) { m.Cancel() })
 	dlg.SetMinMaxSize(SignSize, walk.Size{})
+	for i := 0; i < dlg.Children().Len(); i++ {
+		repaintWhenMoved(dlg.Children().At(i))
+	}
 	d.refresh()
 	return d, nil
 }
@@ -235,6 +245,7 @@ func (d *signDlg) refresh() {
 					d.refresh()
 				}
 			})
+			repaintWhenMoved(rb)
 			d.storeRBs = append(d.storeRBs, rb)
 		}
 	}
@@ -342,6 +353,7 @@ func (d *signDlg) refresh() {
 func (d *signDlg) addKey(i int, k ui.KeyRow) {
 	box, _ := walk.NewComposite(d.keysView)
 	lay := walk.NewVBoxLayout()
+	lay.SetAlignment(walk.AlignHNearVNear)
 	lay.SetMargins(walk.Margins{HNear: 2, VNear: 4, HFar: 2, VFar: 4})
 	lay.SetSpacing(0)
 	box.SetLayout(lay)
@@ -369,4 +381,5 @@ func (d *signDlg) addKey(i int, k ui.KeyRow) {
 		}
 		label(box, "    "+l, 9, 0, c)
 	}
+	repaintWhenMoved(box)
 }

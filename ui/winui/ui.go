@@ -39,6 +39,7 @@ func Start() (*UI, error) {
 			return
 		}
 		u.mw = mw
+		mw.SetLayout(walk.NewVBoxLayout()) // walk lays out a form whenever an owned window moves
 		if u.Icon, err = walk.NewIconFromImageForDPI(icon.Image(), 96); err == nil {
 			mw.SetIcon(u.Icon)
 		}
@@ -62,7 +63,8 @@ func (u *UI) Do(f func()) {
 // Go runs f on the GUI thread without waiting.
 func (u *UI) Go(f func()) { u.mw.Synchronize(f) }
 
-// Owner is the hidden main window (owner of dialogs and the tray icon).
+// Owner is the hidden main window (the tray icon's owner). Dialogs have no
+// owner: closing one must not bring the hidden window up.
 func (u *UI) Owner() walk.Form { return u.mw }
 
 // Quit ends the message loop.

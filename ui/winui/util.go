@@ -16,15 +16,15 @@ func syscallUTF16(s string) (*uint16, error) { return syscall.UTF16PtrFromString
 // without the taskbar.
 const spiGetWorkArea = 0x0030
 
-// Colours (the system's own for text; these mark known, unknown and
-// look-alike sites and errors).
+// Colours: text in the system's own (so a high-contrast theme still
+// reads); these mark known, unknown and look-alike sites and errors.
 var (
 	colorPrimary = walk.RGB(0x1b, 0x5e, 0xb8)
 	colorSuccess = walk.RGB(0x1e, 0x7e, 0x34)
 	colorWarning = walk.RGB(0x8a, 0x5a, 0x00)
 	colorDanger  = walk.RGB(0xc6, 0x28, 0x28)
-	colorText    = walk.RGB(0x1f, 0x1f, 0x1f)
-	colorMuted   = walk.RGB(0x6b, 0x6b, 0x6b)
+	colorText    = walk.Color(win.GetSysColor(win.COLOR_BTNTEXT))
+	colorMuted   = walk.Color(win.GetSysColor(win.COLOR_GRAYTEXT))
 )
 
 func font(size int, style walk.FontStyle) *walk.Font {
@@ -60,7 +60,38 @@ func label(parent walk.Container, text string, size int, style walk.FontStyle, c
 		l.SetFont(f)
 	}
 	l.SetTextColor(c)
+	// A TextLabel's height is measured at its minimum width, which is 0
+	// unless set: a word per line, and the dialog's rows squeezed to make
+	// room. Measure at the width the label really gets.
+	minW := 420
+	if _, ok := parent.(*walk.Dialog); ok {
+		minW = 660
+	}
+	l.SetMinMaxSize(walk.Size{Width: minW}, walk.Size{})
+	// An opaque background (the dialog's own colour): over a transparent
+	// one Wine draws every label black, and a red look-alike warning must
+	// be red wherever the agent runs.
+	if b, err := walk.NewSystemColorBrush(walk.SysColorBtnFace); err == nil {
+		l.SetBackground(b)
+	}
 	return l
+}
+
+// runDialog shows dlg and runs its own message loop until it closes (on
+// the GUI thread, inside a UI.Go). Only a loop that asks IsDialogMessage
+// of the dialog itself gives it the dialog keys (Tab between controls, Esc
+// for the cancel button); walk's main loop asks it of the hidden main
+// window. Work sent with UI.Do and UI.Go still runs meanwhile (walk runs it
+// from every loop of the thread).
+func runDialog(dlg *walk.Dialog, shown func()) {
+	dlg.Show()
+	if shown != nil {
+		shown()
+	}
+	dlg.FormBase.Run()
+	if dlg.Handle() != 0 { // the loop ended on WM_QUIT: the main loop needs it too
+		win.PostQuitMessage(0)
+	}
 }
 
 func button(parent walk.Container, text string, clicked func()) *walk.PushButton {
@@ -83,4 +114,17 @@ func setText(l *walk.TextLabel, s string) {
 		l.SetText(s)
 	}
 	l.SetVisible(s != "")
+}
+
+// repaintWhenMoved makes w and everything in it repaint whenever the layout
+// moves or resizes it. Without it Wine leaves a control that moved into
+// the room a hidden one left (the document text folding away) unpainted;
+// the repaint costs nothing where Windows has already drawn it.
+func repaintWhenMoved(w walk.Window) {
+	w.BoundsChanged().Attach(func() { w.Invalidate() })
+	if c, ok := w.(walk.Container); ok && c.Children() != nil {
+		for i := 0; i < c.Children().Len(); i++ {
+			repaintWhenMoved(c.Children().At(i))
+		}
+	}
 }

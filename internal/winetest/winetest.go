@@ -1,0 +1,165 @@
+// Package winetest runs qoltanba's Windows build under Wine for tests: a
+// fresh WINEPREFIX (a whole Windows user profile and registry) per test,
+// Windows paths for Linux files, and the registry read with Wine's own
+// reg.exe, so a test checks what Windows holds, not what our code says.
+//
+// Wine 8 (Debian 12) lacks ProcessPrng in bcryptprimitives.dll, which Go
+// programs since Go 1.22 call for randomness; Windows 10 and later have it.
+// New builds a stand-in from shim/bcryptprimitives.c with mingw (it forwards to
+// RtlGenRandom, the same system generator) into the prefix's system32. It
+// is test scaffolding only: nothing we ship carries it.
+package winetest
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+//go:embed shim/bcryptprimitives.c
+var shimSource []byte
+
+// Prefix is one Wine installation.
+type Prefix struct {
+	t   testing.TB
+	Dir string
+	Env []string
+}
+
+// New makes a fresh prefix in a temporary directory (about 10 s) and stops
+// its wineserver when the test ends. display is the X display for windows
+// ("" for none).
+func New(t testing.TB, display string) *Prefix {
+	t.Helper()
+	for _, tool := range []string{"wine", "wineboot", "wineserver", "x86_64-w64-mingw32-gcc"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is required (Debian wine wine64 mingw-w64; installed by .ci/run)", tool)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "wine")
+	env := append(os.Environ(), "WINEPREFIX="+dir, "WINEDEBUG=-all", "WINEARCH=win64",
+		"WINEDLLOVERRIDES=mscoree,mshtml=") // no Mono or Gecko download prompts
+	env = withDisplay(env, display)
+	p := &Prefix{t: t, Dir: dir, Env: env}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	boot := exec.CommandContext(ctx, "wineboot", "-i")
+	boot.Env = env
+	if out, err := boot.CombinedOutput(); err != nil {
+		t.Fatalf("wineboot: %v\n%s", err, out)
+	}
+	t.Cleanup(func() {
+		k := exec.Command("wineserver", "-k")
+		k.Env = env
+		k.Run()
+		w := exec.Command("wineserver", "-w")
+		w.Env = env
+		w.Run()
+	})
+	src := filepath.Join(t.TempDir(), "bcryptprimitives.c")
+	os.WriteFile(src, shimSource, 0o644)
+	dll := filepath.Join(dir, "drive_c", "windows", "system32", "bcryptprimitives.dll")
+	if out, err := exec.Command("x86_64-w64-mingw32-gcc", "-shared", "-O2", "-o", dll, src, "-ladvapi32").CombinedOutput(); err != nil {
+		t.Fatalf("building the ProcessPrng stand-in: %v\n%s", err, out)
+	}
+	return p
+}
+
+// withDisplay sets DISPLAY in env, or drops it for "".
+func withDisplay(env []string, display string) []string {
+	var out []string
+	for _, e := range env {
+		if !strings.HasPrefix(e, "DISPLAY=") {
+			out = append(out, e)
+		}
+	}
+	if display != "" {
+		out = append(out, "DISPLAY="+display)
+	}
+	return out
+}
+
+// Win is the Windows path of a Linux path (Wine maps / to Z:).
+func Win(path string) string {
+	abs, _ := filepath.Abs(path)
+	return `Z:` + strings.ReplaceAll(abs, "/", `\`)
+}
+
+// C is the Linux path of a file on the prefix's drive C: (rel uses /).
+func (p *Prefix) C(rel string) string {
+	return filepath.Join(p.Dir, "drive_c", filepath.FromSlash(rel))
+}
+
+// Cmd is `wine exe args...` in this prefix.
+func (p *Prefix) Cmd(exe string, args ...string) *exec.Cmd {
+	cmd := exec.Command("wine", append([]string{exe}, args...)...)
+	cmd.Env = p.Env
+	return cmd
+}
+
+// Result is what a program printed and its exit code.
+type Result struct {
+	Stdout, Stderr string
+	Code           int
+}
+
+// Run runs a program to its end (at most 2 minutes).
+func (p *Prefix) Run(exe string, args ...string) Result {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "wine", append([]string{exe}, args...)...)
+	cmd.Env = p.Env
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := Result{Stdout: out.String(), Stderr: errb.String()}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		r.Code = ee.ExitCode()
+	case err != nil:
+		p.t.Fatalf("wine %s: %v", exe, err)
+	}
+	return r
+}
+
+// Reg returns a registry value as reg.exe prints it ("REG_SZ", data) and
+// whether it exists. With name "" it reports whether the key exists.
+func (p *Prefix) Reg(key, name string) (typ, data string, ok bool) {
+	p.t.Helper()
+	args := []string{"query", key}
+	if name != "" {
+		args = append(args, "/v", name)
+	}
+	r := p.Run("reg", args...)
+	if r.Code != 0 {
+		return "", "", false
+	}
+	if name == "" {
+		return "", "", true
+	}
+	for _, line := range strings.Split(r.Stdout, "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && strings.EqualFold(f[0], name) {
+			typ = f[1]
+			rest := strings.TrimSpace(strings.TrimSpace(line)[len(f[0]):])
+			return typ, strings.TrimSpace(strings.TrimPrefix(rest, typ)), true
+		}
+	}
+	return "", "", false
+}
+
+// RootHas reports whether a root certificate store (HKCU or HKLM) holds a
+// certificate with this SHA-1 thumbprint (upper-case hex).
+func (p *Prefix) RootHas(hive, thumb string) bool {
+	_, _, ok := p.Reg(hive+`\Software\Microsoft\SystemCertificates\Root\Certificates\`+thumb, "")
+	return ok
+}
