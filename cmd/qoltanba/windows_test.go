@@ -136,6 +136,28 @@ func TestWindowsCLI(t *testing.T) {
 	if r := w.Run(gui, "version"); r.Code != 0 || !strings.HasPrefix(r.Stdout, "qoltanba ") {
 		t.Errorf("qoltanba.exe version: %+v", r)
 	}
+
+	// Where no window can be made (here: no display at all) the agent
+	// still serves and refuses requests plainly, with no stack trace for
+	// anyone to see.
+	port := freePort(t)
+	stderr, _ := startWin(t, w, gui, port, "run", "--port", strconv.Itoa(port))
+	d := websocket.Dialer{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
+	ws, _, err := d.Dial("wss://127.0.0.1:"+strconv.Itoa(port)+"/", http.Header{"Origin": {"https://egov.kz"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ws.ReadMessage() // greeting
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"aGVsbG8=","signingParams":{"decode":true},"signerParams":{"chain":[]}}}`))
+	ws.SetReadDeadline(time.Now().Add(30 * time.Second))
+	_, msg, err := ws.ReadMessage()
+	if err != nil || strings.Contains(string(msg), `"status":true`) || !strings.Contains(string(msg), "cannot be shown") {
+		t.Errorf("a request without a desktop: %s %v", msg, err)
+	}
+	if log := stderr.String(); !strings.Contains(log, "the desktop dialogs cannot be shown") || strings.Contains(log, "goroutine ") || strings.Contains(log, "panic") {
+		t.Errorf("log without a desktop:\n%s", log)
+	}
 }
 
 // winProfile is the Linux path of the Wine user's profile (C:\users\NAME).
@@ -167,13 +189,12 @@ func caOf(t *testing.T, path string) (*x509.Certificate, string) {
 	return ca, strings.ToUpper(fmt.Sprintf("%x", sum))
 }
 
-// winServe starts `serve --unattended` with the GOST key for
-// https://site.example under Wine and waits until it listens; stop ends it.
-func winServe(t *testing.T, w *winetest.Prefix, exe string, port int) (stop func()) {
+// startWin runs a Windows program that serves (serve or run) under Wine
+// and waits until it listens on port; stop ends it.
+func startWin(t *testing.T, w *winetest.Prefix, exe string, port int, args ...string) (stderr *lockedBuffer, stop func()) {
 	t.Helper()
-	cmd := w.Cmd(exe, winArgs("serve", "--port", strconv.Itoa(port), "--unattended", "--p12", gostKey,
-		"--password-file", passwordFile(t), "--allow-origin", "https://site.example")...)
-	stderr := &lockedBuffer{}
+	cmd := w.Cmd(exe, args...)
+	stderr = &lockedBuffer{}
 	cmd.Stderr = stderr
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
@@ -184,8 +205,17 @@ func winServe(t *testing.T, w *winetest.Prefix, exe string, port int) (stop func
 	t.Cleanup(stop)
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil || !strings.Contains(line, "listening on wss://127.0.0.1:"+strconv.Itoa(port)) {
-		t.Fatalf("serve under Wine did not start: %q %v\n%s", line, err, stderr)
+		t.Fatalf("%s %v under Wine did not start: %q %v\n%s", filepath.Base(exe), args, line, err, stderr)
 	}
+	return stderr, stop
+}
+
+// winServe starts `serve --unattended` with the GOST key for
+// https://site.example under Wine; stop ends it.
+func winServe(t *testing.T, w *winetest.Prefix, exe string, port int) (stop func()) {
+	t.Helper()
+	_, stop = startWin(t, w, exe, port, winArgs("serve", "--port", strconv.Itoa(port), "--unattended", "--p12", gostKey,
+		"--password-file", passwordFile(t), "--allow-origin", "https://site.example")...)
 	return stop
 }
 
@@ -238,8 +268,13 @@ func TestWindowsInstall(t *testing.T) {
 	os.MkdirAll(cfgDir, 0o755)
 	os.WriteFile(filepath.Join(cfgDir, "config.json"), []byte(fmt.Sprintf(`{"port":%d}`, port)), 0o644)
 
-	if r := w.Run(cli, "install"); r.Code != 0 || !strings.Contains(r.Stdout, "trusted in: the system store") {
+	r := w.Run(cli, "install")
+	if r.Code != 0 || !strings.Contains(r.Stdout, "trusted in: the system store") {
 		t.Fatalf("install: %+v", r)
+	}
+	// Windows' own question about the certificate is announced before it comes.
+	if i := strings.Index(r.Stdout, `Windows will now ask "Do you want to install this certificate?"`); i < 0 || i > strings.Index(r.Stdout, "trusted in") {
+		t.Errorf("no warning before Windows' question:\n%s", r.Stdout)
 	}
 	ca, thumb := caOf(t, filepath.Join(cfgDir, "tls", "ca.pem"))
 	if !w.RootHas("HKCU", thumb) {
@@ -452,17 +487,7 @@ func TestWindowsDialogs(t *testing.T) {
 	w := winetest.New(t, display)
 	keyFile, caFile := freshKeyFile(t)
 	port := freePort(t)
-	cmd := w.Cmd(gui, "run", "--port", strconv.Itoa(port))
-	stderr := &lockedBuffer{}
-	cmd.Stderr = stderr
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || !strings.Contains(line, "listening") {
-		t.Fatalf("qoltanba.exe run did not start: %q %v\n%s", line, err, stderr)
-	}
+	stderr, _ := startWin(t, w, gui, port, "run", "--port", strconv.Itoa(port))
 	sc := &screen{t: t, env: w.Env, keep: os.Getenv("QOLTANBA_SCREENSHOTS_DIR"), log: stderr}
 	dial := func(origin string) *websocket.Conn {
 		d := websocket.Dialer{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}

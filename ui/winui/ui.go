@@ -25,6 +25,15 @@ type UI struct {
 // a service session, a broken display driver).
 var ErrNoDesktop = errors.New("no window can be created on this desktop")
 
+// walkMessage is a walk error without the Go stack walk appends to it.
+func walkMessage(err error) string {
+	var we *walk.Error
+	if errors.As(err, &we) {
+		return we.Message()
+	}
+	return err.Error()
+}
+
 // Start runs the GUI thread and returns once it is ready, or with why it
 // cannot run.
 func Start() (*UI, error) {
@@ -35,7 +44,7 @@ func Start() (*UI, error) {
 		defer close(u.done)
 		mw, err := walk.NewMainWindow()
 		if err != nil {
-			ready <- fmt.Errorf("%w: %v", ErrNoDesktop, err)
+			ready <- fmt.Errorf("%w: %s", ErrNoDesktop, walkMessage(err))
 			return
 		}
 		u.mw = mw
