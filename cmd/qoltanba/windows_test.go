@@ -137,6 +137,22 @@ func TestWindowsCLI(t *testing.T) {
 		t.Errorf("qoltanba.exe version: %+v", r)
 	}
 
+	// Token modules are found where vendors install them (System32, their
+	// Program Files folder; of versioned names the newest), loaded, and
+	// read across Cryptoki's packed Windows structures.
+	winetest.FakeModule(t, w.C("windows/system32/rtPKCS11ECP.dll"))
+	for _, v := range []string{"3", "10", "9"} {
+		winetest.FakeModule(t, w.C("Program Files/VNPT-CA/vnptca_p11_v"+v+".dll"))
+	}
+	r := w.Run(cli, "tokens")
+	for _, want := range []string{`module rutoken (C:\windows\system32\rtPKCS11ECP.dll) storage=RutokenStore`,
+		`module vnpt (C:\Program Files\VNPT-CA\vnptca_p11_v10.dll) storage=VNPT-CA`,
+		`slot=7 label="KAZTOKEN TEST" manufacturer="qoltanba tests" model="Kaztoken" serial=0123456789 storage=VNPT-CA pin="count low"`} {
+		if !strings.Contains(strings.ToLower(r.Stdout), strings.ToLower(want)) {
+			t.Errorf("tokens lacks %q:\n%s%s", want, r.Stdout, r.Stderr)
+		}
+	}
+
 	// Where no window can be made (here: no display at all) the agent
 	// still serves and refuses requests plainly, with no stack trace for
 	// anyone to see.

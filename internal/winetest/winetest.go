@@ -163,3 +163,23 @@ func (p *Prefix) RootHas(hive, thumb string) bool {
 	_, _, ok := p.Reg(hive+`\Software\Microsoft\SystemCertificates\Root\Certificates\`+thumb, "")
 	return ok
 }
+
+//go:embed p11/fakemodule.c
+var fakeModuleSource []byte
+
+// FakeModule builds p11/fakemodule.c, a PKCS#11 module with one token and
+// no keys, as a Windows DLL at dst (Cryptoki's headers come from
+// miekg/pkcs11's module directory).
+func FakeModule(t testing.TB, dst string) {
+	t.Helper()
+	dir, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/miekg/pkcs11").Output()
+	if err != nil {
+		t.Fatalf("locating miekg/pkcs11's headers: %v", err)
+	}
+	src := filepath.Join(t.TempDir(), "fakemodule.c")
+	os.WriteFile(src, fakeModuleSource, 0o644)
+	os.MkdirAll(filepath.Dir(dst), 0o755)
+	if out, err := exec.Command("x86_64-w64-mingw32-gcc", "-shared", "-O2", "-I", strings.TrimSpace(string(dir)), "-o", dst, src).CombinedOutput(); err != nil {
+		t.Fatalf("building the fake PKCS#11 module: %v\n%s", err, out)
+	}
+}

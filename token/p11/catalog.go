@@ -69,8 +69,9 @@ func locate(candidates []string) string {
 	return ""
 }
 
-// firstFile returns pattern's file; for a glob the last match (the newest
-// of versioned names) that is a regular file.
+// firstFile returns pattern's file; for a glob the newest of the versioned
+// names that is a regular file (vnptca_p11_v10.dll after _v9.dll: numbers
+// compare as numbers).
 func firstFile(pattern string) string {
 	if !strings.ContainsAny(pattern, "*?[") {
 		if fileExists(pattern) {
@@ -79,12 +80,49 @@ func firstFile(pattern string) string {
 		return ""
 	}
 	matches, _ := filepath.Glob(pattern)
+	slices.SortFunc(matches, versionCompare)
 	for i := len(matches) - 1; i >= 0; i-- {
 		if fileExists(matches[i]) {
 			return matches[i]
 		}
 	}
 	return ""
+}
+
+// versionCompare orders names with runs of digits compared as numbers
+// ("v9" < "v10", "v5.dll" < "v5.10.dll"), the rest case-insensitively.
+func versionCompare(a, b string) int {
+	a, b = strings.ToLower(a), strings.ToLower(b)
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if c := len(na) - len(nb); c != 0 {
+				return c
+			}
+			if c := strings.Compare(na, nb); c != 0 {
+				return c
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if da > 0 || db > 0 { // a further version part is newer: v5.10.dll > v5.dll
+			return da - db
+		}
+		if a[0] != b[0] {
+			return int(a[0]) - int(b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) - len(b)
+}
+
+func digitRun(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }
 
 func fileExists(p string) bool {

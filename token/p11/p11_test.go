@@ -365,3 +365,30 @@ func TestCatalog(t *testing.T) {
 		t.Errorf("installed: %v", names)
 	}
 }
+
+// TestNewestVersion: of versioned library names the newest is loaded, with
+// numbers compared as numbers.
+func TestNewestVersion(t *testing.T) {
+	for _, tc := range []struct {
+		glob  string
+		names []string
+		want  string
+	}{
+		{"vnptca_p11_v*.dll", []string{"vnptca_p11_v3.dll", "vnptca_p11_v10.dll", "vnptca_p11_v9.dll"}, "vnptca_p11_v10.dll"},
+		{"viettel-ca_v*.dll", []string{"viettel-ca_v5.dll", "viettel-ca_v05.2.dll", "viettel-ca_v5.10.dll"}, "viettel-ca_v5.10.dll"},
+		{"fptca_v*.dll", []string{"fptca_v2.dll"}, "fptca_v2.dll"},
+		{"KazToken*.dll", []string{"KazToken_1.2.dll", "KazToken_1.10.dll", "KazToken_1.9.dll"}, "KazToken_1.10.dll"},
+	} {
+		dir := t.TempDir()
+		for _, n := range tc.names {
+			os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644)
+		}
+		pattern := filepath.Join(dir, tc.glob)
+		if got := firstFile(pattern); filepath.Base(got) != tc.want {
+			t.Errorf("%v (%s): got %s, want %s", tc.names, filepath.Base(pattern), filepath.Base(got), tc.want)
+		}
+	}
+	if versionCompare("a_v9", "a_v10") >= 0 || versionCompare("A_V10", "a_v9") <= 0 || versionCompare("x", "x") != 0 {
+		t.Error("versionCompare")
+	}
+}
