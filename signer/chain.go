@@ -180,6 +180,9 @@ func checkRevoked(c, issuer *x509.Certificate, crls []*x509.RevocationList, at t
 		if err := checkSignedBy(crl.Raw, issuer); err != nil {
 			return fmt.Errorf("CRL of %q: %w", issuer.Subject.CommonName, err)
 		}
+		if err := CRLCurrent(crl, at); err != nil {
+			return fmt.Errorf("CRL of %q: %w", issuer.Subject.CommonName, err)
+		}
 		for _, e := range crl.RevokedCertificateEntries {
 			if e.SerialNumber.Cmp(c.SerialNumber) == 0 && !e.RevocationTime.After(at) {
 				return fmt.Errorf("%w: %q serial %x on %s", ErrRevoked, c.Subject.CommonName, c.SerialNumber, e.RevocationTime.Format(time.RFC3339))
@@ -187,20 +190,4 @@ func checkRevoked(c, issuer *x509.Certificate, crls []*x509.RevocationList, at t
 		}
 	}
 	return nil
-}
-
-// ParseCRL parses a DER or PEM CRL and, when issuer is not nil, verifies
-// its signature (GOST too).
-func ParseCRL(data []byte, issuer *x509.Certificate) (*x509.RevocationList, error) {
-	der := pemOrDER(data, "X509 CRL")
-	crl, err := x509.ParseRevocationList(der)
-	if err != nil {
-		return nil, fmt.Errorf("crl: %w", err)
-	}
-	if issuer != nil {
-		if err := checkSignedBy(crl.Raw, issuer); err != nil {
-			return nil, fmt.Errorf("crl signature: %w", err)
-		}
-	}
-	return crl, nil
 }

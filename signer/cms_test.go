@@ -691,13 +691,14 @@ func TestSharedGOSTCRL(t *testing.T) {
 	if _, err := signer.ParseCRL(data, cas[0]); !errors.Is(err, signer.ErrBadSignature) {
 		t.Errorf("CRL verified with the wrong issuer: %v", err)
 	}
-	// The CRL (thisUpdate 2025-04-29) predates the bundle's keys (issued
-	// 2025-10-17), so a valid key still verifies with it given.
+	// The CRL (thisUpdate 2025-04-29, nextUpdate 2025-10-26) is out of
+	// date at the bundle's time (2026-01-15): it is not relied on, and the
+	// refusal names it.
 	o := verifyOpts(t, "GOST2015", nil)
 	o.Chain.CRLs = []*x509.RevocationList{crl}
 	cms, _ := signer.SignCMS(ctx, []byte("x"), loadKey(t, "GOST2015"), &signer.CMSOptions{Time: time2026})
-	if _, err := signer.VerifyCMS(cms, o); err != nil {
-		t.Error(err)
+	if _, err := signer.VerifyCMS(cms, o); !errors.Is(err, signer.ErrStaleRevocation) || !strings.Contains(err.Error(), "no. 14") {
+		t.Errorf("a stale CRL: %v", err)
 	}
 }
 

@@ -236,6 +236,8 @@ func mapErr(err error) error {
 	switch {
 	case errors.Is(err, signer.ErrRevoked):
 		return fmt.Errorf("%w: %v", ErrRevoked, err)
+	case errors.Is(err, signer.ErrStaleRevocation):
+		return fmt.Errorf("%w: %v", ErrRevocationCheck, err)
 	case errors.Is(err, signer.ErrExpired):
 		return fmt.Errorf("%w: %v", ErrExpired, err)
 	case errors.Is(err, signer.ErrUntrusted):

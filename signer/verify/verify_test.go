@@ -16,6 +16,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -205,6 +207,14 @@ func TestRevokedLogin(t *testing.T) {
 	if _, err := VerifyLogin(ctx, l); !errors.Is(err, ErrRevoked) {
 		t.Fatalf("revoked: %v", err)
 	}
+	// A CRL past its next update is not relied on, and named.
+	staleDER, _ := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(7), ThisUpdate: now.Add(-2 * time.Hour),
+		NextUpdate: now.Add(-time.Minute)}, ca, caKey)
+	stale, _ := x509.ParseRevocationList(staleDER)
+	l.CRLs = []*x509.RevocationList{stale}
+	if _, err := VerifyLogin(ctx, l); !errors.Is(err, ErrRevocationCheck) || !strings.Contains(err.Error(), "CRL no. 7") || !strings.Contains(err.Error(), "rp test CA") {
+		t.Fatalf("stale CRL: %v", err)
+	}
 }
 
 // TestOCSP: the responder named in the certificate answers good or
@@ -274,5 +284,48 @@ func TestOCSP(t *testing.T) {
 	start := time.Now()
 	if err := login(good, &OCSPOptions{Timeout: 200 * time.Millisecond}); !errors.Is(err, ErrRevocationCheck) || time.Since(start) > 1500*time.Millisecond {
 		t.Errorf("slow responder: %v after %v", err, time.Since(start))
+	}
+}
+
+// TestNCACRLLogin: NCA's own CRL (2026-08) with the official bundle. At the
+// bundle's time the valid/ keys log in and every revoked/ one is refused as
+// revoked; after NCA withdrew the bundle (2026-05-06) all are.
+func TestNCACRLLogin(t *testing.T) {
+	ca := certs(t, "official-gost2015-bundle/ca/nca_gost2022_test.cer")[0]
+	crl, err := signer.ParseCRL(ncatest.Read(t, ncatest.CRL2026), ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(ncatest.Path("official-gost2015-bundle/Gost2015_*/*/*/*.p12"))
+	if len(files) != 12 {
+		t.Fatalf("%d bundle keys", len(files))
+	}
+	login := func(k signer.KeyPair, certAt time.Time) error {
+		ch := bytes.Repeat([]byte{3}, 32)
+		cms, err := signer.SignCMS(ctx, LoginContent(site, ch, time2026), k, &signer.CMSOptions{Time: time2026})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = VerifyLogin(ctx, Login{Protocol: Qoltanba, Format: "cms", Signature: cms, Challenge: ch, Origin: site,
+			Roots: gostRoots(t), CRLs: []*x509.RevocationList{crl}, Time: time2026, CertTime: certAt})
+		return err
+	}
+	for _, f := range files {
+		rel, _ := filepath.Rel(ncatest.Dir, f)
+		k := key(t, rel)
+		err := login(k, time2026)
+		var want error // the information system's key signs, it does not log in
+		switch {
+		case strings.Contains(f, "/revoked/"):
+			want = ErrRevoked
+		case strings.Contains(f, "/UL_infosystem/"):
+			want = ErrNotAuthKey
+		}
+		if want == nil && err != nil || want != nil && !errors.Is(err, want) {
+			t.Errorf("%s at the bundle's time: %v, want %v", rel, err, want)
+		}
+		if err := login(k, time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)); !errors.Is(err, ErrRevoked) {
+			t.Errorf("%s after the withdrawal: %v", rel, err)
+		}
 	}
 }
