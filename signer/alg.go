@@ -17,6 +17,7 @@ import (
 
 	"go.cypherpunks.ru/gogost/v5/gost28147"
 	"go.cypherpunks.ru/gogost/v5/gost3410"
+	"go.cypherpunks.ru/gogost/v5/gost34112012256"
 	"go.cypherpunks.ru/gogost/v5/gost34112012512"
 	"go.cypherpunks.ru/gogost/v5/gost341194"
 )
@@ -71,6 +72,9 @@ var (
 	OIDGOST2015Params   = asn1.ObjectIdentifier{1, 2, 398, 3, 10, 1, 1, 2, 2, 1}
 	OIDGOST2015Sig      = asn1.ObjectIdentifier{1, 2, 398, 3, 10, 1, 1, 2, 3, 2}
 	OIDGOST34112015_512 = asn1.ObjectIdentifier{1, 2, 398, 3, 10, 1, 3, 3}
+	// Streebog under the Russian (TC 26) identifiers.
+	OIDStreebog256 = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 2, 2}
+	OIDStreebog512 = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 2, 3}
 )
 
 // Curves are built once; gogost constructs them on every call.
@@ -372,8 +376,10 @@ func hashForDigestOID(oid asn1.ObjectIdentifier) (func() hash.Hash, error) {
 		return sha512.New384, nil
 	case oid.Equal(OIDSHA512):
 		return sha512.New, nil
-	case oid.Equal(OIDGOST34112015_512):
+	case oid.Equal(OIDGOST34112015_512), oid.Equal(OIDStreebog512):
 		return gost34112012512.New, nil
+	case oid.Equal(OIDStreebog256):
+		return gost34112012256.New, nil
 	case oid.Equal(OIDGOST34311):
 		return func() hash.Hash { return gost341194.New(&gost28147.SboxIdGostR341194TestParamSet) }, nil
 	}

@@ -204,10 +204,11 @@ func verifySignerInfo(si *signerInfo, certs []*x509.Certificate, contentDigest [
 		if !withTimestamp {
 			return vs, fmt.Errorf("%w: nested timestamp", ErrMalformed)
 		}
-		h := nh()
-		h.Write(si.Signature)
-		info, err := verifyTimestampToken(tok, digestOID, h.Sum(nil), opts)
+		info, err := verifyTimestampToken(tok, opts)
 		if err != nil {
+			return vs, err
+		}
+		if err := info.covers(si.Signature); err != nil {
 			return vs, err
 		}
 		vs.Timestamp = info.GenTime
@@ -349,9 +350,10 @@ func cryptoHashOf(oid asn1.ObjectIdentifier) crypto.Hash {
 	return 0
 }
 
-// verifyTimestampToken checks an RFC 3161 token: its CMS signature, that
-// its imprint is (digestOID, imprint), and the TSA chain unless NoChain.
-func verifyTimestampToken(token []byte, digestOID asn1.ObjectIdentifier, imprint []byte, opts VerifyOptions) (*tstInfo, error) {
+// verifyTimestampToken checks an RFC 3161 token: its CMS signature and the
+// TSA chain unless NoChain. What it stamps is the caller's to check
+// (tstInfo.covers, or the exact imprint a client asked for).
+func verifyTimestampToken(token []byte, opts VerifyOptions) (*tstInfo, error) {
 	sd, err := parseSignedData(token)
 	if err != nil {
 		return nil, fmt.Errorf("%w: token: %v", ErrTimestamp, err)
@@ -366,9 +368,6 @@ func verifyTimestampToken(token []byte, digestOID asn1.ObjectIdentifier, imprint
 	var info tstInfo
 	if _, err := asn1.Unmarshal(content, &info); err != nil {
 		return nil, fmt.Errorf("%w: TSTInfo: %v", ErrTimestamp, err)
-	}
-	if !info.MessageImprint.HashAlgorithm.Algorithm.Equal(digestOID) || !bytes.Equal(info.MessageImprint.HashedMessage, imprint) {
-		return nil, fmt.Errorf("%w: token is over another signature", ErrTimestamp)
 	}
 	certs, err := sd.certificates()
 	if err != nil {
@@ -393,6 +392,37 @@ func verifyTimestampToken(token []byte, digestOID asn1.ObjectIdentifier, imprint
 		return nil, fmt.Errorf("%w: token: %w", ErrTimestamp, err)
 	}
 	return &info, nil
+}
+
+// covers reports whether the token stamps this signature value: its imprint
+// is the signature hashed with the algorithm the token names, whichever of
+// the allowed ones (Kalkan has NCA's TSA stamp a GOST-2015 signature with
+// a GOST 34.311-95 imprint; others use the signer's own digest).
+func (info *tstInfo) covers(signature []byte) error {
+	oid := info.MessageImprint.HashAlgorithm.Algorithm
+	if !imprintAlgorithm(oid) {
+		return fmt.Errorf("%w: imprint algorithm %v is not accepted", ErrTimestamp, oid)
+	}
+	nh, err := hashForDigestOID(oid)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrTimestamp, err)
+	}
+	h := nh()
+	h.Write(signature)
+	if !bytes.Equal(info.MessageImprint.HashedMessage, h.Sum(nil)) {
+		return fmt.Errorf("%w: token is over another signature", ErrTimestamp)
+	}
+	return nil
+}
+
+// imprintAlgorithm: the digests a timestamp imprint may use (not SHA-1).
+func imprintAlgorithm(oid asn1.ObjectIdentifier) bool {
+	for _, ok := range []asn1.ObjectIdentifier{OIDSHA256, OIDSHA384, OIDSHA512, OIDGOST34311, OIDGOST34112015_512, OIDStreebog256, OIDStreebog512} {
+		if oid.Equal(ok) {
+			return true
+		}
+	}
+	return false
 }
 
 // pemOrDER returns the DER inside a PEM block of the given type, or data.

@@ -35,6 +35,10 @@ type TSAClient struct {
 	Policy asn1.ObjectIdentifier
 	// HTTP is the client; nil means one with a 30 s timeout.
 	HTTP *http.Client
+	// Digest is the imprint's algorithm (a digest OID); nil means the
+	// signer's own digest. Kalkan stamps GOST signatures with GOST 34.311-95
+	// (OIDGOST34311) for some TSA profiles.
+	Digest asn1.ObjectIdentifier
 }
 
 type messageImprint struct {
@@ -90,10 +94,20 @@ func (c *TSAClient) Timestamp(ctx context.Context, s Scheme, signature []byte) (
 	if err != nil {
 		return nil, err
 	}
-	imprint := s.Digest(signature)
+	oid := s.DigestOID
+	if c.Digest != nil {
+		oid = c.Digest
+	}
+	nh, err := hashForDigestOID(oid)
+	if err != nil || !imprintAlgorithm(oid) {
+		return nil, fmt.Errorf("%w: imprint algorithm %v is not supported", ErrTimestamp, oid)
+	}
+	h := nh()
+	h.Write(signature)
+	imprint := h.Sum(nil)
 	req, err := asn1.Marshal(timeStampReq{
 		Version:        1,
-		MessageImprint: messageImprint{algorithmIdentifier{s.DigestOID, asn1Null}, imprint},
+		MessageImprint: messageImprint{algorithmIdentifier{oid, asn1Null}, imprint},
 		ReqPolicy:      c.Policy,
 		Nonce:          nonce,
 		CertReq:        true,
@@ -125,10 +139,10 @@ func (c *TSAClient) Timestamp(ctx context.Context, s Scheme, signature []byte) (
 	if len(body) > maxTSAResponse {
 		return nil, fmt.Errorf("%w: response too large", ErrTimestamp)
 	}
-	return parseTSAResponse(body, s, imprint, nonce)
+	return parseTSAResponse(body, oid, imprint, nonce)
 }
 
-func parseTSAResponse(body []byte, s Scheme, imprint []byte, nonce *big.Int) ([]byte, error) {
+func parseTSAResponse(body []byte, oid asn1.ObjectIdentifier, imprint []byte, nonce *big.Int) ([]byte, error) {
 	var tr timeStampResp
 	if _, err := asn1.Unmarshal(body, &tr); err != nil {
 		return nil, fmt.Errorf("%w: parse response: %v", ErrTimestamp, err)
@@ -140,9 +154,12 @@ func parseTSAResponse(body []byte, s Scheme, imprint []byte, nonce *big.Int) ([]
 		return nil, fmt.Errorf("%w: response without token", ErrTimestamp)
 	}
 	tok := tr.TimeStampToken.FullBytes
-	info, err := verifyTimestampToken(tok, s.DigestOID, imprint, VerifyOptions{NoChain: true})
+	info, err := verifyTimestampToken(tok, VerifyOptions{NoChain: true})
 	if err != nil {
 		return nil, err
+	}
+	if !info.MessageImprint.HashAlgorithm.Algorithm.Equal(oid) || !bytes.Equal(info.MessageImprint.HashedMessage, imprint) {
+		return nil, fmt.Errorf("%w: the token is not over what was asked", ErrTimestamp)
 	}
 	if nonce != nil && (info.Nonce == nil || info.Nonce.Cmp(nonce) != 0) {
 		return nil, fmt.Errorf("%w: nonce does not match the request", ErrTimestamp)

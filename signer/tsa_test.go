@@ -1,6 +1,7 @@
 package signer_test
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
@@ -9,10 +10,14 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/hex"
+	"errors"
 	"io"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -136,4 +141,144 @@ func mustMarshal(v any) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// TestGOST34311Imprint: a GOST-2015 signature stamped the way NCA's TSA
+// stamps Kalkan's (the imprint made with GOST 34.311-95, the token signed
+// with a GOST 34.310-2004 key) verifies: the imprint is checked with the
+// algorithm the token names. The imprint is compared with gostsum -t (the
+// C reference; it prints the digest in reversed byte order).
+func TestGOST34311Imprint(t *testing.T) {
+	mustTool(t, "gostsum")
+	tsaKey := loadKey(t, "GOST2004")
+	var serial atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		resp, err := gostTSAResponse(r.Context(), body, tsaKey, serial.Add(1))
+		if err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		w.Write(resp)
+	}))
+	defer srv.Close()
+	client := &signer.TSAClient{URL: srv.URL, Digest: signer.OIDGOST34311}
+	key := loadKey(t, "GOST2015")
+	cms, err := signer.SignCMS(ctx, []byte("asdasd"), key, &signer.CMSOptions{TSA: client, Time: validAt("GOST2015")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := signer.VerifyCMS(cms, verifyOpts(t, "GOST2015", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Signers[0].Timestamp.IsZero() {
+		t.Error("no timestamp")
+	}
+	sig, tok := signatureAndToken(t, cms)
+	alg, imprint := tokenImprint(t, tok)
+	if !alg.Equal(signer.OIDGOST34311) {
+		t.Fatalf("imprint algorithm %v", alg)
+	}
+	out, err := runTool(t, "gostsum", "-t", writeFile(t, "sig.bin", sig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := hex.DecodeString(strings.Fields(out)[0])
+	slices.Reverse(ref)
+	if !bytes.Equal(ref, imprint) {
+		t.Errorf("imprint %x, gostsum -t %x (reversed)", imprint, ref)
+	}
+	// The same token on another (valid) signature over the same attributes
+	// is refused.
+	other, err := signer.SignCMS(ctx, []byte("asdasd"), key, &signer.CMSOptions{Time: validAt("GOST2015")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	swapped := bytes.Replace(cms, sig, signatureOf(t, other), 1)
+	if _, err := signer.VerifyCMS(swapped, verifyOpts(t, "GOST2015", nil)); !errors.Is(err, signer.ErrTimestamp) || !strings.Contains(err.Error(), "another signature") {
+		t.Errorf("a token over another signature: %v", err)
+	}
+	// An imprint algorithm that is not accepted (SHA-1) is refused by the client.
+	if _, err := signer.SignCMS(ctx, []byte("x"), key, &signer.CMSOptions{TSA: &signer.TSAClient{URL: srv.URL, Digest: signer.OIDSHA1}}); !errors.Is(err, signer.ErrTimestamp) {
+		t.Errorf("SHA-1 imprint: %v", err)
+	}
+}
+
+// signatureAndToken returns the first signer's signature value and its
+// timestamp token.
+func signatureAndToken(t *testing.T, cms []byte) (sig, tok []byte) {
+	t.Helper()
+	var si struct {
+		V        int
+		SID      asn1.RawValue
+		D        asn1.RawValue
+		Attrs    asn1.RawValue `asn1:"optional,tag:0"`
+		S        asn1.RawValue
+		Sig      []byte
+		Unsigned asn1.RawValue `asn1:"optional,tag:1"`
+	}
+	if _, err := asn1.Unmarshal(signerInfoBytes(t, cms), &si); err != nil {
+		t.Fatal(err)
+	}
+	var attr struct {
+		T asn1.ObjectIdentifier
+		V []asn1.RawValue `asn1:"set"`
+	}
+	if len(si.Unsigned.Bytes) > 0 {
+		if _, err := asn1.Unmarshal(si.Unsigned.Bytes, &attr); err != nil {
+			t.Fatal(err)
+		}
+		tok = attr.V[0].FullBytes
+	}
+	return si.Sig, tok
+}
+
+func signatureOf(t *testing.T, cms []byte) []byte {
+	sig, _ := signatureAndToken(t, cms)
+	return sig
+}
+
+// tokenImprint reads a timestamp token's message imprint.
+func tokenImprint(t *testing.T, tok []byte) (asn1.ObjectIdentifier, []byte) {
+	t.Helper()
+	var ci struct {
+		T asn1.ObjectIdentifier
+		C asn1.RawValue `asn1:"explicit,tag:0"`
+	}
+	var sd struct {
+		V     int
+		D     asn1.RawValue
+		Encap struct {
+			T asn1.ObjectIdentifier
+			C asn1.RawValue `asn1:"explicit,tag:0"`
+		}
+		Rest asn1.RawValue `asn1:"optional"`
+	}
+	var info struct {
+		V       int
+		Policy  asn1.ObjectIdentifier
+		Imprint struct {
+			Alg struct {
+				Algorithm asn1.ObjectIdentifier
+				Params    asn1.RawValue `asn1:"optional"`
+			}
+			Hash []byte
+		}
+		Rest asn1.RawValue `asn1:"optional"`
+	}
+	if _, err := asn1.Unmarshal(tok, &ci); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := asn1.Unmarshal(ci.C.Bytes, &sd); err != nil {
+		t.Fatal(err)
+	}
+	var eContent []byte
+	if _, err := asn1.Unmarshal(sd.Encap.C.Bytes, &eContent); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := asn1.Unmarshal(eContent, &info); err != nil {
+		t.Fatal(err)
+	}
+	return info.Imprint.Alg.Algorithm, info.Imprint.Hash
 }
