@@ -32,9 +32,18 @@ type OCSPOptions struct {
 	// HTTP is the client (nil: the default with Timeout).
 	HTTP *http.Client
 	// FailOpen accepts a login when the responder cannot be asked or
-	// gives no clear answer. The default, fail closed, refuses it.
+	// gives no clear answer (a stale one counts as none). The default, fail
+	// closed, refuses it. "Revoked" is refused either way.
 	FailOpen bool
+	// MaxAge bounds how long before the check a response may have been
+	// produced (zero: 24 hours); a response past its nextUpdate is never
+	// used.
+	MaxAge time.Duration
 }
+
+// ocspSkew is how far in the future a response's times may be (clocks
+// differ).
+const ocspSkew = 5 * time.Minute
 
 type ocspResponse struct {
 	Status asn1.Enumerated
@@ -117,10 +126,14 @@ func queryOCSP(ctx context.Context, o *OCSPOptions, cert, issuer *x509.Certifica
 	if err != nil || resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("%w: responder answered HTTP %d", ErrRevocationCheck, resp.StatusCode)
 	}
-	return parseOCSP(body, cert, issuer, at)
+	maxAge := o.MaxAge
+	if maxAge == 0 {
+		maxAge = 24 * time.Hour
+	}
+	return parseOCSP(body, cert, issuer, at, maxAge, cert.OCSPServer[0])
 }
 
-func parseOCSP(body []byte, cert, issuer *x509.Certificate, at time.Time) error {
+func parseOCSP(body []byte, cert, issuer *x509.Certificate, at time.Time, maxAge time.Duration, source string) error {
 	var r ocspResponse
 	if _, err := asn1.Unmarshal(body, &r); err != nil {
 		return fmt.Errorf("%w: %v", ErrRevocationCheck, err)
@@ -158,13 +171,18 @@ func parseOCSP(body []byte, cert, issuer *x509.Certificate, at time.Time) error 
 		if s.CertID.Serial == nil || s.CertID.Serial.Cmp(cert.SerialNumber) != 0 {
 			continue
 		}
-		if s.ThisUpdate.After(at.Add(5 * time.Minute)) {
-			continue
-		}
-		switch {
-		case len(s.Revoked.FullBytes) > 0:
+		if len(s.Revoked.FullBytes) > 0 { // revocation is for good, however old the news
 			return fmt.Errorf("%w (OCSP)", ErrRevoked)
-		case bool(s.Good):
+		}
+		if at.Sub(rd.ProducedAt) > maxAge || rd.ProducedAt.Sub(at) > ocspSkew {
+			return fmt.Errorf("%w: %w: the OCSP response from %s was produced at %s, checked at %s (at most %s apart)", ErrRevocationCheck,
+				signer.ErrStaleRevocation, source, rd.ProducedAt.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339), maxAge)
+		}
+		if s.ThisUpdate.Sub(at) > ocspSkew || !s.NextUpdate.IsZero() && at.After(s.NextUpdate) {
+			return fmt.Errorf("%w: %w: the OCSP response from %s holds from %s to %s, not at %s", ErrRevocationCheck,
+				signer.ErrStaleRevocation, source, s.ThisUpdate.UTC().Format(time.RFC3339), s.NextUpdate.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
+		}
+		if s.Good {
 			return nil
 		}
 		return fmt.Errorf("%w: status unknown", ErrRevocationCheck)

@@ -230,6 +230,7 @@ func TestOCSP(t *testing.T) {
 	ca, _ := x509.ParseCertificate(caDER)
 	status := ocsp.Good
 	delay := time.Duration(0)
+	next := now.Add(time.Hour)
 	responder := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(delay)
 		body, _ := io.ReadAll(r.Body)
@@ -239,7 +240,7 @@ func TestOCSP(t *testing.T) {
 			return
 		}
 		resp, _ := ocsp.CreateResponse(ca, ca, ocsp.Response{Status: status, SerialNumber: req.SerialNumber,
-			ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(time.Hour), RevokedAt: now.Add(-time.Minute)}, caKey)
+			ThisUpdate: now.Add(-time.Minute), NextUpdate: next, RevokedAt: now.Add(-time.Minute)}, caKey)
 		w.Write(resp)
 	}))
 	defer responder.Close()
@@ -284,6 +285,31 @@ func TestOCSP(t *testing.T) {
 	start := time.Now()
 	if err := login(good, &OCSPOptions{Timeout: 200 * time.Millisecond}); !errors.Is(err, ErrRevocationCheck) || time.Since(start) > 1500*time.Millisecond {
 		t.Errorf("slow responder: %v after %v", err, time.Since(start))
+	}
+	// Only current answers count, and a stale one is named: past its
+	// nextUpdate...
+	delay, next = 0, now.Add(-time.Minute)
+	if err := login(good, &OCSPOptions{}); !errors.Is(err, ErrRevocationCheck) || !errors.Is(err, signer.ErrStaleRevocation) || !strings.Contains(err.Error(), responder.URL) {
+		t.Errorf("past nextUpdate: %v", err)
+	}
+	// ...or produced too long before the check (checked two days later,
+	// certificates taken as valid now; the NCALayer content has no time).
+	next = now.Add(72 * time.Hour)
+	ch := bytes.Repeat([]byte{6}, 32)
+	cms, _ := signer.SignCMS(ctx, ch, signer.KeyPair{Certificate: good, Signer: userKey}, nil)
+	l := Login{Protocol: NCALayer, Format: "cms", Signature: cms, Challenge: ch, Roots: []*x509.Certificate{ca},
+		Time: now.Add(48 * time.Hour), CertTime: now, OCSP: &OCSPOptions{}}
+	if _, err := VerifyLogin(ctx, l); !errors.Is(err, signer.ErrStaleRevocation) || !strings.Contains(err.Error(), "was produced at") {
+		t.Errorf("old response: %v", err)
+	}
+	l.OCSP.MaxAge = 72 * time.Hour
+	if _, err := VerifyLogin(ctx, l); err != nil {
+		t.Errorf("old response within MaxAge: %v", err)
+	}
+	// A revoked answer is refused however old it is.
+	status, next = ocsp.Revoked, now.Add(-time.Minute)
+	if err := login(good, &OCSPOptions{FailOpen: true}); !errors.Is(err, ErrRevoked) {
+		t.Errorf("stale but revoked: %v", err)
 	}
 }
 
