@@ -106,7 +106,7 @@ func TestBrowserLogins(t *testing.T) {
 		ncatest.GOST2015FL,
 		"--password-file", pw, "--allow-origin", site)
 	startLine(t, env, rp, "--listen", "127.0.0.1:"+strconv.Itoa(rpPort), "--agent-port", strconv.Itoa(agentPort),
-		"--ca-dir", ncatest.Dir, "--trust", "test", "--verify-time", "2026-01-15T00:00:00Z")
+		"--trust", "test", "--verify-time", "2026-01-15T00:00:00Z") // the test CAs qoltanba carries
 	debugPort := freePort(t)
 	chromiumtest.Start(t, env, site+"/", debugPort)
 	var wsURL string

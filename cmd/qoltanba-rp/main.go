@@ -1,8 +1,10 @@
 // Command qoltanba-rp is a demo relying party: a login site that accepts a
 // signature login through qoltanba's protocol or the classic NCALayer
 // basics.sign flow, verifies it with signer/verify, and shows who logged in.
+// Several instances behind a load balancer share challenges and sessions
+// through Redis (--redis).
 //
-//	qoltanba-rp --listen 127.0.0.1:8080 --trust test --ca-dir ../shared/testdata/nca
+//	qoltanba-rp --listen 127.0.0.1:8080 --trust test [--redis redis://127.0.0.1:6379/0] [--crl-url URL]
 package main
 
 import (
@@ -11,7 +13,6 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,29 +23,39 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/verify"
+	"github.com/qoltanba/qoltanba/signer/verify/redisstore"
+	"github.com/qoltanba/qoltanba/signer/verify/trust"
 	"github.com/qoltanba/qoltanba/web"
 )
 
 func main() {
 	listen := flag.String("listen", "127.0.0.1:8080", "address to serve on")
-	trust := flag.String("trust", "test", "which NCA CAs to trust: production, test or both")
-	caDir := flag.String("ca-dir", "", "directory with the CA certificates (*.cer, *.crt, *.pem); production and test CAs are told apart by the TEST in their names")
+	trustSet := flag.String("trust", "test", "which NCA CAs to trust: test (carried in qoltanba), production or both (production ones from --ca-dir)")
+	caDir := flag.String("ca-dir", "", "directory with NCA's production CA certificates (*.cer, *.crt, *.pem), for --trust production|both")
 	at := flag.String("verify-time", "", "verify certificates at this RFC 3339 time instead of now (the NCA test keys have expired)")
 	otp := flag.Bool("otp", false, "ask for a one-time code after the signature (printed to the log)")
 	agentPort := flag.Int("agent-port", 13579, "the signing agent's port the login page connects to")
 	useOCSP := flag.Bool("ocsp", false, "check revocation with the OCSP responder named in each certificate (fail closed)")
 	failOpen := flag.Bool("ocsp-fail-open", false, "with --ocsp: accept logins when the responder cannot be asked")
 	crlDir := flag.String("crl-dir", "", "directory of CRL files (*.crl) to check certificates against")
+	var crlURLs listFlag
+	flag.Var(&crlURLs, "crl-url", "a CRL to fetch and keep fresh in the background (before its nextUpdate, at least every --crl-refresh); repeatable")
+	crlRefresh := flag.Duration("crl-refresh", time.Hour, "with --crl-url: the longest wait between two fetches")
+	redisURL := flag.String("redis", "", "keep challenges and sessions in Redis (redis://HOST:PORT/DB), shared by every instance of the site; default: this process's memory")
+	siteName := flag.String("site", "qoltanba-rp", "the site's name: namespaces its keys in Redis (the same for every instance of one site)")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	roots, err := loadCAs(*caDir, *trust)
+	set, err := trust.ParseSet(*trustSet)
+	if err != nil {
+		log.Error("--trust", "err", err)
+		os.Exit(2)
+	}
+	roots, err := trust.Load(set, *caDir)
 	if err != nil {
 		log.Error("CA certificates", "err", err)
 		os.Exit(2)
@@ -56,13 +67,29 @@ func main() {
 			os.Exit(2)
 		}
 	}
-	s := &site{roots: roots, verifyTime: vt, otp: *otp, log: log, sessions: map[string]*session{}, agentPort: *agentPort}
+	s := &site{roots: roots, verifyTime: vt, otp: *otp, log: log, agentPort: *agentPort, store: &memStore{}}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if *redisURL != "" {
+		rs, err := redisstore.Open(*redisURL, *siteName)
+		if err != nil {
+			log.Error("--redis", "err", err)
+			os.Exit(2)
+		}
+		defer rs.Close()
+		if err := rs.Ping(ctx); err != nil {
+			log.Warn("Redis does not answer yet; logins are refused until it does", "err", err)
+		}
+		s.store = rs
+	}
+	s.crls = &crlSet{roots: roots, refresh: *crlRefresh, http: &http.Client{Timeout: 30 * time.Second}, log: log, urls: crlURLs}
 	if *crlDir != "" {
-		if s.crls, err = loadCRLs(*crlDir); err != nil {
+		if s.crls.files, err = loadCRLs(*crlDir); err != nil {
 			log.Error("CRLs", "err", err)
 			os.Exit(2)
 		}
 	}
+	s.crls.run(ctx)
 	if *useOCSP {
 		s.ocsp = &verify.OCSPOptions{Timeout: 5 * time.Second, FailOpen: *failOpen}
 	}
@@ -73,8 +100,6 @@ func main() {
 	}
 	fmt.Printf("qoltanba-rp on http://%s/ (%d trusted CA certificates)\n", l.Addr(), len(roots))
 	srv := &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	go func() { <-ctx.Done(); srv.Close() }()
 	if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("serve", "err", err)
@@ -82,74 +107,18 @@ func main() {
 	}
 }
 
-// loadCAs reads the CA certificates of a directory, keeping production
-// ones, test ones, or both.
-func loadCAs(dir, trust string) ([]*x509.Certificate, error) {
-	if trust != "production" && trust != "test" && trust != "both" {
-		return nil, fmt.Errorf("--trust must be production, test or both")
-	}
-	if dir == "" {
-		return nil, fmt.Errorf("--ca-dir is required (NCA publishes its certificates at pki.gov.kz/cert/)")
-	}
-	var out []*x509.Certificate
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		switch strings.ToLower(filepath.Ext(p)) {
-		case ".cer", ".crt", ".pem":
-		default:
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if blk, _ := pem.Decode(b); blk != nil {
-			b = blk.Bytes
-		} else if d, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b))); err == nil {
-			b = d
-		}
-		c, err := x509.ParseCertificate(b)
-		if err != nil || !c.IsCA {
-			return nil // signer certificates and other files are not trust anchors
-		}
-		test := strings.Contains(strings.ToUpper(c.Subject.CommonName), "TEST")
-		if trust == "both" || (trust == "test") == test {
-			out = append(out, c)
-		}
-		return nil
-	})
-	return out, err
-}
+// listFlag collects a repeated flag.
+type listFlag []string
 
-// loadCRLs reads every *.crl of a directory (DER or PEM); each CRL's
-// signature is checked against its issuer when a certificate is verified.
-func loadCRLs(dir string) ([]*x509.RevocationList, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.crl"))
-	if err != nil {
-		return nil, err
-	}
-	var out []*x509.RevocationList
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		crl, err := signer.ParseCRL(b, nil)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		out = append(out, crl)
-	}
-	return out, nil
-}
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
+// session is what a browser's cookie names, kept in the site's store (so
+// that every instance behind a load balancer knows it).
 type session struct {
-	challenges map[string]time.Time // issued, unused
-	user       *verify.Identity     // after the signature
-	otp        string               // pending second factor
-	loggedIn   bool
+	User     *signer.Identity `json:"user,omitempty"` // after the signature
+	OTP      string           `json:"otp,omitempty"`  // pending second factor
+	LoggedIn bool             `json:"loggedIn,omitempty"`
 }
 
 type site struct {
@@ -159,28 +128,45 @@ type site struct {
 	log        *slog.Logger
 	agentPort  int
 	ocsp       *verify.OCSPOptions
-	crls       []*x509.RevocationList
-
-	mu       sync.Mutex
-	sessions map[string]*session
+	crls       *crlSet
+	store      store
 }
 
-const challengeTTL = 5 * time.Minute
+const (
+	challengeTTL = 5 * time.Minute
+	sessionTTL   = 12 * time.Hour
+)
 
-// sessionOf returns the browser's session (HttpOnly, SameSite=Strict cookie).
-func (s *site) sessionOf(w http.ResponseWriter, r *http.Request) *session {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if c, err := r.Cookie("rp_session"); err == nil {
-		if ss := s.sessions[c.Value]; ss != nil {
-			return ss
+// errUnavailable: the store (Redis) cannot be reached.
+var errUnavailable = errors.New("the login service is unavailable right now; try again in a moment")
+
+// sessionOf returns the browser's session id and session (HttpOnly,
+// SameSite=Strict cookie), making a new one when there is none.
+func (s *site) sessionOf(w http.ResponseWriter, r *http.Request) (string, *session, error) {
+	if c, err := r.Cookie("rp_session"); err == nil && len(c.Value) == 32 {
+		b, err := s.store.Load(r.Context(), "session:"+c.Value)
+		if err != nil {
+			return "", nil, err
+		}
+		if b != nil {
+			var ss session
+			if json.Unmarshal(b, &ss) == nil {
+				return c.Value, &ss, nil
+			}
 		}
 	}
 	id := randomB64(24)
-	ss := &session{challenges: map[string]time.Time{}}
-	s.sessions[id] = ss
+	ss := &session{}
+	if err := s.saveSession(r.Context(), id, ss); err != nil {
+		return "", nil, err
+	}
 	http.SetCookie(w, &http.Cookie{Name: "rp_session", Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
-	return ss
+	return id, ss, nil
+}
+
+func (s *site) saveSession(ctx context.Context, id string, ss *session) error {
+	b, _ := json.Marshal(ss)
+	return s.store.Save(ctx, "session:"+id, b, sessionTTL)
 }
 
 func randomB64(n int) string {
@@ -189,19 +175,12 @@ func randomB64(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// challengeStore makes a session's challenges single use and short lived.
-type challengeStore struct {
-	s  *site
-	ss *session
-}
-
-func (c challengeStore) Consume(ch []byte) bool {
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	k := string(ch)
-	t, ok := c.ss.challenges[k]
-	delete(c.ss.challenges, k)
-	return ok && time.Since(t) < challengeTTL
+// unavailable answers 503 when the store cannot be reached.
+func (s *site) unavailable(w http.ResponseWriter, err error) {
+	s.log.Error("store", "err", err)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	json.NewEncoder(w).Encode(map[string]string{"error": errUnavailable.Error()})
 }
 
 func (s *site) routes() http.Handler {
@@ -219,12 +198,16 @@ func (s *site) routes() http.Handler {
 }
 
 func (s *site) newChallenge(w http.ResponseWriter, r *http.Request) {
-	ss := s.sessionOf(w, r)
-	ch := make([]byte, 32)
-	rand.Read(ch)
-	s.mu.Lock()
-	ss.challenges[string(ch)] = time.Now()
-	s.mu.Unlock()
+	id, _, err := s.sessionOf(w, r)
+	if err != nil {
+		s.unavailable(w, err)
+		return
+	}
+	ch, err := verify.IssueChallenge(r.Context(), s.store, id, challengeTTL)
+	if err != nil {
+		s.unavailable(w, err)
+		return
+	}
 	json.NewEncoder(w).Encode(map[string]string{"challenge": base64.StdEncoding.EncodeToString(ch)})
 }
 
@@ -237,16 +220,32 @@ func origin(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-var messages = map[error]string{
-	verify.ErrExpired: "The certificate has expired.", verify.ErrRevoked: "The certificate is revoked.",
-	verify.ErrUntrusted: "The certificate is not issued by a trusted NCA CA.", verify.ErrWrongChallenge: "The signature is not over this login's challenge.",
-	verify.ErrWrongOrigin: "The login was signed for another site.", verify.ErrReplayed: "This login was already used or has expired; try again.",
-	verify.ErrBadSignature: "The signature is not valid.", verify.ErrNotAuthKey: "Use an authentication key.", verify.ErrStale: "The login is too old; try again.",
-	verify.ErrRevocationCheck: "The certificate's status could not be checked; try again later.",
+// messages is what the user reads for each refusal (README: deploying the
+// verifier).
+var messages = []struct {
+	err error
+	msg string
+}{
+	{verify.ErrExpired, "The certificate has expired."},
+	{verify.ErrRevoked, "The certificate is revoked."},
+	{verify.ErrUntrusted, "The certificate is not issued by a trusted NCA CA."},
+	{verify.ErrWrongChallenge, "The signature is not over this login's challenge."},
+	{verify.ErrWrongOrigin, "The login was signed for another site."},
+	{verify.ErrReplayed, "This login was already used or has expired; try again."},
+	{verify.ErrBadSignature, "The signature is not valid."},
+	{verify.ErrNotAuthKey, "Use an authentication key."},
+	{verify.ErrStale, "The login is too old; try again."},
+	{verify.ErrMalformedLogin, "The login signature is malformed."},
+	{verify.ErrRevocationCheck, "The certificate's status could not be checked; try again later."},
+	{verify.ErrChallengeStore, errUnavailable.Error()},
 }
 
 func (s *site) login(w http.ResponseWriter, r *http.Request) {
-	ss := s.sessionOf(w, r)
+	id, ss, err := s.sessionOf(w, r)
+	if err != nil {
+		s.unavailable(w, err)
+		return
+	}
 	var req struct{ Protocol, Format, Signature, Challenge string }
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil {
 		http.Error(w, "bad request", http.StatusBadRequest)
@@ -258,47 +257,61 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := verify.Login{Format: req.Format, Signature: []byte(req.Signature), Challenge: ch, Origin: origin(r),
-		Roots: s.roots, CertTime: s.verifyTime, Challenges: challengeStore{s, ss}, OCSP: s.ocsp, CRLs: s.crls}
+		Roots: s.roots, CertTime: s.verifyTime, Challenges: verify.Issued(s.store, id), OCSP: s.ocsp, CRLs: s.crls.List()}
 	if req.Protocol == "qoltanba" {
 		l.Protocol = verify.Qoltanba
 	}
-	id, err := verify.VerifyLogin(r.Context(), l)
+	var user *verify.Identity
+	if err = s.crls.ready(); err != nil {
+		err = fmt.Errorf("%w: %v", verify.ErrRevocationCheck, err)
+	} else {
+		user, err = verify.VerifyLogin(r.Context(), l)
+	}
 	if err != nil {
-		msg := "Login failed."
-		for e, m := range messages {
-			if errors.Is(err, e) {
-				msg = m
+		msg, code := "Login failed.", http.StatusForbidden
+		for _, m := range messages {
+			if errors.Is(err, m.err) {
+				msg = m.msg
+				break
 			}
 		}
+		if errors.Is(err, verify.ErrChallengeStore) {
+			code = http.StatusServiceUnavailable
+		}
 		s.log.Info("login refused", "err", err)
-		w.WriteHeader(http.StatusForbidden)
+		w.WriteHeader(code)
 		json.NewEncoder(w).Encode(map[string]string{"error": msg})
 		return
 	}
-	s.mu.Lock()
-	ss.user = id
+	ss.User = &user.Identity
 	if s.otp {
 		n, _ := rand.Int(rand.Reader, big.NewInt(1000000))
-		ss.otp = fmt.Sprintf("%06d", n)
-		s.log.Info("one-time code (demo: shown here instead of an SMS)", "iin", id.IIN, "code", ss.otp)
+		ss.OTP = fmt.Sprintf("%06d", n)
+		s.log.Info("one-time code (demo: shown here instead of an SMS)", "iin", user.IIN, "code", ss.OTP)
 	} else {
-		ss.loggedIn = true
+		ss.LoggedIn = true
 	}
-	s.mu.Unlock()
+	if err := s.saveSession(r.Context(), id, ss); err != nil {
+		s.unavailable(w, err)
+		return
+	}
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "otp": s.otp})
 }
 
 func (s *site) checkOTP(w http.ResponseWriter, r *http.Request) {
-	ss := s.sessionOf(w, r)
-	code := r.FormValue("code")
-	s.mu.Lock()
-	ok := ss.user != nil && ss.otp != "" && code == ss.otp
-	if ok {
-		ss.loggedIn, ss.otp = true, ""
+	id, ss, err := s.sessionOf(w, r)
+	if err != nil {
+		s.unavailable(w, err)
+		return
 	}
-	s.mu.Unlock()
-	if !ok {
+	code := r.FormValue("code")
+	if ss.User == nil || ss.OTP == "" || code != ss.OTP {
 		http.Error(w, "wrong code", http.StatusForbidden)
+		return
+	}
+	ss.LoggedIn, ss.OTP = true, ""
+	if err := s.saveSession(r.Context(), id, ss); err != nil {
+		s.unavailable(w, err)
 		return
 	}
 	http.Redirect(w, r, "/me", http.StatusSeeOther)
@@ -312,14 +325,15 @@ var meTmpl = template.Must(template.New("me").Parse(`<!doctype html><meta charse
 <p>Certificate serial {{.Serial}}, issuer {{.Issuer}}</p>`))
 
 func (s *site) me(w http.ResponseWriter, r *http.Request) {
-	ss := s.sessionOf(w, r)
-	s.mu.Lock()
-	id, ok := ss.user, ss.loggedIn
-	s.mu.Unlock()
-	if !ok {
+	_, ss, err := s.sessionOf(w, r)
+	if err != nil {
+		s.unavailable(w, err)
+		return
+	}
+	if !ss.LoggedIn {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	meTmpl.Execute(w, id)
+	meTmpl.Execute(w, ss.User)
 }

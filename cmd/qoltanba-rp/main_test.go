@@ -21,23 +21,30 @@ import (
 
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/verify"
+	"github.com/qoltanba/qoltanba/signer/verify/trust"
 	"github.com/qoltanba/qoltanba/token"
 )
 
+// newSite runs the demo site with NCA's test CAs (carried in qoltanba, no
+// files) in this process's memory, and a client with a cookie jar.
 func newSite(t *testing.T, otp bool) (*site, *httptest.Server, *http.Client) {
-	roots, err := loadCAs(ncatest.Dir, "test")
-	if err != nil || len(roots) < 4 {
+	roots, err := trust.Load(trust.Test, "")
+	if err != nil || len(roots) != 6 {
 		t.Fatalf("CAs: %d %v", len(roots), err)
 	}
-	if prod, _ := loadCAs(ncatest.Dir, "production"); len(prod) != 0 {
-		t.Errorf("test CAs counted as production: %d", len(prod))
-	}
-	s := &site{roots: roots, verifyTime: time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC), otp: otp,
-		log: slog.New(slog.NewTextHandler(io.Discard, nil)), sessions: map[string]*session{}, agentPort: 13579}
+	return startSite(t, &site{roots: roots, verifyTime: time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC), otp: otp,
+		log: slog.New(slog.NewTextHandler(io.Discard, nil)), agentPort: 13579, store: &memStore{}})
+}
+
+func startSite(t *testing.T, s *site) (*site, *httptest.Server, *http.Client) {
 	srv := httptest.NewServer(s.routes())
 	t.Cleanup(srv.Close)
+	return s, srv, newClient()
+}
+
+func newClient() *http.Client {
 	jar, _ := cookiejar.New(nil)
-	return s, srv, &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 func gostKey(t *testing.T) signer.KeyPair {
@@ -167,13 +174,15 @@ func TestSecondFactor(t *testing.T) {
 		t.Error("logged in before the one-time code")
 	}
 	var otp string
-	s.mu.Lock()
-	for _, ss := range s.sessions {
-		if ss.otp != "" {
-			otp = ss.otp
+	m := s.store.(*memStore)
+	m.mu.Lock()
+	for _, v := range m.vals {
+		var ss session
+		if json.Unmarshal(v.b, &ss) == nil && ss.OTP != "" {
+			otp = ss.OTP
 		}
 	}
-	s.mu.Unlock()
+	m.mu.Unlock()
 	if r, _ := c.PostForm(srv.URL+"/otp", url.Values{"code": {"000000x"}}); r.StatusCode != 403 {
 		t.Error("wrong code accepted")
 	}
@@ -190,13 +199,7 @@ func TestExpiredChallenge(t *testing.T) {
 	s, srv, c := newSite(t, false)
 	k := gostKey(t)
 	ch := getChallenge(t, c, srv.URL)
-	s.mu.Lock()
-	for _, ss := range s.sessions {
-		if _, ok := ss.challenges[string(ch)]; ok {
-			ss.challenges[string(ch)] = time.Now().Add(-6 * time.Minute)
-		}
-	}
-	s.mu.Unlock()
+	s.store.(*memStore).Now = func() time.Time { return time.Now().Add(6 * time.Minute) }
 	cms, _ := signer.SignCMS(context.Background(), verify.LoginContent(srv.URL, ch, time.Now()), k, nil)
 	code, body := postLogin(t, c, srv.URL, map[string]string{"protocol": "qoltanba", "format": "cms",
 		"signature": base64.StdEncoding.EncodeToString(cms), "challenge": base64.StdEncoding.EncodeToString(ch)})

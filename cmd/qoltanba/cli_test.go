@@ -273,6 +273,16 @@ func TestVerifyKalkanSamplesCLI(t *testing.T) {
 	if !strings.Contains(r.stdout, "bin=123456789021") || !strings.Contains(r.stdout, "timestamp: 2026-07-20T09:10:09Z (TSA not checked") {
 		t.Errorf("kalkan CAdES-T:\n%s", r.stdout)
 	}
+	// --trust test: NCA's test CAs carried in qoltanba, no files needed;
+	// with the NCA CRL of 2026-08 and 2026-07-20 (before its next update).
+	r = qoltanba(t, nil, "verify", "--format", "cms", "--in", ncatest.Path("kalkan-cms/individual_attached.der"), "--trust", "test",
+		"--crl", ncatest.CRL2026, "--at", "2026-07-20T12:00:00Z").mustOK(t)
+	if !strings.Contains(r.stdout, "chain: trusted via") {
+		t.Errorf("--trust test:\n%s", r.stdout)
+	}
+	if r := qoltanba(t, nil, "verify", "--format", "cms", "--in", ncatest.Path("kalkan-cms/individual_attached.der"), "--trust", "production"); r.code != 2 || !strings.Contains(r.stderr, "pki.gov.kz") {
+		t.Errorf("--trust production without --ca-dir: %+v", r)
+	}
 	// No --ca: integrity only, and it says so.
 	r = qoltanba(t, nil, "verify", "--format", "cms", "--in", ncatest.Path("kalkan-cms/individual_attached.der")).mustOK(t)
 	if !strings.Contains(r.stderr, "WARNING") || !strings.Contains(r.stdout, "chain: not checked") {

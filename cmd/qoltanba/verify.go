@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/verify/trust"
 )
 
 // listFlag collects a repeated flag.
@@ -20,11 +21,13 @@ func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func cmdVerify(e *env, args []string) error {
-	fs := newFlags(e, "verify", "--format cms|xml [--data FILE] [--ca FILE]... [--crl FILE]... [--at TIME] --in FILE|-")
+	fs := newFlags(e, "verify", "--format cms|xml [--data FILE] [--trust test|production|both [--ca-dir DIR]] [--ca FILE]... [--crl FILE]... [--at TIME] --in FILE|-")
 	format := fs.String("format", "", "signature format: cms or xml")
 	in := fs.String("in", "-", "signature `file`: DER, PEM or base64 CMS, or signed XML (- = standard input)")
 	data := fs.String("data", "", "cms: the signed content `file` of a detached signature")
 	at := fs.String("at", "", "validation `time` (RFC 3339), default now")
+	trustSet := fs.String("trust", "", "trust NCA's CAs: `test` (carried in qoltanba), production or both (with --ca-dir)")
+	caDir := fs.String("ca-dir", "", "`directory` of NCA's production CA certificates, for --trust production|both")
 	var cas, crls, tsaCAs listFlag
 	fs.Var(&cas, "ca", "trusted CA certificate `file` (PEM with one or more, or DER); repeatable")
 	fs.Var(&crls, "crl", "CRL `file` (DER or PEM); repeatable")
@@ -47,6 +50,19 @@ func cmdVerify(e *env, args []string) error {
 	if opts.Chain.Roots, err = loadCerts(cas); err != nil {
 		return err
 	}
+	if *trustSet != "" {
+		set, err := trust.ParseSet(*trustSet)
+		if err != nil {
+			return usageErr("--trust: %v", err)
+		}
+		nca, err := trust.Load(set, *caDir)
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		opts.Chain.Roots = append(opts.Chain.Roots, nca...)
+	} else if *caDir != "" {
+		return usageErr("--ca-dir goes with --trust production|both")
+	}
 	if opts.TSARoots, err = loadCerts(tsaCAs); err != nil {
 		return err
 	}
@@ -61,9 +77,9 @@ func cmdVerify(e *env, args []string) error {
 		}
 		opts.Chain.CRLs = append(opts.Chain.CRLs, crl)
 	}
-	if len(cas) == 0 {
+	if len(opts.Chain.Roots) == 0 {
 		opts.NoChain = true
-		fmt.Fprintln(e.stderr, "WARNING: no --ca given: the signatures are checked, the signers' certificates are NOT (integrity only, not identity)")
+		fmt.Fprintln(e.stderr, "WARNING: no --ca or --trust given: the signatures are checked, the signers' certificates are NOT (integrity only, not identity)")
 	}
 	sig, err := readInput(e, *in, signer.MaxCMSSize)
 	if err != nil {

@@ -50,13 +50,6 @@ var (
 	ErrRevocationCheck = errors.New("revocation could not be checked")
 )
 
-// Challenges is the site's store of issued challenges: Consume reports
-// whether the challenge was issued (to this browser session), is unused and
-// unexpired, and marks it used.
-type Challenges interface {
-	Consume(challenge []byte) bool
-}
-
 // Login is one login to check.
 type Login struct {
 	Protocol  Protocol
@@ -152,8 +145,14 @@ func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
 			return nil, err
 		}
 	}
-	if l.Challenges != nil && !l.Challenges.Consume(l.Challenge) {
-		return nil, ErrReplayed
+	if l.Challenges != nil {
+		ok, err := l.Challenges.Consume(ctx, l.Challenge)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrChallengeStore, err)
+		}
+		if !ok {
+			return nil, ErrReplayed
+		}
 	}
 	return &Identity{Identity: id, Certificate: cert}, nil
 }

@@ -79,14 +79,14 @@ type store struct {
 	used map[string]bool
 }
 
-func (s *store) Consume(c []byte) bool {
+func (s *store) Consume(_ context.Context, c []byte) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.used[string(c)] {
-		return false
+		return false, nil
 	}
 	s.used[string(c)] = true
-	return true
+	return true, nil
 }
 
 func TestQoltanbaLogin(t *testing.T) {

@@ -1,0 +1,79 @@
+package redisstore
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/qoltanba/qoltanba/internal/redistest"
+	"github.com/qoltanba/qoltanba/signer/verify"
+)
+
+var ctx = context.Background()
+
+// TestSingleUse against a real redis-server: a challenge issued through
+// one connection is taken once through another, even by 50 racing takers;
+// scopes and sites are apart; it expires with its TTL.
+func TestSingleUse(t *testing.T) {
+	srv := redistest.Start(t)
+	a, err := Open(srv.URL, "login.example.kz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, _ := Open(srv.URL, "login.example.kz")
+	defer b.Close()
+	other, _ := Open(srv.URL, "other.example.kz")
+	defer other.Close()
+	ch, err := verify.IssueChallenge(ctx, a, "session-1", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := verify.Issued(other, "session-1").Consume(ctx, ch); ok || err != nil {
+		t.Errorf("another site took it: %v %v", ok, err)
+	}
+	if ok, _ := verify.Issued(b, "session-2").Consume(ctx, ch); ok {
+		t.Error("another session took it")
+	}
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if ok, err := verify.Issued(b, "session-1").Consume(ctx, ch); ok && err == nil {
+				wins.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if wins.Load() != 1 {
+		t.Errorf("taken %d times", wins.Load())
+	}
+	ch, _ = verify.IssueChallenge(ctx, a, "session-1", 100*time.Millisecond)
+	time.Sleep(300 * time.Millisecond)
+	if ok, _ := verify.Issued(b, "session-1").Consume(ctx, ch); ok {
+		t.Error("taken after its TTL")
+	}
+	// Sessions: saved by one, loaded by the other, gone when deleted.
+	if err := a.Save(ctx, "session:x", []byte(`{"user":"ТЕСТОВ"}`), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := b.Load(ctx, "session:x"); err != nil || string(v) != `{"user":"ТЕСТОВ"}` {
+		t.Errorf("load: %q %v", v, err)
+	}
+	b.Delete(ctx, "session:x")
+	if v, err := a.Load(ctx, "session:x"); v != nil || err != nil {
+		t.Errorf("after delete: %q %v", v, err)
+	}
+	// Redis gone: errors, never a "yes".
+	srv.Stop()
+	if ok, err := verify.Issued(b, "session-1").Consume(ctx, ch); ok || err == nil {
+		t.Errorf("with Redis stopped: %v %v", ok, err)
+	}
+	if _, err := verify.IssueChallenge(ctx, a, "s", time.Minute); err == nil {
+		t.Error("issued with Redis stopped")
+	}
+}
