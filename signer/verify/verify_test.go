@@ -37,7 +37,7 @@ var (
 	ctx      = context.Background()
 )
 
-func key(t *testing.T, path string) signer.KeyPair {
+func key(t testing.TB, path string) signer.KeyPair {
 	t.Helper()
 	data, err := os.ReadFile(ncatest.Path(path))
 	if err != nil {
@@ -51,7 +51,7 @@ func key(t *testing.T, path string) signer.KeyPair {
 	return signer.KeyPair{Certificate: ks[0].Certificate, Signer: ks[0].Signer}
 }
 
-func certs(t *testing.T, files ...string) []*x509.Certificate {
+func certs(t testing.TB, files ...string) []*x509.Certificate {
 	var out []*x509.Certificate
 	for _, f := range files {
 		b, err := os.ReadFile(ncatest.Path(f))
