@@ -42,8 +42,12 @@ func TestMemoryStore(t *testing.T) {
 
 type brokenStore struct{}
 
-func (brokenStore) Put(context.Context, string, time.Duration) error { return errors.New("connection refused") }
-func (brokenStore) Take(context.Context, string) (bool, error)      { return false, errors.New("connection refused") }
+func (brokenStore) Put(context.Context, string, time.Duration) error {
+	return errors.New("connection refused")
+}
+func (brokenStore) Take(context.Context, string) (bool, error) {
+	return false, errors.New("connection refused")
+}
 
 // TestChallengeStoreDown: a store that cannot be asked refuses the login
 // (fail closed) and says why.
