@@ -213,4 +213,9 @@ func TestLoadCRLs(t *testing.T) {
 	if err != nil || len(crls) != 2 {
 		t.Fatalf("%d CRLs, %v", len(crls), err)
 	}
+	// NCA's 2026-08 CRL (TBS algorithm without parameters, outer with NULL).
+	crls, err = loadCRLs(ncatest.Path("crl-2026-08"))
+	if err != nil || len(crls) != 1 || len(crls[0].RevokedCertificateEntries) != 195 {
+		t.Fatalf("--crl-dir crl-2026-08: %d CRLs, %v", len(crls), err)
+	}
 }
