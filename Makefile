@@ -62,10 +62,12 @@ soak:
 clean:
 	rm -rf bin dist
 
-# bench-compare runs the comparisons with external tools (xmlsec1, sha256sum).
+# bench-compare runs the comparisons with external tools (xmlsec1, sha256sum)
+# and the GOST engine's against gogost and gost12sum.
 bench-compare:
 	./scripts/bench-xml-vs-xmlsec1.sh
 	./scripts/bench-hash-vs-sha256sum.sh
+	./scripts/bench-gost.sh
 
 # screenshots regenerates docs/screenshots (dialogs under Xvfb, tray menu,
 # and the Windows dialogs under Wine: windows-*.png).

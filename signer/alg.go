@@ -13,13 +13,8 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"sync"
 
-	"go.cypherpunks.ru/gogost/v5/gost28147"
-	"go.cypherpunks.ru/gogost/v5/gost3410"
-	"go.cypherpunks.ru/gogost/v5/gost34112012256"
-	"go.cypherpunks.ru/gogost/v5/gost34112012512"
-	"go.cypherpunks.ru/gogost/v5/gost341194"
+	"github.com/qoltanba/qoltanba/internal/gost"
 )
 
 // KeyAlgorithm is the kind of a signing key.
@@ -32,6 +27,10 @@ const (
 	ECDSA
 	GOST2004 // GOST 34.310-2004 (GOST R 34.10-2001, CryptoPro-A curve, GOST 34.311-95 hash)
 	GOST2015 // GOST 34.10-2015 512-bit (tc26 paramSetA, Streebog-512)
+	// Russian keys (RFC 7091 OIDs, RFC 4490 CMS byte order): GOST R
+	// 34.10-2012 with Streebog, any of the standard parameter sets.
+	GOSTR2012_256
+	GOSTR2012_512
 )
 
 func (a KeyAlgorithm) String() string {
@@ -44,12 +43,27 @@ func (a KeyAlgorithm) String() string {
 		return "ECGOST34310"
 	case GOST2015:
 		return "ECGOST3410-2015-512"
+	case GOSTR2012_256:
+		return "GOST3410-2012-256"
+	case GOSTR2012_512:
+		return "GOST3410-2012-512"
 	}
 	return "unknown"
 }
 
-// IsGOST reports whether a is one of the Kazakh GOST algorithms.
-func (a KeyAlgorithm) IsGOST() bool { return a == GOST2004 || a == GOST2015 }
+// IsGOST reports whether a is a GOST algorithm (Kazakh or Russian).
+func (a KeyAlgorithm) IsGOST() bool {
+	return a == GOST2004 || a == GOST2015 || a == GOSTR2012_256 || a == GOSTR2012_512
+}
+
+// Profile is the byte order of a GOST key's signatures: Kalkan's for NCA's
+// keys, RFC 4490/7091's for the Russian ones.
+func (a KeyAlgorithm) Profile() GOSTProfile {
+	if a == GOSTR2012_256 || a == GOSTR2012_512 {
+		return ProfileRU
+	}
+	return ProfileKZ
+}
 
 // Object identifiers used by NCA, Kalkan and the standards.
 var (
@@ -75,12 +89,17 @@ var (
 	// Streebog under the Russian (TC 26) identifiers.
 	OIDStreebog256 = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 2, 2}
 	OIDStreebog512 = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 2, 3}
+	// Russian GOST R 34.10-2012 keys and signatures (RFC 7091, RFC 9215).
+	OIDGOSTR2012_256Key = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 1, 1}
+	OIDGOSTR2012_512Key = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 1, 2}
+	OIDGOSTR2012_256Sig = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 3, 2}
+	OIDGOSTR2012_512Sig = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 3, 3}
 )
 
-// Curves are built once; gogost constructs them on every call.
+// NCA's curves.
 var (
-	curve2015 = sync.OnceValue(gost3410.CurveIdtc26gost341012512paramSetA)
-	curve2004 = sync.OnceValue(gost3410.CurveIdGostR34102001CryptoProAParamSet)
+	curve2015 = gost.Tc26512A
+	curve2004 = gost.CryptoProA
 )
 
 // Scheme describes how one key signs: its digest, the OIDs written into
@@ -97,10 +116,12 @@ type Scheme struct {
 // NewHash returns a fresh hash of the scheme's digest.
 func (s Scheme) NewHash() hash.Hash {
 	switch s.Key {
-	case GOST2015:
-		return gost34112012512.New()
+	case GOST2015, GOSTR2012_512:
+		return gost.NewStreebog512()
+	case GOSTR2012_256:
+		return gost.NewStreebog256()
 	case GOST2004:
-		return gost341194.New(&gost28147.SboxIdGostR341194TestParamSet)
+		return gost.NewGOST94(&gost.SboxTest)
 	}
 	return s.Hash.New()
 }
@@ -118,9 +139,9 @@ func (s Scheme) Digest(data []byte) []byte {
 // DigestSize is the length of the scheme's digest in bytes.
 func (s Scheme) DigestSize() int {
 	switch s.Key {
-	case GOST2015:
+	case GOST2015, GOSTR2012_512:
 		return 64
-	case GOST2004:
+	case GOST2004, GOSTR2012_256:
 		return 32
 	}
 	return s.Hash.Size()
@@ -136,6 +157,10 @@ const (
 	uriGOST2004Dig   = "http://www.w3.org/2001/04/xmldsig-more#gost34311"
 	uriGOST2015Sig   = "urn:ietf:params:xml:ns:pkigovkz:xmlsec:algorithms:gostr34102015-gostr34112015-512"
 	uriGOST2015Dig   = "urn:ietf:params:xml:ns:pkigovkz:xmlsec:algorithms:gostr34112015-512"
+	uriRU256Sig      = "urn:ietf:params:xml:ns:cpxmlsec:algorithms:gostr34102012-gostr34112012-256"
+	uriRU256Dig      = "urn:ietf:params:xml:ns:cpxmlsec:algorithms:gostr34112012-256"
+	uriRU512Sig      = "urn:ietf:params:xml:ns:cpxmlsec:algorithms:gostr34102012-gostr34112012-512"
+	uriRU512Dig      = "urn:ietf:params:xml:ns:cpxmlsec:algorithms:gostr34112012-512"
 	uriRSASHA512     = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512"
 	uriSHA512        = "http://www.w3.org/2001/04/xmlenc#sha512"
 	uriRSASHA1       = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
@@ -149,7 +174,22 @@ var (
 	schemeP384     = Scheme{ECDSA, crypto.SHA384, OIDSHA384, OIDECDSAWithSHA384, uriSHA384, uriECDSASHA384}
 	schemeGOST2004 = Scheme{GOST2004, 0, OIDGOST34311, OIDGOST2004Sig, uriGOST2004Dig, uriGOST2004Sig}
 	schemeGOST2015 = Scheme{GOST2015, 0, OIDGOST34112015_512, OIDGOST2015Sig, uriGOST2015Dig, uriGOST2015Sig}
+	schemeRU256    = Scheme{GOSTR2012_256, 0, OIDStreebog256, OIDGOSTR2012_256Sig, uriRU256Dig, uriRU256Sig}
+	schemeRU512    = Scheme{GOSTR2012_512, 0, OIDStreebog512, OIDGOSTR2012_512Sig, uriRU512Dig, uriRU512Sig}
 )
+
+// gostScheme is the scheme of a GOST key algorithm.
+func gostScheme(a KeyAlgorithm) Scheme {
+	switch a {
+	case GOST2004:
+		return schemeGOST2004
+	case GOSTR2012_256:
+		return schemeRU256
+	case GOSTR2012_512:
+		return schemeRU512
+	}
+	return schemeGOST2015
+}
 
 // SchemeFor returns the signing scheme for a public key (as returned by
 // [PublicKey]).
@@ -166,18 +206,16 @@ func SchemeFor(pub crypto.PublicKey) (Scheme, error) {
 		}
 		return Scheme{}, fmt.Errorf("signer: unsupported ECDSA curve %s", k.Curve.Params().Name)
 	case *GOSTPublicKey:
-		if k.Alg == GOST2004 {
-			return schemeGOST2004, nil
-		}
-		return schemeGOST2015, nil
+		return gostScheme(k.Alg), nil
 	}
 	return Scheme{}, fmt.Errorf("signer: unsupported public key type %T", pub)
 }
 
-// GOSTPublicKey is a GOST public key with the NCA algorithm it belongs to.
+// GOSTPublicKey is a GOST public key with the algorithm it belongs to
+// (which fixes its digest and its signatures' byte order).
 type GOSTPublicKey struct {
 	Alg KeyAlgorithm
-	Key *gost3410.PublicKey
+	Key *gost.PublicKey
 }
 
 // Equal implements crypto.PublicKey's informal interface.
@@ -186,11 +224,10 @@ func (k *GOSTPublicKey) Equal(x crypto.PublicKey) bool {
 	return ok && o.Alg == k.Alg && k.Key.Equal(o.Key)
 }
 
-// Verify checks a signature in Kalkan byte order over a digest as the
-// hash outputs it.
+// Verify checks a signature in the key's byte order (Kalkan's for NCA's
+// keys, RFC 4490's for Russian ones) over a digest as the hash outputs it.
 func (k *GOSTPublicKey) Verify(digest, sig []byte) bool {
-	ok, err := k.Key.VerifyDigest(curveDigest(digest), ProfileKZ.ToStandard(sig))
-	return err == nil && ok
+	return k.Key.VerifyDigest(curveDigest(digest), k.Alg.Profile().ToStandard(sig))
 }
 
 // ErrUnsupportedKey is returned for keys of an algorithm we do not handle.
@@ -215,7 +252,7 @@ func PublicKey(cert *x509.Certificate) (crypto.PublicKey, error) {
 	if rest, err := asn1.Unmarshal(cert.RawSubjectPublicKeyInfo, &info); err != nil || len(rest) != 0 {
 		return nil, fmt.Errorf("signer: parse public key info: %w", errOr(err, "trailing data"))
 	}
-	alg, curve := gostCurve(info.Algorithm.Algorithm)
+	alg, curve := gostCurve(info.Algorithm.Algorithm, info.Algorithm.Parameters.FullBytes)
 	if curve == nil {
 		return nil, fmt.Errorf("signer: public key %v: %w", info.Algorithm.Algorithm, ErrUnsupportedKey)
 	}
@@ -223,25 +260,42 @@ func PublicKey(cert *x509.Certificate) (crypto.PublicKey, error) {
 	if _, err := asn1.Unmarshal(info.PublicKey.RightAlign(), &raw); err != nil {
 		return nil, fmt.Errorf("signer: GOST public key octets: %w", err)
 	}
-	if len(raw) != 2*curve.PointSize() {
-		return nil, fmt.Errorf("%w: GOST public key is %d bytes, want %d", ErrMalformed, len(raw), 2*curve.PointSize())
+	if len(raw) != 2*curve.PointSize {
+		return nil, fmt.Errorf("%w: GOST public key is %d bytes, want %d", ErrMalformed, len(raw), 2*curve.PointSize)
 	}
-	pub, err := gost3410.NewPublicKeyLE(curve, raw)
+	pub, err := gost.NewPublicKeyLE(curve, raw) // refuses a point off the curve
 	if err != nil {
-		return nil, fmt.Errorf("signer: GOST public key: %w", err)
-	}
-	if !curve.Contains(pub.X, pub.Y) {
-		return nil, fmt.Errorf("%w: GOST public key is not on its curve", ErrMalformed)
+		return nil, fmt.Errorf("%w: GOST public key: %v", ErrMalformed, err)
 	}
 	return &GOSTPublicKey{Alg: alg, Key: pub}, nil
 }
 
-func gostCurve(oid asn1.ObjectIdentifier) (KeyAlgorithm, *gost3410.Curve) {
+// gostCurve returns the algorithm and curve of a GOST key OID: NCA's keys
+// have one curve each; a Russian key names its parameter set in params
+// (SEQUENCE { publicKeyParamSet OID, [digestParamSet OID] }).
+func gostCurve(oid asn1.ObjectIdentifier, params []byte) (KeyAlgorithm, *gost.Curve) {
 	switch {
 	case oid.Equal(OIDGOST2015Key):
-		return GOST2015, curve2015()
+		return GOST2015, curve2015
 	case oid.Equal(OIDGOST2004Key):
-		return GOST2004, curve2004()
+		return GOST2004, curve2004
+	case oid.Equal(OIDGOSTR2012_256Key), oid.Equal(OIDGOSTR2012_512Key):
+		var p struct {
+			ParamSet asn1.ObjectIdentifier
+			Rest     asn1.RawValue `asn1:"optional"`
+		}
+		if _, err := asn1.Unmarshal(params, &p); err != nil {
+			return UnknownAlgorithm, nil
+		}
+		c := gost.CurveByOID(p.ParamSet)
+		alg, size := GOSTR2012_256, 32
+		if oid.Equal(OIDGOSTR2012_512Key) {
+			alg, size = GOSTR2012_512, 64
+		}
+		if c == nil || c.PointSize != size {
+			return UnknownAlgorithm, nil
+		}
+		return alg, c
 	}
 	return UnknownAlgorithm, nil
 }
@@ -260,20 +314,17 @@ func AlgorithmOf(cert *x509.Certificate) KeyAlgorithm {
 }
 
 // GOSTSigner is a crypto.Signer for a GOST private key that takes digests as
-// the hash outputs them and returns signatures in Kalkan byte order.
+// the hash outputs them and returns signatures in the key's byte order
+// (Kalkan's, or RFC 4490's for a Russian key).
 type GOSTSigner struct {
 	alg KeyAlgorithm
-	key *gost3410.PrivateKey
+	key *gost.PrivateKey
 	pub *GOSTPublicKey
 }
 
-// NewGOSTSigner wraps a gogost private key.
-func NewGOSTSigner(alg KeyAlgorithm, key *gost3410.PrivateKey) (*GOSTSigner, error) {
-	p, err := key.PublicKey()
-	if err != nil {
-		return nil, fmt.Errorf("signer: GOST public key: %w", err)
-	}
-	return &GOSTSigner{alg: alg, key: key, pub: &GOSTPublicKey{Alg: alg, Key: p}}, nil
+// NewGOSTSigner wraps a GOST private key of the given algorithm.
+func NewGOSTSigner(alg KeyAlgorithm, key *gost.PrivateKey) (*GOSTSigner, error) {
+	return &GOSTSigner{alg: alg, key: key, pub: &GOSTPublicKey{Alg: alg, Key: key.PublicKey()}}, nil
 }
 
 // Public returns the *GOSTPublicKey.
@@ -285,7 +336,7 @@ func (s *GOSTSigner) Sign(rand io.Reader, digest []byte, _ crypto.SignerOpts) ([
 	if err != nil {
 		return nil, err
 	}
-	return ProfileKZ.FromStandard(sig), nil
+	return s.alg.Profile().FromStandard(sig), nil
 }
 
 type pkcs8 struct {
@@ -306,7 +357,7 @@ func ParsePKCS8PrivateKey(der []byte) (crypto.Signer, error) {
 	if _, err := asn1.Unmarshal(der, &p); err != nil {
 		return nil, fmt.Errorf("signer: parse PKCS#8: %w", err)
 	}
-	alg, curve := gostCurve(p.Algorithm.Algorithm)
+	alg, curve := gostCurve(p.Algorithm.Algorithm, p.Algorithm.Parameters.FullBytes)
 	if curve == nil {
 		k, err := x509.ParsePKCS8PrivateKey(der)
 		if err != nil {
@@ -321,22 +372,26 @@ func ParsePKCS8PrivateKey(der []byte) (crypto.Signer, error) {
 		}
 		return s, nil
 	}
-	raw, bigEndian, err := gostPrivateScalar(p.PrivateKey)
-	if err != nil {
+	var raw []byte
+	var bigEndian bool
+	var err error
+	if alg.Profile() == ProfileRU && len(p.PrivateKey) == curve.PointSize {
+		raw = append([]byte(nil), p.PrivateKey...) // OpenSSL's gost engine: the bare little-endian scalar
+	} else if raw, bigEndian, err = gostPrivateScalar(p.PrivateKey); err != nil {
 		return nil, err
 	}
 	defer clear(raw)
-	var key *gost3410.PrivateKey
+	var key *gost.PrivateKey
 	if bigEndian {
-		if len(raw) > curve.PointSize() {
+		if len(raw) > curve.PointSize {
 			return nil, errors.New("signer: GOST private key too long")
 		}
-		padded := make([]byte, curve.PointSize())
+		padded := make([]byte, curve.PointSize)
 		copy(padded[len(padded)-len(raw):], raw)
-		key, err = gost3410.NewPrivateKeyBE(curve, padded)
+		key, err = gost.NewPrivateKeyBE(curve, padded)
 		clear(padded)
 	} else {
-		key, err = gost3410.NewPrivateKeyLE(curve, raw)
+		key, err = gost.NewPrivateKeyLE(curve, raw)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("signer: GOST private key: %w", err)
@@ -377,11 +432,11 @@ func hashForDigestOID(oid asn1.ObjectIdentifier) (func() hash.Hash, error) {
 	case oid.Equal(OIDSHA512):
 		return sha512.New, nil
 	case oid.Equal(OIDGOST34112015_512), oid.Equal(OIDStreebog512):
-		return gost34112012512.New, nil
+		return func() hash.Hash { return gost.NewStreebog512() }, nil
 	case oid.Equal(OIDStreebog256):
-		return gost34112012256.New, nil
+		return func() hash.Hash { return gost.NewStreebog256() }, nil
 	case oid.Equal(OIDGOST34311):
-		return func() hash.Hash { return gost341194.New(&gost28147.SboxIdGostR341194TestParamSet) }, nil
+		return func() hash.Hash { return gost.NewGOST94(&gost.SboxTest) }, nil
 	}
 	return nil, fmt.Errorf("signer: unsupported digest algorithm %v", oid)
 }
@@ -395,14 +450,13 @@ func errOr(err error, msg string) error {
 
 // Wipe zeroes the private scalar. The signer must not be used afterwards.
 func (s *GOSTSigner) Wipe() {
-	if s.key != nil && s.key.Key != nil {
-		clear(s.key.Key.Bits())
-		s.key.Key.SetInt64(0)
+	if s.key != nil {
+		s.key.Wipe()
 	}
 }
 
 // Wiped reports whether Wipe has zeroed the key (for tests).
-func (s *GOSTSigner) Wiped() bool { return s.key.Key.Sign() == 0 }
+func (s *GOSTSigner) Wiped() bool { return s.key.Wiped() }
 
 // ErrBadSignature is returned when a signature value does not verify.
 var ErrBadSignature = errors.New("signature does not verify")

@@ -9,8 +9,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"go.cypherpunks.ru/gogost/v5/gost3410"
 
 	"github.com/qoltanba/qoltanba/signer"
 )
@@ -172,4 +175,40 @@ func BenchmarkSignCMS1KBOverhead(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkGogost is the reference for the GOST targets: one bare gogost
+// signature and one bare gogost verification with the GOST-2015 test key
+// (gogost stays in the tests only).
+func BenchmarkGogost(b *testing.B) {
+	key := loadKey(b, "GOST2015")
+	pub, _ := signer.PublicKey(key.Certificate)
+	raw := pub.(*signer.GOSTPublicKey).Key.RawLE()
+	c := gost3410.CurveIdtc26gost341012512paramSetA()
+	refPub, err := gost3410.NewPublicKeyLE(c, raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	prvRaw := make([]byte, 64)
+	rand.Read(prvRaw)
+	refPrv, _ := gost3410.NewPrivateKeyLE(c, prvRaw)
+	d := make([]byte, 64)
+	rand.Read(d)
+	b.Run("sign", func(b *testing.B) {
+		for b.Loop() {
+			refPrv.SignDigest(d, rand.Reader)
+		}
+	})
+	sig, _ := key.Signer.Sign(rand.Reader, d, nil)
+	std := signer.ProfileKZ.ToStandard(sig)
+	rev := append([]byte(nil), d...)
+	slices.Reverse(rev)
+	if ok, _ := refPub.VerifyDigest(rev, std); !ok {
+		b.Fatal("gogost refuses our signature")
+	}
+	b.Run("verify", func(b *testing.B) {
+		for b.Loop() {
+			refPub.VerifyDigest(rev, std)
+		}
+	})
 }

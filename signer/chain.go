@@ -45,10 +45,7 @@ func checkSignedBy(raw []byte, issuer *x509.Certificate) error {
 		return err
 	}
 	if gk, ok := pub.(*GOSTPublicKey); ok {
-		s := schemeGOST2015
-		if gk.Alg == GOST2004 {
-			s = schemeGOST2004
-		}
+		s := gostScheme(gk.Alg)
 		if !gk.Verify(s.Digest(rs.TBS.FullBytes), rs.Signature.RightAlign()) {
 			return ErrBadSignature
 		}

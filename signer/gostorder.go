@@ -5,7 +5,7 @@ package signer
 //
 // A GOST 34.10 signature is the pair (r, s), written s‖r big-endian, over a
 // digest the curve reads as a little-endian number: a GOST 34.11 digest as
-// the hash outputs it. gogost's PrivateKey.Sign and PKCS#11 tokens
+// the hash outputs it. internal/gost's PrivateKey.SignDigest and PKCS#11 tokens
 // (CKM_GOSTR3410, as OpenSSL's gost engine) return that s‖r for the digest
 // reversed into big-endian.
 //
@@ -22,7 +22,7 @@ const (
 	ProfileRU                    // RFC 4490/7091: s‖r
 )
 
-// FromStandard turns s‖r (gogost's output, a token's) into the profile's
+// FromStandard turns s‖r (internal/gost's output, a token's) into the profile's
 // form, in place, and returns it.
 func (p GOSTProfile) FromStandard(sig []byte) []byte {
 	if p == ProfileKZ {

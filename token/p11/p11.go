@@ -577,8 +577,9 @@ var digestInfoPrefix = map[crypto.Hash][]byte{
 const ckmGOSTR3410_512 = 0x00001006
 
 // Sign signs a digest on the token. RSA: CKM_RSA_PKCS over the DigestInfo;
-// ECDSA: CKM_ECDSA, converted to ASN.1; GOST: CKM_GOSTR3410(_512), its
-// s‖r turned into Kalkan's order (signer.GOSTProfile).
+// ECDSA: CKM_ECDSA, converted to ASN.1; GOST: CKM_GOSTR3410(_512) over the
+// digest computed here (NCA's keys and Russian GOST-2012 keys alike), its
+// s‖r turned into the key's order: Kalkan's or RFC 4490's (signer.GOSTProfile).
 func (k *keySigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	s := k.s
 	if s.pin == nil {
@@ -597,8 +598,8 @@ func (k *keySigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]
 	case *ecdsa.PublicKey:
 		mech = pkcs11.NewMechanism(pkcs11.CKM_ECDSA, nil)
 	case *signer.GOSTPublicKey:
-		m := uint(pkcs11.CKM_GOSTR3410)
-		if k.scheme.Key == signer.GOST2015 {
+		m := uint(pkcs11.CKM_GOSTR3410) // 256-bit keys: NCA's 2004 ones, Russian 2012-256
+		if k.scheme.Key == signer.GOST2015 || k.scheme.Key == signer.GOSTR2012_512 {
 			m = ckmGOSTR3410_512
 		}
 		mech = pkcs11.NewMechanism(m, nil)
@@ -633,7 +634,7 @@ func (k *keySigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]
 	case *ecdsa.PublicKey:
 		return rawToASN1(sig)
 	case *signer.GOSTPublicKey:
-		return signer.ProfileKZ.FromStandard(sig), nil
+		return k.scheme.Key.Profile().FromStandard(sig), nil
 	}
 	return sig, nil
 }

@@ -1,0 +1,341 @@
+package gost
+
+// GOST R 34.10-2012 / 34.10-2001 curves (short Weierstrass form) and their
+// arithmetic. Points are projective (X:Y:Z) and added with the complete
+// formulas of Renes, Costello and Batina (2016, algorithms 1 and 3, for
+// any a): no exceptional case, so no branch on the points. The tables are
+// the parameter sets of RFC 7836 / R 1323565.1.024-2019 and RFC 4357.
+
+import (
+	"encoding/asn1"
+	"fmt"
+	"math/big"
+	"strings"
+	"sync"
+)
+
+// Curve is a GOST elliptic curve y² = x³ + ax + b over F_p with a base
+// point of prime order q.
+type Curve struct {
+	Name string
+	OID  asn1.ObjectIdentifier
+	// PointSize is the size of a coordinate (and of a private key) in bytes.
+	PointSize int
+
+	P, Q, A, B, X, Y *big.Int
+
+	fp, fq *field
+	a, b3  fe // Montgomery form
+	g      point
+	gTable *[16]point // 0..15 × base point
+	qBits  int
+
+	combOnce sync.Once
+	comb     [][16]point // comb[i][j] = j·16^i·G, made at the first signature
+
+	gAffineOnce sync.Once
+	gAffine     *[16]apoint // 0..15 × G, affine, for verification
+}
+
+func (c *Curve) gAffineTable() *[16]apoint {
+	c.gAffineOnce.Do(func() { c.gAffine = c.affineTable(c.gTable) })
+	return c.gAffine
+}
+
+type point struct{ x, y, z fe }
+
+// The parameter sets.
+var (
+	Tc26512A = mustCurve("id-tc26-gost-3410-12-512-paramSetA", "1.2.643.7.1.2.1.2.1", 64,
+		"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc7",
+		"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff27e69532f48d89116ff22b8d4e0560609b4b38abfad2b85dcacdb1411f10b275",
+		"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc4",
+		"e8c2505dedfc86ddc1bd0b2b6667f1da34b82574761cb0e879bd081cfd0b6265ee3cb090f30d27614cb4574010da90dd862ef9d4ebee4761503190785a71c760",
+		"3",
+		"7503cfe87a836ae3a61b8816e25450e6ce5e1c93acf1abc1778064fdcbefa921df1626be4fd036e93d75e6a50e3a41e98028fe5fc235f5b889a589cb5215f2a4")
+	Tc26512B = mustCurve("id-tc26-gost-3410-12-512-paramSetB", "1.2.643.7.1.2.1.2.2", 64,
+		"8000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000006f",
+		"800000000000000000000000000000000000000000000000000000000000000149a1ec142565a545acfdb77bd9d40cfa8b996712101bea0ec6346c54374f25bd",
+		"8000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000006c",
+		"687d1b459dc841457e3e06cf6f5e2517b97c7d614af138bcbf85dc806c4b289f3e965d2db1416d217f8b276fad1ab69c50f78bee1fa3106efb8ccbc7c5140116",
+		"2",
+		"1a8f7eda389b094c2c071e3647a8940f3c123b697578c213be6dd9e6c8ec7335dcb228fd1edf4a39152cbcaaf8c0398828041055f94ceeec7e21340780fe41bd")
+	Tc26512C = mustCurve("id-tc26-gost-3410-12-512-paramSetC", "1.2.643.7.1.2.1.2.3", 64,
+		"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc7",
+		"3fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc98cdba46506ab004c33a9ff5147502cc8eda9e7a769a12694623cef47f023ed",
+		"dc9203e514a721875485a529d2c722fb187bc8980eb866644de41c68e143064546e861c0e2c9edd92ade71f46fcf50ff2ad97f951fda9f2a2eb6546f39689bd3",
+		"b4c4ee28cebc6c2c8ac12952cf37f16ac7efb6a9f69f4b57ffda2e4f0de5ade038cbc2fff719d2c18de0284b8bfef3b52b8cc7a5f5bf0a3c8d2319a5312557e1",
+		"e2e31edfc23de7bdebe241ce593ef5de2295b7a9cbaef021d385f7074cea043aa27272a7ae602bf2a7b9033db9ed3610c6fb85487eae97aac5bc7928c1950148",
+		"f5ce40d95b5eb899abbccff5911cb8577939804d6527378b8c108c3d2090ff9be18e2d33e3021ed2ef32d85822423b6304f726aa854bae07d0396e9a9addc40f")
+	Tc26256A = mustCurve("id-tc26-gost-3410-12-256-paramSetA", "1.2.643.7.1.2.1.1.1", 32,
+		"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd97",
+		"400000000000000000000000000000000fd8cddfc87b6635c115af556c360c67",
+		"c2173f1513981673af4892c23035a27ce25e2013bf95aa33b22c656f277e7335",
+		"295f9bae7428ed9ccc20e7c359a9d41a22fccd9108e17bf7ba9337a6f8ae9513",
+		"91e38443a5e82c0d880923425712b2bb658b9196932e02c78b2582fe742daa28",
+		"32879423ab1a0375895786c4bb46e9565fde0b5344766740af268adb32322e5c")
+	CryptoProA = mustCurve("id-GostR3410-2001-CryptoPro-A-ParamSet", "1.2.643.2.2.35.1", 32,
+		"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd97",
+		"ffffffffffffffffffffffffffffffff6c611070995ad10045841b09b761b893",
+		"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd94",
+		"a6",
+		"1",
+		"8d91e471e0989cda27df505a453f2b7635294f2ddf23e3b122acc99c9e9f1e14")
+	CryptoProB = mustCurve("id-GostR3410-2001-CryptoPro-B-ParamSet", "1.2.643.2.2.35.2", 32,
+		"8000000000000000000000000000000000000000000000000000000000000c99",
+		"800000000000000000000000000000015f700cfff1a624e5e497161bcc8a198f",
+		"8000000000000000000000000000000000000000000000000000000000000c96",
+		"3e1af419a269a5f866a7d3c25c3df80ae979259373ff2b182f49d4ce7e1bbc8b",
+		"1",
+		"3fa8124359f96680b83d1c3eb2c070e5c545c9858d03ecfb744bf8d717717efc")
+	CryptoProC = mustCurve("id-GostR3410-2001-CryptoPro-C-ParamSet", "1.2.643.2.2.35.3", 32,
+		"9b9f605f5a858107ab1ec85e6b41c8aacf846e86789051d37998f7b9022d759b",
+		"9b9f605f5a858107ab1ec85e6b41c8aa582ca3511eddfb74f02f3a6598980bb9",
+		"9b9f605f5a858107ab1ec85e6b41c8aacf846e86789051d37998f7b9022d7598",
+		"805a",
+		"0",
+		"41ece55743711a8c3cbf3783cd08c0ee4d4dc440d4641a8f366e550dfdb3bb67")
+	CryptoProXchA = mustCurve("id-GostR3410-2001-CryptoPro-XchA-ParamSet", "1.2.643.2.2.36.0", 32,
+		"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd97",
+		"ffffffffffffffffffffffffffffffff6c611070995ad10045841b09b761b893",
+		"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd94",
+		"a6",
+		"1",
+		"8d91e471e0989cda27df505a453f2b7635294f2ddf23e3b122acc99c9e9f1e14")
+	CryptoProXchB = mustCurve("id-GostR3410-2001-CryptoPro-XchB-ParamSet", "1.2.643.2.2.36.1", 32,
+		"9b9f605f5a858107ab1ec85e6b41c8aacf846e86789051d37998f7b9022d759b",
+		"9b9f605f5a858107ab1ec85e6b41c8aa582ca3511eddfb74f02f3a6598980bb9",
+		"9b9f605f5a858107ab1ec85e6b41c8aacf846e86789051d37998f7b9022d7598",
+		"805a",
+		"0",
+		"41ece55743711a8c3cbf3783cd08c0ee4d4dc440d4641a8f366e550dfdb3bb67")
+)
+
+// Curves lists every parameter set.
+func Curves() []*Curve {
+	return []*Curve{Tc26512A, Tc26512B, Tc26512C, Tc26256A, CryptoProA, CryptoProB, CryptoProC, CryptoProXchA, CryptoProXchB}
+}
+
+// CurveByOID returns the parameter set with this OID, or nil. The tc26
+// 256-bit sets B, C and D are CryptoPro A, B and C under other names.
+func CurveByOID(oid asn1.ObjectIdentifier) *Curve {
+	aliases := map[string]*Curve{
+		"1.2.643.7.1.2.1.1.2": CryptoProA, "1.2.643.7.1.2.1.1.3": CryptoProB, "1.2.643.7.1.2.1.1.4": CryptoProC,
+	}
+	if c := aliases[oid.String()]; c != nil {
+		return c
+	}
+	for _, c := range Curves() {
+		if c.OID.Equal(oid) {
+			return c
+		}
+	}
+	return nil
+}
+
+func mustCurve(name, oid string, size int, p, q, a, b, x, y string) *Curve {
+	num := func(s string) *big.Int {
+		v, ok := new(big.Int).SetString(s, 16)
+		if !ok {
+			panic("gost: bad curve constant " + s)
+		}
+		return v
+	}
+	c := &Curve{Name: name, PointSize: size, P: num(p), Q: num(q), A: num(a), B: num(b), X: num(x), Y: num(y)}
+	for _, part := range strings.Split(oid, ".") {
+		var v int
+		fmt.Sscan(part, &v)
+		c.OID = append(c.OID, v)
+	}
+	c.fp, c.fq = newField(c.P), newField(c.Q)
+	c.qBits = c.Q.BitLen()
+	av, bv := feFromBig(c.A), feFromBig(new(big.Int).Mod(new(big.Int).Mul(c.B, big.NewInt(3)), c.P))
+	c.fp.toMont(&c.a, &av)
+	c.fp.toMont(&c.b3, &bv)
+	gx, gy := feFromBig(c.X), feFromBig(c.Y)
+	c.fp.toMont(&c.g.x, &gx)
+	c.fp.toMont(&c.g.y, &gy)
+	c.g.z = c.fp.one
+	if !c.onCurve(&c.g) {
+		panic("gost: base point of " + name + " is not on the curve")
+	}
+	c.gTable = c.table(&c.g)
+	return c
+}
+
+func (c *Curve) identity() point { return point{y: c.fp.one} }
+
+// onCurve checks an affine point (z = 1, Montgomery form).
+func (c *Curve) onCurve(p *point) bool {
+	f := c.fp
+	var l, r, t fe
+	f.mul(&l, &p.y, &p.y)
+	f.mul(&r, &p.x, &p.x)
+	f.mul(&r, &r, &p.x)
+	f.mul(&t, &c.a, &p.x)
+	f.add(&r, &r, &t)
+	var bm, b fe
+	b = feFromBig(c.B)
+	f.toMont(&bm, &b)
+	f.add(&r, &r, &bm)
+	return l == r
+}
+
+// add sets r = p + q (RCB algorithm 1; r may alias p or q).
+func (c *Curve) add(r, p, q *point) {
+	f := c.fp
+	var t0, t1, t2, t3, t4, t5, x3, y3, z3 fe
+	f.mul(&t0, &p.x, &q.x)
+	f.mul(&t1, &p.y, &q.y)
+	f.mul(&t2, &p.z, &q.z)
+	f.add(&t3, &p.x, &p.y)
+	f.add(&t4, &q.x, &q.y)
+	f.mul(&t3, &t3, &t4)
+	f.add(&t4, &t0, &t1)
+	f.sub(&t3, &t3, &t4)
+	f.add(&t4, &p.x, &p.z)
+	f.add(&t5, &q.x, &q.z)
+	f.mul(&t4, &t4, &t5)
+	f.add(&t5, &t0, &t2)
+	f.sub(&t4, &t4, &t5)
+	f.add(&t5, &p.y, &p.z)
+	f.add(&x3, &q.y, &q.z)
+	f.mul(&t5, &t5, &x3)
+	f.add(&x3, &t1, &t2)
+	f.sub(&t5, &t5, &x3)
+	f.mul(&z3, &c.a, &t4)
+	f.mul(&x3, &c.b3, &t2)
+	f.add(&z3, &x3, &z3)
+	f.sub(&x3, &t1, &z3)
+	f.add(&z3, &t1, &z3)
+	f.mul(&y3, &x3, &z3)
+	f.add(&t1, &t0, &t0)
+	f.add(&t1, &t1, &t0)
+	f.mul(&t2, &c.a, &t2)
+	f.mul(&t4, &c.b3, &t4)
+	f.add(&t1, &t1, &t2)
+	f.sub(&t2, &t0, &t2)
+	f.mul(&t2, &c.a, &t2)
+	f.add(&t4, &t4, &t2)
+	f.mul(&t0, &t1, &t4)
+	f.add(&y3, &y3, &t0)
+	f.mul(&t0, &t5, &t4)
+	f.mul(&x3, &t3, &x3)
+	f.sub(&x3, &x3, &t0)
+	f.mul(&t0, &t3, &t1)
+	f.mul(&z3, &t5, &z3)
+	f.add(&z3, &z3, &t0)
+	r.x, r.y, r.z = x3, y3, z3
+}
+
+// double sets r = 2p (RCB algorithm 3; r may alias p).
+func (c *Curve) double(r, p *point) {
+	f := c.fp
+	var t0, t1, t2, t3, x3, y3, z3 fe
+	f.mul(&t0, &p.x, &p.x)
+	f.mul(&t1, &p.y, &p.y)
+	f.mul(&t2, &p.z, &p.z)
+	f.mul(&t3, &p.x, &p.y)
+	f.add(&t3, &t3, &t3)
+	f.mul(&z3, &p.x, &p.z)
+	f.add(&z3, &z3, &z3)
+	f.mul(&x3, &c.a, &z3)
+	f.mul(&y3, &c.b3, &t2)
+	f.add(&y3, &x3, &y3)
+	f.sub(&x3, &t1, &y3)
+	f.add(&y3, &t1, &y3)
+	f.mul(&y3, &x3, &y3)
+	f.mul(&x3, &t3, &x3)
+	f.mul(&z3, &c.b3, &z3)
+	f.mul(&t2, &c.a, &t2)
+	f.sub(&t3, &t0, &t2)
+	f.mul(&t3, &c.a, &t3)
+	f.add(&t3, &t3, &z3)
+	f.add(&z3, &t0, &t0)
+	f.add(&t0, &z3, &t0)
+	f.add(&t0, &t0, &t2)
+	f.mul(&t0, &t0, &t3)
+	f.add(&y3, &y3, &t0)
+	f.mul(&t2, &p.y, &p.z)
+	f.add(&t2, &t2, &t2)
+	f.mul(&t0, &t2, &t3)
+	f.sub(&x3, &x3, &t0)
+	f.mul(&z3, &t2, &t1)
+	f.add(&z3, &z3, &z3)
+	f.add(&z3, &z3, &z3)
+	r.x, r.y, r.z = x3, y3, z3
+}
+
+// table returns 0·p … 15·p.
+func (c *Curve) table(p *point) *[16]point {
+	t := new([16]point)
+	t[0] = c.identity()
+	t[1] = *p
+	for i := 2; i < 16; i++ {
+		if i%2 == 0 {
+			c.double(&t[i], &t[i/2])
+		} else {
+			c.add(&t[i], &t[i-1], p)
+		}
+	}
+	return t
+}
+
+// selectPoint copies t[w] into r reading every entry (the index stays
+// secret).
+func selectPoint(r *point, t *[16]point, w uint64) {
+	*r = point{}
+	for i := range t {
+		mask := isZeroMask(uint64(i) ^ w)
+		cmov(&r.x, &t[i].x, mask)
+		cmov(&r.y, &t[i].y, mask)
+		cmov(&r.z, &t[i].z, mask)
+	}
+}
+
+// scalarWindow returns bits 4i…4i+3 of k.
+func scalarWindow(k *fe, i int) uint64 { return k[i/16] >> (4 * (uint(i) % 16)) & 15 }
+
+// baseComb returns the base point's comb table: for each 4-bit window i
+// of a scalar, j·16^i·G for j = 0..15 (about 400 KB for a 512-bit curve,
+// made once).
+func (c *Curve) baseComb() [][16]point {
+	c.combOnce.Do(func() {
+		windows := (c.qBits + 3) / 4
+		c.comb = make([][16]point, windows)
+		base := c.g
+		for i := 0; i < windows; i++ {
+			c.comb[i] = *c.table(&base)
+			for j := 0; j < 4; j++ {
+				c.double(&base, &base)
+			}
+		}
+	})
+	return c.comb
+}
+
+// mulBaseCT sets r = k·G for a secret k < q: one addition per 4-bit window
+// from the comb table, every window added, entries read by selectPoint;
+// no doubling at all. Time and memory accesses do not depend on k.
+func (c *Curve) mulBaseCT(r *point, k *fe) {
+	comb := c.baseComb()
+	acc := c.identity()
+	var sel point
+	for i := range comb {
+		selectPoint(&sel, &comb[i], scalarWindow(k, i))
+		c.add(&acc, &acc, &sel)
+	}
+	*r = acc
+}
+
+// affine returns p's coordinates as plain (not Montgomery) elements.
+func (c *Curve) affine(p *point) (x, y fe) {
+	f := c.fp
+	var zi fe
+	f.inv(&zi, &p.z)
+	f.mul(&x, &p.x, &zi)
+	f.mul(&y, &p.y, &zi)
+	f.fromMont(&x, &x)
+	f.fromMont(&y, &y)
+	return x, y
+}

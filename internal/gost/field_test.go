@@ -1,0 +1,77 @@
+package gost
+
+import (
+	"crypto/rand"
+	"math/big"
+	"testing"
+)
+
+// TestFieldArithmetic: every curve's field and group order against
+// math/big, on random values and the edges (0, 1, p-1, p-2, values whose
+// products carry the most), for the Montgomery and the folding reductions.
+func TestFieldArithmetic(t *testing.T) {
+	for _, c := range Curves() {
+		for _, f := range []*field{c.fp, c.fq} {
+			p := f.p.big(f.n)
+			r := new(big.Int).Lsh(big.NewInt(1), uint(64*f.n))
+			rInv := new(big.Int).ModInverse(new(big.Int).Mod(r, p), p)
+			if f.c != 0 {
+				rInv = big.NewInt(1)
+			}
+			vals := []*big.Int{big.NewInt(0), big.NewInt(1), big.NewInt(2), new(big.Int).Sub(p, big.NewInt(1)), new(big.Int).Sub(p, big.NewInt(2)),
+				new(big.Int).Rsh(p, 1), new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), uint(f.bits-1)), big.NewInt(1))}
+			for i := 0; i < 300; i++ {
+				v, _ := rand.Int(rand.Reader, p)
+				vals = append(vals, v)
+			}
+			for i, x := range vals {
+				y := vals[(i*7+3)%len(vals)]
+				xf, yf := feFromBig(x), feFromBig(y)
+				var z fe
+				f.mul(&z, &xf, &yf)
+				want := new(big.Int).Mul(x, y)
+				want.Mul(want, rInv).Mod(want, p)
+				if z.big(f.n).Cmp(want) != 0 {
+					t.Fatalf("%s: mul(%x, %x) = %x, want %x", c.Name, x, y, z.big(f.n), want)
+				}
+				f.add(&z, &xf, &yf)
+				if want := new(big.Int).Add(x, y); z.big(f.n).Cmp(want.Mod(want, p)) != 0 {
+					t.Fatalf("%s: add", c.Name)
+				}
+				f.sub(&z, &xf, &yf)
+				if want := new(big.Int).Sub(x, y); z.big(f.n).Cmp(want.Mod(want, p)) != 0 {
+					t.Fatalf("%s: sub", c.Name)
+				}
+				if x.Sign() != 0 {
+					var m, inv, back fe
+					f.toMont(&m, &xf)
+					f.inv(&inv, &m)
+					f.mul(&back, &inv, &m)
+					if back != f.one {
+						t.Fatalf("%s: inv", c.Name)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestSquare: sqr equals mul(x, x) on every field.
+func TestSquare(t *testing.T) {
+	for _, c := range Curves() {
+		f := c.fp
+		for i := 0; i < 2000; i++ {
+			v, _ := rand.Int(rand.Reader, f.p.big(f.n))
+			if i == 0 {
+				v = new(big.Int).Sub(f.p.big(f.n), big.NewInt(1))
+			}
+			x := feFromBig(v)
+			var a, b fe
+			f.sqr(&a, &x)
+			f.mul(&b, &x, &x)
+			if a != b {
+				t.Fatalf("%s: sqr(%x)", c.Name, v)
+			}
+		}
+	}
+}
