@@ -19,7 +19,7 @@ import (
 const maxInMemoryInput = 256 << 20
 
 func cmdSign(e *env, args []string) error {
-	fs := newFlags(e, "sign", "(--p12 FILE [--password-file F] | --pkcs11 MODULE [--slot N] [--key-id HEX] [--pin-file F]) --format cms|xml [--detached] [--hash] [--tsa URL] [--pem] [--in FILE|-] [--out FILE|-]")
+	fs := newFlags(e, "sign", "(--p12 FILE [--password-file F] | --pkcs11 MODULE [--slot N] [--key-id HEX] [--pin-file F]) --format cms|xml [--profile kz|ru] [--detached] [--hash] [--tsa URL] [--pem] [--in FILE|-] [--out FILE|-]")
 	var ks keySource
 	ks.register(fs, true)
 	format := fs.String("format", "", "signature format: cms or xml")
@@ -27,6 +27,7 @@ func cmdSign(e *env, args []string) error {
 	isHash := fs.Bool("hash", false, "cms: the input is a digest made with the key's digest algorithm (raw, hex or base64); implies --detached")
 	tsa := fs.String("tsa", "", "cms: add an RFC 3161 timestamp from this TSA `URL` (CAdES-T), e.g. "+signer.NCATestTSA)
 	pemOut := fs.Bool("pem", false, "cms: write PEM (-----BEGIN CMS-----) instead of DER")
+	profile := fs.String("profile", "", "GOST byte order: kz (Kalkan's, NCA's keys) or ru (RFC 4490, Russian keys); default: from the certificate's OIDs")
 	in := fs.String("in", "-", "input `file` (- = standard input)")
 	out := fs.String("out", "-", "output `file` (- = standard output)")
 	if err := parseFlags(fs, args); err != nil {
@@ -51,6 +52,9 @@ func cmdSign(e *env, args []string) error {
 		return err
 	}
 	pair := signer.KeyPair{Certificate: key.Certificate, Signer: key.Signer}
+	if err := checkProfile(*profile, signer.AlgorithmOf(key.Certificate)); err != nil {
+		return err
+	}
 	if now := time.Now(); now.Before(key.Certificate.NotBefore) || now.After(key.Certificate.NotAfter) {
 		fmt.Fprintf(e.stderr, "WARNING: the certificate of %s is not valid now (valid %s to %s); verifiers will reject this signature\n",
 			key.Alias, key.Certificate.NotBefore.UTC().Format(time.RFC3339), key.Certificate.NotAfter.UTC().Format(time.RFC3339))
@@ -172,4 +176,28 @@ func writeOutput(e *env, path string, data []byte) error {
 		return err
 	}
 	return os.WriteFile(path, data, 0o644)
+}
+
+// checkProfile: a GOST signature's byte order follows its key's OIDs
+// (Kalkan's for NCA's, RFC 4490's for Russian keys), and verifiers accept
+// each order only for its OIDs; so --profile can confirm the key's, never
+// turn it into one no verifier would accept.
+func checkProfile(want string, alg signer.KeyAlgorithm) error {
+	if want == "" {
+		return nil
+	}
+	if want != "kz" && want != "ru" {
+		return usageErr("--profile must be kz or ru")
+	}
+	if !alg.IsGOST() {
+		return usageErr("--profile applies to GOST keys; this key is %s", alg)
+	}
+	have := "kz"
+	if alg.Profile() == signer.ProfileRU {
+		have = "ru"
+	}
+	if want != have {
+		return usageErr("--profile %s: this key's certificate is a %s key (%s), signed in the %s byte order; a %s signature from it would not verify anywhere", want, have, alg, have, want)
+	}
+	return nil
 }
