@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/qoltanba/qoltanba/signer"
@@ -112,6 +113,9 @@ func (a *Agent) Permissions() *Permissions { return a.perms }
 // OriginRefused reports whether an origin is denied outright (the transport
 // refuses its handshake before any work).
 func (a *Agent) OriginRefused(o Origin) bool {
+	if a.cfg.OnlyAllowedOrigins && !slices.Contains(a.cfg.AllowedOrigins, o.String()) {
+		return true // the machine's policy admits its own list of sites only
+	}
 	return a.perms.Get(o.String()) == Denied
 }
 
@@ -162,7 +166,7 @@ func (a *Agent) AddTimestamp(ctx context.Context, o Origin, cms []byte) ([]byte,
 // prompt at a time). The caller must call release.
 func (a *Agent) admit(ctx context.Context, o Origin, locale string) (release func(), err error) {
 	key := o.String()
-	if a.perms.Get(key) == Denied {
+	if a.OriginRefused(o) { // the transport refuses these at the handshake; this is the second lock
 		return nil, ErrOriginDenied
 	}
 	release, err = a.queue.acquire(ctx, key)

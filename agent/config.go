@@ -41,6 +41,19 @@ type Config struct {
 	// ProductionCAFiles are NCA's production CA certificates; when given,
 	// "production NCA" keys are recognised by chain instead of by name.
 	ProductionCAFiles []string `json:"productionCAFiles"`
+
+	// Set only by a machine policy (Policy.Apply), never by config.json:
+	// OnlyAllowedOrigins refuses every site not in AllowedOrigins;
+	// PKCS11Only loads PKCS11Modules and no built-in module;
+	// DisableKeyFiles offers tokens only; DisableUnattended refuses serve
+	// --unattended; AuditDir moves the audit log.
+	OnlyAllowedOrigins bool            `json:"-"`
+	PKCS11Only         bool            `json:"-"`
+	DisableKeyFiles    bool            `json:"-"`
+	DisableUnattended  bool            `json:"-"`
+	AuditDir           string          `json:"-"`
+	PolicySource       string          `json:"-"` // where the policy was read, "" without one
+	Managed            map[string]bool `json:"-"` // the policy keys in force
 }
 
 // ModuleConfig is an admin-added PKCS#11 module.

@@ -127,6 +127,10 @@ func (s *Session) Rescan(ctx context.Context) []StoreInfo {
 	return slices.Clone(st)
 }
 
+// KeyFilesDisabled reports whether the machine's policy turned key files
+// off (the dialog says so instead of offering them).
+func (s *Session) KeyFilesDisabled() bool { return s.a.cfg.DisableKeyFiles }
+
 // TokensAllowed reports whether the request lets tokens be used at all
 // (so the dialog can say "plug in your token" when none is there).
 func (s *Session) TokensAllowed() bool {
@@ -231,7 +235,7 @@ func (a *Agent) stores(ctx context.Context, req *Request) []StoreInfo {
 		return len(req.Filter.Storages) == 0 || slices.Contains(req.Filter.Storages, name)
 	}
 	var out []StoreInfo
-	if allowed(StorePKCS12) {
+	if allowed(StorePKCS12) && !a.cfg.DisableKeyFiles {
 		out = append(out, StoreInfo{Storage: StorePKCS12})
 	}
 	if a.keyStores != nil {

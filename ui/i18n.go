@@ -176,6 +176,9 @@ var catalog = map[string]map[string]string{
 	"set-save":                 {"kk": "Сақтау", "ru": "Сохранить", "en": "Save"},
 	"set-invalid":              {"kk": "TSA URL немесе уақыт дұрыс емес (мысалы 5m)", "ru": "Неверный URL TSA или время (например 5m)", "en": "Check the TSA URL and the timeout (e.g. 5m)"},
 	"set-saved":                {"kk": "Сақталды: келесі іске қосылғанда қолданылады", "ru": "Сохранено: вступит в силу при следующем запуске", "en": "Saved: takes effect at the next start"},
+	"org-managed":              {"kk": "Ұйымыңыз басқарады", "ru": "Управляется вашей организацией", "en": "Managed by your organisation"},
+	"org-set":                  {"kk": "ұйымыңыз орнатқан", "ru": "задано вашей организацией", "en": "set by your organisation"},
+	"org-keyfiles-off":         {"kk": "Кілт файлдарын ұйымыңыз өшірген: токенді пайдаланыңыз", "ru": "Файлы ключей отключены вашей организацией: используйте токен", "en": "Key files are turned off by your organisation: use your token"},
 	"tray-about":               {"kk": "Бағдарлама туралы", "ru": "О программе", "en": "About"},
 	"tray-quit":                {"kk": "Шығу", "ru": "Выход", "en": "Quit"},
 }

@@ -504,6 +504,7 @@ type View struct {
 	Stores      []string
 	Store       int
 	Refresh     string // the refresh button's label ("" when no token can be used)
+	StoresNote  string // "Key files are turned off by your organisation…", or ""
 
 	ShowPath    bool
 	PathLabel   string
@@ -606,6 +607,9 @@ func (d *Dialog) View() View {
 		if st.placeholder || st.info.Storage != agent.StorePKCS12 {
 			v.Refresh = T(l, "refresh")
 		}
+	}
+	if s.KeyFilesDisabled() {
+		v.StoresNote = T(l, "org-keyfiles-off")
 	}
 	file := d.isKeyFileLocked()
 	v.ShowPath = file

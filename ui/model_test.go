@@ -41,6 +41,7 @@ type setup struct {
 	tokens *dialogtest.Tokens
 	tsa    string
 	now    time.Time
+	policy *agent.Policy
 }
 
 // open starts a request through a real agent and opens the dialog model on
@@ -50,7 +51,7 @@ func open(t *testing.T, st setup) *harness {
 	if st.now.IsZero() {
 		st.now = ncatest.Time2026
 	}
-	o := dialogtest.Options{Now: st.now, TSA: st.tsa}
+	o := dialogtest.Options{Now: st.now, TSA: st.tsa, Policy: st.policy}
 	if st.tokens != nil {
 		o.Tokens = st.tokens
 	}
@@ -303,6 +304,87 @@ func TestDialogTokens(t *testing.T) {
 	h.d.Rescan(context.Background())
 	if !h.d.WaitingForToken() {
 		t.Error("pulled token still selected")
+	}
+}
+
+// TestDialogKeyFilesOff: with key files turned off by the machine policy,
+// the dialog offers tokens only and says why.
+func TestDialogKeyFilesOff(t *testing.T) {
+	pol, err := agent.ParsePolicy([]byte(`{"disableKeyFiles":true}`), "policy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for l, note := range map[string]string{
+		"ru": "Файлы ключей отключены вашей организацией: используйте токен",
+		"kk": "Кілт файлдарын ұйымыңыз өшірген: токенді пайдаланыңыз",
+		"en": "Key files are turned off by your organisation: use your token",
+	} {
+		h := open(t, setup{req: xmlRequest(t, agent.ChainAny), locale: l, tokens: &dialogtest.Tokens{File: ncatest.GOST2015FL}, policy: pol})
+		v := h.d.View()
+		if v.StoresNote != note || v.ShowPath || len(v.Stores) != 1 || v.Stores[0] != T(l, "store-no-token") {
+			t.Errorf("%s: note %q, stores %q, path shown %v", l, v.StoresNote, v.Stores, v.ShowPath)
+		}
+	}
+	h := open(t, setup{req: xmlRequest(t, agent.ChainAny), locale: "en"})
+	if v := h.d.View(); v.StoresNote != "" || !v.ShowPath {
+		t.Errorf("no policy: note %q, path %v", v.StoresNote, v.ShowPath)
+	}
+}
+
+func TestTrayMenuManaged(t *testing.T) {
+	plain := TrayMenu("ru", 13579, "1.0", nil)
+	managed := TrayMenu("ru", 13579, "1.0", map[string]bool{"locale": true, "tsaURL": true})
+	if len(managed) != len(plain)+1 || managed[1].Label != "Управляется вашей организацией" || !managed[1].Disabled {
+		t.Fatalf("managed line: %+v", managed[:2])
+	}
+	for _, m := range plain {
+		if strings.Contains(m.Label, "организац") {
+			t.Errorf("unmanaged menu mentions the organisation: %q", m.Label)
+		}
+	}
+	var lang MenuItem
+	for _, m := range managed {
+		if len(m.Children) > 0 {
+			lang = m
+		}
+	}
+	if lang.Label != "Язык (задано вашей организацией)" || len(lang.Children) != 3 {
+		t.Fatalf("language item: %+v", lang)
+	}
+	for _, c := range lang.Children {
+		if !c.Disabled || c.Checked != (c.Locale == "ru") {
+			t.Errorf("language %s: disabled %v checked %v", c.Locale, c.Disabled, c.Checked)
+		}
+	}
+	// Only the language fixed: still "managed", languages greyed.
+	if m := TrayMenu("en", 1, "v", map[string]bool{"tsaURL": true}); m[1].Label != "Managed by your organisation" {
+		t.Errorf("en: %q", m[1].Label)
+	}
+}
+
+func TestEffectiveLocale(t *testing.T) {
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", "en_US.UTF-8")
+	for _, tc := range []struct {
+		name, cfgLocale, pref string
+		managed               bool
+		want                  string
+	}{
+		{"system", "", "", false, "en"},
+		{"config", "ru", "", false, "ru"},
+		{"user's choice over config", "ru", "kk", false, "kk"},
+		{"policy over user's choice", "ru", "kk", true, "ru"},
+		{"policy says system", "", "kk", true, "en"},
+	} {
+		cfg := agent.DefaultConfig()
+		cfg.Locale = tc.cfgLocale
+		if tc.managed {
+			cfg.Managed = map[string]bool{"locale": true}
+		}
+		if got := EffectiveLocale(cfg, tc.pref); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }
 

@@ -37,25 +37,53 @@ type MenuItem struct {
 	Children  []MenuItem
 }
 
-// TrayMenu is the tray menu in locale: the status line, allowed sites,
-// recent signatures, language, browser trust, settings, about, quit.
-func TrayMenu(locale string, port int, version string) []MenuItem {
+// TrayMenu is the tray menu in locale: the status line ("managed by your
+// organisation" under it when a machine policy is in force), allowed sites,
+// recent signatures, language (greyed when the policy fixes it), browser
+// trust, settings, about, quit. managed is Config.Managed.
+func TrayMenu(locale string, port int, version string, managed map[string]bool) []MenuItem {
 	var langs []MenuItem
 	for _, code := range Locales {
-		langs = append(langs, MenuItem{Label: LanguageNames[code], Action: TrayLanguage, Locale: code, Checked: code == locale})
+		langs = append(langs, MenuItem{Label: LanguageNames[code], Action: TrayLanguage, Locale: code, Checked: code == locale,
+			Disabled: managed["locale"]})
 	}
-	return []MenuItem{
-		{Label: T(locale, "tray-status", port, version), Disabled: true},
+	language := T(locale, "tray-language")
+	if managed["locale"] {
+		language += " (" + T(locale, "org-set") + ")"
+	}
+	items := []MenuItem{{Label: T(locale, "tray-status", port, version), Disabled: true}}
+	if len(managed) > 0 {
+		items = append(items, MenuItem{Label: T(locale, "org-managed"), Disabled: true})
+	}
+	return append(items, []MenuItem{
 		{Separator: true},
 		{Label: T(locale, "tray-sites"), Action: TraySites},
 		{Label: T(locale, "tray-recent"), Action: TrayRecent},
-		{Label: T(locale, "tray-language"), Children: langs},
+		{Label: language, Children: langs},
 		{Label: T(locale, "tray-trust"), Action: TrayTrust},
 		{Label: T(locale, "tray-settings"), Action: TraySettings},
 		{Label: T(locale, "tray-about"), Action: TrayAbout},
 		{Separator: true},
 		{Label: T(locale, "tray-quit"), Action: TrayQuit},
+	}...)
+}
+
+// EffectiveLocale is the dialogs' language: the machine policy's when it
+// fixes one, else the user's choice (pref), else config.json's, else the
+// system's.
+func EffectiveLocale(cfg agent.Config, pref string) string {
+	if cfg.Managed["locale"] {
+		if l := NormalizeLocale(cfg.Locale); l != "" {
+			return l
+		}
+		return SystemLocale()
 	}
+	for _, l := range []string{pref, cfg.Locale} {
+		if l = NormalizeLocale(l); l != "" {
+			return l
+		}
+	}
+	return SystemLocale()
 }
 
 // TrayErrorMenu is the tray menu when the agent could not start.

@@ -52,7 +52,19 @@ type result struct {
 // qoltanba runs the built binary with stdin and returns what it printed.
 func qoltanba(t *testing.T, stdin []byte, args ...string) result {
 	t.Helper()
+	return runBinary(t, nil, stdin, args...)
+}
+
+// qoltanbaEnv runs the built binary in env (a throwaway home).
+func qoltanbaEnv(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	return runBinary(t, env, nil, args...)
+}
+
+func runBinary(t *testing.T, env []string, stdin []byte, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(binary, args...)
+	cmd.Env = env
 	cmd.Stdin = bytes.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

@@ -31,7 +31,7 @@ func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) e
 	a := app.NewWithID("kz.qoltanba.agent")
 	a.SetIcon(fyneui.Icon)
 	a.Lifecycle().SetOnStarted(fyneui.SetWindowClass)
-	locale := &fyneui.LocaleSetting{App: a}
+	locale := &fyneui.LocaleSetting{App: a, Config: cfg}
 	// A window that is never closed keeps fyne's loop alive when the last
 	// dialog closes (fyne quits when its last window is destroyed).
 	keep := a.NewWindow("qoltanba")

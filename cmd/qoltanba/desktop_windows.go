@@ -22,15 +22,7 @@ import (
 // agent keeps serving, refusing every request with a clear error.
 func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) error {
 	prefs := &ui.FilePrefs{Path: filepath.Join(agent.ConfigDir(), "ui.json")}
-	locale := func() string {
-		if l := ui.NormalizeLocale(prefs.String("locale")); l != "" {
-			return l
-		}
-		if l := ui.NormalizeLocale(cfg.Locale); l != "" {
-			return l
-		}
-		return ui.SystemLocale()
-	}
+	locale := func() string { return ui.EffectiveLocale(cfg, prefs.String("locale")) }
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 	ce := *e
@@ -53,7 +45,7 @@ func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) e
 		}
 	}}
 	err = serve(&ce, cfg, desk, nil, log, func(ag *agent.Agent, port int, auditPath string) {
-		t := &winui.Tray{UI: u, Agent: ag, Port: port, Version: version, AuditPath: auditPath, Prefs: prefs, Log: log, OnQuit: cancel}
+		t := &winui.Tray{UI: u, Agent: ag, Port: port, Version: version, AuditPath: auditPath, Prefs: prefs, Config: cfg, Log: log, OnQuit: cancel}
 		if err := t.Install(); err != nil {
 			log.Warn("no notification-area icon", "err", err)
 			return
@@ -70,7 +62,7 @@ func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) e
 	if errors.Is(err, transport.ErrPortTaken) {
 		msg = ui.T(locale(), "port-busy", cfg.Port)
 	}
-	t := &winui.Tray{UI: u, Prefs: prefs, Log: log, OnQuit: cancel}
+	t := &winui.Tray{UI: u, Prefs: prefs, Config: cfg, Log: log, OnQuit: cancel}
 	if t.InstallError(msg) != nil {
 		winui.MessageBox("qoltanba", msg)
 		return err

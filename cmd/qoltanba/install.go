@@ -116,7 +116,8 @@ func cmdUninstall(e *env, args []string) error {
 // cmdStatus says what is and is not in place; exit 0 only when a browser
 // has everything it needs.
 func cmdStatus(e *env, args []string) error {
-	fs := newFlags(e, "status", "")
+	fs := newFlags(e, "status", "[--policy FILE]")
+	policyFile := fs.String("policy", "", "read the machine policy from this `file` instead of "+agent.PolicyPath+" (tests)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -129,6 +130,12 @@ func cmdStatus(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "qoltanba %s\n", version)
+	pol, polErr := agent.LoadMachinePolicy(*policyFile)
+	printSettings(e.stdout, cfg, pol, polErr)
+	if polErr != nil {
+		return &invalidError{fmt.Errorf("the machine policy cannot be read, so the agent will not start: %w", polErr)}
+	}
+	cfg = pol.Apply(cfg)
 	if st, _ := installer.LoadState(o.ConfigDir); st == nil {
 		if machine, _ := installer.LoadState(agent.MachineDir()); machine != nil {
 			o.ConfigDir = agent.MachineDir() // installed for every user

@@ -27,6 +27,7 @@ func cmdServe(e *env, args []string) error {
 	uiKind := fs.String("ui", e.defaultUI, "how to ask the user: desktop (dialogs and tray), tty (this terminal), or auto (desktop when there is a display)")
 	configFile := fs.String("config", filepath.Join(agent.ConfigDir(), "config.json"), "configuration `file` (docs/config.md)")
 	port := fs.Int("port", 0, "listen on this `port` instead of the configured one (13579)")
+	policyFile := fs.String("policy", "", "read the machine policy from this `file` instead of "+agent.PolicyPath+" (tests)")
 	unattended := fs.Bool("unattended", false, "sign every request of the --allow-origin sites with one key, with NO dialog (automated tests, kiosks)")
 	var allow listFlag
 	fs.Var(&allow, "allow-origin", "unattended: a site `origin` (https://host[:port]) whose requests are signed; repeatable")
@@ -43,10 +44,26 @@ func cmdServe(e *env, args []string) error {
 		cfg.Port = *port
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// The organisation's policy wins over config.json; one that cannot be
+	// read stops the agent rather than let it run unmanaged.
+	pol, err := agent.LoadMachinePolicy(*policyFile)
+	if err != nil {
+		return fmt.Errorf("%w (the agent does not start without its organisation's policy)", err)
+	}
+	if pol != nil {
+		cfg = pol.Apply(cfg)
+		log.Info("managed by a machine policy", "source", pol.Source)
+		if len(pol.Unknown) > 0 {
+			log.Warn("the policy has keys this version does not know; they are ignored", "source", pol.Source, "keys", strings.Join(pol.Unknown, ", "))
+		}
+	}
 
 	var prompter agent.Prompter
 	var unattendedOrigins []agent.Origin
 	if *unattended {
+		if cfg.DisableUnattended {
+			return fmt.Errorf("unattended mode is turned off by the machine's policy (%s)", cfg.PolicySource)
+		}
 		if len(allow) == 0 {
 			return usageErr("--unattended needs at least one --allow-origin: it never signs for every site")
 		}
@@ -126,12 +143,18 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 		}
 	}
 	catalog := p11.DefaultCatalog()
+	if cfg.PKCS11Only { // the policy names the only modules to load
+		catalog = nil
+	}
 	for _, m := range cfg.PKCS11Modules {
 		catalog = append(catalog, p11.ModuleSpec{Name: m.Name, Storage: m.Storage, Paths: []string{m.Path}})
 	}
 	mgr := p11.NewManager(catalog, log)
 	defer mgr.Close()
 	auditPath := filepath.Join(dataDir, "audit.jsonl")
+	if cfg.AuditDir != "" {
+		auditPath = filepath.Join(cfg.AuditDir, "audit.jsonl")
+	}
 	audit := agent.NewAudit(auditPath)
 	defer audit.Close()
 	a, err := agent.New(agent.Options{Config: cfg, Prompter: prompter, KeyStores: tokenStores{mgr}, Permissions: perms,

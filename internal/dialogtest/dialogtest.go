@@ -25,6 +25,7 @@ type Options struct {
 	Tokens agent.KeyStores // nil: key files only
 	TSA    string          // a timestamp server URL
 	Known  []agent.KnownService
+	Policy *agent.Policy // a machine policy in force (nil: none)
 }
 
 // Run is a request waiting in the agent for its dialog.
@@ -68,6 +69,7 @@ func Start(tb testing.TB, req *agent.Request, o Options) *Run {
 	p := &prompter{sessions: make(chan *agent.Session, 1), answers: make(chan answer, 1)}
 	cfg := agent.DefaultConfig()
 	cfg.KnownOrigins = o.Known
+	cfg = o.Policy.Apply(cfg)
 	opts := agent.Options{Config: cfg, Prompter: p, KeyStores: o.Tokens, Now: func() time.Time { return o.Now },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if o.TSA != "" {

@@ -217,15 +217,16 @@ func (d *Desktop) ChooseFile(ctx context.Context, o agent.Origin, ext, dir strin
 	}
 }
 
-// LocaleSetting is the user's language, kept in the app's preferences.
-type LocaleSetting struct{ App fyne.App }
+// LocaleSetting is the user's language, kept in the app's preferences;
+// Config (config.json with the machine policy applied) may fix it.
+type LocaleSetting struct {
+	App    fyne.App
+	Config agent.Config
+}
 
-// Get returns the chosen language, else the system's.
+// Get returns the language in force (ui.EffectiveLocale).
 func (l *LocaleSetting) Get() string {
-	if v := ui.NormalizeLocale(l.App.Preferences().String("locale")); v != "" {
-		return v
-	}
-	return ui.SystemLocale()
+	return ui.EffectiveLocale(l.Config, l.App.Preferences().String("locale"))
 }
 
 // Set keeps a choice.

@@ -23,37 +23,38 @@ type signWindow struct {
 	win fyne.Window
 	v   ui.View
 
-	content   fyne.CanvasObject
-	heading   *widget.Label
-	header    *siteHeader
-	waiting   *widget.Label
-	docsHead  *widget.Label
-	docsBtn   *escButton
-	docsBody  *fyne.Container
-	docTexts  []*widget.Label
-	docSource []*escButton
-	stores    *fyne.Container
-	storeBtns []*escButton
-	refreshB  *escButton
-	pathRow   *fyne.Container
-	path      *escEntry
-	recentSel *escSelect
-	browse    *escButton
-	secretRow *fyne.Container
-	secretLbl *widget.Label
-	secret    *escEntry
-	load      *escButton
-	message   *widget.Label
-	keysTitle *widget.Label
-	keysHint  *widget.Label
-	keys      *escList
-	summary   *widget.Label
-	progress  *widget.ProgressBar
-	activity  *widget.ProgressBarInfinite
-	status    *widget.Label
-	sign      *escButton
-	retry     *escButton
-	cancel    *escButton
+	content    fyne.CanvasObject
+	heading    *widget.Label
+	header     *siteHeader
+	waiting    *widget.Label
+	docsHead   *widget.Label
+	docsBtn    *escButton
+	docsBody   *fyne.Container
+	docTexts   []*widget.Label
+	docSource  []*escButton
+	stores     *fyne.Container
+	storeBtns  []*escButton
+	refreshB   *escButton
+	storesNote *widget.Label
+	pathRow    *fyne.Container
+	path       *escEntry
+	recentSel  *escSelect
+	browse     *escButton
+	secretRow  *fyne.Container
+	secretLbl  *widget.Label
+	secret     *escEntry
+	load       *escButton
+	message    *widget.Label
+	keysTitle  *widget.Label
+	keysHint   *widget.Label
+	keys       *escList
+	summary    *widget.Label
+	progress   *widget.ProgressBar
+	activity   *widget.ProgressBarInfinite
+	status     *widget.Label
+	sign       *escButton
+	retry      *escButton
+	cancel     *escButton
 
 	focusSeq int
 	stores0  []string
@@ -121,7 +122,10 @@ func newSignWindow(ctx context.Context, m *ui.Dialog, win fyne.Window) *signWind
 	w.secretRow = container.NewBorder(nil, nil, w.secretLbl, w.load, w.secret)
 	w.message = widget.NewLabel("")
 	w.message.Wrapping = fyne.TextWrapWord
-	storeBox := container.NewVBox(container.NewBorder(nil, nil, nil, w.refreshB, w.stores), w.pathRow, w.secretRow, w.message)
+	w.storesNote = widget.NewLabel("")
+	w.storesNote.Importance = widget.LowImportance
+	w.storesNote.Wrapping = fyne.TextWrapWord
+	storeBox := container.NewVBox(container.NewBorder(nil, nil, nil, w.refreshB, w.stores), w.storesNote, w.pathRow, w.secretRow, w.message)
 
 	w.keysTitle = widget.NewLabel("")
 	w.keysTitle.TextStyle = fyne.TextStyle{Bold: true}
@@ -280,6 +284,7 @@ func (w *signWindow) refresh() {
 		w.refreshB.SetText(v.Refresh)
 		w.refreshB.Show()
 	}
+	setText(w.storesNote, v.StoresNote)
 	w.path.SetPlaceHolder(v.PathLabel)
 	if w.path.Text != v.Path {
 		w.path.SetText(v.Path)

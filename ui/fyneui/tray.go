@@ -88,7 +88,7 @@ func (t *Tray) SetState(s TrayState) {
 
 // Menu builds the tray menu in the current language (ui.TrayMenu).
 func (t *Tray) Menu() *fyne.Menu {
-	return fyne.NewMenu("qoltanba", t.items(ui.TrayMenu(t.Locale.Get(), t.Port, t.Version))...)
+	return fyne.NewMenu("qoltanba", t.items(ui.TrayMenu(t.Locale.Get(), t.Port, t.Version, t.Locale.Config.Managed))...)
 }
 
 func (t *Tray) items(model []ui.MenuItem) []*fyne.MenuItem {
@@ -119,6 +119,9 @@ func (t *Tray) action(m ui.MenuItem) func() {
 		return t.showRecent
 	case ui.TrayLanguage:
 		return func() {
+			if t.Locale.Config.Managed["locale"] {
+				return // the organisation fixed the language
+			}
 			t.Locale.Set(m.Locale)
 			if t.desk != nil {
 				t.desk.SetSystemTrayMenu(t.Menu())
@@ -189,8 +192,17 @@ func (t *Tray) showSettings() {
 	w.Show()
 }
 
+// settingsForm: a field the machine policy fixes is greyed, marked "set
+// by your organisation", and never written to the user's config.
 func (t *Tray) settingsForm(l, path string, done func()) *widget.Form {
 	c := t.Agent.Config()
+	managed := func(key string, item *widget.FormItem, w fyne.Disableable) *widget.FormItem {
+		if c.Managed[key] {
+			w.Disable()
+			item.HintText = ui.T(l, "org-set")
+		}
+		return item
+	}
 	tsa := widget.NewEntry()
 	tsa.SetText(c.TSAURL)
 	timeout := widget.NewEntry()
@@ -199,11 +211,14 @@ func (t *Tray) settingsForm(l, path string, done func()) *widget.Form {
 	for _, m := range c.PKCS11Modules {
 		mods = append(mods, m.Name+" ("+m.Storage+"): "+m.Path)
 	}
+	if c.Managed["pkcs11Modules"] {
+		mods = append(mods, "("+ui.T(l, "org-set")+")")
+	}
 	modules := widget.NewLabel(strings.Join(mods, "\n"))
 	status := widget.NewLabel("")
 	f := widget.NewForm(
-		widget.NewFormItem(ui.T(l, "set-tsa"), tsa),
-		widget.NewFormItem(ui.T(l, "set-timeout"), timeout),
+		managed("tsaURL", widget.NewFormItem(ui.T(l, "set-tsa"), tsa), tsa),
+		managed("promptTimeout", widget.NewFormItem(ui.T(l, "set-timeout"), timeout), timeout),
 		widget.NewFormItem(ui.T(l, "set-modules"), modules),
 		widget.NewFormItem("", status),
 	)
@@ -215,13 +230,20 @@ func (t *Tray) settingsForm(l, path string, done func()) *widget.Form {
 			status.SetText(ui.T(l, "set-invalid"))
 			return
 		}
-		c, err := agent.LoadConfig(path) // keep the fields not shown here
-		if err != nil {
+		saved := c
+		if cfg, err := agent.LoadConfig(path); err == nil {
+			saved = cfg // keep the fields not shown here, and not the policy's values
+		} else {
 			status.SetText(err.Error())
 			return
 		}
-		c.TSAURL, c.PromptTimeout = u.String(), agent.Duration(d)
-		if err := agent.SaveConfig(path, c); err != nil {
+		if !c.Managed["tsaURL"] {
+			saved.TSAURL = u.String()
+		}
+		if !c.Managed["promptTimeout"] {
+			saved.PromptTimeout = agent.Duration(d)
+		}
+		if err := agent.SaveConfig(path, saved); err != nil {
 			status.SetText(err.Error())
 			return
 		}

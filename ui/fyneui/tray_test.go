@@ -112,3 +112,51 @@ func TestTraySettings(t *testing.T) {
 		t.Errorf("saved %+v %v", c, err)
 	}
 }
+
+// TestTraySettingsManaged: what the machine policy fixes is greyed, marked,
+// and never copied into the user's config.json; the rest still saves.
+func TestTraySettingsManaged(t *testing.T) {
+	app := test.NewTempApp(t)
+	pol, err := agent.ParsePolicy([]byte(`{"tsaURL":"http://tsa.corp.kz","locale":"kk"}`), "policy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := pol.Apply(agent.DefaultConfig())
+	a, err := agent.New(agent.Options{Config: cfg, Prompter: &ui.TTY{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "config.json")
+	tr := &Tray{App: app, Agent: a, Locale: &LocaleSetting{App: app, Config: cfg}}
+	f := tr.settingsForm("ru", path, nil)
+	tsa, timeout := f.Items[0].Widget.(*widget.Entry), f.Items[1].Widget.(*widget.Entry)
+	if !tsa.Disabled() || f.Items[0].HintText != "задано вашей организацией" || tsa.Text != "http://tsa.corp.kz" {
+		t.Errorf("tsa field: disabled %v hint %q text %q", tsa.Disabled(), f.Items[0].HintText, tsa.Text)
+	}
+	if timeout.Disabled() || f.Items[1].HintText != "" {
+		t.Error("the timeout is not managed but greyed")
+	}
+	timeout.SetText("3m")
+	f.OnSubmit()
+	c, err := agent.LoadConfig(path)
+	if err != nil || c.TSAURL != agent.DefaultConfig().TSAURL || c.PromptTimeout.String() != "3m0s" {
+		t.Errorf("saved %+v %v (the policy's TSA must not be written to config.json)", c, err)
+	}
+	// The language is fixed: the menu greys it, a click changes nothing.
+	tr.Locale.Set("en")
+	if tr.Locale.Get() != "kk" {
+		t.Errorf("locale %q, want the policy's kk", tr.Locale.Get())
+	}
+	m := tr.Menu()
+	if m.Items[1].Label != "Ұйымыңыз басқарады" || !m.Items[1].Disabled {
+		t.Errorf("managed line: %q", m.Items[1].Label)
+	}
+	lang := m.Items[5].ChildMenu // status, managed, separator, sites, recent, language
+	if lang == nil || !lang.Items[2].Disabled {
+		t.Fatalf("language submenu not greyed: %+v", m.Items[5])
+	}
+	lang.Items[2].Action()
+	if tr.Locale.Get() != "kk" {
+		t.Error("a greyed language item changed the language")
+	}
+}

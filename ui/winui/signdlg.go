@@ -28,10 +28,11 @@ type signDlg struct {
 	sourceBtn  *walk.PushButton
 	docsText   *walk.TextEdit
 
-	stores    *walk.Composite
-	storeRBs  []*walk.RadioButton
-	storesKey string
-	refreshB  *walk.PushButton
+	stores     *walk.Composite
+	storeRBs   []*walk.RadioButton
+	storesKey  string
+	refreshB   *walk.PushButton
+	storesNote *walk.TextLabel
 
 	pathRow   *walk.Composite
 	path      *walk.LineEdit
@@ -96,6 +97,7 @@ func newSignDlg(ctx context.Context, owner walk.Form, ic *walk.Icon, m *ui.Dialo
 	d.stores = row(storesRow)
 	walk.NewHSpacer(storesRow)
 	d.refreshB = button(storesRow, "", func() { m.Rescan(ctx); d.refresh() })
+	d.storesNote = label(dlg, "", 9, 0, colorMuted)
 
 	d.pathRow = row(dlg)
 	d.path, _ = walk.NewLineEdit(d.pathRow)
@@ -254,6 +256,7 @@ func (d *signDlg) refresh() {
 	}
 	d.refreshB.SetText(v.Refresh)
 	d.refreshB.SetVisible(v.Refresh != "")
+	setText(d.storesNote, v.StoresNote)
 	if d.path.Text() != v.Path {
 		d.path.SetText(v.Path)
 	}

@@ -25,7 +25,9 @@ type Tray struct {
 	Version   string
 	AuditPath string
 	Prefs     *ui.FilePrefs
-	Log       *slog.Logger
+	// Config is config.json with the machine policy applied (Managed).
+	Config agent.Config
+	Log    *slog.Logger
 	// OnQuit stops the agent.
 	OnQuit func()
 
@@ -40,13 +42,8 @@ const (
 	TrayError
 )
 
-// Locale is the kept language, else the system's.
-func (t *Tray) Locale() string {
-	if v := ui.NormalizeLocale(t.Prefs.String("locale")); v != "" {
-		return v
-	}
-	return ui.SystemLocale()
-}
+// Locale is the language in force (ui.EffectiveLocale).
+func (t *Tray) Locale() string { return ui.EffectiveLocale(t.Config, t.Prefs.String("locale")) }
 
 // Install puts the icon in the notification area.
 func (t *Tray) Install() error {
@@ -60,7 +57,7 @@ func (t *Tray) Install() error {
 		t.icons[TrayError], _ = walk.NewIconFromImageForDPI(icon.WithDot(icon.Error), 96)
 		t.ni.SetIcon(t.icons[TrayIdle])
 		t.ni.SetToolTip("qoltanba")
-		t.fill(ui.TrayMenu(t.Locale(), t.Port, t.Version))
+		t.fill(ui.TrayMenu(t.Locale(), t.Port, t.Version, t.Config.Managed))
 		err = t.ni.SetVisible(true)
 	})
 	return err
@@ -124,8 +121,11 @@ func (t *Tray) do(m ui.MenuItem) {
 	l := t.Locale()
 	switch m.Action {
 	case ui.TrayLanguage:
+		if t.Config.Managed["locale"] {
+			return // the organisation fixed the language
+		}
 		t.Prefs.SetString("locale", m.Locale)
-		t.fill(ui.TrayMenu(m.Locale, t.Port, t.Version))
+		t.fill(ui.TrayMenu(m.Locale, t.Port, t.Version, t.Config.Managed))
 	case ui.TrayTrust:
 		u := (&url.URL{Scheme: "https", Host: fmt.Sprintf("127.0.0.1:%d", t.Port), Path: "/"}).String()
 		exec.Command("rundll32", "url.dll,FileProtocolHandler", u).Start()
@@ -139,7 +139,14 @@ func (t *Tray) do(m ui.MenuItem) {
 		t.textWindow(ui.T(l, "tray-sites"), strings.Join(lines, "\r\n"))
 	case ui.TraySettings:
 		c := t.Agent.Config()
-		t.textWindow(ui.T(l, "tray-settings"), fmt.Sprintf("%s: %s\r\n%s: %s", ui.T(l, "set-tsa"), c.TSAURL, ui.T(l, "set-timeout"), time.Duration(c.PromptTimeout)))
+		mark := func(key string) string {
+			if c.Managed[key] {
+				return " (" + ui.T(l, "org-set") + ")"
+			}
+			return ""
+		}
+		t.textWindow(ui.T(l, "tray-settings"), fmt.Sprintf("%s: %s%s\r\n%s: %s%s", ui.T(l, "set-tsa"), c.TSAURL, mark("tsaURL"),
+			ui.T(l, "set-timeout"), time.Duration(c.PromptTimeout), mark("promptTimeout")))
 	case ui.TrayAbout:
 		walk.MsgBox(t.UI.mw, "qoltanba", "qoltanba "+t.Version+"\r\nGPL-3.0-or-later", walk.MsgBoxIconInformation)
 	case ui.TrayQuit:

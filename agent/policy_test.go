@@ -1,0 +1,138 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParsePolicy(t *testing.T) {
+	for _, tc := range []struct {
+		name, json string
+		err        string   // "" = valid
+		unknown    []string // keys reported as not understood
+	}{
+		{name: "empty", json: `{}`},
+		{name: "all keys", json: `{"allowedOrigins":["https://egov.kz"],"deniedOrigins":["https://evil.example"],"onlyAllowedOrigins":true,
+			"knownOrigins":[{"origin":"https://portal.corp.kz","name":"Corp"}],"tsaURL":"http://tsa.corp.kz","pkcs11Modules":[{"name":"Kaztoken","storage":"AKKaztokenStore","path":"/usr/lib/libkaztoken.so"}],
+			"disableKeyFiles":true,"disableUnattended":true,"locale":"kk","promptTimeout":"2m","auditDir":"/var/log/qoltanba"}`},
+		{name: "unknown keys reported", json: `{"locale":"ru","alowedOrigins":["https://egov.kz"],"zeta":1}`, unknown: []string{"alowedOrigins", "zeta"}},
+		{name: "not JSON", json: `locale = ru`, err: "invalid character"},
+		{name: "not an object", json: `["https://egov.kz"]`, err: "cannot unmarshal"},
+		{name: "wrong type", json: `{"disableKeyFiles":"yes"}`, err: "disableKeyFiles"},
+		{name: "empty origin", json: `{"allowedOrigins":[""]}`, err: `origin ""`},
+		{name: "bad origin", json: `{"allowedOrigins":["egov.kz"]}`, err: `origin "egov.kz"`},
+		{name: "bad denied origin", json: `{"deniedOrigins":["ftp://x.kz"]}`, err: `origin "ftp://x.kz"`},
+		{name: "bad locale", json: `{"locale":"de"}`, err: "locale"},
+		{name: "zero timeout", json: `{"promptTimeout":0}`, err: "promptTimeout"},
+		{name: "bad timeout", json: `{"promptTimeout":"soon"}`, err: "invalid duration"},
+		{name: "module without path", json: `{"pkcs11Modules":[{"name":"x"}]}`, err: "needs a name and a path"},
+		{name: "too large", json: `{"auditDir":"` + strings.Repeat("a", MaxPolicySize) + `"}`, err: "more than"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := ParsePolicy([]byte(tc.json), "test.json")
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), "test.json") {
+					t.Fatalf("err = %v, want one naming test.json and %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(p.Unknown, tc.unknown) {
+				t.Errorf("unknown = %v, want %v", p.Unknown, tc.unknown)
+			}
+		})
+	}
+}
+
+func TestPolicyApply(t *testing.T) {
+	user := DefaultConfig()
+	user.AllowedOrigins = []string{"https://user-site.kz", "https://evil.example"}
+	user.TSAURL = "http://user-tsa.example"
+	user.Locale = "en"
+	user.PKCS11Modules = []ModuleConfig{{Name: "mine", Path: "/home/u/lib.so"}}
+
+	p, err := ParsePolicy([]byte(`{"allowedOrigins":["https://egov.kz"],"deniedOrigins":["https://evil.example"],"tsaURL":"http://tsa.corp.kz",
+		"pkcs11Modules":[{"name":"Kaztoken","storage":"AKKaztokenStore","path":"/usr/lib/libkaztoken.so"}],"disableKeyFiles":true,"auditDir":"/var/log/q"}`), "p.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.Apply(user)
+	if want := []string{"https://egov.kz", "https://user-site.kz"}; !slices.Equal(c.AllowedOrigins, want) {
+		t.Errorf("allowed = %v, want %v (the policy's, the user's, minus what the policy denies)", c.AllowedOrigins, want)
+	}
+	if c.TSAURL != "http://tsa.corp.kz" || c.Locale != "en" || !c.DisableKeyFiles || c.AuditDir != "/var/log/q" || c.PolicySource != "p.json" {
+		t.Errorf("applied: %+v", c)
+	}
+	if !c.PKCS11Only || len(c.PKCS11Modules) != 1 || c.PKCS11Modules[0].Name != "Kaztoken" {
+		t.Errorf("modules: only the policy's, got %+v (only=%v)", c.PKCS11Modules, c.PKCS11Only)
+	}
+	for _, k := range []string{"allowedOrigins", "deniedOrigins", "tsaURL", "pkcs11Modules", "disableKeyFiles", "auditDir"} {
+		if !c.Managed[k] {
+			t.Errorf("%s not marked managed", k)
+		}
+	}
+	if c.Managed["locale"] || c.Managed["promptTimeout"] {
+		t.Errorf("managed too much: %v", c.Managed)
+	}
+
+	only, _ := ParsePolicy([]byte(`{"onlyAllowedOrigins":true,"allowedOrigins":["https://egov.kz"]}`), "p.json")
+	c = only.Apply(user)
+	if !slices.Equal(c.AllowedOrigins, []string{"https://egov.kz"}) {
+		t.Errorf("onlyAllowedOrigins keeps the user's sites: %v", c.AllowedOrigins)
+	}
+	if (*Policy)(nil).Apply(user).PolicySource != "" {
+		t.Error("no policy must change nothing")
+	}
+}
+
+func TestPolicyOnlyAllowedAndKeyFiles(t *testing.T) {
+	p, err := ParsePolicy([]byte(`{"onlyAllowedOrigins":true,"allowedOrigins":["https://EGOV.kz:443/"],"disableKeyFiles":true}`), "p.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := p.Apply(DefaultConfig())
+	cfg.PromptTimeout = Duration(5 * time.Second)
+	dir := t.TempDir()
+	perms, _ := LoadPermissions(filepath.Join(dir, "perms.json"), cfg.AllowedOrigins, cfg.DeniedOrigins)
+	fp := &fakePrompter{consent: AllowOnce, file: gostFL, cancel: true}
+	a, err := New(Options{Config: cfg, Prompter: fp, Permissions: perms, Audit: NewAudit(filepath.Join(dir, "audit.jsonl"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := Origin{Scheme: "https", Host: "other.example", Port: 443}
+	if !a.OriginRefused(other) || a.OriginRefused(site) {
+		t.Errorf("refused: other=%v site=%v, want true false", a.OriginRefused(other), a.OriginRefused(site))
+	}
+	req := cmsRequest("x")
+	req.Origin = other
+	if _, err := a.Handle(context.Background(), req); !errors.Is(err, ErrOriginDenied) || fp.chooses != 0 {
+		t.Errorf("a site outside the list got past the handshake: %v, %d dialogs", err, fp.chooses)
+	}
+	for _, st := range a.stores(context.Background(), cmsRequest("x")) {
+		if st.Storage == StorePKCS12 {
+			t.Error("key files offered though the policy turned them off")
+		}
+	}
+}
+
+func FuzzParsePolicy(f *testing.F) {
+	f.Add([]byte(`{"allowedOrigins":["https://egov.kz"],"locale":"ru","promptTimeout":"2m","x":1}`))
+	f.Add([]byte(`{"pkcs11Modules":[{"name":"a","path":"/b"}],"knownOrigins":[{}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := ParsePolicy(b, "fuzz")
+		if err != nil {
+			return
+		}
+		c := p.Apply(DefaultConfig())
+		if p.Locale != nil && c.Locale != *p.Locale {
+			t.Fatal("locale not applied")
+		}
+	})
+}

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"crypto/tls"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// TestServePolicy: a machine policy wins over the command line and
+// config.json — onlyAllowedOrigins refuses every other site at the
+// handshake, auditDir moves the log, unknown keys are reported — and a
+// policy that cannot be read stops the agent.
+func TestServePolicy(t *testing.T) {
+	auditDir := t.TempDir()
+	pol := tempFile(t, "policy.json", []byte(`{"onlyAllowedOrigins":true,"allowedOrigins":["https://site.example"],
+		"auditDir":`+strconv.Quote(auditDir)+`,"disableKeyFile":true}`))
+	pw := passwordFile(t)
+	port, _, stderr := startServe(t, "--policy", pol, "--unattended", "--p12", gostKey, "--password-file", pw,
+		"--allow-origin", "https://site.example", "--allow-origin", "https://other.example")
+	if !stderr.waitFor("disableKeyFile", 5*time.Second) || !strings.Contains(stderr.String(), "managed by a machine policy") {
+		t.Errorf("the unknown key (a typo of disableKeyFiles) is not reported:\n%s", stderr)
+	}
+	d := websocket.Dialer{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
+	url := "wss://127.0.0.1:" + strconv.Itoa(port) + "/"
+	_, resp, err := d.Dial(url, http.Header{"Origin": {"https://other.example"}})
+	if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a site outside the policy's list connected: %v %v", err, resp)
+	}
+	ws, _, err := d.Dial(url, http.Header{"Origin": {"https://site.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ws.ReadMessage() // greeting
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"aGVsbG8=","signingParams":{"decode":true,"allowExpired":true},"signerParams":{"chain":[]}}}`))
+	if _, msg, err := ws.ReadMessage(); err != nil || !strings.Contains(string(msg), `"status":true`) {
+		t.Fatalf("allowed site: %s %v", msg, err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		b, _ := os.ReadFile(filepath.Join(auditDir, "audit.jsonl"))
+		if strings.Contains(string(b), `"origin":"https://site.example"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no audit entry in the policy's auditDir: %q", b)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestServePolicyRefusals(t *testing.T) {
+	pw := passwordFile(t)
+	unattended := []string{"--unattended", "--p12", gostKey, "--password-file", pw, "--allow-origin", "https://a.example"}
+	for _, tc := range []struct {
+		name, policy, want string
+	}{
+		{"unattended off", `{"disableUnattended":true}`, "unattended mode is turned off by the machine's policy"},
+		{"malformed", `{"allowedOrigins":"https://a.example"}`, "the agent does not start without its organisation's policy"},
+		{"bad value", `{"locale":"fr"}`, `locale "fr"`},
+		{"not JSON", `allowedOrigins = x`, "invalid character"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pol := tempFile(t, "policy.json", []byte(tc.policy))
+			args := append([]string{"serve", "--port", strconv.Itoa(freePort(t)), "--policy", pol}, unattended...)
+			r := qoltanba(t, nil, args...)
+			if r.code != 1 || !strings.Contains(r.stderr, tc.want) || strings.Contains(r.stdout, "listening") {
+				t.Errorf("exit %d, stdout %q, stderr %q; want a refusal naming %q", r.code, r.stdout, r.stderr, tc.want)
+			}
+		})
+	}
+	r := qoltanba(t, nil, append([]string{"serve", "--policy", filepath.Join(t.TempDir(), "missing.json")}, unattended...)...)
+	if r.code != 1 || !strings.Contains(r.stderr, "does not exist") {
+		t.Errorf("missing --policy file: %+v", r)
+	}
+}
+
+// TestStatusPolicy: status prints the policy in force and where each
+// setting comes from; an unreadable policy is a failure.
+func TestStatusPolicy(t *testing.T) {
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, "config", "qoltanba"), 0o700)
+	os.WriteFile(filepath.Join(home, "config", "qoltanba", "config.json"), []byte(`{"tsaURL":"http://user.example/tsp","locale":"en"}`), 0o600)
+	pol := tempFile(t, "policy.json", []byte(`{"locale":"kk","disableKeyFiles":true,"allowedOrigins":["https://egov.kz"],"newKey":1}`))
+	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_DATA_HOME="+filepath.Join(home, "data"))
+	r := qoltanbaEnv(t, env, "status", "--policy", pol)
+	for _, want := range []string{
+		"policy: " + pol + " (managed by your organisation)",
+		`WARN policy key "newKey" is not understood`,
+		`locale             = "kk"  [policy]`,
+		`disableKeyFiles    = true  [policy]`,
+		`allowedOrigins     = ["https://egov.kz"]  [policy]`,
+		`tsaURL             = "http://user.example/tsp"  [config.json]`,
+		`promptTimeout      = "5m0s"  [default]`,
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("status lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	bad := tempFile(t, "bad.json", []byte(`{"promptTimeout":-1}`))
+	r = qoltanbaEnv(t, env, "status", "--policy", bad)
+	if r.code != 1 || !strings.Contains(r.stdout, "FAIL policy:") || !strings.Contains(r.stderr, "the agent will not start") {
+		t.Errorf("bad policy: %+v", r)
+	}
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+
+	"github.com/qoltanba/qoltanba/agent"
+)
+
+// printSettings writes the machine policy in force (or why it cannot be
+// read) and the settings the agent runs with, each with where its value
+// comes from: the policy, config.json or the default (qoltanba status).
+func printSettings(w io.Writer, user agent.Config, pol *agent.Policy, polErr error) {
+	switch {
+	case polErr != nil:
+		fmt.Fprintf(w, "FAIL policy: %v\n", polErr)
+		return
+	case pol == nil:
+		fmt.Fprintf(w, "policy: none (%s not present): the user's settings apply\n", agent.PolicyPath)
+	default:
+		fmt.Fprintf(w, "policy: %s (managed by your organisation)\n", pol.Source)
+		for _, k := range pol.Unknown {
+			fmt.Fprintf(w, "WARN policy key %q is not understood by this version and is ignored\n", k)
+		}
+	}
+	eff := pol.Apply(user)
+	def := agent.DefaultConfig()
+	from := func(key string, u, d any) string {
+		switch {
+		case eff.Managed[key]:
+			return "policy"
+		case !reflect.DeepEqual(u, d):
+			return "config.json"
+		}
+		return "default"
+	}
+	show := func(v any) string {
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.Len() == 0 {
+			return "[]"
+		}
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+	rows := []struct {
+		key       string
+		value     any
+		user, def any
+	}{
+		{"port", eff.Port, user.Port, def.Port},
+		{"allowedOrigins", eff.AllowedOrigins, user.AllowedOrigins, def.AllowedOrigins},
+		{"deniedOrigins", eff.DeniedOrigins, user.DeniedOrigins, def.DeniedOrigins},
+		{"onlyAllowedOrigins", eff.OnlyAllowedOrigins, false, false},
+		{"knownOrigins", eff.KnownOrigins, user.KnownOrigins, def.KnownOrigins},
+		{"tsaURL", eff.TSAURL, user.TSAURL, def.TSAURL},
+		{"pkcs11Modules", eff.PKCS11Modules, user.PKCS11Modules, def.PKCS11Modules},
+		{"disableKeyFiles", eff.DisableKeyFiles, false, false},
+		{"disableUnattended", eff.DisableUnattended, false, false},
+		{"locale", eff.Locale, user.Locale, def.Locale},
+		{"promptTimeout", eff.PromptTimeout, user.PromptTimeout, def.PromptTimeout},
+		{"auditDir", eff.AuditDir, "", ""},
+	}
+	fmt.Fprintln(w, "settings:")
+	for _, r := range rows {
+		fmt.Fprintf(w, "  %-18s = %s  [%s]\n", r.key, show(r.value), from(r.key, r.user, r.def))
+	}
+}
