@@ -76,7 +76,9 @@ screenshots: windows
 	  $(GO) test -count=1 -run 'DesktopScreenshots|TrayMenu|WindowsDialogs' ./cmd/qoltanba ./ui/fyneui
 
 # deb builds dist/qoltanba_<version>_amd64.deb: the binary, a .desktop
-# entry, the icon, and the --help text as documentation.
+# entry, the icon, the --help text as documentation, and the maintainer
+# scripts (packaging/linux) that set the machine up on install (system
+# trust, autostart for every user) and take it all away on remove/purge.
 DEBVERSION := 0.1.0~git$(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
 deb: build
 	rm -rf dist/deb && mkdir -p dist/deb/DEBIAN dist/deb/usr/bin dist/deb/usr/share/applications \
@@ -85,9 +87,10 @@ deb: build
 	cp packaging/qoltanba.desktop dist/deb/usr/share/applications/qoltanba.desktop
 	cp internal/icon/qoltanba.png dist/deb/usr/share/icons/hicolor/64x64/apps/qoltanba.png
 	./bin/qoltanba help > dist/deb/usr/share/doc/qoltanba/USAGE
-	cp README.md dist/deb/usr/share/doc/qoltanba/README.md
+	cp README.md docs/admin.md dist/deb/usr/share/doc/qoltanba/
+	install -m 755 packaging/linux/postinst packaging/linux/prerm packaging/linux/postrm dist/deb/DEBIAN/
 	printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: qoltanba\nLicense: GPL-3.0-or-later\n See /usr/share/common-licenses/GPL-3\n' > dist/deb/usr/share/doc/qoltanba/copyright
-	printf 'Package: qoltanba\nVersion: $(DEBVERSION)\nArchitecture: amd64\nMaintainer: qoltanba developers <dev@qoltanba.invalid>\nDepends: libc6, libgl1, libx11-6, libxcursor1, libxrandr2, libxinerama1, libxi6, libxxf86vm1, libnss3-tools\nSection: utils\nPriority: optional\nHomepage: https://github.com/qoltanba/qoltanba\nDescription: local signing agent for Kazakh electronic signatures\n A replacement for NCALayer: serves wss://127.0.0.1:13579 for existing pages,\n shows who asks and what is signed, signs with NCA key files and tokens.\n' > dist/deb/DEBIAN/control
+	printf 'Package: qoltanba\nVersion: $(DEBVERSION)\nArchitecture: amd64\nMaintainer: qoltanba developers <dev@qoltanba.invalid>\nDepends: libc6, libgl1, libx11-6, libxcursor1, libxrandr2, libxinerama1, libxi6, libxxf86vm1, libnss3-tools, ca-certificates\nSection: utils\nPriority: optional\nHomepage: https://github.com/qoltanba/qoltanba\nDescription: local signing agent for Kazakh electronic signatures\n A replacement for NCALayer: serves wss://127.0.0.1:13579 for existing pages,\n shows who asks and what is signed, signs with NCA key files and tokens.\n' > dist/deb/DEBIAN/control
 	dpkg-deb --build --root-owner-group dist/deb dist/qoltanba_$(DEBVERSION)_amd64.deb
 
 # windows cross-builds the Windows agent with mingw (cgo for PKCS#11 only;

@@ -40,6 +40,10 @@ type State struct {
 	SystemAllUsers bool   `json:"systemAllUsers,omitempty"`
 	Autostart      string `json:"autostart,omitempty"` // kind
 	AutostartPath  string `json:"autostartPath,omitempty"`
+	// MachineCA: this user's state records only the NSS databases the
+	// machine's CA was added to at login (TrustMachineCA); the certificate,
+	// system store and autostart are the machine's.
+	MachineCA bool `json:"machineCA,omitempty"`
 }
 
 func statePath(configDir string) string { return filepath.Join(configDir, "install-state.json") }
@@ -66,7 +70,7 @@ func saveState(configDir string, s *State) error {
 }
 
 // Install makes or keeps the local CA and server certificate, trusts the
-// CA in every NSS store (and the system store with AllUsers), and registers
+// CA in the user's NSS stores (the system store instead with AllUsers), and registers
 // autostart. It is idempotent; a CA near expiry is replaced (and the old
 // one removed from the stores).
 func Install(o Options) (*State, error) {
@@ -93,12 +97,19 @@ func Install(o Options) (*State, error) {
 	// without it everything else is still set up and the missed
 	// databases are recorded, so install and status can say which
 	// browsers will not trust the agent and what to install.
+	// For all users, the installing account's own NSS stores are not
+	// touched (root's, or LocalSystem's): each user's are added by `run`
+	// at their login (TrustMachineCA), Firefox on Windows reads the
+	// system store by policy.
 	st.NSSMissed = nil
-	dbs, err := nssDatabases(o.Home, haveCertutil())
-	if err != nil {
-		return nil, err
+	var dbs []string
+	if !o.AllUsers {
+		dbs, err = nssDatabases(o.Home, haveCertutil())
+		if err != nil {
+			return nil, err
+		}
 	}
-	if !haveCertutil() {
+	if !haveCertutil() && !o.AllUsers {
 		st.NSSMissed = dbs
 		if c := chromiumNSSDB(o.Home); c != "" && !slices.Contains(dbs, c) {
 			st.NSSMissed = append(st.NSSMissed, c)
@@ -229,12 +240,7 @@ func Status(o Options, port int) []Check {
 		out = append(out, Check{"listening", ok, detail})
 	}
 	if st != nil {
-		for _, db := range st.NSSDatabases {
-			out = append(out, Check{"trust " + db, nssHas(db, st.CANickname), "NSS database"})
-		}
-		for _, db := range st.NSSMissed {
-			out = append(out, Check{"trust " + db, false, "not changed: certutil is missing; " + certutilHint})
-		}
+		out = append(out, NSSChecks(st)...)
 		if st.SystemStore {
 			ca, _ := loadCert(files.CA())
 			ok := ca != nil && systemTrusted(ca, st.SystemAllUsers)
@@ -246,6 +252,18 @@ func Status(o Options, port int) []Check {
 		} else {
 			out = append(out, Check{"autostart", true, "not requested (--no-autostart)"})
 		}
+	}
+	return out
+}
+
+// NSSChecks are the status lines of the NSS databases a state records.
+func NSSChecks(st *State) []Check {
+	var out []Check
+	for _, db := range st.NSSDatabases {
+		out = append(out, Check{"trust " + db, nssHas(db, st.CANickname), "NSS database"})
+	}
+	for _, db := range st.NSSMissed {
+		out = append(out, Check{"trust " + db, false, "not changed: certutil is missing; " + certutilHint})
 	}
 	return out
 }

@@ -99,6 +99,17 @@ func cmdUninstall(e *env, args []string) error {
 		o.ConfigDir, o.AllUsers = agent.MachineDir(), true
 		dirs = []string{agent.MachineDir()}
 	}
+	if *allUsers {
+		// The machine's CA also sits in the NSS stores of every user who
+		// logged in since (added by run); it leaves them first.
+		homes, err := installer.RemoveMachineCAFromUsers()
+		for _, h := range homes {
+			fmt.Fprintf(e.stdout, "removed from the browsers of: %s\n", h)
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "warning: %v\n", err)
+		}
+	}
 	if err := installer.Uninstall(o); err != nil {
 		return err
 	}
@@ -136,13 +147,17 @@ func cmdStatus(e *env, args []string) error {
 		return &invalidError{fmt.Errorf("the machine policy cannot be read, so the agent will not start: %w", polErr)}
 	}
 	cfg = pol.Apply(cfg)
-	if st, _ := installer.LoadState(o.ConfigDir); st == nil {
+	var userChecks []installer.Check
+	if st, _ := installer.LoadState(o.ConfigDir); st == nil || st.MachineCA {
 		if machine, _ := installer.LoadState(agent.MachineDir()); machine != nil {
+			if st != nil { // the machine's CA in this user's browsers, added at login
+				userChecks = installer.NSSChecks(st)
+			}
 			o.ConfigDir = agent.MachineDir() // installed for every user
 			fmt.Fprintf(e.stdout, "installed for every user of this machine (%s)\n", o.ConfigDir)
 		}
 	}
-	checks := installer.Status(o, cfg.Port)
+	checks := append(installer.Status(o, cfg.Port), userChecks...)
 	for _, c := range checks {
 		mark := "ok  "
 		if !c.OK {

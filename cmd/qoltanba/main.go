@@ -6,6 +6,7 @@
 //	qoltanba tokens  list PKCS#11 tokens
 //	qoltanba origin  classify a site (known, unknown, look-alike)
 //	qoltanba serve   run the signing agent
+//	qoltanba service the agent as a headless system service (unattended)
 //	qoltanba version print the version
 package main
 
@@ -57,7 +58,8 @@ commands:
   origin   say what the agent makes of a site: known, unknown or a look-alike (exit 0, 1, 2)
   install  set up the local certificate, browser trust and start at login ([--all-users] [--no-autostart])
   uninstall remove all of it again ([--purge] also deletes settings and logs)
-  status   say what is and is not in place (exit 0 only when browsers can connect)
+  status   say what is and is not in place, and the machine policy (exit 0 only when browsers can connect)
+  service  a system service that signs for chosen sites WITHOUT a dialog (kiosks, servers): install|uninstall|start|stop|status
   version  print the version
   serve    run the agent on wss://127.0.0.1:13579 (prompts in this terminal; --unattended for tests)
   run      the agent for a desktop session: dialogs and tray (terminal prompts without a display)
@@ -122,6 +124,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		cmd = cmdUninstall
 	case "status":
 		cmd = cmdStatus
+	case "service":
+		cmd = cmdService
 	default:
 		fmt.Fprintf(stderr, "qoltanba: unknown command %q\n\n%s", args[0], usage)
 		return exitUsage

@@ -58,6 +58,10 @@ func cmdServe(e *env, args []string) error {
 		}
 	}
 
+	if e.defaultUI == "auto" { // run: the user's login
+		trustMachineCA(log)
+	}
+
 	var prompter agent.Prompter
 	var unattendedOrigins []agent.Origin
 	if *unattended {

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kardianos/service"
+
+	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/installer"
+)
+
+const serviceUsage = `usage: qoltanba service <command> [flags]
+
+  install --unattended (--p12 F --password-file F | --pkcs11 M --pin-file F) --allow-origin O... [--port N]
+            register the agent as a system service that signs every request of those
+            sites with one key, WITHOUT a dialog, from boot (kiosks, servers)
+  uninstall [--if-installed]   stop and remove it
+  start | stop | status        the service manager's verbs
+  run [serve's unattended flags]   what the service manager starts (in a terminal: the
+            same in the foreground, until Ctrl-C)
+`
+
+// cmdService manages the headless system service (docs/admin.md).
+func cmdService(e *env, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, serviceUsage)
+		return usageErr("a service command is needed")
+	}
+	switch args[0] {
+	case "install":
+		return serviceInstall(e, args[1:])
+	case "uninstall":
+		return serviceUninstall(e, args[1:])
+	case "start", "stop", "status":
+		return serviceControl(e, args[0], args[1:])
+	case "run":
+		return serviceRun(e, args[1:])
+	case "-h", "--help", "help":
+		fmt.Fprint(e.stdout, serviceUsage)
+		return nil
+	}
+	fmt.Fprint(e.stderr, serviceUsage)
+	return usageErr("unknown service command %q", args[0])
+}
+
+func serviceInstall(e *env, args []string) error {
+	fs := newFlags(e, "service install", "--unattended (--p12 F --password-file F | --pkcs11 M --pin-file F) --allow-origin O... [--port N]")
+	unattended := fs.Bool("unattended", false, "required: you register a service that signs WITHOUT asking anyone")
+	port := fs.Int("port", 0, "listen on this `port` (default: the configured one, 13579)")
+	policyFile := fs.String("policy", "", "check against this machine policy `file` instead of "+agent.PolicyPath+" (tests)")
+	user := fs.String("user", "", "macOS: the `account` the daemon runs as (it must own the secret files)")
+	var allow listFlag
+	fs.Var(&allow, "allow-origin", "a site `origin` (https://host[:port]) whose requests are signed; repeatable")
+	var ks keySource
+	ks.register(fs, true)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if !*unattended {
+		return usageErr("the service signs without a dialog: say so with --unattended")
+	}
+	if len(allow) == 0 {
+		return usageErr("--allow-origin is needed at least once: the service never signs for every site")
+	}
+	secret := ks.pwFile
+	if ks.module != "" {
+		secret = ks.pinFile
+	}
+	if secret == "" || (ks.p12 == "" && ks.module == "") {
+		return usageErr("give --p12 with --password-file, or --pkcs11 with --pin-file")
+	}
+	if err := ks.check(); err != nil {
+		return err
+	}
+	origins := make([]string, 0, len(allow))
+	for _, a := range allow {
+		o, err := agent.ParseOrigin(a)
+		if err != nil || o.IsLocal() || (o.Scheme != "https" && o.Scheme != "http") {
+			return usageErr("--allow-origin %q: want https://host[:port]", a)
+		}
+		origins = append(origins, o.String())
+	}
+	if !privileged() {
+		return usageErr("service install needs %s", privilegeName)
+	}
+	pol, err := agent.LoadMachinePolicy(*policyFile)
+	if err != nil {
+		return err
+	}
+	if cfg := pol.Apply(agent.DefaultConfig()); cfg.DisableUnattended {
+		return fmt.Errorf("unattended mode is turned off by the machine's policy (%s)", cfg.PolicySource)
+	}
+	// The secret must be the service's alone; the key must open with it
+	// now rather than fail at every start.
+	if err := installer.CheckSecretFile(secret); err != nil {
+		return err
+	}
+	abs := func(p string) string {
+		if p == "" {
+			return ""
+		}
+		a, err := filepath.Abs(p)
+		if err != nil {
+			return p
+		}
+		return a
+	}
+	keys, closeKeys, err := ks.open(e)
+	if err != nil {
+		return fmt.Errorf("the key does not open with that secret: %w", err)
+	}
+	closeKeys()
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	if r, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = r
+	}
+	module := ks.module
+	if strings.ContainsRune(module, os.PathSeparator) {
+		module = abs(module)
+	}
+	spec := installer.ServiceSpec{Exe: exe, Port: *port, Origins: origins, P12: abs(ks.p12), PasswordFile: abs(ks.pwFile),
+		Module: module, PINFile: abs(ks.pinFile), Slot: ks.slot, Alias: ks.alias, KeyID: ks.keyID, User: *user}
+	s, err := installer.NewService(spec)
+	if err != nil {
+		return err
+	}
+	if installer.ServiceInstalled(s) {
+		return fmt.Errorf("the service is already installed: qoltanba service uninstall first")
+	}
+	if err := s.Install(); err != nil {
+		return fmt.Errorf("service install: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "installed the %s service (%s): it signs for %s with %s, WITHOUT asking anyone.\n",
+		installer.ServiceName, s.Platform(), strings.Join(origins, ", "), keys[0].Certificate.Subject.CommonName)
+	fmt.Fprintln(e.stdout, "Start it with: qoltanba service start; check with: qoltanba service status")
+	return nil
+}
+
+func serviceUninstall(e *env, args []string) error {
+	fs := newFlags(e, "service uninstall", "[--if-installed]")
+	ifInstalled := fs.Bool("if-installed", false, "succeed when there is no service (package scripts)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	s, err := installer.NewService(installer.ServiceSpec{})
+	if err != nil {
+		if *ifInstalled {
+			return nil
+		}
+		return err
+	}
+	if !installer.ServiceInstalled(s) {
+		if *ifInstalled {
+			return nil
+		}
+		return errors.New("the service is not installed")
+	}
+	if !privileged() {
+		return usageErr("service uninstall needs %s", privilegeName)
+	}
+	s.Stop() // it may not be running
+	if err := s.Uninstall(); err != nil {
+		return fmt.Errorf("service uninstall: %w", err)
+	}
+	fmt.Fprintln(e.stdout, "removed the service")
+	return nil
+}
+
+func serviceControl(e *env, verb string, args []string) error {
+	fs := newFlags(e, "service "+verb, "")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	s, err := installer.NewService(installer.ServiceSpec{})
+	if err != nil {
+		if verb == "status" {
+			fmt.Fprintf(e.stdout, "not installed: %v\n", err)
+			return &invalidError{errors.New("the service is not installed")}
+		}
+		return err
+	}
+	switch verb {
+	case "start":
+		return s.Start()
+	case "stop":
+		return s.Stop()
+	}
+	st, err := s.Status()
+	switch {
+	case errors.Is(err, service.ErrNotInstalled):
+		fmt.Fprintln(e.stdout, "not installed")
+		return &invalidError{errors.New("the service is not installed")}
+	case err != nil:
+		return err
+	case st == service.StatusRunning:
+		fmt.Fprintln(e.stdout, "running")
+		return nil
+	}
+	fmt.Fprintln(e.stdout, "stopped")
+	return &invalidError{errors.New("the service is not running")}
+}
+
+// serviceProgram runs `serve --unattended` under the service manager.
+type serviceProgram struct {
+	e      *env
+	args   []string
+	cancel context.CancelFunc
+	done   chan error
+	mu     sync.Mutex
+	stop   bool
+}
+
+func (p *serviceProgram) Start(service.Service) error {
+	ctx, cancel := context.WithCancel(p.e.ctx)
+	p.cancel, p.done = cancel, make(chan error, 1)
+	ce := *p.e
+	ce.ctx = ctx
+	go func() {
+		err := cmdServe(&ce, p.args)
+		p.mu.Lock()
+		stopping := p.stop
+		p.mu.Unlock()
+		if !stopping && ctx.Err() == nil { // it could not start (a wrong PIN, a taken port): the manager restarts it
+			fmt.Fprintf(p.e.stderr, "qoltanba service: %v\n", err)
+			os.Exit(exitInvalid)
+		}
+		p.done <- err
+	}()
+	return nil
+}
+
+func (p *serviceProgram) Stop(service.Service) error {
+	p.mu.Lock()
+	p.stop = true
+	p.mu.Unlock()
+	p.cancel()
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+	}
+	return nil
+}
+
+// serviceRun is what the service manager starts: serve --unattended with
+// the given flags, logging to the journal (standard error under systemd)
+// or the Windows event log; never a dialog. In a terminal it runs in the
+// foreground until Ctrl-C.
+func serviceRun(e *env, args []string) error {
+	for _, a := range args {
+		if a == "--ui" || strings.HasPrefix(a, "--ui=") || a == "--unattended" {
+			return usageErr("service run always runs unattended and without UI; %s is not needed", a)
+		}
+	}
+	p := &serviceProgram{e: e, args: append([]string{"--unattended"}, args...)}
+	s, err := installer.RunningService(p)
+	if err != nil {
+		return err
+	}
+	ce := *e
+	ce.stderr = serviceLog(s, e.stderr)
+	p.e = &ce
+	slog.New(slog.NewTextHandler(ce.stderr, nil)).Info("service starting", "interactive", service.Interactive(), "pid", strconv.Itoa(os.Getpid()))
+	return s.Run()
+}
