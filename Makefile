@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 PKGS    := ./...
 
-.PHONY: run test bench bench-compare build lint fuzz soak clean screenshots deb windows msi test-windows
+.PHONY: test-deb run test bench bench-compare build lint fuzz soak clean screenshots deb windows msi test-windows
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qoltanba
@@ -20,7 +20,14 @@ run: build
 # the programs test-windows builds.
 test: lint
 	$(GO) test -count=1 $(PKGS)
+	$(MAKE) test-deb
 	$(MAKE) test-windows
+
+# test-deb installs the .deb with apt and purges it again (as root: CI),
+# checking the machine-wide setup, a user's login and that nothing is left.
+test-deb: deb
+	@if [ "$$(id -u)" != 0 ]; then echo "test-deb: skipped, it installs into this machine and needs root (CI runs it)"; \
+	 else QOLTANBA_DEB=$(CURDIR)/$$(ls -t dist/qoltanba_*.deb | head -1) $(GO) test -count=1 -v -run '^TestDebPackage$$' ./cmd/qoltanba; fi
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

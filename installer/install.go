@@ -44,6 +44,10 @@ type State struct {
 	// machine's CA was added to at login (TrustMachineCA); the certificate,
 	// system store and autostart are the machine's.
 	MachineCA bool `json:"machineCA,omitempty"`
+	// CreatedNSS are NSS databases TrustMachineCA created (Chromium's,
+	// before Chromium ever ran); uninstall removes them when they hold
+	// nothing else.
+	CreatedNSS []string `json:"createdNSS,omitempty"`
 }
 
 func statePath(configDir string) string { return filepath.Join(configDir, "install-state.json") }
@@ -64,9 +68,11 @@ func LoadState(configDir string) (*State, error) {
 	return &s, nil
 }
 
+// saveState writes the state readable by all: it holds no secret, and the
+// machine's (/etc/qoltanba) is read by every user's agent and status.
 func saveState(configDir string, s *State) error {
 	b, _ := json.MarshalIndent(s, "", "  ")
-	return writeFileAtomic(statePath(configDir), append(b, '\n'), 0o600)
+	return writeFileAtomic(statePath(configDir), append(b, '\n'), 0o644)
 }
 
 // Install makes or keeps the local CA and server certificate, trusts the
@@ -174,7 +180,10 @@ func Uninstall(o Options) error {
 		return err
 	}
 	var errs []error
-	if st != nil {
+	switch {
+	case st != nil && st.MachineCA: // only the machine's CA in this user's browsers
+		errs = append(errs, untrustNSS(st, certutilHere))
+	case st != nil:
 		errs = append(errs, removeCA(st, o))
 		if st.Autostart != "" {
 			errs = append(errs, removeAutostart(st.Autostart, st.AutostartPath, o.Exe))

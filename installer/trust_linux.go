@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/smallstep/truststore"
 )
@@ -22,7 +23,34 @@ func systemTrust(ca *x509.Certificate, _ bool) error {
 }
 
 func systemUntrust(ca *x509.Certificate, _ bool) error {
-	return withCAFile(ca, truststore.UninstallFile)
+	if err := withCAFile(ca, truststore.UninstallFile); err != nil {
+		return err
+	}
+	removeOrphanLinks("/etc/ssl/certs")
+	return nil
+}
+
+// removeOrphanLinks deletes the links Debian's update-ca-certificates
+// leaves behind when a local CA file is removed (it prunes orphans only
+// when its own list changed): the name link of our CA and the hash link
+// to it, once their target is gone.
+func removeOrphanLinks(dir string) {
+	for range 2 { // the name link first, then the hash link that pointed to it
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return
+		}
+		for _, e := range entries {
+			p := filepath.Join(dir, e.Name())
+			target, err := os.Readlink(p)
+			if err != nil || !strings.Contains(target, "qoltanba_local_CA") {
+				continue
+			}
+			if _, err := os.Stat(p); os.IsNotExist(err) {
+				os.Remove(p)
+			}
+		}
+	}
 }
 
 // systemTrusted reports whether the system's pool has the CA.

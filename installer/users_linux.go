@@ -37,16 +37,17 @@ func RemoveMachineCAFromUsers() ([]string, error) {
 			continue
 		}
 		home := p[5]
-		as := func(args ...string) error {
+		as := func(args ...string) ([]byte, error) {
 			cmd := exec.Command("certutil", args...)
 			if uint64(os.Geteuid()) != uid {
 				cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
 			}
 			cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
-			if b, err := cmd.CombinedOutput(); err != nil {
-				return fmt.Errorf("certutil %s: %v: %s", strings.Join(args, " "), err, b)
+			b, err := cmd.CombinedOutput()
+			if err != nil {
+				return b, fmt.Errorf("certutil %s: %v: %s", strings.Join(args, " "), err, b)
 			}
-			return nil
+			return b, nil
 		}
 		if err := untrustUserStores(home, as); err != nil {
 			errs = append(errs, fmt.Errorf("user %s: %w", p[0], err))

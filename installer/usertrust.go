@@ -1,6 +1,8 @@
 package installer
 
 import (
+	"os/exec"
+	"strings"
 	"errors"
 	"fmt"
 	"os"
@@ -33,7 +35,8 @@ func TrustMachineCA(home, userDir, machineDir string) ([]string, error) {
 	if us != nil && us.CAFingerprint != ms.CAFingerprint {
 		// The machine's CA was renewed: the old one leaves this user's stores.
 		removeCA(us, Options{ConfigDir: userDir})
-		us = nil
+		us = &State{MachineCA: true, CAFingerprint: ms.CAFingerprint, CANickname: ms.CANickname, CANotAfter: ms.CANotAfter,
+			CreatedNSS: us.CreatedNSS}
 	}
 	if us == nil {
 		us = &State{MachineCA: true, CAFingerprint: ms.CAFingerprint, CANickname: ms.CANickname, CANotAfter: ms.CANotAfter}
@@ -41,9 +44,14 @@ func TrustMachineCA(home, userDir, machineDir string) ([]string, error) {
 	if !haveCertutil() {
 		return nil, ErrNoCertutil
 	}
+	chromium := chromiumNSSDB(home)
+	had := chromium == "" || exists(filepath.Join(chromium, "cert9.db"))
 	dbs, err := nssDatabases(home, true)
 	if err != nil {
 		return nil, err
+	}
+	if !had && exists(filepath.Join(chromium, "cert9.db")) && !slices.Contains(us.CreatedNSS, chromium) {
+		us.CreatedNSS = append(us.CreatedNSS, chromium)
 	}
 	caFile := TLSFiles{Dir: filepath.Join(machineDir, "tls")}.CA()
 	var added []string
@@ -76,14 +84,26 @@ func MachineCAUserState(home string) string {
 }
 
 // untrustUserStores removes the machine's CA from the NSS databases one
-// user's state records and deletes that record, running certutil through
-// run (as that user, see RemoveMachineCAFromUsers).
-func untrustUserStores(home string, certutilAs func(args ...string) error) error {
+// user's state records, the databases it created if they hold nothing
+// else, and the record, running certutil through certutilAs (as that
+// user, see RemoveMachineCAFromUsers).
+func untrustUserStores(home string, certutilAs func(args ...string) ([]byte, error)) error {
 	dir := filepath.Dir(MachineCAUserState(home))
 	st, err := LoadState(dir)
 	if st == nil || err != nil || !st.MachineCA {
 		return err
 	}
+	if err := untrustNSS(st, certutilAs); err != nil {
+		return err
+	}
+	os.Remove(statePath(dir))
+	os.Remove(dir) // only when the user has nothing else there
+	return nil
+}
+
+// untrustNSS takes the CA out of the state's NSS databases and removes
+// the databases TrustMachineCA created that are empty again.
+func untrustNSS(st *State, certutilAs func(args ...string) ([]byte, error)) error {
 	var errs []error
 	for _, db := range st.NSSDatabases {
 		if !exists(db) {
@@ -93,7 +113,7 @@ func untrustUserStores(home string, certutilAs func(args ...string) error) error
 			if !nssHas(db, st.CANickname) {
 				break
 			}
-			if err := certutilAs("-D", "-d", "sql:"+db, "-n", st.CANickname); err != nil {
+			if _, err := certutilAs("-D", "-d", "sql:"+db, "-n", st.CANickname); err != nil {
 				errs = append(errs, fmt.Errorf("installer: %s: %w", db, err))
 				break
 			}
@@ -102,7 +122,33 @@ func untrustUserStores(home string, certutilAs func(args ...string) error) error
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	os.Remove(statePath(dir))
-	os.Remove(dir) // only when the user has nothing else there
+	for _, db := range st.CreatedNSS {
+		out, err := certutilAs("-L", "-d", "sql:"+db)
+		if err != nil || nssListed(out) > 0 {
+			continue // the browser has put its own certificates there since
+		}
+		os.RemoveAll(db)
+		os.Remove(filepath.Dir(db)) // ~/.pki, when empty
+	}
 	return nil
+}
+
+// nssListed counts the certificates in certutil -L's output.
+func nssListed(out []byte) int {
+	n := 0
+	for i, line := range strings.Split(string(out), "\n") {
+		if i >= 3 && strings.TrimSpace(line) != "" { // after the two header lines and a blank one
+			n++
+		}
+	}
+	return n
+}
+
+// certutilHere runs certutil as the current user.
+func certutilHere(args ...string) ([]byte, error) {
+	b, err := exec.Command("certutil", args...).CombinedOutput()
+	if err != nil {
+		return b, fmt.Errorf("certutil %s: %v: %s", strings.Join(args, " "), err, b)
+	}
+	return b, nil
 }

@@ -78,9 +78,7 @@ func TestTrustMachineCA(t *testing.T) {
 		}
 	}
 	// Removal (the package's prerm, as root; here as the same user).
-	err = untrustUserStores(home, func(args ...string) error {
-		return exec.Command("certutil", args...).Run()
-	})
+	err = untrustUserStores(home, certutilHere)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,6 +89,9 @@ func TestTrustMachineCA(t *testing.T) {
 	}
 	if exists(statePath(userDir)) || exists(userDir) {
 		t.Error("the user's record is left behind")
+	}
+	if exists(filepath.Join(home, ".pki")) || !exists(ff) {
+		t.Error("the Chromium database it created is left behind, or Firefox's own profile was removed")
 	}
 }
 
