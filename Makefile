@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 PKGS    := ./...
 
-.PHONY: test-deb run test bench bench-compare build lint fuzz soak clean screenshots deb windows msi test-windows
+.PHONY: rpm test-rpm test-deb run test bench bench-compare build lint fuzz soak clean screenshots deb windows msi test-windows
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qoltanba
@@ -21,7 +21,12 @@ run: build
 test: lint
 	$(GO) test -count=1 $(PKGS)
 	$(MAKE) test-deb
+	$(MAKE) test-rpm
 	$(MAKE) test-windows
+
+# test-rpm checks the .rpm's files, dependencies and scriptlets.
+test-rpm: rpm
+	QOLTANBA_RPM=$(CURDIR)/$$(ls -t dist/qoltanba-*.rpm | head -1) $(GO) test -count=1 -v -run '^TestRPMPackage$$' ./cmd/qoltanba
 
 # test-deb installs the .deb with apt and purges it again (as root: CI),
 # checking the machine-wide setup, a user's login and that nothing is left.
@@ -99,6 +104,17 @@ deb: build
 	printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: qoltanba\nLicense: GPL-3.0-or-later\n See /usr/share/common-licenses/GPL-3\n' > dist/deb/usr/share/doc/qoltanba/copyright
 	printf 'Package: qoltanba\nVersion: $(DEBVERSION)\nArchitecture: amd64\nMaintainer: qoltanba developers <dev@qoltanba.invalid>\nDepends: libc6, libgl1, libx11-6, libxcursor1, libxrandr2, libxinerama1, libxi6, libxxf86vm1, libnss3-tools, ca-certificates\nSection: utils\nPriority: optional\nHomepage: https://github.com/qoltanba/qoltanba\nDescription: local signing agent for Kazakh electronic signatures\n A replacement for NCALayer: serves wss://127.0.0.1:13579 for existing pages,\n shows who asks and what is signed, signs with NCA key files and tokens.\n' > dist/deb/DEBIAN/control
 	dpkg-deb --build --root-owner-group dist/deb dist/qoltanba_$(DEBVERSION)_amd64.deb
+
+# rpm builds dist/qoltanba-<version>-1.x86_64.rpm for Fedora/RHEL from the
+# same binary and the same maintainer scripts as the .deb (rpmbuild, from
+# Debian's rpm package). Its contents and scriptlets are checked by
+# test-rpm; installing it is tested through the .deb (see docs/admin.md).
+RPMVERSION := 0.1.0~git$(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
+rpm: build
+	rm -rf dist/rpm && mkdir -p dist/rpm
+	rpmbuild -bb --define '_topdir $(CURDIR)/dist/rpm' --define '_qsrc $(CURDIR)' --define '_qversion $(RPMVERSION)' \
+	  --define '_build_id_links none' packaging/linux/qoltanba.spec
+	cp dist/rpm/RPMS/x86_64/qoltanba-*.rpm dist/
 
 # windows cross-builds the Windows agent with mingw (cgo for PKCS#11 only;
 # the dialogs are Win32, no OpenGL): dist/qoltanba.exe, a GUI program (no
