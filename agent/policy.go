@@ -87,6 +87,11 @@ func ParsePolicy(b []byte, source string) (*Policy, error) {
 	if p.Locale != nil && *p.Locale != "" && *p.Locale != "kk" && *p.Locale != "ru" && *p.Locale != "en" {
 		return nil, fmt.Errorf("policy %s: locale %q: want kk, ru or en", source, *p.Locale)
 	}
+	for _, k := range p.KnownOrigins {
+		if k.Domain == "" || strings.Contains(k.Domain, "/") {
+			return nil, fmt.Errorf(`policy %s: a knownOrigins entry needs a "domain" (egov.kz) and "names" ({"kk": …, "ru": …, "en": …})`, source)
+		}
+	}
 	for _, m := range p.PKCS11Modules {
 		if m.Name == "" || m.Path == "" {
 			return nil, fmt.Errorf("policy %s: a pkcs11Modules entry needs a name and a path", source)

@@ -18,7 +18,7 @@ func TestParsePolicy(t *testing.T) {
 	}{
 		{name: "empty", json: `{}`},
 		{name: "all keys", json: `{"allowedOrigins":["https://egov.kz"],"deniedOrigins":["https://evil.example"],"onlyAllowedOrigins":true,
-			"knownOrigins":[{"origin":"https://portal.corp.kz","name":"Corp"}],"tsaURL":"http://tsa.corp.kz","pkcs11Modules":[{"name":"Kaztoken","storage":"AKKaztokenStore","path":"/usr/lib/libkaztoken.so"}],
+			"knownOrigins":[{"domain":"portal.corp.kz","names":{"kk":"Корпорация","ru":"Корпорация","en":"Corp"}}],"tsaURL":"http://tsa.corp.kz","pkcs11Modules":[{"name":"Kaztoken","storage":"AKKaztokenStore","path":"/usr/lib/libkaztoken.so"}],
 			"disableKeyFiles":true,"disableUnattended":true,"locale":"kk","promptTimeout":"2m","auditDir":"/var/log/qoltanba"}`},
 		{name: "unknown keys reported", json: `{"locale":"ru","alowedOrigins":["https://egov.kz"],"zeta":1}`, unknown: []string{"alowedOrigins", "zeta"}},
 		{name: "not JSON", json: `locale = ru`, err: "invalid character"},
@@ -30,6 +30,7 @@ func TestParsePolicy(t *testing.T) {
 		{name: "bad locale", json: `{"locale":"de"}`, err: "locale"},
 		{name: "zero timeout", json: `{"promptTimeout":0}`, err: "promptTimeout"},
 		{name: "bad timeout", json: `{"promptTimeout":"soon"}`, err: "invalid duration"},
+		{name: "known origin without domain", json: `{"knownOrigins":[{"origin":"https://corp.kz"}]}`, err: "needs a \"domain\""},
 		{name: "module without path", json: `{"pkcs11Modules":[{"name":"x"}]}`, err: "needs a name and a path"},
 		{name: "too large", json: `{"auditDir":"` + strings.Repeat("a", MaxPolicySize) + `"}`, err: "more than"},
 	} {

@@ -17,7 +17,7 @@ func serviceConfigFor(spec ServiceSpec) (*service.Config, error) {
 		Description: "qoltanba: signs for configured sites without a dialog"}
 	if spec.Exe != "" {
 		c.Executable = spec.Exe
-		c.Arguments = spec.runArgs(func(_, path string) string { return path })
+		c.Arguments = append(spec.runArgs(func(_, path string) string { return path }), "--windows-service")
 		c.UserName = `NT SERVICE\` + ServiceName
 		c.Option = service.KeyValue{"StartType": "automatic", "OnFailure": "restart", "OnFailureDelayDuration": "5s"}
 	}

@@ -193,6 +193,10 @@ func serviceControl(e *env, verb string, args []string) error {
 	}
 	switch verb {
 	case "start":
+		if st, err := s.Status(); err == nil && st == service.StatusRunning {
+			fmt.Fprintln(e.stdout, "already running")
+			return nil
+		}
 		return s.Start()
 	case "stop":
 		return s.Stop()
@@ -258,19 +262,29 @@ func (p *serviceProgram) Stop(service.Service) error {
 // or the Windows event log; never a dialog. In a terminal it runs in the
 // foreground until Ctrl-C.
 func serviceRun(e *env, args []string) error {
+	var serveArgs []string
+	windowsService := false
 	for _, a := range args {
-		if a == "--ui" || strings.HasPrefix(a, "--ui=") || a == "--unattended" {
+		switch {
+		case a == "--windows-service": // written by service install on Windows
+			windowsService = true
+			continue
+		case a == "--ui" || strings.HasPrefix(a, "--ui=") || a == "--unattended":
 			return usageErr("service run always runs unattended and without UI; %s is not needed", a)
 		}
+		serveArgs = append(serveArgs, a)
 	}
-	p := &serviceProgram{e: e, args: append([]string{"--unattended"}, args...)}
+	p := &serviceProgram{e: e, args: append([]string{"--unattended"}, serveArgs...)}
 	s, err := installer.RunningService(p)
 	if err != nil {
 		return err
 	}
 	ce := *e
-	ce.stderr = serviceLog(s, e.stderr)
+	ce.stderr = serviceLog(s, e.stderr, !windowsService && service.Interactive())
 	p.e = &ce
-	slog.New(slog.NewTextHandler(ce.stderr, nil)).Info("service starting", "interactive", service.Interactive(), "pid", strconv.Itoa(os.Getpid()))
+	slog.New(slog.NewTextHandler(ce.stderr, nil)).Info("service starting", "manager", windowsService || !service.Interactive(), "pid", strconv.Itoa(os.Getpid()))
+	if windowsService {
+		return runUnderServiceManager(p, s)
+	}
 	return s.Run()
 }

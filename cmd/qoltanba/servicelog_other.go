@@ -10,4 +10,4 @@ import (
 
 // serviceLog: under systemd (and launchd) standard error is the journal
 // (the log file).
-func serviceLog(_ service.Service, stderr io.Writer) io.Writer { return stderr }
+func serviceLog(_ service.Service, stderr io.Writer, _ bool) io.Writer { return stderr }

@@ -9,11 +9,11 @@ import (
 
 // serviceLog: a Windows service has no standard error; its lines go to
 // the Windows event log (source qoltanba). In a console, the console.
-func serviceLog(s service.Service, stderr io.Writer) io.Writer {
-	if service.Interactive() {
+func serviceLog(s service.Service, stderr io.Writer, console bool) io.Writer {
+	if console {
 		return stderr
 	}
-	l, err := s.Logger(nil)
+	l, err := s.SystemLogger(nil)
 	if err != nil {
 		return stderr
 	}

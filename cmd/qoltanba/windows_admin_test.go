@@ -1,0 +1,149 @@
+package main
+
+import (
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qoltanba/qoltanba/internal/winetest"
+)
+
+// TestWindowsPolicy: the machine policy in HKLM\Software\Policies\qoltanba
+// (as Group Policy or the MSI writes it: REG_SZ, REG_DWORD, REG_MULTI_SZ,
+// JSON in a REG_SZ) is what status shows and serve obeys; a value of the
+// wrong type stops the agent.
+func TestWindowsPolicy(t *testing.T) {
+	_, cli := windowsDist(t)
+	w := winetest.New(t, "")
+	const key = `HKLM\Software\Policies\qoltanba`
+	reg := func(name, typ, data string) {
+		t.Helper()
+		if r := w.Run("reg", "add", key, "/v", name, "/t", typ, "/d", data, "/f"); r.Code != 0 {
+			t.Fatalf("reg add %s: %+v", name, r)
+		}
+	}
+	reg("locale", "REG_SZ", "ru")
+	reg("allowedOrigins", "REG_MULTI_SZ", `https://egov.kz\0https://portal.corp.kz`)
+	reg("promptTimeout", "REG_DWORD", "120")
+	reg("disableKeyFiles", "REG_DWORD", "1")
+	reg("knownOrigins", "REG_SZ", `[{"domain":"portal.corp.kz","names":{"ru":"Портал","kk":"Портал","en":"Portal"}}]`)
+	reg("futureSetting", "REG_SZ", "x")
+	r := w.Run(cli, "status")
+	for _, want := range []string{
+		`policy: ` + key + ` (managed by your organisation)`,
+		`WARN policy key "futureSetting" is not understood`,
+		`allowedOrigins     = ["https://egov.kz","https://portal.corp.kz"]  [policy]`,
+		`knownOrigins       = [{"domain":"portal.corp.kz"`,
+		`disableKeyFiles    = true  [policy]`,
+		`locale             = "ru"  [policy]`,
+		`promptTimeout      = "2m0s"  [policy]`,
+		`disableUnattended  = false  [default]`,
+	} {
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("status lacks %q:\n%s", want, r.Stdout)
+		}
+	}
+	reg("disableUnattended", "REG_DWORD", "1")
+	port := strconv.Itoa(freePort(t))
+	if r := w.Run(cli, winArgs("serve", "--port", port, "--unattended", "--p12", gostKey, "--password-file", passwordFile(t), "--allow-origin", "https://site.example")...); r.Code != 1 || !strings.Contains(r.Stderr, "turned off by the machine's policy") {
+		t.Errorf("serve --unattended under a policy that forbids it: %+v", r)
+	}
+	reg("locale", "REG_DWORD", "1") // a value of the wrong type
+	if r := w.Run(cli, "status"); r.Code != 1 || !strings.Contains(r.Stdout, `FAIL policy: policy `+key) {
+		t.Errorf("status with a malformed policy: %+v", r)
+	}
+	if r := w.Run(cli, winArgs("serve", "--port", port)...); r.Code != 1 || !strings.Contains(r.Stderr, "does not start without its organisation's policy") {
+		t.Errorf("serve with a malformed policy: %+v", r)
+	}
+}
+
+// TestWindowsService: service install registers a Windows service as the
+// virtual account NT SERVICE\qoltanba that Wine's service manager starts;
+// it answers a real client with the machine's certificate and signs for
+// its site only; stop and uninstall take it away. A secret file Everyone
+// can read is refused.
+func TestWindowsService(t *testing.T) {
+	_, cli := windowsDist(t)
+	w := winetest.New(t, "")
+	// Wine ends its services when the last ordinary program exits (the
+	// wineserver goes); a Windows service outlives its installer. Keep
+	// the wineserver up as Windows keeps its service manager.
+	persist := exec.Command("wineserver", "-p", "-f") // in the foreground; ended by the prefix's cleanup (wineserver -k)
+	persist.Env = w.Env
+	if err := persist.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { persist.Process.Kill(); persist.Wait() })
+	if r := w.Run(cli, "install", "--all-users", "--no-autostart"); r.Code != 0 {
+		t.Fatalf("install --all-users: %+v", r)
+	}
+	ca, _ := caOf(t, w.C("ProgramData/qoltanba/tls/ca.pem"))
+	port := freePort(t)
+	pw := passwordFile(t) // 0600: Wine gives Everyone no access
+	open := tempFile(t, "open-pw", []byte("Qwerty12\n"))
+	os.Chmod(open, 0o644)
+	install := func(secret string) winetest.Result {
+		return w.Run(cli, winArgs("service", "install", "--unattended", "--port", strconv.Itoa(port), "--p12", gostKey, "--password-file", secret,
+			"--allow-origin", "https://site.example")...)
+	}
+	if r := install(open); r.Code != 1 || !strings.Contains(r.Stderr, "can be read or changed by other users (Everyone)") {
+		t.Errorf("a secret Everyone can read: %+v", r)
+	}
+	if r := install(pw); r.Code != 0 || !strings.Contains(r.Stdout, "WITHOUT asking anyone") {
+		t.Fatalf("service install: %+v", r)
+	}
+	svcKey := `HKLM\System\CurrentControlSet\Services\qoltanba`
+	if _, v, _ := w.Reg(svcKey, "ObjectName"); v != `NT SERVICE\qoltanba` {
+		t.Errorf("the service runs as %q", v)
+	}
+	if _, v, _ := w.Reg(svcKey, "ImagePath"); !strings.Contains(v, "qoltanba-cli.exe service run --port "+strconv.Itoa(port)) || !strings.HasSuffix(v, "--windows-service") {
+		t.Errorf("ImagePath %q", v)
+	}
+	if r := w.Run(cli, "service", "start"); r.Code != 0 {
+		t.Fatalf("service start: %+v", r)
+	}
+	if r := w.Run(cli, "service", "status"); r.Code != 0 || strings.TrimSpace(r.Stdout) != "running" {
+		t.Errorf("service status: %+v", r)
+	}
+	// Running is reported as soon as the program starts; it listens once
+	// the key is open.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the service does not listen: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	signThrough(t, port, ca)
+	if r := w.Run(cli, "service", "stop"); r.Code != 0 {
+		t.Errorf("service stop: %+v", r)
+	}
+	if r := w.Run(cli, "service", "status"); r.Code != 1 || strings.TrimSpace(r.Stdout) != "stopped" {
+		t.Errorf("status after stop: %+v", r)
+	}
+	if r := w.Run(cli, "service", "uninstall"); r.Code != 0 {
+		t.Fatalf("service uninstall: %+v", r)
+	}
+	if _, _, ok := w.Reg(svcKey, ""); ok {
+		t.Error("the service's key is still there")
+	}
+	if r := w.Run(cli, "service", "uninstall", "--if-installed"); r.Code != 0 {
+		t.Errorf("uninstall --if-installed with nothing installed: %+v", r)
+	}
+	if r := w.Run(cli, "uninstall", "--all-users"); r.Code != 0 {
+		t.Errorf("uninstall --all-users: %+v", r)
+	}
+	if _, err := os.Stat(w.C(filepath.Join("ProgramData", "qoltanba", "tls", "key.pem"))); err == nil {
+		t.Error("the machine's key is left")
+	}
+}
