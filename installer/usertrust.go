@@ -1,13 +1,13 @@
 package installer
 
 import (
-	"os/exec"
-	"strings"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // TrustMachineCA makes the machine's CA (installed for every user by the
