@@ -7,4 +7,8 @@
 // Nothing is signed without a Prompter returning the user's chosen key; the
 // unattended mode is itself a Prompter that an operator configures
 // explicitly (see Unattended).
+//
+// An organisation's machine policy (Policy, read by LoadMachinePolicy from
+// the file or registry of each platform) is applied over the user's Config
+// before the agent starts; one that cannot be read stops the agent.
 package agent

@@ -3,4 +3,11 @@
 // destroyed right after it issues the server certificate), trust in the
 // browsers' stores, and start at login. A state file records what was put
 // where, so uninstall removes exactly that.
+//
+// For every user (install --all-users, the packages): the system store and
+// system-wide autostart; each user's browser stores get the machine's CA at
+// login (TrustMachineCA) and lose it again on removal
+// (RemoveMachineCAFromUsers). The headless system service (ServiceSpec,
+// NewService) is registered through kardianos/service: a sandboxed systemd
+// unit, a Windows service, a launchd daemon.
 package installer
