@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -136,4 +137,63 @@ func FuzzParsePolicy(f *testing.F) {
 			t.Fatal("locale not applied")
 		}
 	})
+}
+
+func TestPolicyValue(t *testing.T) {
+	for _, tc := range []struct {
+		key, text string
+		want      string // JSON of the value, "" = an error
+	}{
+		{"disableKeyFiles", "1", "true"},
+		{"onlyAllowedOrigins", "No", "false"},
+		{"disableUnattended", "maybe", ""},
+		{"promptTimeout", "120", "120"},
+		{"promptTimeout", "2m", `"2m0s"`},
+		{"promptTimeout", "0", ""},
+		{"promptTimeout", "soon", ""},
+		{"allowedOrigins", "https://egov.kz, https://portal.corp.kz;https://x.kz", `["https://egov.kz","https://portal.corp.kz","https://x.kz"]`},
+		{"deniedOrigins", "evil.example", ""},
+		{"knownOrigins", `[{"domain":"corp.kz","names":{"en":"Corp"}}]`, `[{"domain":"corp.kz","names":{"en":"Corp"}}]`},
+		{"knownOrigins", `[{"name":"Corp"}]`, ""},
+		{"locale", "kk", `"kk"`},
+		{"locale", "de", ""},
+		{"tsaURL", "http://tsa.corp.kz", `"http://tsa.corp.kz"`},
+		{"frobnicate", "1", ""},
+	} {
+		v, err := PolicyValue(tc.key, tc.text)
+		got := ""
+		if err == nil {
+			b, _ := json.Marshal(v)
+			got = string(b)
+		}
+		if got != tc.want {
+			t.Errorf("%s=%q: %s (%v), want %s", tc.key, tc.text, got, err, tc.want)
+		}
+	}
+}
+
+func TestSetPolicyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "etc", "policy.json")
+	loc, _ := PolicyValue("locale", "ru")
+	only, _ := PolicyValue("onlyAllowedOrigins", "1")
+	if err := SetPolicyFile(path, map[string]any{"locale": loc, "onlyAllowedOrigins": only}, nil); err != nil {
+		t.Fatal(err)
+	}
+	p, err := LoadPolicyFile(path)
+	if err != nil || p.Locale == nil || *p.Locale != "ru" || p.OnlyAllowedOrigins == nil || !*p.OnlyAllowedOrigins {
+		t.Fatalf("%+v %v", p, err)
+	}
+	if err := SetPolicyFile(path, nil, []string{"locale"}); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := LoadPolicyFile(path); p.Locale != nil || p.OnlyAllowedOrigins == nil {
+		t.Errorf("unset: %+v", p)
+	}
+	// A value that would make the file invalid is not written.
+	if err := SetPolicyFile(path, map[string]any{"promptTimeout": -5}, nil); err == nil {
+		t.Error("an invalid policy was written")
+	}
+	if p, err := LoadPolicyFile(path); err != nil || p.PromptTimeout != nil {
+		t.Errorf("the file changed: %+v %v", p, err)
+	}
 }

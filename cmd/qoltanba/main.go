@@ -59,6 +59,7 @@ commands:
   install  set up the local certificate, browser trust and start at login ([--all-users] [--no-autostart])
   uninstall remove all of it again ([--purge] also deletes settings and logs)
   status   say what is and is not in place, and the machine policy (exit 0 only when browsers can connect)
+  policy   show or set the machine policy an organisation locks settings with (show|set|unset)
   service  a system service that signs for chosen sites WITHOUT a dialog (kiosks, servers): install|uninstall|start|stop|status
   version  print the version
   serve    run the agent on wss://127.0.0.1:13579 (prompts in this terminal; --unattended for tests)
@@ -126,6 +127,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		cmd = cmdStatus
 	case "service":
 		cmd = cmdService
+	case "policy":
+		cmd = cmdPolicy
 	default:
 		fmt.Fprintf(stderr, "qoltanba: unknown command %q\n\n%s", args[0], usage)
 		return exitUsage

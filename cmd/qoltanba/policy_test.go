@@ -110,3 +110,31 @@ func TestStatusPolicy(t *testing.T) {
 		t.Errorf("bad policy: %+v", r)
 	}
 }
+
+// TestPolicyCommand: policy set/unset edit a policy file (the machine's
+// without --policy), refuse what would make it invalid, and show prints it.
+func TestPolicyCommand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "policy.json")
+	qoltanba(t, nil, "policy", "set", "--policy", path, "--skip-empty", "locale=kk", "allowedOrigins=https://egov.kz https://portal.corp.kz",
+		"disableUnattended=1", "tsaURL=").mustOK(t)
+	show := qoltanba(t, nil, "policy", "show", "--policy", path).mustOK(t)
+	for _, want := range []string{`locale             = "kk"  [policy]`, `allowedOrigins     = ["https://egov.kz","https://portal.corp.kz"]  [policy]`,
+		`disableUnattended  = true  [policy]`, `tsaURL             = "http://tsp.pki.gov.kz"  [default]`} {
+		if !strings.Contains(show.stdout, want) {
+			t.Errorf("show lacks %q:\n%s", want, show.stdout)
+		}
+	}
+	if r := qoltanba(t, nil, "policy", "set", "--policy", path, "locale=de"); r.code != 1 || !strings.Contains(r.stderr, `locale "de"`) {
+		t.Errorf("bad value: %+v", r)
+	}
+	if r := qoltanba(t, nil, "policy", "set", "--policy", path, "disableKeyFile=1"); r.code != 1 || !strings.Contains(r.stderr, `unknown key "disableKeyFile"`) {
+		t.Errorf("unknown key: %+v", r)
+	}
+	qoltanba(t, nil, "policy", "unset", "--policy", path, "locale").mustOK(t)
+	if b, _ := os.ReadFile(path); strings.Contains(string(b), "locale") || !strings.Contains(string(b), `"disableUnattended": true`) {
+		t.Errorf("after unset:\n%s", b)
+	}
+	if r := qoltanba(t, nil, "policy", "set", "--policy", path, "--msi", "locale=kk"); r.code != 2 {
+		t.Errorf("--msi with a file: %+v", r)
+	}
+}

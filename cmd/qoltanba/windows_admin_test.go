@@ -147,3 +147,65 @@ func TestWindowsService(t *testing.T) {
 		t.Error("the machine's key is left")
 	}
 }
+
+// TestWindowsMSIPolicy: the MSI takes the machine policy as properties,
+// writes it as Group Policy would, refuses a bad value (nothing installed,
+// no CA left), and on removal takes away its own values and leaves what
+// Group Policy wrote.
+func TestWindowsMSIPolicy(t *testing.T) {
+	_, cli := windowsDist(t)
+	msi := os.Getenv("QOLTANBA_WINDOWS_MSI")
+	if _, err := os.Stat(msi); err != nil {
+		t.Fatalf("QOLTANBA_WINDOWS_MSI: %v", err)
+	}
+	w := winetest.New(t, "")
+	const key = `HKLM\Software\Policies\qoltanba`
+	if r := w.Run("msiexec", "/i", winetest.Win(msi), "/qn", "LOCALE=de"); r.Code == 0 {
+		t.Errorf("a bad LOCALE installed: %+v", r)
+	}
+	if _, err := os.Stat(w.C("Program Files/qoltanba/qoltanba.exe")); err == nil {
+		t.Error("files left after the refused install")
+	}
+	if _, err := os.Stat(w.C("ProgramData/qoltanba/tls/ca.pem")); err == nil {
+		t.Error("a CA left after the refused install")
+	}
+	if r := w.Run("msiexec", "/i", winetest.Win(msi), "/qn", "LOCALE=ru", "ALLOWEDORIGINS=https://egov.kz https://portal.corp.kz",
+		"DISABLEKEYFILES=1", "PROMPTTIMEOUT=120"); r.Code != 0 {
+		t.Fatalf("msiexec /i with a policy: %+v", r)
+	}
+	for name, want := range map[string][2]string{
+		"locale":          {"REG_SZ", "ru"},
+		"allowedOrigins":  {"REG_MULTI_SZ", `https://egov.kz\0https://portal.corp.kz`},
+		"disableKeyFiles": {"REG_DWORD", "0x1"},
+		"promptTimeout":   {"REG_DWORD", "0x78"},
+	} {
+		if typ, v, _ := w.Reg(key, name); typ != want[0] || v != want[1] {
+			t.Errorf("%s = %s %q, want %s %q", name, typ, v, want[0], want[1])
+		}
+	}
+	if _, _, ok := w.Reg(key, "tsaURL"); ok {
+		t.Error("a property not given was written")
+	}
+	r := w.Run(cli, "status")
+	if !strings.Contains(r.Stdout, `locale             = "ru"  [policy]`) || !strings.Contains(r.Stdout, `promptTimeout      = "2m0s"  [policy]`) {
+		t.Errorf("status after the MSI:\n%s", r.Stdout)
+	}
+	// Group Policy adds its own value; the MSI's removal leaves it.
+	if r := w.Run("reg", "add", key, "/v", "deniedOrigins", "/t", "REG_MULTI_SZ", "/d", "https://evil.example", "/f"); r.Code != 0 {
+		t.Fatal(r)
+	}
+	if r := w.Run("msiexec", "/x", winetest.Win(msi), "/qn"); r.Code != 0 {
+		t.Fatalf("msiexec /x: %+v", r)
+	}
+	for _, name := range []string{"locale", "allowedOrigins", "disableKeyFiles", "promptTimeout"} {
+		if _, _, ok := w.Reg(key, name); ok {
+			t.Errorf("%s left after msiexec /x", name)
+		}
+	}
+	if _, v, ok := w.Reg(key, "deniedOrigins"); !ok || v != "https://evil.example" {
+		t.Errorf("Group Policy's value was removed: %q", v)
+	}
+	if _, _, ok := w.Reg(`HKLM\Software\qoltanba`, "MsiPolicy"); ok {
+		t.Error("the MSI's record is left")
+	}
+}
