@@ -15,16 +15,18 @@ build:
 run: build
 	./$(BIN) run
 
-# test: lint, every package's tests, then the Windows build under Wine
-# (test-windows). The TestWindows* tests skip in the first run: they need
-# the programs test-windows builds.
+# test: lint, every package's tests, the .deb installed and purged
+# (test-deb, as root), the .rpm checked (test-rpm), then the Windows build
+# under Wine (test-windows). The TestDeb/TestRPM/TestWindows* tests skip in
+# the first run: they need what their targets build.
 test: lint
 	$(GO) test -count=1 $(PKGS)
 	$(MAKE) test-deb
 	$(MAKE) test-rpm
 	$(MAKE) test-windows
 
-# test-rpm checks the .rpm's files, dependencies and scriptlets.
+# test-rpm checks the .rpm's files, dependencies and scriptlets, and
+# installs and erases its files in a throwaway rpm root.
 test-rpm: rpm
 	QOLTANBA_RPM=$(CURDIR)/$$(ls -t dist/qoltanba-*.rpm | head -1) $(GO) test -count=1 -v -run '^TestRPMPackage$$' ./cmd/qoltanba
 

@@ -35,7 +35,8 @@ func TestServiceRunForeground(t *testing.T) {
 	if err != nil || !strings.Contains(line, "listening on wss://127.0.0.1:"+strconv.Itoa(port)) {
 		t.Fatalf("service run did not start: %q %v\n%s", line, err, stderr)
 	}
-	if !strings.Contains(stderr.String(), "service starting") || !strings.Contains(stderr.String(), "UNATTENDED MODE") {
+	// Standard error arrives through its own pipe: wait for it.
+	if !stderr.waitFor("is signed with the configured key WITHOUT asking anyone", 5*time.Second) || !strings.Contains(stderr.String(), "service starting") {
 		t.Errorf("log lacks the start and the unattended banner:\n%s", stderr)
 	}
 	d := websocket.Dialer{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
