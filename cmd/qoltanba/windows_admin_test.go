@@ -73,12 +73,19 @@ func TestWindowsService(t *testing.T) {
 	// Wine ends its services when the last ordinary program exits (the
 	// wineserver goes); a Windows service outlives its installer. Keep
 	// the wineserver up as Windows keeps its service manager.
-	persist := exec.Command("wineserver", "-p", "-f") // in the foreground; ended by the prefix's cleanup (wineserver -k)
+	persist := exec.Command("wineserver", "-p", "-f") // in the foreground, until wineserver -k
 	persist.Env = w.Env
 	if err := persist.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { persist.Process.Kill(); persist.Wait() })
+	t.Cleanup(func() {
+		// wineserver -k ends every process of the prefix, then the server;
+		// killing the server alone would orphan Wine's device services.
+		k := exec.Command("wineserver", "-k")
+		k.Env = w.Env
+		k.Run()
+		persist.Wait()
+	})
 	if r := w.Run(cli, "install", "--all-users", "--no-autostart"); r.Code != 0 {
 		t.Fatalf("install --all-users: %+v", r)
 	}
