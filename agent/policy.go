@@ -129,10 +129,7 @@ func (p *Policy) Apply(cfg Config) Config {
 	cfg.PolicySource = p.Source
 	cfg.Managed = map[string]bool{}
 	set := func(key string) { cfg.Managed[key] = true }
-	if p.OnlyAllowedOrigins != nil {
-		cfg.OnlyAllowedOrigins = *p.OnlyAllowedOrigins
-		set("onlyAllowedOrigins")
-	}
+	fix(cfg.Managed, "onlyAllowedOrigins", &cfg.OnlyAllowedOrigins, p.OnlyAllowedOrigins)
 	if cfg.OnlyAllowedOrigins {
 		cfg.AllowedOrigins = slices.Clone(p.AllowedOrigins)
 	} else {
@@ -150,35 +147,26 @@ func (p *Policy) Apply(cfg Config) Config {
 		cfg.KnownOrigins = slices.Concat(p.KnownOrigins, cfg.KnownOrigins)
 		set("knownOrigins")
 	}
-	if p.TSAURL != nil {
-		cfg.TSAURL = *p.TSAURL
-		set("tsaURL")
-	}
+	fix(cfg.Managed, "tsaURL", &cfg.TSAURL, p.TSAURL)
 	if p.PKCS11Modules != nil {
 		cfg.PKCS11Modules, cfg.PKCS11Only = slices.Clone(p.PKCS11Modules), true
 		set("pkcs11Modules")
 	}
-	if p.DisableKeyFiles != nil {
-		cfg.DisableKeyFiles = *p.DisableKeyFiles
-		set("disableKeyFiles")
-	}
-	if p.DisableUnattended != nil {
-		cfg.DisableUnattended = *p.DisableUnattended
-		set("disableUnattended")
-	}
-	if p.Locale != nil {
-		cfg.Locale = *p.Locale
-		set("locale")
-	}
-	if p.PromptTimeout != nil {
-		cfg.PromptTimeout = *p.PromptTimeout
-		set("promptTimeout")
-	}
-	if p.AuditDir != nil {
-		cfg.AuditDir = *p.AuditDir
-		set("auditDir")
-	}
+	fix(cfg.Managed, "disableKeyFiles", &cfg.DisableKeyFiles, p.DisableKeyFiles)
+	fix(cfg.Managed, "disableUnattended", &cfg.DisableUnattended, p.DisableUnattended)
+	fix(cfg.Managed, "locale", &cfg.Locale, p.Locale)
+	fix(cfg.Managed, "promptTimeout", &cfg.PromptTimeout, p.PromptTimeout)
+	fix(cfg.Managed, "auditDir", &cfg.AuditDir, p.AuditDir)
 	return cfg
+}
+
+// fix puts a value the policy sets (non-nil) into the config and marks the
+// key managed.
+func fix[T any](managed map[string]bool, key string, dst, policy *T) {
+	if policy != nil {
+		*dst = *policy
+		managed[key] = true
+	}
 }
 
 // LoadMachinePolicy reads the machine's policy (the file or registry of

@@ -71,12 +71,19 @@ func nssRemove(db, nick string) error {
 	if !haveCertutil() {
 		return ErrNoCertutil
 	}
-	for range 4 { // remove every copy under that nickname
+	return nssRemoveAs(db, nick, certutilHere)
+}
+
+// nssRemoveAs removes every copy of the CA under nick from db, running
+// certutil -D through certutilAs (as the database's owner when root
+// cleans another user's stores).
+func nssRemoveAs(db, nick string, certutilAs func(args ...string) ([]byte, error)) error {
+	for range 4 { // every copy under that nickname
 		if !nssHas(db, nick) {
 			return nil
 		}
-		if b, err := exec.Command("certutil", "-D", "-d", "sql:"+db, "-n", nick).CombinedOutput(); err != nil {
-			return fmt.Errorf("installer: certutil -D %s: %v: %s", db, err, b)
+		if _, err := certutilAs("-D", "-d", "sql:"+db, "-n", nick); err != nil {
+			return fmt.Errorf("installer: %s: %w", db, err)
 		}
 	}
 	return nil

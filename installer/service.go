@@ -58,6 +58,12 @@ func (s ServiceSpec) runArgs(secret func(name, path string) string) []string {
 	return args
 }
 
+// baseServiceConfig names the service alike on every platform.
+func baseServiceConfig() *service.Config {
+	return &service.Config{Name: ServiceName, DisplayName: "qoltanba signing agent (unattended)",
+		Description: "qoltanba: signs for configured sites without a dialog"}
+}
+
 // NewService is the platform's service manager for spec (kardianos/
 // service: systemd, the Windows service manager, launchd) to install,
 // uninstall, start, stop or ask about the service; spec may be the zero
@@ -77,7 +83,7 @@ func NewService(spec ServiceSpec) (service.Service, error) {
 // RunningService wraps p, the service's program, for the service manager
 // that started it (or a terminal: kardianos's interactive mode).
 func RunningService(p service.Interface) (service.Service, error) {
-	s, err := service.New(p, &service.Config{Name: ServiceName})
+	s, err := service.New(p, baseServiceConfig())
 	if err != nil {
 		return nil, fmt.Errorf("installer: service: %w", err)
 	}

@@ -3,7 +3,6 @@ package installer
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"syscall"
 
@@ -91,8 +90,7 @@ func systemdQuote(s string) string {
 }
 
 func serviceConfigFor(spec ServiceSpec) (*service.Config, error) {
-	c := &service.Config{Name: ServiceName, DisplayName: "qoltanba signing agent (unattended)",
-		Description: "qoltanba: signs for configured sites without a dialog"}
+	c := baseServiceConfig()
 	if service.ChosenSystem() == nil || service.ChosenSystem().String() != "linux-systemd" {
 		return nil, fmt.Errorf("%w (this machine runs %v)", ErrNoSystemd, service.ChosenSystem())
 	}
@@ -111,12 +109,9 @@ var ErrNoSystemd = errors.New("installer: the service needs systemd as the init 
 // owner can read or write, or whose owner is not root (systemd reads it as
 // root and hands it to the service alone).
 func CheckSecretFile(path string) error {
-	fi, err := os.Stat(path)
+	fi, err := ownerOnly(path)
 	if err != nil {
 		return err
-	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("%s: %w (mode %v): chmod 600 it", path, ErrSecretExposed, fi.Mode().Perm())
 	}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Uid != 0 {
 		return fmt.Errorf("%s: %w: owned by uid %d, not root: chown root:root it", path, ErrSecretExposed, st.Uid)

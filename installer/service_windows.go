@@ -13,8 +13,7 @@ import (
 // SERVICE\qoltanba (no password, no profile of a real user), started at
 // boot, restarted on failure; it logs to the Windows event log.
 func serviceConfigFor(spec ServiceSpec) (*service.Config, error) {
-	c := &service.Config{Name: ServiceName, DisplayName: "qoltanba signing agent (unattended)",
-		Description: "qoltanba: signs for configured sites without a dialog"}
+	c := baseServiceConfig()
 	if spec.Exe != "" {
 		c.Executable = spec.Exe
 		c.Arguments = append(spec.runArgs(func(_, path string) string { return path }), "--windows-service")

@@ -106,17 +106,8 @@ func untrustUserStores(home string, certutilAs func(args ...string) ([]byte, err
 func untrustNSS(st *State, certutilAs func(args ...string) ([]byte, error)) error {
 	var errs []error
 	for _, db := range st.NSSDatabases {
-		if !exists(db) {
-			continue
-		}
-		for range 4 { // every copy under that nickname
-			if !nssHas(db, st.CANickname) {
-				break
-			}
-			if _, err := certutilAs("-D", "-d", "sql:"+db, "-n", st.CANickname); err != nil {
-				errs = append(errs, fmt.Errorf("installer: %s: %w", db, err))
-				break
-			}
+		if exists(db) {
+			errs = append(errs, nssRemoveAs(db, st.CANickname, certutilAs))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
