@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
 	"net"
@@ -58,34 +59,10 @@ func TestServeUnattended(t *testing.T) {
 	if !stderr.waitFor("UNATTENDED MODE", 5*time.Second) {
 		t.Errorf("no warning banner:\n%s", stderr)
 	}
-	d := websocket.Dialer{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
-	ws, _, err := d.Dial("wss://127.0.0.1:"+strconv.Itoa(port)+"/", http.Header{"Origin": {"https://site.example"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	ws.ReadMessage() // greeting
-	// The shared keys have expired by now: the page allows expired keys and any issuer.
-	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"aGVsbG8=","signingParams":{"decode":true,"allowExpired":true},"signerParams":{"chain":[]}}}`))
-	_, msg, err := ws.ReadMessage()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ans struct {
-		Body   struct{ Result []string }
-		Status bool
-	}
-	if json.Unmarshal(msg, &ans); !ans.Status || len(ans.Body.Result) != 1 {
-		t.Fatalf("answer %s", msg)
-	}
-	blk, _ := pem.Decode([]byte(ans.Body.Result[0]))
-	r, err := signer.VerifyCMS(blk.Bytes, signer.VerifyOptions{NoChain: true})
-	if err != nil || string(r.Content) != "hello" || r.Signers[0].Identity.BIN != "123456789021" {
-		t.Fatalf("signature: %v", err)
-	}
-	// Other origins are refused at the handshake.
-	if _, resp, err := d.Dial("wss://127.0.0.1:"+strconv.Itoa(port)+"/", http.Header{"Origin": {"https://other.example"}}); err == nil || resp.StatusCode != 403 {
-		t.Errorf("other origin: %v", err)
+	// The shared keys have expired by now: signAs's page allows expired keys
+	// and any issuer. Other origins are refused at the handshake.
+	if r := signAs(t, port, nil, "https://site.example"); r.Signers[0].Identity.BIN != "123456789021" {
+		t.Errorf("signed by BIN %s", r.Signers[0].Identity.BIN)
 	}
 	// Every signature is in the audit log, without the document.
 	deadline := time.Now().Add(3 * time.Second)
@@ -156,4 +133,51 @@ func (l *lockedBuffer) waitFor(s string, d time.Duration) bool {
 		}
 	}
 	return false
+}
+
+// signAs connects as origin and signs "hello" with basics.sign, checking
+// the CMS; https://other.example must be refused at the handshake. With ca
+// the agent's certificate must chain to it (as a browser checks it); nil
+// accepts the agent's temporary certificate. It returns the checked CMS.
+func signAs(t *testing.T, port int, ca *x509.Certificate, origin string) *signer.CMSResult {
+	t.Helper()
+	tc := &tls.Config{InsecureSkipVerify: true}
+	if ca != nil {
+		pool := x509.NewCertPool()
+		pool.AddCert(ca)
+		tc = &tls.Config{RootCAs: pool}
+	}
+	d := websocket.Dialer{TLSClientConfig: tc, HandshakeTimeout: 10 * time.Second}
+	url := "wss://127.0.0.1:" + strconv.Itoa(port) + "/"
+	if _, resp, err := d.Dial(url, http.Header{"Origin": {"https://other.example"}}); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("https://other.example connected: %v", err)
+	}
+	ws, _, err := d.Dial(url, http.Header{"Origin": {origin}})
+	if err != nil {
+		t.Fatalf("connecting as %s (CA %v): %v", origin, ca != nil, err)
+	}
+	defer ws.Close()
+	ws.ReadMessage() // greeting
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"aGVsbG8=","signingParams":{"decode":true,"allowExpired":true},"signerParams":{"chain":[]}}}`))
+	ws.SetReadDeadline(time.Now().Add(30 * time.Second))
+	_, msg, err := ws.ReadMessage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ans struct {
+		Body   struct{ Result []string }
+		Status bool
+	}
+	if json.Unmarshal(msg, &ans); !ans.Status || len(ans.Body.Result) != 1 {
+		t.Fatalf("answer to %s: %s", origin, msg)
+	}
+	blk, _ := pem.Decode([]byte(ans.Body.Result[0]))
+	if blk == nil {
+		t.Fatalf("answer is not PEM: %s", msg)
+	}
+	r, err := signer.VerifyCMS(blk.Bytes, signer.VerifyOptions{NoChain: true})
+	if err != nil || string(r.Content) != "hello" {
+		t.Fatalf("signature for %s: %v", origin, err)
+	}
+	return r
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bufio"
-	"crypto/tls"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/gorilla/websocket"
 )
 
 // TestServiceRunForeground: `service run` — what the service manager
@@ -39,21 +35,7 @@ func TestServiceRunForeground(t *testing.T) {
 	if !stderr.waitFor("is signed with the configured key WITHOUT asking anyone", 5*time.Second) || !strings.Contains(stderr.String(), "service starting") {
 		t.Errorf("log lacks the start and the unattended banner:\n%s", stderr)
 	}
-	d := websocket.Dialer{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
-	url := "wss://127.0.0.1:" + strconv.Itoa(port) + "/"
-	if _, resp, err := d.Dial(url, http.Header{"Origin": {"https://other.example"}}); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
-		t.Errorf("a site not allowed connected: %v", err)
-	}
-	ws, _, err := d.Dial(url, http.Header{"Origin": {"https://kiosk.example"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws.ReadMessage() // greeting
-	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"aGVsbG8=","signingParams":{"decode":true,"allowExpired":true},"signerParams":{"chain":[]}}}`))
-	if _, msg, err := ws.ReadMessage(); err != nil || !strings.Contains(string(msg), `"status":true`) {
-		t.Fatalf("kiosk site: %s %v", msg, err)
-	}
-	ws.Close()
+	signAs(t, port, nil, "https://kiosk.example")
 	cmd.Process.Signal(os.Interrupt)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()

@@ -131,7 +131,7 @@ func TestWindowsService(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	signThrough(t, port, ca)
+	signAs(t, port, ca, "https://site.example")
 	if r := w.Run(cli, "service", "stop"); r.Code != 0 {
 		t.Errorf("service stop: %+v", r)
 	}

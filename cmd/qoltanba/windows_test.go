@@ -36,7 +36,6 @@ import (
 
 	"github.com/qoltanba/qoltanba/internal/ncatest"
 	"github.com/qoltanba/qoltanba/internal/winetest"
-	"github.com/qoltanba/qoltanba/signer"
 )
 
 // windowsDist returns the GUI and console programs make test-windows built.
@@ -235,42 +234,6 @@ func winServe(t *testing.T, w *winetest.Prefix, exe string, port int) (stop func
 	return stop
 }
 
-// signThrough connects as https://site.example, trusting only ca (so the
-// agent's certificate is checked as a browser would), and signs "hello".
-func signThrough(t *testing.T, port int, ca *x509.Certificate) {
-	t.Helper()
-	pool := x509.NewCertPool()
-	pool.AddCert(ca)
-	d := websocket.Dialer{TLSClientConfig: &tls.Config{RootCAs: pool}, HandshakeTimeout: 10 * time.Second}
-	ws, _, err := d.Dial("wss://127.0.0.1:"+strconv.Itoa(port)+"/", http.Header{"Origin": {"https://site.example"}})
-	if err != nil {
-		t.Fatalf("connecting with the installed CA as the only root: %v", err)
-	}
-	defer ws.Close()
-	ws.ReadMessage() // greeting
-	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"aGVsbG8=","signingParams":{"decode":true,"allowExpired":true},"signerParams":{"chain":[]}}}`))
-	ws.SetReadDeadline(time.Now().Add(30 * time.Second))
-	_, msg, err := ws.ReadMessage()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ans struct {
-		Body   struct{ Result []string }
-		Status bool
-	}
-	if json.Unmarshal(msg, &ans); !ans.Status || len(ans.Body.Result) != 1 {
-		t.Fatalf("answer %s", msg)
-	}
-	blk, _ := pem.Decode([]byte(ans.Body.Result[0]))
-	r, err := signer.VerifyCMS(blk.Bytes, signer.VerifyOptions{NoChain: true})
-	if err != nil || string(r.Content) != "hello" {
-		t.Fatalf("signature from the Windows agent: %v", err)
-	}
-	if _, resp, err := d.Dial("wss://127.0.0.1:"+strconv.Itoa(port)+"/", http.Header{"Origin": {"https://other.example"}}); err == nil || resp.StatusCode != 403 {
-		t.Errorf("other origin: %v", err)
-	}
-}
-
 // TestWindowsInstall: install for one user puts the CA in the user's root
 // store and the GUI program in the user's Run key; the agent serves a
 // certificate that chains to that CA; status says so; uninstall takes all
@@ -309,7 +272,7 @@ func TestWindowsInstall(t *testing.T) {
 		t.Errorf("status before the agent runs: %+v", r)
 	}
 	winServe(t, w, cli, port)
-	signThrough(t, port, ca)
+	signAs(t, port, ca, "https://site.example")
 	if r := w.Run(cli, "status"); r.Code != 0 {
 		t.Errorf("status with the agent running: %+v", r)
 	}
@@ -394,7 +357,7 @@ func TestWindowsMSI(t *testing.T) {
 	cli := `C:\Program Files\qoltanba\qoltanba-cli.exe`
 	port := freePort(t)
 	stop := winServe(t, w, cli, port)
-	signThrough(t, port, ca)
+	signAs(t, port, ca, "https://site.example")
 	if r := w.Run(cli, "status"); !strings.Contains(r.Stdout, "installed for every user of this machine") ||
 		!strings.Contains(r.Stdout, "ok   trust system store: for every user of this machine") {
 		t.Errorf("status: %+v", r)
