@@ -457,27 +457,12 @@ func TestCAdEST(t *testing.T) {
 func checkTokenWithOpenSSL(t *testing.T, cms []byte, tsa *testTSA) {
 	t.Helper()
 	mustTool(t, "openssl")
-	var si struct {
-		V        int
-		SID      asn1.RawValue
-		D        asn1.RawValue
-		Attrs    asn1.RawValue `asn1:"optional,tag:0"`
-		S        asn1.RawValue
-		Sig      []byte
-		Unsigned asn1.RawValue `asn1:"optional,tag:1"`
+	sig, tok := signatureAndToken(t, cms)
+	if tok == nil {
+		t.Fatal("the first signer has no timestamp token")
 	}
-	if _, err := asn1.Unmarshal(signerInfoBytes(t, cms), &si); err != nil {
-		t.Fatal(err)
-	}
-	var attr struct {
-		T asn1.ObjectIdentifier
-		V []asn1.RawValue `asn1:"set"`
-	}
-	if _, err := asn1.Unmarshal(si.Unsigned.Bytes, &attr); err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256(si.Sig)
-	out, err := runTool(t, "openssl", "ts", "-verify", "-digest", hex.EncodeToString(sum[:]), "-in", writeFile(t, "tok.der", attr.V[0].FullBytes),
+	sum := sha256.Sum256(sig)
+	out, err := runTool(t, "openssl", "ts", "-verify", "-digest", hex.EncodeToString(sum[:]), "-in", writeFile(t, "tok.der", tok),
 		"-token_in", "-CAfile", writeChainPEM(t, []*x509.Certificate{tsa.CA}), "-untrusted", writeChainPEM(t, []*x509.Certificate{tsa.Cert}))
 	if err != nil || !strings.Contains(out, "Verification: OK") {
 		t.Errorf("openssl ts -verify: %v\n%s", err, out)
