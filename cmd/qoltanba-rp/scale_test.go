@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"io"
 	"log/slog"
@@ -18,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/internal/ncatest"
 	"github.com/qoltanba/qoltanba/internal/redistest"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/verify/redisstore"
@@ -82,18 +80,8 @@ func TestTwoInstancesRedis(t *testing.T) {
 // new CRL is in; until the first CRL has come, logins are refused.
 func TestCRLRefresh(t *testing.T) {
 	now := time.Now()
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "rp CRL test CA"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
-	caDER, _ := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, caKey.Public(), caKey)
-	ca, _ := x509.ParseCertificate(caDER)
-	userKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	leafDER, _ := x509.CreateCertificate(rand.Reader, &x509.Certificate{SerialNumber: big.NewInt(42),
-		Subject:   pkix.Name{CommonName: "ТЕСТОВ ТЕСТ", SerialNumber: "IIN123456789011"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, ca, userKey.Public(), caKey)
-	leaf, _ := x509.ParseCertificate(leafDER)
+	pki := ncatest.NewLoginPKI(t, "rp CRL test CA", now)
+	ca, caKey, leaf, userKey := pki.CA, pki.CAKey, pki.Leaf, pki.UserKey
 	var revoked, fetches atomic.Int32
 	var up atomic.Bool
 	crlSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -175,19 +175,9 @@ func TestNCALayerLogin(t *testing.T) {
 
 // TestRevokedLogin: a CRL listing the login certificate refuses it.
 func TestRevokedLogin(t *testing.T) {
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	now := time.Now()
-	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "rp test CA"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
-	caDER, _ := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, caKey.Public(), caKey)
-	ca, _ := x509.ParseCertificate(caDER)
-	userKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	leafDER, _ := x509.CreateCertificate(rand.Reader, &x509.Certificate{SerialNumber: big.NewInt(42),
-		Subject:   pkix.Name{CommonName: "ТЕСТОВ ТЕСТ", SerialNumber: "IIN123456789011"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, ca, userKey.Public(), caKey)
-	leaf, _ := x509.ParseCertificate(leafDER)
+	pki := ncatest.NewLoginPKI(t, "rp test CA", now)
+	ca, caKey, leaf, userKey := pki.CA, pki.CAKey, pki.Leaf, pki.UserKey
 	crlDER, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: now.Add(-time.Minute),
 		NextUpdate: now.Add(time.Hour), RevokedCertificateEntries: []x509.RevocationListEntry{{SerialNumber: big.NewInt(42), RevocationTime: now.Add(-time.Minute)}}}, ca, caKey)
 	if err != nil {
