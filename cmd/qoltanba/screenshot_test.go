@@ -229,16 +229,6 @@ func TestDesktopScreenshots(t *testing.T) {
 		t.Fatalf("run did not start: %q %v\n%s", line, err, stderr)
 	}
 	sc := &screen{t: t, env: env, keep: os.Getenv("QOLTANBA_SCREENSHOTS_DIR"), log: stderr}
-	dial := func(origin string) *websocket.Conn {
-		d := websocket.Dialer{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
-		ws, _, err := d.Dial("wss://127.0.0.1:"+strconv.Itoa(port)+"/", http.Header{"Origin": {origin}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ws.ReadMessage() // greeting
-		t.Cleanup(func() { ws.Close() })
-		return ws
-	}
 	answer := func(ws *websocket.Conn) string {
 		ws.SetReadDeadline(time.Now().Add(30 * time.Second))
 		_, msg, err := ws.ReadMessage()
@@ -254,7 +244,7 @@ func TestDesktopScreenshots(t *testing.T) {
 	var tok *p11test.Token
 	for _, l := range []string{"kk", "ru", "en"} {
 		// The first-use question: a known site (focus on Allow once)...
-		ws := dial("https://idp.egov.kz")
+		ws := dialAgent(t, port, "https://idp.egov.kz")
 		ws.WriteMessage(websocket.TextMessage, []byte(signXML(l)))
 		id := sc.window("qoltanba — idp\\.egov\\.kz")
 		sc.capture(id, "consent-known-"+l)
@@ -278,7 +268,7 @@ func TestDesktopScreenshots(t *testing.T) {
 		// An unknown site (allowed once, then its dialog canceled), and a
 		// look-alike (the focus on Block; Esc blocks it for good, so each
 		// language meets another one).
-		ws = dial("https://kindergarten.example")
+		ws = dialAgent(t, port, "https://kindergarten.example")
 		ws.WriteMessage(websocket.TextMessage, []byte(signXML(l)))
 		id = sc.window("qoltanba — kindergarten\\.example")
 		sc.capture(id, "consent-unknown-"+l)
@@ -289,7 +279,7 @@ func TestDesktopScreenshots(t *testing.T) {
 		answer(ws)
 		sc.gone("qoltanba — kindergarten\\.example")
 		fake := map[string]string{"kk": "com", "ru": "net", "en": "org"}[l]
-		ws = dial("https://egov.kz.kezek-balabaqsha-online-zapis-v-detskiy-sad." + fake)
+		ws = dialAgent(t, port, "https://egov.kz.kezek-balabaqsha-online-zapis-v-detskiy-sad."+fake)
 		ws.WriteMessage(websocket.TextMessage, []byte(signXML(l)))
 		id = sc.window("qoltanba — egov\\.kz\\.kezek-.*")
 		sc.capture(id, "consent-lookalike-"+l)
@@ -304,7 +294,7 @@ func TestDesktopScreenshots(t *testing.T) {
 			os.RemoveAll(tokDir)
 			os.MkdirAll(tokDir, 0o700)
 		}
-		ws = dial("https://egov.kz")
+		ws = dialAgent(t, port, "https://egov.kz")
 		ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"allowedStorages":["AKKaztokenStore"],"format":"cms","data":"MTEK","signingParams":{"decode":true,"tsaProfile":{}},"signerParams":{"chain":[],"extKeyUsageOids":["1.3.6.1.5.5.7.3.2"]},"locale":"`+l+`"}}`))
 		id = sc.window("qoltanba — egov\\.kz")
 		sc.capture(id, "token-none-"+l)

@@ -135,6 +135,21 @@ func (l *lockedBuffer) waitFor(s string, d time.Duration) bool {
 	return false
 }
 
+// dialAgent connects to the agent on port as origin (accepting its
+// certificate), reads the greeting, and closes the connection when the
+// test ends.
+func dialAgent(t testing.TB, port int, origin string) *websocket.Conn {
+	t.Helper()
+	d := websocket.Dialer{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
+	ws, _, err := d.Dial("wss://127.0.0.1:"+strconv.Itoa(port)+"/", http.Header{"Origin": {origin}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.ReadMessage() // greeting
+	t.Cleanup(func() { ws.Close() })
+	return ws
+}
+
 // signAs connects as origin and signs "hello" with basics.sign, checking
 // the CMS; https://other.example must be refused at the handshake. With ca
 // the agent's certificate must chain to it (as a browser checks it); nil

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"crypto/tls"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -83,13 +81,7 @@ func TestTTYPageTextCannotRepaintTheScreen(t *testing.T) {
 	sc := newTmuxScreen(t, env, fmt.Sprintf("%s serve --ui tty --port %d 2>%s", binary, port, filepath.Join(home, "stderr")))
 	sc.waitFor("listening on wss://127.0.0.1:" + strconv.Itoa(port))
 
-	d := websocket.Dialer{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
-	ws, _, err := d.Dial("wss://127.0.0.1:"+strconv.Itoa(port)+"/", http.Header{"Origin": {"https://evil.example"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	ws.ReadMessage() // greeting
+	ws := dialAgent(t, port, "https://evil.example")
 	fake := "\x1b[2J\x1b[H==== HTTPS://EGOV.KZ ====\nhttps://egov.kz asks: Log in\n\x1b[8m"
 	data, _ := json.Marshal("I transfer my flat to evil LLC." + fake)
 	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":`+string(data)+`,"signingParams":{"allowExpired":true},"signerParams":{"chain":[]}}}`))

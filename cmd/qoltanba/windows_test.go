@@ -468,16 +468,6 @@ func TestWindowsDialogs(t *testing.T) {
 	port := freePort(t)
 	stderr, _ := startWin(t, w, gui, port, "run", "--port", strconv.Itoa(port))
 	sc := &screen{t: t, env: w.Env, keep: os.Getenv("QOLTANBA_SCREENSHOTS_DIR"), log: stderr}
-	dial := func(origin string) *websocket.Conn {
-		d := websocket.Dialer{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
-		ws, _, err := d.Dial("wss://127.0.0.1:"+strconv.Itoa(port)+"/", http.Header{"Origin": {origin}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ws.ReadMessage() // greeting
-		t.Cleanup(func() { ws.Close() })
-		return ws
-	}
 	answer := func(ws *websocket.Conn) string {
 		ws.SetReadDeadline(time.Now().Add(30 * time.Second))
 		_, msg, err := ws.ReadMessage()
@@ -498,7 +488,7 @@ func TestWindowsDialogs(t *testing.T) {
 		return []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"xml","data":"` + xml + `","signingParams":{},"signerParams":{"chain":[]},"locale":"` + locale + `"}}`)
 	}
 	for _, l := range []string{"kk", "ru", "en"} {
-		ws := dial("https://idp.egov.kz")
+		ws := dialAgent(t, port, "https://idp.egov.kz")
 		ws.WriteMessage(websocket.TextMessage, signXML(l))
 		id := sc.window("qoltanba — idp\\.egov\\.kz")
 		sc.capture(id, "windows-consent-known-"+l)
@@ -532,7 +522,7 @@ func TestWindowsDialogs(t *testing.T) {
 		sc.gone("qoltanba — idp\\.egov\\.kz")
 
 		fake := map[string]string{"kk": "com", "ru": "net", "en": "org"}[l]
-		ws = dial("https://egov.kz.kezek-balabaqsha-online." + fake)
+		ws = dialAgent(t, port, "https://egov.kz.kezek-balabaqsha-online."+fake)
 		ws.WriteMessage(websocket.TextMessage, signXML(l))
 		id = sc.window("qoltanba — egov\\.kz\\.kezek-.*")
 		sc.capture(id, "windows-consent-lookalike-"+l)
@@ -550,5 +540,5 @@ func TestWindowsDialogs(t *testing.T) {
 	sc.capture("root", "windows-tray-menu")
 	sc.key("Escape")
 	// The agent is still there after the dialogs closed.
-	dial("https://egov.kz")
+	dialAgent(t, port, "https://egov.kz")
 }
