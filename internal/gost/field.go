@@ -167,6 +167,10 @@ func foldReduce4(z *fe, t *[8]uint64, c uint64) {
 	z[4], z[5], z[6], z[7] = 0, 0, 0, 0
 }
 
+// mul8 and mul4 are the same Montgomery multiplication (CIOS) for 8 and 4
+// limbs, written twice on purpose: with constant loop bounds and
+// fixed-size temporaries the compiler can drop the bounds checks of this,
+// the hottest loop of the engine.
 func mul8(z, x, y, p *fe, pinv uint64) {
 	var t [10]uint64
 	for i := 0; i < 8; i++ {
