@@ -44,9 +44,11 @@ bench:
 NOCGO := ./agent/... ./transport/... ./signer/... ./token ./ui ./installer/... ./internal/...
 
 # lint: go vet, gofmt, the cgo-free packages built for linux, windows and
-# darwin, and ui (the dialog model) free of any toolkit and of cgo.
+# darwin, ui (the dialog model) free of any toolkit and of cgo, and no
+# build output or large file tracked (scripts/check-tracked.sh).
 lint:
 	$(GO) vet $(PKGS)
+	@scripts/check-tracked.sh
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	 if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@for os in linux windows darwin; do \

@@ -89,7 +89,7 @@ func IdentityOf(c *x509.Certificate) Identity {
 }
 
 // KindOf classifies a certificate as an authentication key, a signing key
-// or both (see ../shared/spec/ncalayer-protocol.md §4, keyType).
+// or both (see docs/spec/ncalayer-protocol.md §4, keyType).
 func KindOf(c *x509.Certificate) KeyKind {
 	auth := slices.Contains(c.ExtKeyUsage, x509.ExtKeyUsageClientAuth)
 	sign := slices.Contains(c.ExtKeyUsage, x509.ExtKeyUsageEmailProtection)

@@ -3,7 +3,7 @@ package token
 // This file reads PKCS#12 (RFC 7292) key files by hand. go-pkcs12 and
 // x/crypto/pkcs12 accept DER only and reject every real NCA key file (their
 // AuthenticatedSafe is BER with indefinite lengths, see
-// ../shared/spec/kalkan-formats.md §1), and neither exposes its decryption
+// docs/spec/kalkan-formats.md §1), and neither exposes its decryption
 // steps. So: verify the MAC over the raw octets, normalise BER to DER
 // (internal/ber), then decrypt with the RFC 7292 KDF (3DES, RC2) or PBES2
 // (PBKDF2 from x/crypto, AES or 3DES).

@@ -1,5 +1,5 @@
 // Package transport serves the agent on wss://127.0.0.1:<port>: the
-// NCALayer protocol on "/" (../shared/spec/ncalayer-protocol.md), our
+// NCALayer protocol on "/" (docs/spec/ncalayer-protocol.md), our
 // origin-bound JSON-RPC protocol on "/qoltanba/v1" (docs/protocol.md), and a
 // small status page. It enforces the loopback policy before any work:
 // Host must be 127.0.0.1, localhost or [::1] with our port (else 421), the

@@ -1,6 +1,6 @@
 package transport
 
-// The NCALayer protocol, answer for answer as ../shared/spec/ncalayer-protocol.md
+// The NCALayer protocol, answer for answer as docs/spec/ncalayer-protocol.md
 // describes it: the connection and the envelope here, the two modules in
 // ncalayer_common.go (kz.gov.pki.knca.commonUtils) and ncalayer_basics.go
 // (kz.gov.pki.knca.basics). Details the spec marks *open* are kept in one

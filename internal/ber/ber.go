@@ -5,7 +5,7 @@
 // Written by hand because no reachable library does this: Go's encoding/asn1
 // and cryptobyte accept DER only, and real NCA key files and some CMS
 // producers (Java, Kalkan) write BER with indefinite lengths and
-// constructed OCTET STRINGs (see ../shared/spec/kalkan-formats.md §1).
+// constructed OCTET STRINGs (see docs/spec/kalkan-formats.md §1).
 //
 // The conversion is structural: lengths become definite and minimal,
 // constructed primitive-typed strings (OCTET STRING, BIT STRING and the

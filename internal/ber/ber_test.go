@@ -60,7 +60,7 @@ func TestDepthLimit(t *testing.T) {
 // TestRealKeyFile normalises a real NCA key file's BER AuthenticatedSafe and
 // checks encoding/asn1 can then read it.
 func TestRealKeyFile(t *testing.T) {
-	files, _ := filepath.Glob("../../../shared/testdata/nca/official-gost2015-bundle/*/FL/valid/*.p12")
+	files, _ := filepath.Glob("../../testdata/nca/official-gost2015-bundle/*/FL/valid/*.p12")
 	if len(files) == 0 {
 		t.Fatal("no NCA test files found")
 	}

@@ -1,5 +1,5 @@
 // Package ncatest is the NCA test material every test package uses: where
-// ../shared/testdata/nca is, the key files, CA certificates and samples
+// testdata/nca is (carried in the repository), the key files, CA certificates and samples
 // in it, their password, and the fixed clocks at which each generation of
 // keys is valid (most of them have expired by now).
 //
@@ -24,13 +24,14 @@ var (
 	Time2020 = time.Date(2020, 9, 10, 12, 0, 0, 0, time.UTC)
 )
 
-// Dir is the shared test material, beside the repository.
+// Dir is NCA's test material, testdata/nca at the repository's root (its
+// README says where each file comes from).
 var Dir = func() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "testdata", "nca")
+	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "nca")
 }()
 
-// Path names a file of the shared material.
+// Path names a file of the test material.
 func Path(rel string) string { return filepath.Join(Dir, filepath.FromSlash(rel)) }
 
 // Key files.
@@ -60,7 +61,7 @@ var (
 	CRL2026 = Path("crl-2026-08/nca_gost2022_test.crl")
 )
 
-// Read returns a file of the shared material, failing the test when it is
+// Read returns a file of the test material, failing the test when it is
 // not there.
 func Read(tb interface {
 	Helper()
