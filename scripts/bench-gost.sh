@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE_MB=${SIZE_MB:-256}
-P12=../shared/testdata/nca/official-gost2015-bundle/Gost2015_2025-10-17_2026-10-17/FL/valid/GOST512_d6d1e53515d516a7d95d399b668cf09011bf118d.p12
+P12=testdata/nca/official-gost2015-bundle/Gost2015_2025-10-17_2026-10-17/FL/valid/GOST512_d6d1e53515d516a7d95d399b668cf09011bf118d.p12
 command -v gost12sum >/dev/null || { echo "gost12sum is needed (apt-get install gostsum)"; exit 1; }
 [ -x /usr/bin/time ] || { echo "GNU time is needed for peak RSS (apt-get install time)"; exit 1; }
 make -s build

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE_MB=${SIZE_MB:-256}
-P12=../shared/testdata/nca/rsa-gost2004-2020/personal/active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.p12
+P12=testdata/nca/rsa-gost2004-2020/personal/active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.p12
 [ -x /usr/bin/time ] || { echo "GNU time is needed for peak RSS (apt-get install time)"; exit 1; }
 make -s build
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

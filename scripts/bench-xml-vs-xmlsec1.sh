@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-20}
 SIZE_KB=${SIZE_KB:-1024}
-P12=../shared/testdata/nca/rsa-gost2004-2020/personal/active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.p12
+P12=testdata/nca/rsa-gost2004-2020/personal/active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.p12
 command -v xmlsec1 >/dev/null || { echo "xmlsec1 is needed (apt-get install xmlsec1)"; exit 1; }
 make -s build
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

@@ -295,6 +295,21 @@ func TestVerifyKalkanSamplesCLI(t *testing.T) {
 	if r := qoltanba(t, nil, "verify", "--format", "cms", "--in", ncatest.Path("kalkan-cms/individual_attached.der"), "--trust", "production"); r.code != 2 || !strings.Contains(r.stderr, "pki.gov.kz") {
 		t.Errorf("--trust production without --ca-dir: %+v", r)
 	}
+	// A trust set with no anchor in it is an error, never VALID with the
+	// chain unchecked: an empty directory, or one with test CAs only.
+	for _, set := range []string{"production", "both"} {
+		for _, dir := range []string{t.TempDir(), ncatest.Dir} {
+			r := qoltanba(t, nil, "verify", "--format", "cms", "--in", ncatest.Path("kalkan-cms/individual_attached.der"), "--trust", set, "--ca-dir", dir, "--at", "2026-07-20")
+			if r.code != 1 || strings.Contains(r.stdout, "VALID") || !strings.Contains(r.stderr, "pki.gov.kz") || strings.Contains(r.stderr, "WARNING") {
+				t.Errorf("--trust %s --ca-dir %s: %+v", set, dir, r)
+			}
+		}
+	}
+	// --at takes a date as well as a time.
+	r = qoltanba(t, nil, "verify", "--format", "cms", "--in", ncatest.Path("kalkan-cms/individual_attached.der"), "--trust", "test", "--at", "2026-07-20").mustOK(t)
+	if !strings.Contains(r.stdout, "chain: trusted via") {
+		t.Errorf("--at date:\n%s", r.stdout)
+	}
 	// No --ca: integrity only, and it says so.
 	r = qoltanba(t, nil, "verify", "--format", "cms", "--in", ncatest.Path("kalkan-cms/individual_attached.der")).mustOK(t)
 	if !strings.Contains(r.stderr, "WARNING") || !strings.Contains(r.stdout, "chain: not checked") {

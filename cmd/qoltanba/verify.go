@@ -21,11 +21,11 @@ func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func cmdVerify(e *env, args []string) error {
-	fs := newFlags(e, "verify", "--format cms|xml [--data FILE] [--trust test|production|both [--ca-dir DIR]] [--ca FILE]... [--crl FILE]... [--at TIME] --in FILE|-")
+	fs := newFlags(e, "verify", "--format cms|xml [--data FILE] [--trust test|production|both [--ca-dir DIR]] [--ca FILE]... [--crl FILE]... [--tsa-ca FILE]... [--at DATE|TIME] --in FILE|-")
 	format := fs.String("format", "", "signature format: cms or xml")
 	in := fs.String("in", "-", "signature `file`: DER, PEM or base64 CMS, or signed XML (- = standard input)")
 	data := fs.String("data", "", "cms: the signed content `file` of a detached signature")
-	at := fs.String("at", "", "validation `time` (RFC 3339), default now")
+	at := fs.String("at", "", "validation `time`: a date (2026-01-15, midnight UTC) or a time (2026-01-15T12:00:00Z); default now")
 	trustSet := fs.String("trust", "", "trust NCA's CAs: `test` (carried in qoltanba), production or both (with --ca-dir)")
 	caDir := fs.String("ca-dir", "", "`directory` of NCA's production CA certificates, for --trust production|both")
 	var cas, crls, tsaCAs listFlag
@@ -40,9 +40,9 @@ func cmdVerify(e *env, args []string) error {
 	}
 	opts := signer.VerifyOptions{}
 	if *at != "" {
-		t, err := time.Parse(time.RFC3339, *at)
+		t, err := parseWhen(*at)
 		if err != nil {
-			return usageErr("--at: %v", err)
+			return usageErr("--at %q: give a date like 2026-01-15 or a time like 2026-01-15T12:00:00Z", *at)
 		}
 		opts.Chain.Time = t
 	}
@@ -55,9 +55,14 @@ func cmdVerify(e *env, args []string) error {
 		if err != nil {
 			return usageErr("--trust: %v", err)
 		}
+		if set != trust.Test && *caDir == "" {
+			return usageErr("--trust %s needs --ca-dir: a directory of NCA's production CA certificates (download them from pki.gov.kz/cert/)", set)
+		}
 		nca, err := trust.Load(set, *caDir)
 		if err != nil {
-			return usageErr("%v", err)
+			// Asked to check against a set that has no anchor: an error,
+			// never "VALID, chain not checked".
+			return err
 		}
 		opts.Chain.Roots = append(opts.Chain.Roots, nca...)
 	} else if *caDir != "" {
@@ -148,6 +153,14 @@ func printSigner(w io.Writer, n int, s signer.VerifiedSigner, noChain bool) {
 		}
 		fmt.Fprintf(w, "  chain: trusted via %s\n", strings.Join(names, " -> "))
 	}
+}
+
+// parseWhen reads a date (midnight UTC) or an RFC 3339 time.
+func parseWhen(s string) (time.Time, error) {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Parse(time.RFC3339, s)
 }
 
 // loadCerts reads certificate files: PEM with one or more blocks, DER, or

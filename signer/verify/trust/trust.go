@@ -10,6 +10,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -39,6 +40,11 @@ func ParseSet(s string) (Set, error) {
 	return "", fmt.Errorf("trust: %q: want production, test or both", s)
 }
 
+// ErrNoProductionCAs means the production set was asked for but the
+// directory holds none of NCA's production CA certificates: nothing could be
+// checked against it, so nothing is (never "valid, chain not checked").
+var ErrNoProductionCAs = errors.New("trust: no NCA production CA certificate found: download NCA's root and intermediate CA certificates (pki.gov.kz/cert/) into the directory given with --ca-dir")
+
 // TestCAs returns the NCA test CAs carried in this package.
 func TestCAs() []*x509.Certificate {
 	var out []*x509.Certificate
@@ -59,7 +65,8 @@ func TestCAs() []*x509.Certificate {
 // test CA in dir), for Production the production CAs in dir (required),
 // for Both all of them. Production and test CAs are told apart by the
 // TEST in NCA's names for its test CAs; files that are not CA
-// certificates are skipped.
+// certificates are skipped. Production and Both fail with
+// ErrNoProductionCAs when dir holds no production CA.
 func Load(set Set, dir string) ([]*x509.Certificate, error) {
 	if _, err := ParseSet(string(set)); err != nil {
 		return nil, err
@@ -68,6 +75,7 @@ func Load(set Set, dir string) ([]*x509.Certificate, error) {
 		return nil, fmt.Errorf("trust: the %s set needs a directory of NCA's production CA certificates (published at pki.gov.kz/cert/)", set)
 	}
 	var out []*x509.Certificate
+	production := 0
 	add := func(c *x509.Certificate) {
 		for _, have := range out {
 			if have.Equal(c) {
@@ -104,10 +112,16 @@ func Load(set Set, dir string) ([]*x509.Certificate, error) {
 		if set == Both || (set == Test) == IsTest(c) {
 			add(c)
 		}
+		if !IsTest(c) {
+			production++
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("trust: %w", err)
+	}
+	if set != Test && production == 0 {
+		return nil, fmt.Errorf("%w (%s)", ErrNoProductionCAs, dir)
 	}
 	return out, nil
 }

@@ -45,8 +45,11 @@ func TestSets(t *testing.T) {
 		{Test, "", 6, false},
 		{Test, ncatest.Dir, 6, false}, // the same six, not twice
 		{Production, "", 0, true},
-		{Production, ncatest.Dir, 0, false},
-		{Both, ncatest.Dir, 6, false},
+		// A directory with test CAs only: no production anchor, an error
+		// (never a set that silently checks nothing).
+		{Production, ncatest.Dir, 0, true},
+		{Both, ncatest.Dir, 0, true},
+		{Production, t.TempDir(), 0, true},
 		{"staging", "", 0, true},
 	} {
 		got, err := Load(tc.set, tc.dir)
@@ -57,10 +60,10 @@ func TestSets(t *testing.T) {
 	// A production CA in the directory (here: a made-up one named without TEST).
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "prod.pem"), prodCA(t), 0o644)
-	if got, _ := Load(Production, dir); len(got) != 1 || IsTest(got[0]) {
+	if got, err := Load(Production, dir); err != nil || len(got) != 1 || IsTest(got[0]) {
 		t.Errorf("production: %d", len(got))
 	}
-	if got, _ := Load(Both, dir); len(got) != 7 {
+	if got, err := Load(Both, dir); len(got) != 7 || err != nil {
 		t.Errorf("both: %d", len(got))
 	}
 }
