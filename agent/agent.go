@@ -194,6 +194,9 @@ func (a *Agent) admit(ctx context.Context, o Origin, locale string) (release fun
 		a.perms.Set(key, Denied)
 		release()
 		return nil, ErrOriginDenied
+	case Dismiss:
+		release()
+		return nil, ErrCanceled
 	}
 	return release, nil
 }

@@ -154,6 +154,18 @@ func TestConsent(t *testing.T) {
 	if _, err := a.Handle(context.Background(), cmsRequest("x")); !errors.Is(err, ErrOriginDenied) || len(p.consents) != 1 {
 		t.Fatalf("block not remembered: %v, %d consents", err, len(p.consents))
 	}
+	// Esc or the close box: this request is canceled, nothing remembered.
+	a.Permissions().Set(site.String(), Unknown)
+	p.consent = Dismiss
+	for i := 2; i <= 3; i++ {
+		if _, err := a.Handle(context.Background(), cmsRequest("x")); !errors.Is(err, ErrCanceled) || len(p.consents) != i {
+			t.Fatalf("dismissed: %v, %d consents", err, len(p.consents))
+		}
+		if d := a.Permissions().Get(site.String()); d != Unknown {
+			t.Fatalf("dismissing remembered %q", d)
+		}
+	}
+	p.consents = p.consents[:1]
 	a.Permissions().Set(site.String(), Unknown) // revoke
 	p.consent = AllowAlways
 	if _, err := a.Handle(context.Background(), cmsRequest("x")); err != nil {

@@ -19,6 +19,10 @@ const (
 	AllowOnce Consent = iota
 	AllowAlways
 	Block
+	// Dismiss is the question closed without an answer (Esc, the
+	// window's close box): this request is canceled, nothing is
+	// remembered, and the site is asked again next time.
+	Dismiss
 )
 
 // Decision is a remembered per-origin permission.

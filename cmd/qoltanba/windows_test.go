@@ -526,7 +526,7 @@ func TestWindowsDialogs(t *testing.T) {
 		ws.WriteMessage(websocket.TextMessage, signXML(l))
 		id = sc.window("qoltanba — egov\\.kz\\.kezek-.*")
 		sc.capture(id, "windows-consent-lookalike-"+l)
-		sc.key("Escape") // blocks
+		sc.key("Escape") // dismisses: this request is canceled
 		if got := answer(ws); strings.Contains(got, `"status":true`) {
 			t.Errorf("%s: a blocked look-alike got %s", l, got)
 		}

@@ -109,7 +109,8 @@ func (d *Desktop) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOptio
 
 // Consent asks about a site seen for the first time: what each answer
 // means, the focus on "allow once" (on "block" for a look-alike, which is
-// not offered "always").
+// not offered "always"). Esc and closing the window dismiss the question:
+// this request only is canceled, nothing is remembered.
 func (d *Desktop) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.Consent, error) {
 	d.busy(true)
 	defer d.busy(false)
@@ -127,7 +128,7 @@ func (d *Desktop) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.C
 	fyne.DoAndWait(func() {
 		win = d.newWindow(v.Title)
 		showConsent(v, pick, win)
-		win.SetCloseIntercept(pick(agent.Block))
+		win.SetCloseIntercept(pick(agent.Dismiss))
 		win.Resize(ConsentSize)
 		win.CenterOnScreen()
 		win.Show()
@@ -153,7 +154,7 @@ func showConsent(v ui.ConsentView, pick func(agent.Consent) func(), win fyne.Win
 	box := container.NewVBox(header.box, widget.NewSeparator(), q)
 	var focus fyne.Focusable
 	for _, c := range v.Choices {
-		b := newEscButton(c.Label, pick(c.Consent), pick(agent.Block))
+		b := newEscButton(c.Label, pick(c.Consent), pick(agent.Dismiss))
 		if c.Consent == v.Default {
 			b.Importance = widget.HighImportance
 			if c.Consent == agent.Block {
@@ -172,7 +173,7 @@ func showConsent(v ui.ConsentView, pick func(agent.Consent) func(), win fyne.Win
 	box.Add(tip)
 	win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
 		if e.Name == fyne.KeyEscape {
-			pick(agent.Block)()
+			pick(agent.Dismiss)()
 		}
 	})
 	// In a scroll: wrapped labels report their height for the width they

@@ -264,8 +264,8 @@ func TestConsentWindow(t *testing.T) {
 			t.Fatalf("%s: focus %v", c.origin, win.Canvas().Focused())
 		}
 		f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
-		if a := <-picked; a != agent.Block {
-			t.Errorf("Esc: %v", a)
+		if a := <-picked; a != agent.Dismiss {
+			t.Errorf("Esc: %v, want Dismiss (this request only, nothing remembered)", a)
 		}
 	}
 }

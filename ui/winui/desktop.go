@@ -96,7 +96,8 @@ func (d *Desktop) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOptio
 
 // Consent asks about a site seen for the first time: each answer with what
 // it means, the focus on "allow once" (on "block" for a look-alike, which
-// is not offered "always"); Esc and closing block.
+// is not offered "always"). Esc and closing the dialog dismiss the
+// question: this request only is canceled, nothing is remembered.
 func (d *Desktop) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.Consent, error) {
 	d.busy(true)
 	defer d.busy(false)
@@ -150,7 +151,7 @@ func (d *Desktop) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.C
 			label(dlg, site.Warning, 10, walk.FontBold, colorDanger)
 		}
 		label(dlg, v.Question, 10, walk.FontBold, colorText)
-		var focus, block *walk.PushButton
+		var focus *walk.PushButton
 		for _, c := range v.Choices {
 			r := row(dlg)
 			b := button(r, c.Label, pick(c.Consent))
@@ -159,13 +160,14 @@ func (d *Desktop) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.C
 			if c.Consent == v.Default {
 				focus = b
 			}
-			if c.Consent == agent.Block {
-				block = b
-			}
 		}
 		label(dlg, v.Tip, 9, walk.FontItalic, colorMuted)
-		dlg.SetCancelButton(block) // Esc blocks
-		dlg.Closing().Attach(func(*bool, walk.CloseReason) { pick(agent.Block)() })
+		// Esc presses the dialog's cancel button: a hidden one that
+		// dismisses, as closing does (walk ignores Esc without one).
+		dismiss := button(dlg, "", pick(agent.Dismiss))
+		dismiss.SetVisible(false)
+		dlg.SetCancelButton(dismiss)
+		dlg.Closing().Attach(func(*bool, walk.CloseReason) { pick(agent.Dismiss)() })
 		dlg.SetMinMaxSize(walk.Size{Width: 640, Height: 360}, walk.Size{})
 		runDialog(dlg, func() {
 			centre(dlg, 0, 0)
