@@ -11,7 +11,8 @@ build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qoltanba
 
 # run builds and starts the agent on wss://127.0.0.1:13579 with its dialogs
-# and tray icon (on a machine without a display it asks in this terminal).
+# and tray icon (without a display it asks in this terminal; with neither it
+# runs and refuses requests, saying why).
 run: build
 	./$(BIN) run
 

@@ -1,9 +1,10 @@
-//go:build !windows
+//go:build !windows && !nodesktop
 
 package main
 
 // The desktop UI for Linux and macOS: fyne's dialogs and tray
-// (ui/fyneui), with the agent's server beside fyne's loop.
+// (ui/fyneui), with the agent's server beside fyne's loop. A build with
+// -tags nodesktop leaves it out (desktop_none.go), and with it OpenGL and X11.
 
 import (
 	"context"
@@ -24,6 +25,9 @@ import (
 	"github.com/qoltanba/qoltanba/ui"
 	"github.com/qoltanba/qoltanba/ui/fyneui"
 )
+
+// desktopBuilt: this build has the desktop dialogs.
+const desktopBuilt = true
 
 // runDesktop runs the agent with fyne dialogs and the tray. fyne's loop
 // must own the main goroutine, so the server runs beside it.

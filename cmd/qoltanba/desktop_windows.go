@@ -17,6 +17,10 @@ import (
 	"github.com/qoltanba/qoltanba/ui/winui"
 )
 
+// desktopBuilt: the Win32 dialogs are always built on Windows (they need
+// no OpenGL).
+const desktopBuilt = true
+
 // runDesktop runs the agent with the Win32 dialogs and tray. If no window
 // can be created, the user is told in a message box (and the log), and the
 // agent keeps serving, refusing every request with a clear error.

@@ -108,27 +108,52 @@ func cmdServe(e *env, args []string) error {
 		}
 		kind := *uiKind
 		if kind == "auto" {
-			kind = "tty"
-			if hasDisplay() {
-				kind = "desktop"
-			} else {
-				log.Info("no display: asking in the terminal")
-			}
+			kind = autoUI(e, log)
 		}
 		switch kind {
 		case "desktop":
+			if !desktopBuilt {
+				return errors.New("this build of qoltanba has no desktop dialogs (it was built with -tags nodesktop): use --ui tty")
+			}
+			if !hasDisplay() {
+				return errors.New("--ui desktop needs a display, and none can be reached (DISPLAY and WAYLAND_DISPLAY are unset, or name no running display): run it in a desktop session, or use --ui tty in a terminal")
+			}
 			return runDesktop(e, cfg, *configFile, log)
 		case "tty":
-			f, ok := e.stdin.(*os.File)
-			if !ok || !term.IsTerminal(int(f.Fd())) {
+			f, ok := terminalIn(e)
+			if !ok {
 				return fmt.Errorf("--ui tty needs a terminal on standard input")
 			}
 			prompter = ui.NewTTY(f, e.stdout, int(f.Fd()))
+		case "none":
+			prompter = agent.NoDialog{}
 		default:
 			return usageErr("--ui must be desktop, tty or auto")
 		}
 	}
 	return serve(e, cfg, prompter, unattendedOrigins, log, nil)
+}
+
+// autoUI picks how run asks the user: the desktop dialogs when this build
+// has them and there is a display, else this terminal, else no one — the
+// agent still runs, and pages are told the dialog cannot be shown (the
+// log says why), instead of run failing at a login with neither.
+func autoUI(e *env, log *slog.Logger) string {
+	switch _, tty := terminalIn(e); {
+	case desktopBuilt && hasDisplay():
+		return "desktop"
+	case tty:
+		log.Info("no display: asking in the terminal")
+		return "tty"
+	}
+	log.Warn("no display and no terminal: no one can be asked, so every request is refused until qoltanba runs in a desktop session or a terminal")
+	return "none"
+}
+
+// terminalIn is standard input when it is a terminal.
+func terminalIn(e *env) (*os.File, bool) {
+	f, ok := e.stdin.(*os.File)
+	return f, ok && term.IsTerminal(int(f.Fd()))
 }
 
 // serve wires the agent and runs the server until the context ends;
