@@ -147,6 +147,10 @@ func cmdStatus(e *env, args []string) error {
 		return &invalidError{fmt.Errorf("the machine policy cannot be read, so the agent will not start: %w", polErr)}
 	}
 	cfg = pol.Apply(cfg)
+	if _, _, err := loadServeFiles(cfg); err != nil {
+		fmt.Fprintf(e.stdout, "FAIL configuration: %v\n", err)
+		return &invalidError{fmt.Errorf("the agent will not start with this configuration: correct or remove what %s names", filepath.Join(o.ConfigDir, "config.json"))}
+	}
 	var userChecks []installer.Check
 	if st, _ := installer.LoadState(o.ConfigDir); st == nil || st.MachineCA {
 		if machine, _ := installer.LoadState(agent.MachineDir()); machine != nil {

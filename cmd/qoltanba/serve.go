@@ -156,20 +156,31 @@ func terminalIn(e *env) (*os.File, bool) {
 	return f, ok && term.IsTerminal(int(f.Fd()))
 }
 
+// loadServeFiles reads the files the configuration names that serve needs
+// before it listens: the permissions and the production CA certificates.
+// status calls it too, so it reports what would stop serve.
+func loadServeFiles(cfg agent.Config) (*agent.Permissions, []*x509.Certificate, error) {
+	perms, err := agent.LoadPermissions(filepath.Join(agent.DataDir(), "permissions.json"), cfg.AllowedOrigins, cfg.DeniedOrigins)
+	if err != nil {
+		return nil, nil, err
+	}
+	var prodCAs []*x509.Certificate
+	if len(cfg.ProductionCAFiles) > 0 {
+		if prodCAs, err = loadCerts(cfg.ProductionCAFiles); err != nil {
+			return nil, nil, fmt.Errorf("productionCAFiles: %w", err)
+		}
+	}
+	return perms, prodCAs, nil
+}
+
 // serve wires the agent and runs the server until the context ends;
 // onReady, if set, is called once it listens.
 func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent.Origin, log *slog.Logger,
 	onReady func(a *agent.Agent, port int, auditPath string)) error {
 	dataDir := agent.DataDir()
-	perms, err := agent.LoadPermissions(filepath.Join(dataDir, "permissions.json"), cfg.AllowedOrigins, cfg.DeniedOrigins)
+	perms, prodCAs, err := loadServeFiles(cfg)
 	if err != nil {
 		return err
-	}
-	var prodCAs []*x509.Certificate
-	if len(cfg.ProductionCAFiles) > 0 {
-		if prodCAs, err = loadCerts(cfg.ProductionCAFiles); err != nil {
-			return fmt.Errorf("productionCAFiles: %w", err)
-		}
 	}
 	catalog := p11.DefaultCatalog()
 	if cfg.PKCS11Only { // the policy names the only modules to load

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestStatusChecksConfigAsServe: a config.json that stops serve (here a
+// productionCAFiles entry that does not exist, as in a copied example)
+// fails status as well, naming the problem, instead of "no problem".
+func TestStatusChecksConfigAsServe(t *testing.T) {
+	home := t.TempDir()
+	dir := filepath.Join(home, "config", "qoltanba")
+	os.MkdirAll(dir, 0o700)
+	os.WriteFile(filepath.Join(dir, "config.json"), []byte(`{"productionCAFiles":["/etc/qoltanba/no-such-ca.cer"]}`), 0o600)
+	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_DATA_HOME="+filepath.Join(home, "data"))
+	s := qoltanbaEnv(t, env, "serve", "--port", "0", "--unattended", "--p12", gostKey, "--password-file", passwordFile(t), "--allow-origin", "https://a.example")
+	if s.code != 1 || !strings.Contains(s.stderr, "productionCAFiles") {
+		t.Fatalf("serve: %+v", s)
+	}
+	r := qoltanbaEnv(t, env, "status")
+	if r.code != 1 || !strings.Contains(r.stdout, "FAIL configuration: productionCAFiles") || !strings.Contains(r.stderr, "will not start") {
+		t.Errorf("status: %+v", r)
+	}
+}
