@@ -11,8 +11,6 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"golang.org/x/term"
-
 	"github.com/qoltanba/qoltanba/agent"
 	"github.com/qoltanba/qoltanba/token"
 	"github.com/qoltanba/qoltanba/token/p11"
@@ -152,8 +150,8 @@ func autoUI(e *env, log *slog.Logger) string {
 
 // terminalIn is standard input when it is a terminal.
 func terminalIn(e *env) (*os.File, bool) {
-	f, ok := e.stdin.(*os.File)
-	return f, ok && term.IsTerminal(int(f.Fd()))
+	f, _ := e.stdin.(*os.File)
+	return f, isTerminal(e.stdin)
 }
 
 // loadServeFiles reads the files the configuration names that serve needs

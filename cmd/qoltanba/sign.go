@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/qoltanba/qoltanba/signer"
 )
 
@@ -19,7 +21,7 @@ import (
 const maxInMemoryInput = 256 << 20
 
 func cmdSign(e *env, args []string) error {
-	fs := newFlags(e, "sign", "(--p12 FILE [--password-file F] | --pkcs11 MODULE [--slot N] [--key-id HEX] [--pin-file F]) --format cms|xml [--profile kz|ru] [--detached] [--hash] [--tsa URL] [--pem] [--in FILE|-] [--out FILE|-]")
+	fs := newFlags(e, "sign", "(--p12 FILE [--alias A] [--password-file F] | --pkcs11 MODULE [--slot N] [--key-id HEX] [--pin-file F]) --format cms|xml [--profile kz|ru] [--detached] [--hash] [--tsa URL] [--pem] [--in FILE|-] [--out FILE|-]")
 	var ks keySource
 	ks.register(fs, true)
 	format := fs.String("format", "", "signature format: cms or xml")
@@ -41,6 +43,22 @@ func cmdSign(e *env, args []string) error {
 		return usageErr("--format must be cms or xml")
 	case *format == "xml" && (*detached || *isHash || *tsa != "" || *pemOut):
 		return usageErr("--detached, --hash, --tsa and --pem apply to cms only")
+	}
+	// What can be refused is refused before the password is asked for.
+	if *out == "-" && *format == "cms" && !*pemOut && isTerminal(e.stdout) {
+		return usageErr("the signature is binary (DER) and would garble this terminal: give --out FILE, or --pem to print it as text")
+	}
+	if *in != "-" && !*detached && !*isHash {
+		limit, hint := int64(maxInMemoryInput), " (or sign it with --detached: the signature then travels beside the file)"
+		if *format == "xml" {
+			limit, hint = signer.MaxXMLSize, ""
+		}
+		if fi, err := os.Stat(*in); err == nil && fi.Mode().IsRegular() && fi.Size() > limit {
+			return fmt.Errorf("%s is %d MB; a signature that holds its content takes at most %d MB%s", *in, fi.Size()>>20, limit>>20, hint)
+		}
+	}
+	if *in == "-" && isTerminal(e.stdin) {
+		fmt.Fprintln(e.stderr, "reading what to sign from standard input; end it with Ctrl-D (or give --in FILE)")
 	}
 	keys, closeKeys, err := ks.open(e)
 	if err != nil {
@@ -141,6 +159,12 @@ func decodeDigest(raw []byte, pair signer.KeyPair) ([]byte, error) {
 // pemCMS armours a DER CMS as NCALayer's basics module does.
 func pemCMS(der []byte) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CMS", Bytes: der})
+}
+
+// isTerminal reports whether a standard stream is a terminal.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
 }
 
 func openInput(e *env, path string) (io.Reader, func(), error) {
