@@ -526,8 +526,10 @@ func TestWindowsDialogs(t *testing.T) {
 		ws.WriteMessage(websocket.TextMessage, signXML(l))
 		id = sc.window("qoltanba — egov\\.kz\\.kezek-.*")
 		sc.capture(id, "windows-consent-lookalike-"+l)
-		sc.key("Escape") // dismisses: this request is canceled, nothing remembered
-		if got := answer(ws); got != `{"body":{},"status":true}` { // NCALayer's "canceled"
+		// Esc dismisses: this request is canceled (NCALayer's empty
+		// answer), nothing remembered.
+		sc.key("Escape")
+		if got := answer(ws); got != `{"body":{},"status":true}` {
 			t.Errorf("%s: a dismissed look-alike got %s", l, got)
 		}
 		sc.gone("qoltanba — egov\\.kz\\.kezek-.*")
