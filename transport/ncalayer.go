@@ -216,11 +216,20 @@ func (h *ncaHandler) handle(ctx context.Context, m *message) answer {
 		return bytesAnswer(ansNotJSON)
 	}
 	var env envelope
+	keysErr := checkKeys(msg)
+	if ke := (*keysError)(nil); errors.As(keysErr, &ke) && ke.top {
+		// The envelope itself repeats a key: which module is meant is
+		// not known (NCALayer's JSON reader refuses such text too).
+		return bytesAnswer(ansNotJSON)
+	}
 	if err := json.Unmarshal(msg, &env); err != nil {
 		return bytesAnswer(ansNotJSON)
 	}
 	if env.Module == nil {
 		return bytesAnswer(ansNoModule)
+	}
+	if keysErr != nil {
+		return h.malformed(&env, keysErr)
 	}
 	apiOK := len(env.APIVersion) == 0 || string(env.APIVersion) == "2" || string(env.APIVersion) == "null"
 	switch *env.Module {
@@ -243,6 +252,22 @@ func (h *ncaHandler) handle(ctx context.Context, m *message) answer {
 			return bytesAnswer(basicsError("GENERAL_ERROR", "unknown method "+short(env.Method), ""))
 		}
 		return h.basicsSign(ctx, env.Args, m.lease)
+	}
+	return bytesAnswer(ansModuleNotFound)
+}
+
+// malformed answers a request whose arguments repeat a key (or nest too
+// deep) in its module's words for bad arguments.
+func (h *ncaHandler) malformed(env *envelope, err error) answer {
+	switch *env.Module {
+	case moduleCommonUtils:
+		a := commonAnswer{Code: "500", Message: "java.lang.IllegalArgumentException: argument type mismatch. Method: " + short(env.Method)}
+		if len(env.UUID) > 0 && len(env.UUID) <= maxField && string(env.UUID) != "null" {
+			a.UUID = json.RawMessage(env.UUID)
+		}
+		return bytesAnswer(mustJSON(a))
+	case moduleBasics:
+		return bytesAnswer(basicsError("INVOCATION_ERROR", "args: "+err.Error(), ""))
 	}
 	return bytesAnswer(ansModuleNotFound)
 }

@@ -73,6 +73,9 @@ func decodeArgs(method string, raw []byte) (*posArgs, *commonAnswer) {
 	}
 	var args []rawRef
 	if len(raw) > 0 && string(raw) != "null" {
+		if moreItemsThan(raw, max(len(kinds), 1)) {
+			return nil, noSuch
+		}
 		if err := json.Unmarshal(raw, &args); err != nil {
 			return nil, noSuch
 		}

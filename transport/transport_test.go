@@ -701,6 +701,8 @@ func FuzzNCALayerRequest(f *testing.F) {
 		`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":["MTEK"],"signingParams":{"decode":"true"},"signerParams":{"chain":["x"]}}}`,
 		`{"module":"kz.gov.pki.knca.commonUtils","method":"getKeyInfo","args":["PKCS12"],"uuid":{"a":1}}`,
 		`not json`,
+		`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","dat\u0061":"MTEK"}}`,
+		`{"module":"kz.gov.pki.knca.basics","module":"x","args":{"signerParams":{"chain":[],"extKeyUsageOids":["1","2"]},"allowedStorages":"A,B"}}`,
 	} {
 		f.Add(s)
 	}
@@ -724,17 +726,22 @@ func FuzzNCALayerRequest(f *testing.F) {
 func FuzzNativeRequest(f *testing.F) {
 	f.Add(`{"jsonrpc":"2.0","id":1,"method":"login","params":{"challenge":"AAAA"}}`)
 	f.Add(`{"jsonrpc":"2.0","id":1,"method":"sign","params":{"format":"xml","documents":["PGEvPg=="]}}`)
+	f.Add(`{"jsonrpc":"2.0","id":1,"method":"sign","params":{"documents":["PGEvPg=="],"Documents":[""]}}`)
+	f.Add(`{"jsonrpc":"2.0","id":1,"id":2,"method":"sign","params":{"a":{"b\u0062":1,"bb":2}}}`)
 	a, _ := agent.New(agent.Options{Config: agent.DefaultConfig(), Prompter: &cancelPrompter{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	s := &Server{Agent: a}
 	s.init()
 	f.Fuzz(func(t *testing.T, msg string) {
-		var req rpcRequest
-		if json.Unmarshal([]byte(msg), &req) != nil {
+		req, bad := decodeRequest([]byte(msg))
+		if bad != nil {
+			if b := mustJSON(bad); !json.Valid(b) {
+				t.Fatalf("answer is not JSON: %s", b)
+			}
 			return
 		}
 		l := s.budget.lease("local program")
 		defer l.release()
-		resp := s.nativeCall(context.Background(), agent.Origin{}, &req, l)
+		resp := s.nativeCall(context.Background(), agent.Origin{}, req, l)
 		if b := mustJSON(resp); !json.Valid(b) {
 			t.Fatalf("answer is not JSON: %s", b)
 		}

@@ -1,0 +1,108 @@
+package transport
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/qoltanba/qoltanba/agent"
+)
+
+// TestDuplicateKeysRefused: an object that repeats a key, at any level
+// and however the repetition is spelled (case, escapes), is refused in the
+// protocol's words for a bad request, on both protocols; the same request
+// without the repetition is signed (the harness signs unattended).
+func TestDuplicateKeysRefused(t *testing.T) {
+	h := start(t, opts{})
+	const (
+		notJSON    = `{"success":false,"code":"COMMON_JSON_WRAPPING_EXCEPTION"}`
+		basicsDup  = `{"code":"INVOCATION_ERROR","message":"args: an object repeats a key","status":false}`
+		mismatchXs = `{"code":"500","message":"java.lang.IllegalArgumentException: argument type mismatch. Method: signXml","uuid":"u"}`
+	)
+	nca := h.nca(t)
+	for _, c := range []struct{ name, req, want string }{
+		{"envelope module twice", `{"module":"kz.gov.pki.knca.basics","module":"kz.gov.pki.knca.commonUtils","method":"sign","args":{"format":"cms","data":"MTEK"}}`, notJSON},
+		{"envelope args twice", `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK"},"args":{"format":"cms","data":"MTIK"}}`, notJSON},
+		{"envelope Args by case", `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK"},"ARGS":{"format":"cms","data":"MTIK"}}`, notJSON},
+		{"basics data twice", `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","data":"MTIK","signerParams":{"chain":[]}}}`, basicsDup},
+		{"basics data escaped", `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","d\u0061ta":"MTIK","signerParams":{"chain":[]}}}`, basicsDup},
+		{"basics Data by case", `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","Data":"MTEK","data":"MTIK","signerParams":{"chain":[]}}}`, basicsDup},
+		{"basics signingParams decode twice", `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","signingParams":{"decode":true,"decode":false},"signerParams":{"chain":[]}}}`, basicsDup},
+		{"basics signerParams chain twice", `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","signerParams":{"chain":[],"chain":null}}}`, basicsDup},
+		{"basics tsaProfile inner twice", `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","signingParams":{"tsaProfile":{"a":1,"a":2}},"signerParams":{"chain":[]}}}`, basicsDup},
+		{"commonUtils object argument", `{"module":"kz.gov.pki.knca.commonUtils","method":"signXml","uuid":"u","args":["PKCS12","SIGNATURE",{"x":1,"x":2},"",""]}`, mismatchXs},
+	} {
+		if got := call(t, nca, c.req); got != c.want {
+			t.Errorf("NCALayer, %s: %.200s\n want %s", c.name, got, c.want)
+		}
+	}
+	// Without the repetition the same request is signed.
+	if got := call(t, nca, `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","signingParams":{"decode":true},"signerParams":{"chain":[]}}}`); !strings.HasPrefix(got, `{"body":{"result":["-----BEGIN CMS-----`) {
+		t.Errorf("NCALayer, no repetition: %.200s", got)
+	}
+
+	nat := h.dial(t, page, "/qoltanba/v1")
+	bad := func(id, what string) string {
+		return `{"jsonrpc":"2.0","id":` + id + `,"error":{"code":-32602,"message":"BAD_REQUEST","data":"` + what + `"}}`
+	}
+	for _, c := range []struct{ name, req, want string }{
+		{"documents twice", `{"jsonrpc":"2.0","id":1,"method":"sign","params":{"format":"cms","documents":["MTEK"],"documents":["MTIK"],"allowExpired":true}}`, bad("1", "an object repeats a key")},
+		{"Documents by case", `{"jsonrpc":"2.0","id":2,"method":"sign","params":{"format":"cms","documents":["MTEK"],"Documents":["MTIK"],"allowExpired":true}}`, bad("2", "an object repeats a key")},
+		{"documents escaped", `{"jsonrpc":"2.0","id":3,"method":"sign","params":{"format":"cms","documents":["MTEK"],"document\u0073":["MTIK"],"allowExpired":true}}`, bad("3", "an object repeats a key")},
+		{"format twice", `{"jsonrpc":"2.0","id":4,"method":"sign","params":{"format":"xml","format":"cms","documents":["MTEK"],"allowExpired":true}}`, bad("4", "an object repeats a key")},
+		{"login challenge twice", `{"jsonrpc":"2.0","id":5,"method":"login","params":{"challenge":"` + b64(strings.Repeat("c", 32)) + `","challenge":"` + b64(strings.Repeat("d", 32)) + `"}}`, bad("5", "an object repeats a key")},
+		{"method twice", `{"jsonrpc":"2.0","id":6,"method":"version","method":"sign","params":{"format":"cms","documents":["MTEK"]}}`, bad("null", "an object repeats a key")},
+		{"id twice", `{"jsonrpc":"2.0","id":7,"id":8,"method":"version"}`, bad("null", "an object repeats a key")},
+		{"too deep", `{"jsonrpc":"2.0","id":9,"method":"version","params":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}`, bad("9", "nested too deep")},
+	} {
+		if got := call(t, nat, c.req); got != c.want {
+			t.Errorf("native, %s: %.200s\n want %s", c.name, got, c.want)
+		}
+	}
+	if got := call(t, nat, `{"jsonrpc":"2.0","id":1,"method":"sign","params":{"format":"cms","documents":["MTEK"],"allowExpired":true}}`); !strings.Contains(got, `"signatures":["`) {
+		t.Errorf("native, no repetition: %.200s", got)
+	}
+	waitBudget(t, h, 0)
+}
+
+// TestDocumentsCountedWhileDecoding: the 1000-document limit holds for
+// all the documents decoded into a request, not per array: two arrays of
+// 600 stop at the 1001st.
+func TestDocumentsCountedWhileDecoding(t *testing.T) {
+	six := []byte("[" + strings.Repeat(`"",`, 599) + `""]`)
+	var d docsList
+	if err := d.UnmarshalJSON(six); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.UnmarshalJSON(six); !errors.Is(err, errTooMany) {
+		t.Fatalf("1200 documents: %v", err)
+	}
+	if len(d) > agent.MaxDocuments {
+		t.Fatalf("%d documents decoded", len(d))
+	}
+}
+
+// TestShortListsBounded: lists that name a few things (arguments,
+// storages, key usages, CA certificates) are counted before they are
+// decoded: a million items are refused without a million strings.
+func TestShortListsBounded(t *testing.T) {
+	h := start(t, opts{})
+	ws := h.nca(t)
+	million := strings.Repeat(`"",`, 1_000_000) + `""`
+	for _, c := range []struct{ name, req, want string }{
+		{"commonUtils args", `{"module":"kz.gov.pki.knca.commonUtils","method":"getActiveTokens","args":[` + million + `]}`,
+			`{"code":"500","message":"NoSuchMethodException getActiveTokens"}`},
+		{"allowedStorages array", `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","allowedStorages":[` + million + `]}}`,
+			`{"code":"INVOCATION_ERROR","message":"allowedStorages names too many storages","status":false}`},
+		{"allowedStorages string", `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","allowedStorages":"` + strings.Repeat("PKCS12,", 1_000_000) + `"}}`,
+			`{"code":"INVOCATION_ERROR","message":"allowedStorages names too many storages","status":false}`},
+		{"extKeyUsageOids", `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","signerParams":{"extKeyUsageOids":[` + million + `]}}}`,
+			`{"code":"INVALID_SIGNING_PARAMS","message":"bad signerParams: extKeyUsageOids is an array of strings, iin, bin and serialNumber are strings","status":false}`},
+		{"chain", `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","signerParams":{"chain":[` + million + `]}}}`,
+			`{"code":"INVALID_SIGNING_PARAMS","message":"signerParams.chain must be an array of PEM certificates","status":false}`},
+	} {
+		if got := call(t, ws, c.req); got != c.want {
+			t.Errorf("%s: %.200s\n want %s", c.name, got, c.want)
+		}
+	}
+}
