@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/signer"
 )
 
 // TestDuplicateKeysRefused: an object that repeats a key, at any level
@@ -105,4 +106,47 @@ func TestShortListsBounded(t *testing.T) {
 			t.Errorf("%s: %.200s\n want %s", c.name, got, c.want)
 		}
 	}
+}
+
+// TestXMLTreeBounded: an XML document with more elements or deeper
+// nesting than the signer builds a tree for is answered "too large" on
+// every door to the XML signer, before any dialog; so is one whose tree
+// would not fit the origin's share of the budget, while a smaller one is
+// signed and its tree's charge is given back.
+func TestXMLTreeBounded(t *testing.T) {
+	h := start(t, opts{})
+	many := "<r>" + strings.Repeat("<a/>", signer.MaxXMLElements) + "</r>"
+	deep := strings.Repeat("<a>", signer.MaxXMLDepth+1) + strings.Repeat("</a>", signer.MaxXMLDepth+1)
+	msg := "request too large: document 1: more than 1048576 XML elements or nested deeper than 256"
+	nca := h.nca(t)
+	for name, doc := range map[string]string{"elements": many, "depth": deep} {
+		if got := call(t, nca, `{"module":"kz.gov.pki.knca.commonUtils","method":"signXml","uuid":"u","args":["PKCS12","SIGNATURE","`+doc+`","",""]}`); got != `{"code":"500","message":"`+msg+`","uuid":"u"}` {
+			t.Errorf("signXml, %s: %.300s", name, got)
+		}
+		if got := call(t, nca, `{"module":"kz.gov.pki.knca.commonUtils","method":"signXmls","uuid":"u","args":["PKCS12","SIGNATURE",["<ok/>","`+doc+`"],"",""]}`); got != `{"code":"500","message":"`+strings.Replace(msg, "document 1", "document 2", 1)+`","uuid":"u"}` {
+			t.Errorf("signXmls, %s: %.300s", name, got)
+		}
+		if got := call(t, nca, `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"xml","data":"`+doc+`","signerParams":{"chain":[]}}}`); got != `{"code":"INVALID_SIGNING_PARAMS","message":"`+msg+`","status":false}` {
+			t.Errorf("basics, %s: %.300s", name, got)
+		}
+		nat := h.dial(t, page, "/qoltanba/v1") // a connection that does not read is closed after 3 s
+		if got := call(t, nat, `{"jsonrpc":"2.0","id":1,"method":"sign","params":{"format":"xml","documents":["`+b64(doc)+`"]}}`); got != `{"jsonrpc":"2.0","id":1,"error":{"code":-32006,"message":"TOO_LARGE","data":"`+msg+`"}}` {
+			t.Errorf("native, %s: %.300s", name, got)
+		}
+	}
+	waitBudget(t, h, 0)
+
+	// The tree is charged: with 1 MB of budget (768 kB for an origin),
+	// 10 000 empty elements (a 40 kB document, a 1.6 MB tree) do not fit.
+	small := start(t, opts{requestMemory: 1 << 20})
+	ws := small.nca(t)
+	wide := "<r>" + strings.Repeat("<a/>", 10000) + "</r>"
+	if got := call(t, ws, `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"xml","data":"`+wide+`","signerParams":{"chain":[]}}}`); !strings.HasPrefix(got, `{"code":"INVALID_SIGNING_PARAMS","message":"request too large: the XML document needs`) {
+		t.Errorf("tree over the budget: %.300s", got)
+	}
+	narrow := "<r>" + strings.Repeat("<a/>", 1000) + "</r>"
+	if got := call(t, ws, `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"xml","data":"`+narrow+`","signerParams":{"chain":[]}}}`); !strings.HasPrefix(got, `{"body":{"result":["<?xml`) {
+		t.Errorf("tree within the budget: %.300s", got)
+	}
+	waitBudget(t, small, 0)
 }

@@ -255,6 +255,11 @@ func (s *Server) nativeCall(ctx context.Context, origin agent.Origin, r *rpcRequ
 			}
 			req.Documents = append(req.Documents, b[:k])
 		}
+		if req.Format == agent.FormatXML {
+			if err := chargeXML(req.Documents, l); err != nil {
+				return nativeError(id, err)
+			}
+		}
 		res, err := s.Agent.Handle(ctx, req)
 		if err != nil {
 			return nativeError(id, err)

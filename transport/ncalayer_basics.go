@@ -88,7 +88,14 @@ func (h *ncaHandler) basicsSign(ctx context.Context, raw rawRef, l *lease) answe
 		return bytesAnswer(errAns)
 	}
 	reclaimAfterDecode(len(raw))
-	res, err := h.s.Agent.Handle(ctx, req)
+	var res *agent.Result
+	var err error
+	if req.Format == agent.FormatXML {
+		err = chargeXML(req.Documents, l)
+	}
+	if err == nil {
+		res, err = h.s.Agent.Handle(ctx, req)
+	}
 	if err != nil {
 		switch agent.OutcomeOf(err) {
 		case agent.OutcomeCanceled:

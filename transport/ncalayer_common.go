@@ -224,6 +224,11 @@ func (h *ncaHandler) commonUtils(ctx context.Context, method string, raw []byte,
 		req.Format, req.Documents = agent.FormatXML, p.l[0]
 		req.TBSXPath, req.Parent = p.str(2), p.str(3)
 	}
+	if req.Format == agent.FormatXML {
+		if err := chargeXML(req.Documents, l); err != nil {
+			return commonError(err)
+		}
+	}
 	res, err := h.s.Agent.Handle(ctx, req)
 	if err != nil {
 		return commonError(err)
