@@ -80,7 +80,7 @@ func (s *Server) serveNative(w http.ResponseWriter, r *http.Request, origin agen
 			}
 			return s.MaxMessage
 		}
-		m, err := s.readMessage(c, idle, origin.String(), limit, "id")
+		m, err := s.readMessage(c, idle, siteOf(origin), limit, "id")
 		if err != nil {
 			if errors.Is(err, errInvalidUTF8) {
 				closeInvalidUTF8(c)

@@ -121,7 +121,7 @@ func (s *Server) serveNCALayer(w http.ResponseWriter, r *http.Request, origin ag
 			}
 			return s.MaxMessage
 		}
-		m, err := s.readMessage(c, idle, origin.String(), limit, "module", "uuid")
+		m, err := s.readMessage(c, idle, siteOf(origin), limit, "module", "uuid")
 		if err != nil {
 			if errors.Is(err, errInvalidUTF8) {
 				closeInvalidUTF8(c)

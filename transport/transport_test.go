@@ -56,6 +56,7 @@ type opts struct {
 	unattended    []agent.Origin
 	requestMemory int64
 	maxConns      int
+	maxTotalConns int
 }
 
 func keyOpener(file string) func(context.Context) ([]*token.Key, func(), error) {
@@ -93,7 +94,7 @@ func start(t testing.TB, o opts) *harness {
 		t.Fatal(err)
 	}
 	s := &Server{Agent: a, Version: "test", TLS: tlsCfg, PingEvery: time.Second, Log: quiet,
-		MaxMessage: o.maxMessage, Unattended: o.unattended, RequestMemory: o.requestMemory, MaxConnsPerOrigin: o.maxConns}
+		MaxMessage: o.maxMessage, Unattended: o.unattended, RequestMemory: o.requestMemory, MaxConnsPerSite: o.maxConns, MaxConns: o.maxTotalConns}
 	if err := s.Listen(); err != nil {
 		t.Fatal(err)
 	}

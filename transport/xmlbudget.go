@@ -26,8 +26,8 @@ func chargeXML(docs [][]byte, l *lease) error {
 	if l == nil || most == 0 {
 		return nil
 	}
-	if l.n+most > l.b.perOrigin {
-		return agent.TooLarge("the XML document needs %d MB to sign; at most %d MB", (l.n+most)>>20, l.b.perOrigin>>20)
+	if l.n+most > l.b.perSite {
+		return agent.TooLarge("the XML document needs %d MB to sign; at most %d MB", (l.n+most)>>20, l.b.perSite>>20)
 	}
 	if !l.grow(most) {
 		return fmt.Errorf("transport: no room for the XML tree: %w", agent.ErrBusy)
