@@ -118,8 +118,10 @@ func TestXMLTreeBounded(t *testing.T) {
 	many := "<r>" + strings.Repeat("<a/>", signer.MaxXMLElements) + "</r>"
 	deep := strings.Repeat("<a>", signer.MaxXMLDepth+1) + strings.Repeat("</a>", signer.MaxXMLDepth+1)
 	msg := "request too large: document 1: more than 1048576 XML elements or nested deeper than 256"
-	nca := h.nca(t)
 	for name, doc := range map[string]string{"elements": many, "depth": deep} {
+		// Fresh connections: one the client does not read while it
+		// waits on another misses the server's pings and is closed.
+		nca := h.nca(t)
 		if got := call(t, nca, `{"module":"kz.gov.pki.knca.commonUtils","method":"signXml","uuid":"u","args":["PKCS12","SIGNATURE","`+doc+`","",""]}`); got != `{"code":"500","message":"`+msg+`","uuid":"u"}` {
 			t.Errorf("signXml, %s: %.300s", name, got)
 		}
@@ -129,7 +131,7 @@ func TestXMLTreeBounded(t *testing.T) {
 		if got := call(t, nca, `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"xml","data":"`+doc+`","signerParams":{"chain":[]}}}`); got != `{"code":"INVALID_SIGNING_PARAMS","message":"`+msg+`","status":false}` {
 			t.Errorf("basics, %s: %.300s", name, got)
 		}
-		nat := h.dial(t, page, "/qoltanba/v1") // a connection that does not read is closed after 3 s
+		nat := h.dial(t, page, "/qoltanba/v1")
 		if got := call(t, nat, `{"jsonrpc":"2.0","id":1,"method":"sign","params":{"format":"xml","documents":["`+b64(doc)+`"]}}`); got != `{"jsonrpc":"2.0","id":1,"error":{"code":-32006,"message":"TOO_LARGE","data":"`+msg+`"}}` {
 			t.Errorf("native, %s: %.300s", name, got)
 		}
@@ -149,4 +151,27 @@ func TestXMLTreeBounded(t *testing.T) {
 		t.Errorf("tree within the budget: %.300s", got)
 	}
 	waitBudget(t, small, 0)
+}
+
+// TestEscapedCopiesCharged: strings with escapes are decoded into copies;
+// the copies are charged to the budget before they are made. With 1 MB
+// of budget (512 kB for a site) a 150 kB document whose base64 escapes
+// its slashes does not fit; the same document unescaped is signed.
+func TestEscapedCopiesCharged(t *testing.T) {
+	h := start(t, opts{requestMemory: 1 << 20})
+	doc := b64(strings.Repeat("\xff\xfe\xfd", 50<<10)) // "//79"...: slashes
+	nat := h.dial(t, page, "/qoltanba/v1")
+	escaped := strings.ReplaceAll(doc, "/", `\/`)
+	if got := call(t, nat, `{"jsonrpc":"2.0","id":1,"method":"sign","params":{"format":"cms","documents":["`+escaped+`"],"allowExpired":true}}`); got != `{"jsonrpc":"2.0","id":1,"error":{"code":-32007,"message":"BUSY","data":"`+agent.OutcomeBusy.Message()+`"}}` {
+		t.Errorf("escaped: %.200s", got)
+	}
+	waitBudget(t, h, 0)
+	if got := call(t, nat, `{"jsonrpc":"2.0","id":2,"method":"sign","params":{"format":"cms","documents":["`+doc+`"],"allowExpired":true}}`); !strings.Contains(got, `"signatures":["`) {
+		t.Errorf("plain: %.200s", got)
+	}
+	ws := h.nca(t)
+	if got := call(t, ws, `{"module":"kz.gov.pki.knca.commonUtils","method":"createCAdESFromBase64","uuid":"e","args":["PKCS12","SIGNATURE","`+escaped+`",true]}`); got != `{"code":"500","message":"`+agent.OutcomeBusy.Message()+`","uuid":"e"}` {
+		t.Errorf("NCALayer escaped: %.200s", got)
+	}
+	waitBudget(t, h, 0)
 }

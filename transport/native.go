@@ -234,6 +234,9 @@ func (s *Server) nativeCall(ctx context.Context, origin agent.Origin, r *rpcRequ
 		return ok(map[string]string{"signature": encodeSig(req.Format, res.Signatures[0]),
 			"certificate": base64.StdEncoding.EncodeToString(res.Certificate.Raw), "signedContent": string(req.Documents[0])})
 	case "sign":
+		if !chargeEscapes(r.Params, l) {
+			return rpcErr(id, "BUSY", agent.OutcomeBusy.Message())
+		}
 		var p signParams
 		if err := json.Unmarshal(r.Params, &p); errors.Is(err, errTooMany) {
 			return rpcErr(id, "TOO_LARGE", agent.PublicMessage(agent.TooLarge("more than %d documents", agent.MaxDocuments)))

@@ -232,6 +232,14 @@ func (h *ncaHandler) handle(ctx context.Context, m *message) answer {
 		return h.malformed(&env, keysErr)
 	}
 	apiOK := len(env.APIVersion) == 0 || string(env.APIVersion) == "2" || string(env.APIVersion) == "null"
+	if !chargeEscapes(env.Args, m.lease) && (*env.Module == moduleCommonUtils || *env.Module == moduleBasics) {
+		f := newFieldScanner()
+		f.found["module"] = []byte(`"` + *env.Module + `"`)
+		if len(env.UUID) > 0 {
+			f.found["uuid"] = env.UUID
+		}
+		return h.busy(f)
+	}
 	switch *env.Module {
 	case moduleCommonUtils:
 		var a commonAnswer
@@ -293,6 +301,17 @@ func mustJSON(v any) []byte {
 		return []byte(`{"code":"500","message":"internal error"}`)
 	}
 	return bytes.TrimRight(b.Bytes(), "\n")
+}
+
+// chargeEscapes reserves in the lease the copies that decoding raw will
+// make: strings with escapes (an XML document's \" and \n) are decoded
+// into copies (see jsonStringBytes), at most raw's length in all. False
+// when the budget has no room for them.
+func chargeEscapes(raw []byte, l *lease) bool {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return true
+	}
+	return l.grow(int64(len(raw)))
 }
 
 // jsonStringBytes returns the bytes of a JSON string token: a view into
