@@ -90,7 +90,7 @@ func checkKeys(data []byte) error {
 				if len(raw) > maxField {
 					return &keysError{top: top, what: "a key is too long"}
 				}
-				if bytes.IndexByte(raw, '\\') >= 0 {
+				if bytes.IndexByte(raw, '\\') >= 0 || !utf8.Valid(raw) {
 					var s string
 					if json.Unmarshal(data[i:end+1], &s) != nil {
 						return nil // not JSON
