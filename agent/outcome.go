@@ -75,7 +75,7 @@ func OutcomeOf(err error) Outcome {
 		return OutcomeTimeout
 	case errors.Is(err, ErrBusy):
 		return OutcomeBusy
-	case errors.Is(err, ErrTooLarge), errors.Is(err, token.ErrTooLarge):
+	case errors.Is(err, ErrTooLarge), errors.Is(err, token.ErrTooLarge), errors.Is(err, signer.ErrXMLTooLarge):
 		return OutcomeTooLarge
 	case errors.Is(err, ErrBadRequest), errors.Is(err, signer.ErrXML):
 		return OutcomeBadRequest

@@ -8,18 +8,21 @@ import (
 
 // budget counts the request bytes the server holds in memory — messages
 // being read, queued, decoded, and the documents of requests being handled
-// (waiting for consent or in the dialog) — in total and per origin. A
-// message that would pass either bound is not buffered: its connection
-// gets the protocol's busy answer (or is closed), so the agent's memory is
-// bounded by the budget, not by the number of connections times the
-// message size limit.
+// (waiting for consent or in the dialog) — in total and per site (the
+// registrable domain of the page's origin, see siteOf: one page's
+// subdomains are one site). A message that would pass either bound is not
+// buffered: its connection gets the protocol's busy answer (or is closed),
+// so the agent's memory is bounded by the budget, not by the number of
+// connections times the message size limit. A site's share is half the
+// budget: one site, however many subdomains its pages open, leaves room
+// for another site's request as large as its own.
 type budget struct {
-	total     int64
-	perOrigin int64
+	total   int64
+	perSite int64
 
-	mu       sync.Mutex
-	used     int64
-	byOrigin map[string]int64
+	mu     sync.Mutex
+	used   int64
+	bySite map[string]int64
 	// changed is closed (and replaced) whenever bytes are given back, to
 	// wake readers waiting for room.
 	changed chan struct{}
@@ -31,42 +34,42 @@ type budget struct {
 	freeOS    func()
 }
 
-// DefaultRequestMemory is the budget's default: 256 MiB in all, three
-// quarters of it for one origin (room for one 50 MB document: its base64
-// message, held twice while it is joined, then with its decoded bytes).
+// DefaultRequestMemory is the budget's default: 256 MiB in all, half of
+// it for one site (room for one 50 MB document: its 70 MB base64 message
+// reserved whole, then its decoded bytes).
 const DefaultRequestMemory = 256 << 20
 
 func newBudget(total int64) *budget {
 	if total <= 0 {
 		total = DefaultRequestMemory
 	}
-	return &budget{total: total, perOrigin: total / 4 * 3, byOrigin: map[string]int64{}, changed: make(chan struct{}),
+	return &budget{total: total, perSite: total / 2, bySite: map[string]int64{}, changed: make(chan struct{}),
 		freeAfter: largeMessage, freeOS: debug.FreeOSMemory}
 }
 
-// take reserves n bytes for origin; false when that would pass a bound.
-func (b *budget) take(origin string, n int64) bool {
+// take reserves n bytes for site; false when that would pass a bound.
+func (b *budget) take(site string, n int64) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.used+n > b.total || b.byOrigin[origin]+n > b.perOrigin {
+	if b.used+n > b.total || b.bySite[site]+n > b.perSite {
 		return false
 	}
 	b.used += n
-	b.byOrigin[origin] += n
+	b.bySite[site] += n
 	b.peak = max(b.peak, b.used)
 	return true
 }
 
 // takeWait is take, waiting up to wait for room to be given back.
-func (b *budget) takeWait(origin string, n int64, wait time.Duration) bool {
+func (b *budget) takeWait(site string, n int64, wait time.Duration) bool {
 	deadline := time.NewTimer(wait)
 	defer deadline.Stop()
 	for {
 		b.mu.Lock()
-		ok := b.used+n <= b.total && b.byOrigin[origin]+n <= b.perOrigin
+		ok := b.used+n <= b.total && b.bySite[site]+n <= b.perSite
 		if ok {
 			b.used += n
-			b.byOrigin[origin] += n
+			b.bySite[site] += n
 			b.peak = max(b.peak, b.used)
 		}
 		changed := b.changed
@@ -86,14 +89,14 @@ func (b *budget) takeWait(origin string, n int64, wait time.Duration) bool {
 // amount, the garbage is collected and returned to the system half a
 // second later (once for a burst of releases): an agent that idles for
 // hours after a burst of large documents should not keep their pages.
-func (b *budget) give(origin string, n int64) {
+func (b *budget) give(site string, n int64) {
 	if n == 0 {
 		return
 	}
 	b.mu.Lock()
 	b.used -= n
-	if b.byOrigin[origin] -= n; b.byOrigin[origin] <= 0 {
-		delete(b.byOrigin, origin)
+	if b.bySite[site] -= n; b.bySite[site] <= 0 {
+		delete(b.bySite, site)
 	}
 	close(b.changed)
 	b.changed = make(chan struct{})
@@ -119,12 +122,12 @@ func (b *budget) inUse() int64 {
 // lease is what one message holds of the budget; it grows as the message
 // is read and decoded and is returned whole when its answer is written.
 type lease struct {
-	b      *budget
-	origin string
-	n      int64
+	b    *budget
+	site string
+	n    int64
 }
 
-func (b *budget) lease(origin string) *lease { return &lease{b: b, origin: origin} }
+func (b *budget) lease(site string) *lease { return &lease{b: b, site: site} }
 
 // grow reserves n more bytes; false (and nothing reserved) when the
 // budget has no room.
@@ -132,7 +135,7 @@ func (l *lease) grow(n int64) bool {
 	if l == nil {
 		return true
 	}
-	if !l.b.take(l.origin, n) {
+	if !l.b.take(l.site, n) {
 		return false
 	}
 	l.n += n
@@ -141,7 +144,7 @@ func (l *lease) grow(n int64) bool {
 
 // growWait is grow, waiting up to wait for room.
 func (l *lease) growWait(n int64, wait time.Duration) bool {
-	if !l.b.takeWait(l.origin, n, wait) {
+	if !l.b.takeWait(l.site, n, wait) {
 		return false
 	}
 	l.n += n
@@ -152,7 +155,7 @@ func (l *lease) growWait(n int64, wait time.Duration) bool {
 func (l *lease) shrink(n int64) {
 	n = min(n, l.n)
 	l.n -= n
-	l.b.give(l.origin, n)
+	l.b.give(l.site, n)
 }
 
 // release returns everything the lease holds (safe to call twice).
@@ -160,6 +163,6 @@ func (l *lease) release() {
 	if l == nil || l.n == 0 {
 		return
 	}
-	l.b.give(l.origin, l.n)
+	l.b.give(l.site, l.n)
 	l.n = 0
 }

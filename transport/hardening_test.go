@@ -79,12 +79,12 @@ func TestRequestMemoryBudget(t *testing.T) {
 		t.Errorf("over the budget: %.200s", got)
 	}
 	waitBudget(t, h, 0)
-	// Per origin: three quarters of the budget.
-	if h.srv.budget.perOrigin != 3<<18 {
-		t.Errorf("per-origin share %d", h.srv.budget.perOrigin)
+	// Per site: half the budget.
+	if h.srv.budget.perSite != 1<<19 {
+		t.Errorf("per-site share %d", h.srv.budget.perSite)
 	}
 	// What fits (its message, then its decoded document) is signed.
-	doc := strings.Repeat("a", 200<<10)
+	doc := strings.Repeat("a", 120<<10)
 	ans := call(t, ws, `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"`+b64(doc)+`","signingParams":{"decode":true},"signerParams":{"chain":[]}}}`)
 	if !strings.HasPrefix(ans, `{"body":{"result":["-----BEGIN CMS-----`) {
 		t.Errorf("within the budget: %.200s", ans)

@@ -10,6 +10,7 @@ package transport
 //     is refused before a million slices are made).
 
 import (
+	"encoding/json"
 	"errors"
 	"unicode/utf8"
 )
@@ -271,3 +272,46 @@ func (u *utf8Stream) Write(p []byte) (int, error) {
 
 // valid reports whether everything written was UTF-8 (call at the end).
 func (u *utf8Stream) valid() bool { return !u.bad && u.n == 0 }
+
+// moreItemsThan reports whether the JSON array raw has more than max
+// items (max >= 1), counting without decoding: a short list field is
+// checked before encoding/json makes a slice of 20 million empty strings.
+func moreItemsThan(raw []byte, max int) bool {
+	depth, commas := 0, 0
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case '"':
+			e := stringEnd(raw, i)
+			if e < 0 {
+				return false
+			}
+			i = e
+		case '[', '{':
+			depth++
+		case ']', '}':
+			depth--
+		case ',':
+			if depth == 1 {
+				if commas++; commas >= max {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// maxListItems bounds the short string lists of a request (storages,
+// extended key usages, CA certificates).
+const maxListItems = 64
+
+// shortList is a JSON array of at most maxListItems strings.
+type shortList []string
+
+// UnmarshalJSON counts the items before decoding them.
+func (l *shortList) UnmarshalJSON(b []byte) error {
+	if moreItemsThan(b, maxListItems) {
+		return errTooMany
+	}
+	return json.Unmarshal(b, (*[]string)(l))
+}

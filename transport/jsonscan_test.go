@@ -107,3 +107,77 @@ func FuzzFieldScanner(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCheckKeys compares checkKeys with a reference built on
+// encoding/json's tokenizer and bytes.EqualFold (how encoding/json
+// matches keys to fields): a repetition it finds is refused, and a
+// refusal for a repetition is one it finds.
+func FuzzCheckKeys(f *testing.F) {
+	for _, s := range []string{
+		`{"a":1,"b":{"a":2,"A":3}}`, `{"documents":[],"Documents":[]}`, `{"d\u0061ta":1,"data":2}`,
+		`[{"a":1},{"a":1}]`, `{"a":{"b":[{"c":1,"c":2}]}}`, `{"K":1,"\u212a":2}`, `{"a\"":1,"a\\":2}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		err := checkKeys(data)
+		if !json.Valid(data) {
+			return
+		}
+		dup := refHasDuplicate(data)
+		var ke *keysError
+		isDup := errors.As(err, &ke) && ke.what == "an object repeats a key"
+		if dup && err == nil {
+			t.Fatalf("repetition not refused: %q", data)
+		}
+		if isDup && !dup {
+			t.Fatalf("refused as a repetition: %q", data)
+		}
+	})
+}
+
+func refHasDuplicate(data []byte) bool {
+	type frame struct {
+		obj, wantKey bool
+		keys         []string
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var st []frame
+	valueDone := func() {
+		if n := len(st); n > 0 && st[n-1].obj {
+			st[n-1].wantKey = true
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{':
+				st = append(st, frame{obj: true, wantKey: true})
+			case '[':
+				st = append(st, frame{})
+			default:
+				st = st[:len(st)-1]
+				valueDone()
+			}
+		case string:
+			if n := len(st); n > 0 && st[n-1].obj && st[n-1].wantKey {
+				for _, k := range st[n-1].keys {
+					if bytes.EqualFold([]byte(k), []byte(v)) {
+						return true
+					}
+				}
+				st[n-1].keys = append(st[n-1].keys, v)
+				st[n-1].wantKey = false
+				continue
+			}
+			valueDone()
+		default:
+			valueDone()
+		}
+	}
+}

@@ -80,7 +80,7 @@ func (s *Server) serveNative(w http.ResponseWriter, r *http.Request, origin agen
 			}
 			return s.MaxMessage
 		}
-		m, err := s.readMessage(c, idle, origin.String(), limit, "id")
+		m, err := s.readMessage(c, idle, siteOf(origin), limit, "id")
 		if err != nil {
 			if errors.Is(err, errInvalidUTF8) {
 				closeInvalidUTF8(c)
@@ -92,10 +92,10 @@ func (s *Server) serveNative(w http.ResponseWriter, r *http.Request, origin agen
 			c.writeText(mustJSON(rpcErr(validID(id), "BUSY", agent.OutcomeBusy.Message())))
 			continue
 		}
-		var req rpcRequest
-		if err := json.Unmarshal(m.data, &req); err != nil || req.JSONRPC != "2.0" || req.Method == "" {
+		req, bad := decodeRequest(m.data)
+		if bad != nil {
 			m.lease.release()
-			c.writeText(mustJSON(rpcErr(validID(req.ID), "PARSE_ERROR", "not a JSON-RPC 2.0 request")))
+			c.writeText(mustJSON(bad))
 			continue
 		}
 		select {
@@ -108,7 +108,7 @@ func (s *Server) serveNative(w http.ResponseWriter, r *http.Request, origin agen
 		inFlight.Add(1)
 		go func() {
 			defer inFlight.Done()
-			resp := s.nativeCall(ctx, origin, &req, m.lease)
+			resp := s.nativeCall(ctx, origin, req, m.lease)
 			<-sem // before the answer: the page's next message may follow it at once
 			if ctx.Err() == nil {
 				writeResponse(c, resp)
@@ -120,6 +120,26 @@ func (s *Server) serveNative(w http.ResponseWriter, r *http.Request, origin agen
 	}
 	cancel()
 	inFlight.Wait()
+}
+
+// decodeRequest decodes a message into a request, or into the answer
+// that refuses it. A repeated key is refused, not resolved: the id is kept
+// only when the request object itself is sound.
+func decodeRequest(data []byte) (*rpcRequest, *rpcResponse) {
+	var req rpcRequest
+	if err := checkKeys(data); err != nil {
+		var ke *keysError
+		if errors.As(err, &ke) && !ke.top {
+			json.Unmarshal(data, &req)
+		}
+		bad := rpcErr(validID(req.ID), "BAD_REQUEST", err.Error())
+		return nil, &bad
+	}
+	if err := json.Unmarshal(data, &req); err != nil || req.JSONRPC != "2.0" || req.Method == "" {
+		bad := rpcErr(validID(req.ID), "PARSE_ERROR", "not a JSON-RPC 2.0 request")
+		return nil, &bad
+	}
+	return &req, nil
 }
 
 // validID keeps a request id for the answer only when it is a short JSON
@@ -156,7 +176,12 @@ func (d *docsList) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil
 	}
+	// The count is of all the documents decoded into d, not of this
+	// array alone: the limit holds while decoding, whatever reaches it.
 	return stringArray(b, agent.MaxDocuments+1, func(tok []byte) error {
+		if len(*d) >= agent.MaxDocuments {
+			return errTooMany
+		}
 		s, ok := jsonStringBytes(tok)
 		if !ok {
 			return errors.New("documents: not a string")
@@ -209,6 +234,9 @@ func (s *Server) nativeCall(ctx context.Context, origin agent.Origin, r *rpcRequ
 		return ok(map[string]string{"signature": encodeSig(req.Format, res.Signatures[0]),
 			"certificate": base64.StdEncoding.EncodeToString(res.Certificate.Raw), "signedContent": string(req.Documents[0])})
 	case "sign":
+		if !chargeEscapes(r.Params, l) {
+			return rpcErr(id, "BUSY", agent.OutcomeBusy.Message())
+		}
 		var p signParams
 		if err := json.Unmarshal(r.Params, &p); errors.Is(err, errTooMany) {
 			return rpcErr(id, "TOO_LARGE", agent.PublicMessage(agent.TooLarge("more than %d documents", agent.MaxDocuments)))
@@ -229,6 +257,11 @@ func (s *Server) nativeCall(ctx context.Context, origin agent.Origin, r *rpcRequ
 				return rpcErr(id, "BAD_REQUEST", "documents["+strconv.Itoa(i)+"] is not base64")
 			}
 			req.Documents = append(req.Documents, b[:k])
+		}
+		if req.Format == agent.FormatXML {
+			if err := chargeXML(req.Documents, l); err != nil {
+				return nativeError(id, err)
+			}
 		}
 		res, err := s.Agent.Handle(ctx, req)
 		if err != nil {

@@ -121,7 +121,7 @@ func (s *Server) serveNCALayer(w http.ResponseWriter, r *http.Request, origin ag
 			}
 			return s.MaxMessage
 		}
-		m, err := s.readMessage(c, idle, origin.String(), limit, "module", "uuid")
+		m, err := s.readMessage(c, idle, siteOf(origin), limit, "module", "uuid")
 		if err != nil {
 			if errors.Is(err, errInvalidUTF8) {
 				closeInvalidUTF8(c)
@@ -216,13 +216,30 @@ func (h *ncaHandler) handle(ctx context.Context, m *message) answer {
 		return bytesAnswer(ansNotJSON)
 	}
 	var env envelope
+	keysErr := checkKeys(msg)
+	if ke := (*keysError)(nil); errors.As(keysErr, &ke) && ke.top {
+		// The envelope itself repeats a key: which module is meant is
+		// not known (NCALayer's JSON reader refuses such text too).
+		return bytesAnswer(ansNotJSON)
+	}
 	if err := json.Unmarshal(msg, &env); err != nil {
 		return bytesAnswer(ansNotJSON)
 	}
 	if env.Module == nil {
 		return bytesAnswer(ansNoModule)
 	}
+	if keysErr != nil {
+		return h.malformed(&env, keysErr)
+	}
 	apiOK := len(env.APIVersion) == 0 || string(env.APIVersion) == "2" || string(env.APIVersion) == "null"
+	if !chargeEscapes(env.Args, m.lease) && (*env.Module == moduleCommonUtils || *env.Module == moduleBasics) {
+		f := newFieldScanner()
+		f.found["module"] = []byte(`"` + *env.Module + `"`)
+		if len(env.UUID) > 0 {
+			f.found["uuid"] = env.UUID
+		}
+		return h.busy(f)
+	}
 	switch *env.Module {
 	case moduleCommonUtils:
 		var a commonAnswer
@@ -243,6 +260,22 @@ func (h *ncaHandler) handle(ctx context.Context, m *message) answer {
 			return bytesAnswer(basicsError("GENERAL_ERROR", "unknown method "+short(env.Method), ""))
 		}
 		return h.basicsSign(ctx, env.Args, m.lease)
+	}
+	return bytesAnswer(ansModuleNotFound)
+}
+
+// malformed answers a request whose arguments repeat a key (or nest too
+// deep) in its module's words for bad arguments.
+func (h *ncaHandler) malformed(env *envelope, err error) answer {
+	switch *env.Module {
+	case moduleCommonUtils:
+		a := commonAnswer{Code: "500", Message: "java.lang.IllegalArgumentException: argument type mismatch. Method: " + short(env.Method)}
+		if len(env.UUID) > 0 && len(env.UUID) <= maxField && string(env.UUID) != "null" {
+			a.UUID = json.RawMessage(env.UUID)
+		}
+		return bytesAnswer(mustJSON(a))
+	case moduleBasics:
+		return bytesAnswer(basicsError("INVOCATION_ERROR", "args: "+err.Error(), ""))
 	}
 	return bytesAnswer(ansModuleNotFound)
 }
@@ -268,6 +301,17 @@ func mustJSON(v any) []byte {
 		return []byte(`{"code":"500","message":"internal error"}`)
 	}
 	return bytes.TrimRight(b.Bytes(), "\n")
+}
+
+// chargeEscapes reserves in the lease the copies that decoding raw will
+// make: strings with escapes (an XML document's \" and \n) are decoded
+// into copies (see jsonStringBytes), at most raw's length in all. False
+// when the budget has no room for them.
+func chargeEscapes(raw []byte, l *lease) bool {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return true
+	}
+	return l.grow(int64(len(raw)))
 }
 
 // jsonStringBytes returns the bytes of a JSON string token: a view into

@@ -75,7 +75,7 @@ type signingParams struct {
 }
 
 type signerParams struct {
-	ExtKeyUsageOids []string        `json:"extKeyUsageOids"`
+	ExtKeyUsageOids shortList       `json:"extKeyUsageOids"`
 	Chain           json.RawMessage `json:"chain"`
 	IIN             string          `json:"iin"`
 	BIN             string          `json:"bin"`
@@ -88,7 +88,14 @@ func (h *ncaHandler) basicsSign(ctx context.Context, raw rawRef, l *lease) answe
 		return bytesAnswer(errAns)
 	}
 	reclaimAfterDecode(len(raw))
-	res, err := h.s.Agent.Handle(ctx, req)
+	var res *agent.Result
+	var err error
+	if req.Format == agent.FormatXML {
+		err = chargeXML(req.Documents, l)
+	}
+	if err == nil {
+		res, err = h.s.Agent.Handle(ctx, req)
+	}
 	if err != nil {
 		switch agent.OutcomeOf(err) {
 		case agent.OutcomeCanceled:
@@ -129,11 +136,16 @@ func (h *ncaHandler) basicsRequest(raw rawRef, l *lease) (*agent.Request, *signi
 	}
 	// allowedStorages: array, null/absent, or "A,B".
 	if len(a.AllowedStorages) > 0 && string(a.AllowedStorages) != "null" {
-		var list []string
-		if err := json.Unmarshal(a.AllowedStorages, &list); err != nil {
+		var list shortList
+		if err := json.Unmarshal(a.AllowedStorages, &list); errors.Is(err, errTooMany) {
+			return nil, nil, basicsError("INVOCATION_ERROR", "allowedStorages names too many storages", "")
+		} else if err != nil {
 			var s string
 			if err := json.Unmarshal(a.AllowedStorages, &s); err != nil {
 				return nil, nil, basicsError("INVOCATION_ERROR", "allowedStorages must be an array or a string", "")
+			}
+			if strings.Count(s, ",") >= maxListItems {
+				return nil, nil, basicsError("INVOCATION_ERROR", "allowedStorages names too many storages", "")
 			}
 			for _, x := range strings.Split(s, ",") {
 				if x = strings.TrimSpace(x); x != "" {
@@ -218,7 +230,7 @@ func (h *ncaHandler) basicsRequest(raw rawRef, l *lease) (*agent.Request, *signi
 	req.Timestamp = len(sp.TSAProfile) > 0 && sp.TSAProfile[0] == '{'
 	req.Filter.AllowExpired = sp.AllowExpired.or(false)
 	req.Filter.AllowRevoked = sp.AllowRevoked.or(false)
-	req.Filter.EKUs = sg.ExtKeyUsageOids
+	req.Filter.EKUs = []string(sg.ExtKeyUsageOids)
 	req.Filter.IIN, req.Filter.BIN, req.Filter.Serial = sg.IIN, sg.BIN, sg.SerialNumber
 	switch c := strings.TrimSpace(string(sg.Chain)); {
 	case c == "" || c == "null":
@@ -226,7 +238,7 @@ func (h *ncaHandler) basicsRequest(raw rawRef, l *lease) (*agent.Request, *signi
 	case c == "[]":
 		req.Filter.Chain = agent.ChainAny
 	default:
-		var pems []string
+		var pems shortList
 		if err := json.Unmarshal(sg.Chain, &pems); err != nil {
 			return nil, nil, basicsError("INVALID_SIGNING_PARAMS", "signerParams.chain must be an array of PEM certificates", "")
 		}

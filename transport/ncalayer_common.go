@@ -73,6 +73,9 @@ func decodeArgs(method string, raw []byte) (*posArgs, *commonAnswer) {
 	}
 	var args []rawRef
 	if len(raw) > 0 && string(raw) != "null" {
+		if moreItemsThan(raw, max(len(kinds), 1)) {
+			return nil, noSuch
+		}
 		if err := json.Unmarshal(raw, &args); err != nil {
 			return nil, noSuch
 		}
@@ -220,6 +223,11 @@ func (h *ncaHandler) commonUtils(ctx context.Context, method string, raw []byte,
 	case "signXmls":
 		req.Format, req.Documents = agent.FormatXML, p.l[0]
 		req.TBSXPath, req.Parent = p.str(2), p.str(3)
+	}
+	if req.Format == agent.FormatXML {
+		if err := chargeXML(req.Documents, l); err != nil {
+			return commonError(err)
+		}
 	}
 	res, err := h.s.Agent.Handle(ctx, req)
 	if err != nil {

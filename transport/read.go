@@ -34,7 +34,7 @@ var errInvalidUTF8 = errors.New("text message is not UTF-8")
 // a message that passes the limit or finds no room is read to its end
 // without being kept (only the fields named in keys are picked out of
 // it) and comes back refused. Binary messages are skipped.
-func (s *Server) readMessage(c *conn, idle time.Duration, origin string, limit func() int64, keys ...string) (*message, error) {
+func (s *Server) readMessage(c *conn, idle time.Duration, site string, limit func() int64, keys ...string) (*message, error) {
 	for {
 		mt, r, err := c.ws.NextReader()
 		if err != nil {
@@ -47,7 +47,7 @@ func (s *Server) readMessage(c *conn, idle time.Duration, origin string, limit f
 		}
 		// The limit is taken when the message begins: a request answered
 		// while the reader waited no longer counts.
-		return s.readText(&idleReader{r: r, ws: c.ws, idle: idle}, origin, limit(), keys)
+		return s.readText(&idleReader{r: r, ws: c.ws, idle: idle}, site, limit(), keys)
 	}
 }
 
@@ -79,8 +79,8 @@ const (
 	roomWait  = 2 * time.Second
 )
 
-func (s *Server) readText(r io.Reader, origin string, limit int64, keys []string) (*message, error) {
-	l := s.budget.lease(origin)
+func (s *Server) readText(r io.Reader, site string, limit int64, keys []string) (*message, error) {
+	l := s.budget.lease(site)
 	var u utf8Stream
 	var chunks [][]byte
 	var total int64

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/net/publicsuffix"
 
 	"github.com/qoltanba/qoltanba/agent"
 )
@@ -35,23 +36,25 @@ type Server struct {
 	// RequestMemory bounds the request bytes held at once (see budget);
 	// 0 means DefaultRequestMemory.
 	RequestMemory int64
-	// MaxConns and MaxConnsPerOrigin bound open WebSocket connections
-	// (0: DefaultMaxConns, DefaultMaxConnsPerOrigin).
-	MaxConns, MaxConnsPerOrigin int
+	// MaxConns and MaxConnsPerSite bound open WebSocket connections, in
+	// all and per site (registrable domain: see siteOf) (0:
+	// DefaultMaxConns, DefaultMaxConnsPerSite). The last quarter of
+	// MaxConns is kept for sites that have no connection open.
+	MaxConns, MaxConnsPerSite int
 
 	upgrader websocket.Upgrader
 	listener []net.Listener
 	budget   *budget
 
-	connMu   sync.Mutex
-	conns    int
-	byOrigin map[string]int
+	connMu sync.Mutex
+	conns  int
+	bySite map[string]int
 }
 
 // Connection caps: a page has no reason to open more than a few.
 const (
-	DefaultMaxConns          = 512
-	DefaultMaxConnsPerOrigin = 32
+	DefaultMaxConns        = 512
+	DefaultMaxConnsPerSite = 32
 )
 
 // smallMessage bounds a message that arrives while an earlier request of
@@ -134,7 +137,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	upgrade := websocket.IsWebSocketUpgrade(r)
 	if upgrade {
-		leave, ok := s.enter(origin.String())
+		leave, ok := s.enter(siteOf(origin))
 		if !ok {
 			http.Error(w, "too many connections", http.StatusServiceUnavailable)
 			return
@@ -162,8 +165,8 @@ func (s *Server) init() {
 	if s.MaxConns <= 0 {
 		s.MaxConns = DefaultMaxConns
 	}
-	if s.MaxConnsPerOrigin <= 0 {
-		s.MaxConnsPerOrigin = DefaultMaxConnsPerOrigin
+	if s.MaxConnsPerSite <= 0 {
+		s.MaxConnsPerSite = DefaultMaxConnsPerSite
 	}
 	if s.MaxMessage <= 0 {
 		s.MaxMessage = agent.DefaultMaxMessage
@@ -182,26 +185,52 @@ func (s *Server) init() {
 	}
 }
 
-// enter counts a WebSocket connection against the caps; leave uncounts it.
-func (s *Server) enter(origin string) (leave func(), ok bool) {
+// enter counts a WebSocket connection of site against the caps; leave
+// uncounts it. A site that already has connections open may not take the
+// last quarter of MaxConns: those places are kept for sites that have
+// none, so pages of a few sites cannot lock every other site out.
+func (s *Server) enter(site string) (leave func(), ok bool) {
 	s.connMu.Lock()
 	defer s.connMu.Unlock()
-	if s.byOrigin == nil {
-		s.byOrigin = map[string]int{}
+	if s.bySite == nil {
+		s.bySite = map[string]int{}
 	}
-	if s.conns >= s.MaxConns || s.byOrigin[origin] >= s.MaxConnsPerOrigin {
+	limit := s.MaxConns
+	if s.bySite[site] > 0 {
+		limit -= s.MaxConns / 4
+	}
+	if s.conns >= limit || s.bySite[site] >= s.MaxConnsPerSite {
 		return nil, false
 	}
 	s.conns++
-	s.byOrigin[origin]++
+	s.bySite[site]++
 	return func() {
 		s.connMu.Lock()
 		defer s.connMu.Unlock()
 		s.conns--
-		if s.byOrigin[origin]--; s.byOrigin[origin] == 0 {
-			delete(s.byOrigin, origin)
+		if s.bySite[site]--; s.bySite[site] == 0 {
+			delete(s.bySite, site)
 		}
 	}, true
+}
+
+// siteOf is what the connection caps and the request budget count a page
+// by: the registrable domain of its origin's host (a page's subdomains,
+// whatever their scheme or port, are one site: egov.kz for
+// idp.egov.kz), or the host itself for an IP address, localhost or a
+// bare public suffix; local programs are one site.
+func siteOf(o agent.Origin) string {
+	if o.IsLocal() {
+		return o.String()
+	}
+	if net.ParseIP(o.Host) != nil {
+		return o.Host
+	}
+	reg, err := publicsuffix.EffectiveTLDPlusOne(o.Host)
+	if err != nil {
+		return o.Host
+	}
+	return reg
 }
 
 func containsOrigin(list []agent.Origin, o agent.Origin) bool {

@@ -56,6 +56,7 @@ type opts struct {
 	unattended    []agent.Origin
 	requestMemory int64
 	maxConns      int
+	maxTotalConns int
 }
 
 func keyOpener(file string) func(context.Context) ([]*token.Key, func(), error) {
@@ -93,7 +94,7 @@ func start(t testing.TB, o opts) *harness {
 		t.Fatal(err)
 	}
 	s := &Server{Agent: a, Version: "test", TLS: tlsCfg, PingEvery: time.Second, Log: quiet,
-		MaxMessage: o.maxMessage, Unattended: o.unattended, RequestMemory: o.requestMemory, MaxConnsPerOrigin: o.maxConns}
+		MaxMessage: o.maxMessage, Unattended: o.unattended, RequestMemory: o.requestMemory, MaxConnsPerSite: o.maxConns, MaxConns: o.maxTotalConns}
 	if err := s.Listen(); err != nil {
 		t.Fatal(err)
 	}
@@ -701,6 +702,8 @@ func FuzzNCALayerRequest(f *testing.F) {
 		`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":["MTEK"],"signingParams":{"decode":"true"},"signerParams":{"chain":["x"]}}}`,
 		`{"module":"kz.gov.pki.knca.commonUtils","method":"getKeyInfo","args":["PKCS12"],"uuid":{"a":1}}`,
 		`not json`,
+		`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","dat\u0061":"MTEK"}}`,
+		`{"module":"kz.gov.pki.knca.basics","module":"x","args":{"signerParams":{"chain":[],"extKeyUsageOids":["1","2"]},"allowedStorages":"A,B"}}`,
 	} {
 		f.Add(s)
 	}
@@ -724,17 +727,22 @@ func FuzzNCALayerRequest(f *testing.F) {
 func FuzzNativeRequest(f *testing.F) {
 	f.Add(`{"jsonrpc":"2.0","id":1,"method":"login","params":{"challenge":"AAAA"}}`)
 	f.Add(`{"jsonrpc":"2.0","id":1,"method":"sign","params":{"format":"xml","documents":["PGEvPg=="]}}`)
+	f.Add(`{"jsonrpc":"2.0","id":1,"method":"sign","params":{"documents":["PGEvPg=="],"Documents":[""]}}`)
+	f.Add(`{"jsonrpc":"2.0","id":1,"id":2,"method":"sign","params":{"a":{"b\u0062":1,"bb":2}}}`)
 	a, _ := agent.New(agent.Options{Config: agent.DefaultConfig(), Prompter: &cancelPrompter{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	s := &Server{Agent: a}
 	s.init()
 	f.Fuzz(func(t *testing.T, msg string) {
-		var req rpcRequest
-		if json.Unmarshal([]byte(msg), &req) != nil {
+		req, bad := decodeRequest([]byte(msg))
+		if bad != nil {
+			if b := mustJSON(bad); !json.Valid(b) {
+				t.Fatalf("answer is not JSON: %s", b)
+			}
 			return
 		}
 		l := s.budget.lease("local program")
 		defer l.release()
-		resp := s.nativeCall(context.Background(), agent.Origin{}, &req, l)
+		resp := s.nativeCall(context.Background(), agent.Origin{}, req, l)
 		if b := mustJSON(resp); !json.Valid(b) {
 			t.Fatalf("answer is not JSON: %s", b)
 		}
