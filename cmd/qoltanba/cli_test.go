@@ -112,8 +112,8 @@ func TestVersion(t *testing.T) {
 func TestKeys(t *testing.T) {
 	pw := passwordFile(t)
 	for _, tc := range []struct{ file, want string }{
-		{rsaKey, "alias=11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9 algorithm=RSA cn=\"ТЕСТОВ ТЕСТ\" iin=123456789011 bin=- not-before=2020-01-28T06:23:04Z not-after=2021-01-27T06:23:04Z kind=sign\n"},
-		{gostKey, "alias=0f923a405e7a60ef08debcf4715d7f818637b82b algorithm=ECGOST3410-2015-512 cn=\"ТЕСТОВ ТЕСТ\" iin=123456789011 bin=123456789021 not-before=2025-10-17T07:45:00Z not-after=2026-10-17T07:45:00Z kind=both\n"},
+		{rsaKey, "alias=11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9 algorithm=RSA cn=\"ТЕСТОВ ТЕСТ\" iin=123456789011 bin=- not-before=2020-01-28T06:23:04Z not-after=2021-01-27T06:23:04Z kind=sign state=expired\n"},
+		{gostKey, "alias=0f923a405e7a60ef08debcf4715d7f818637b82b algorithm=ECGOST3410-2015-512 cn=\"ТЕСТОВ ТЕСТ\" iin=123456789011 bin=123456789021 not-before=2025-10-17T07:45:00Z not-after=2026-10-17T07:45:00Z kind=both state=expired\n"},
 		{gost04, "algorithm=ECGOST34310"},
 		{ncatest.RSAAuth, "kind=auth"},
 	} {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestStatusChecksConfigAsServe: a config.json that stops serve (here a
@@ -23,5 +24,14 @@ func TestStatusChecksConfigAsServe(t *testing.T) {
 	r := qoltanbaEnv(t, env, "status")
 	if r.code != 1 || !strings.Contains(r.stdout, "FAIL configuration: productionCAFiles") || !strings.Contains(r.stderr, "will not start") {
 		t.Errorf("status: %+v", r)
+	}
+}
+
+// TestUnattendedExpiredKeySaysSo: serve --unattended with a key that has
+// expired says so at start (each request would get "no key matches").
+func TestUnattendedExpiredKeySaysSo(t *testing.T) {
+	_, _, stderr := startServe(t, "--unattended", "--p12", gostKey, "--password-file", passwordFile(t), "--allow-origin", "https://a.example")
+	if !stderr.waitFor("is expired (valid 2025-10-17 to 2026-10-17)", 5*time.Second) {
+		t.Errorf("no word of the expired key:\n%s", stderr)
 	}
 }

@@ -47,7 +47,37 @@ func printKeyLine(w io.Writer, k *token.Key) {
 	if len(k.ID) > 0 {
 		fmt.Fprintf(w, " id=%s", hex.EncodeToString(k.ID))
 	}
+	if st := keyState(k, time.Now()); st != "" {
+		fmt.Fprintf(w, " state=%s", st)
+	}
 	fmt.Fprintln(w)
+}
+
+// keyState is "expired" or "not-yet-valid" for a key whose certificate is
+// not valid at now, else "".
+func keyState(k *token.Key, now time.Time) string {
+	switch {
+	case now.After(k.Certificate.NotAfter):
+		return "expired"
+	case now.Before(k.Certificate.NotBefore):
+		return "not-yet-valid"
+	}
+	return ""
+}
+
+// warnUnusableKeys says at start when no configured key is valid now: each
+// request would otherwise end in "no key matches" with nothing to say why
+// (pages that set allowExpired still get signatures).
+func warnUnusableKeys(w io.Writer, keys []*token.Key, now time.Time) {
+	for _, k := range keys {
+		if keyState(k, now) == "" {
+			return
+		}
+	}
+	for _, k := range keys {
+		fmt.Fprintf(w, "WARNING: the key %s is %s (valid %s to %s): requests will be answered \"no key matches\" unless the page allows expired keys; configure a current key\n",
+			k.Alias, strings.ReplaceAll(keyState(k, now), "-", " "), k.Certificate.NotBefore.UTC().Format(time.DateOnly), k.Certificate.NotAfter.UTC().Format(time.DateOnly))
+	}
 }
 
 func orDash(s string) string {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/qoltanba/qoltanba/agent"
 	"github.com/qoltanba/qoltanba/token"
@@ -92,6 +93,7 @@ func cmdServe(e *env, args []string) error {
 			return err
 		}
 		defer closeKeys()
+		warnUnusableKeys(e.stderr, keys, time.Now())
 		prompter = &agent.Unattended{Origins: unattendedOrigins, Open: func(context.Context) ([]*token.Key, func(), error) {
 			return keys, func() {}, nil
 		}}
