@@ -403,3 +403,23 @@ func FuzzClassify(f *testing.F) {
 		_ = fmt.Sprint(got)
 	})
 }
+
+// TestDecodedOnlyWhenSafe: a punycode label that no browser would decode
+// (a right-to-left override inside, an invisible joiner) is shown in
+// punycode only, never with its "letters" beside it.
+func TestDecodedOnlyWhenSafe(t *testing.T) {
+	for _, u := range []string{"egov\u202ekz", "e\u200dgov", "\u2066egov", "кітап\u00adхана"} {
+		label, err := idna.Punycode.ToASCII(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := ParseOrigin("https://" + label + ".kz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := Classify(o, nil)
+		if got.Decoded != "" || !got.MixedScripts || got.Site != label+".kz" {
+			t.Errorf("%q: shown as %q decoded %q (punycode %v)", u, got.Site, got.Decoded, got.MixedScripts)
+		}
+	}
+}

@@ -75,6 +75,10 @@ const (
 	WhyOtherSuffix LookalikeWhy = "other-suffix" // the known name under another ending (egov.com)
 )
 
+// LookalikeWhys are all the reasons, in the order the rules try them (each
+// has words in the dialogs' catalog).
+var LookalikeWhys = []LookalikeWhy{WhyNotHTTPS, WhyContains, WhyOtherScript, WhyConfusable, WhyOtherSuffix, WhyPrefix, WhySwapped, WhyOneEdit}
+
 // OriginInfo is how the dialog shows and judges a site.
 type OriginInfo struct {
 	Class OriginClass
@@ -152,6 +156,12 @@ func Classify(o Origin, extra []KnownService) OriginInfo {
 	// of the alphabet the reader of that ending expects, and the site
 	// imitates nothing.
 	if h.uni != host {
+		if !safeToShow(host, h.uni) {
+			// Not a name a browser would decode (bidi controls, invisible
+			// characters): punycode only.
+			info.MixedScripts = true
+			return info
+		}
 		info.Decoded = h.uni
 		if info.Class == OriginLookalike || !oneReadableScript(h.uniLabels) {
 			info.MixedScripts = true
@@ -563,6 +573,21 @@ func osa(a, b string) (int, bool) {
 		}
 	}
 	return dist, swapped
+}
+
+// safeToShow reports a punycode host whose letters (uni) are a valid
+// internationalised name (IDNA 2008, as browsers check it) with nothing
+// invisible or out of order in them.
+func safeToShow(host, uni string) bool {
+	if u, err := idna.Lookup.ToUnicode(host); err != nil || u != uni {
+		return false
+	}
+	for _, r := range uni {
+		if !unicode.IsGraphic(r) || unicode.Is(unicode.Cf, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // oneReadableScript reports a name whose letters are all of the alphabet
