@@ -305,6 +305,8 @@ func TestShownInPunycode(t *testing.T) {
 		{"https://балабақша.қаз", false, "балабақша.қаз", "", "балабақша.қаз"},
 		{"https://оқу.кітапхана.қаз", false, "кітапхана.қаз", "оқу.", "оқу.кітапхана.қаз"},
 		{"https://müller.de", false, "müller.de", "", "müller.de"},
+		{"https://ɡoogle.com", true, "xn--oogle-qmc.com", "", "ɡoogle.com"},
+		{"https://paypaı.com", true, "xn--paypa-r4a.com", "", "paypaı.com"},
 		{"https://балабақша.kz", true, "xn--80aaaabc2e9e68a.kz", "", "балабақша.kz"},
 		{"https://балабақша.com", true, "xn--80aaaabc2e9e68a.com", "", "балабақша.com"},
 		{"https://shop.қаз", true, "shop.xn--80ao21a", "", "shop.қаз"},
@@ -421,5 +423,23 @@ func TestDecodedOnlyWhenSafe(t *testing.T) {
 		if got.Decoded != "" || !got.MixedScripts || got.Site != label+".kz" {
 			t.Errorf("%q: shown as %q decoded %q (punycode %v)", u, got.Site, got.Decoded, got.MixedScripts)
 		}
+	}
+}
+
+// BenchmarkClassify: the classifier runs once per request and once per
+// dialog drawn; a long hostile host must cost little more than a short one.
+func BenchmarkClassify(b *testing.B) {
+	for _, origin := range []string{"https://idp.egov.kz", "https://xn--e1as9n8w.kz", "https://egov-kz.kezek-balabaqsha-online.com",
+		"https://" + strings.Repeat("egov-kz-login-", 4) + "x." + strings.Repeat("a1b2c3d4e5.", 15) + "kz"} { // the longest: 225 bytes
+		o, err := ParseOrigin(origin)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(o.Host[:min(len(o.Host), 24)], func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Classify(o, tableExtra)
+			}
+		})
 	}
 }

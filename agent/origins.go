@@ -611,6 +611,24 @@ func oneReadableScript(labels []string) bool {
 			if !unicode.Is(script, r) {
 				return false
 			}
+			if script == unicode.Latin && r >= utf8.RuneSelf && passesForASCII(r) {
+				return false // ɡ, ı, ɑ: Latin letters that read as plain ones (an accent, ü, is seen)
+			}
+		}
+	}
+	return true
+}
+
+// passesForASCII reports a letter whose UTS #39 skeleton (with ownFolds)
+// is an ASCII letter: it reads as that letter.
+func passesForASCII(r rune) bool {
+	sk := confusables.Skeleton(string(r))
+	if f, ok := ownFolds[[]rune(sk)[0]]; ok && utf8.RuneCountInString(sk) == 1 {
+		sk = f
+	}
+	for i := 0; i < len(sk); i++ {
+		if sk[i] >= utf8.RuneSelf {
+			return false
 		}
 	}
 	return true
