@@ -370,7 +370,9 @@ func wordsAdded(l string, s service) bool {
 		switch {
 		case utf8.RuneCountInString(s.joined) >= 5:
 			return true // enbekshi, xsalykx: a long name is not an accident
-		case affixWords(pre) && affixWords(post):
+		case utf8.RuneCountInString(s.joined) >= 4 && affixWords(pre, lureFolded) && affixWords(post, lureFolded):
+			return true
+		case affixWords(pre, shortLureFolded) && affixWords(post, shortLureFolded):
 			return true
 		}
 		off = i + 1
@@ -378,19 +380,21 @@ func wordsAdded(l string, s service) bool {
 }
 
 // ruleEdits: the registrable label, one of its hyphenated words, or it
-// less a lure word, a letter away from the known name (two for names of
-// eight letters or more), or the registrable domain a letter away from
+// less a lure word (four letters or more), a letter away from the known
+// name (two for names of eight letters or more, the first letter kept), or the registrable domain a letter away from
 // the known domain: egow.kz, egvo.kz, egvo-kz.com, myegvo.kz, egov.kg.
 func ruleEdits(h host, s service) LookalikeWhy {
 	n := len(h.fold)
 	reg := strings.Join(h.fold[n-h.nReg:], ".")
 	dom := strings.Join(s.fold, ".")
-	if utf8.RuneCountInString(dom) >= 5 {
+	nameLen := utf8.RuneCountInString(s.joined)
+	first := h.fold[n-h.nReg]
+	if utf8.RuneCountInString(dom) >= 5 && utf8.RuneCountInString(first) >= min(4, nameLen) {
+		// (ego.kz is a word, not egov.kz with a letter lost)
 		if d, swap := osa(reg, dom); d == 1 {
 			return editWhy(swap)
 		}
 	}
-	nameLen := utf8.RuneCountInString(s.joined)
 	if nameLen < 4 || h.nSuffix == 0 {
 		return ""
 	}
@@ -398,9 +402,8 @@ func ruleEdits(h host, s service) LookalikeWhy {
 	if nameLen >= 8 {
 		limit = 2
 	}
-	label := h.fold[n-h.nReg]
-	cands := append(strings.Split(label, "-"), label, strings.ReplaceAll(label, "-", ""))
-	j := strings.ReplaceAll(label, "-", "")
+	cands := append(strings.Split(first, "-"), first, strings.ReplaceAll(first, "-", ""))
+	j := strings.ReplaceAll(first, "-", "")
 	for _, w := range lureFolded {
 		if t, ok := strings.CutPrefix(j, w); ok {
 			cands = append(cands, t)
@@ -413,10 +416,14 @@ func ruleEdits(h host, s service) LookalikeWhy {
 		if c == s.joined || c == s.name {
 			continue // the name itself: another rule's (or not a look-alike)
 		}
-		if utf8.RuneCountInString(c) < 3 {
-			continue
+		if utf8.RuneCountInString(c) < 4 {
+			continue // ego, gov: a three-letter word is not egov with a letter lost
 		}
-		if d, swap := osa(c, s.joined); d > 0 && d <= limit {
+		d, swap := osa(c, s.joined)
+		if d == 2 && []rune(c)[0] != []rune(s.joined)[0] {
+			continue // two edits count only with the first letter kept (elicenza, not licenses)
+		}
+		if d > 0 && d <= limit {
 			return editWhy(swap && d == 1)
 		}
 	}
@@ -442,7 +449,9 @@ func foldedWhy(s string) LookalikeWhy {
 }
 
 // lureWords are what phishing addresses glue to a known name: the country,
-// "my", "e-", "login", "cabinet" and the like.
+// "my", "e-", "login", "cabinet" and the like. shortLureWords are the few
+// that count beside a name of three letters (gov), which ordinary words
+// contain (govdocs, government).
 var lureWords = []string{
 	"kz", "kaz", "qaz", "kazakhstan", "qazaqstan", "rk", "my", "e", "i", "m", "id", "idp", "sso", "auth", "login",
 	"logon", "signin", "sign", "secure", "safe", "verify", "check", "online", "portal", "official", "site", "web",
@@ -451,20 +460,32 @@ var lureWords = []string{
 	"zapis", "info", "ru", "com", "net", "org",
 }
 
-var lureFolded = func() []string {
-	out := make([]string, len(lureWords))
-	for i, w := range lureWords {
+var shortLureWords = []string{"kz", "kaz", "qaz", "kazakhstan", "qazaqstan", "rk", "my", "e", "i", "m"}
+
+var lureFolded, shortLureFolded = foldAll(lureWords), foldAll(shortLureWords)
+
+func foldAll(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
 		out[i] = fold(w)
 	}
 	return out
-}()
+}
 
-// affixWords reports s (folded, no hyphens) made only of lure words,
-// abbreviations (two to five consonants: kgd, mvd, mchs) and digits, or
-// empty.
-func affixWords(s string) bool {
+// affixWords reports s (folded, no hyphens) empty, one of lures, an
+// abbreviation (two to five consonants: kgd, mvd, mchs), or made of lures
+// of two letters or more and digits (kzlogin, 24, kz2024). Single letters
+// and consonant runs count only alone: joined to others they would make
+// up most words (e+rnrn+e+nt: "ernment").
+func affixWords(s string, lures []string) bool {
+	if s == "" || slices.Contains(lures, s) {
+		return true
+	}
 	if len(s) > 40 {
 		return false
+	}
+	if n := len(s); n >= 2 && n <= 5 && strings.Trim(s, "bcdfghjklmnpqrstvwxz") == "" {
+		return true
 	}
 	ok := make([]bool, len(s)+1) // ok[i]: s[:i] splits into such words
 	ok[0] = true
@@ -472,14 +493,9 @@ func affixWords(s string) bool {
 		if !ok[i] {
 			continue
 		}
-		for _, w := range lureFolded {
-			if strings.HasPrefix(s[i:], w) {
+		for _, w := range lures {
+			if len(w) >= 2 && strings.HasPrefix(s[i:], w) {
 				ok[i+len(w)] = true
-			}
-		}
-		for j := i; j < len(s) && j-i < 5 && strings.IndexByte("bcdfghjklmnpqrstvwxz", s[j]) >= 0; j++ {
-			if j > i {
-				ok[j+1] = true
 			}
 		}
 		for j := i; j < len(s) && s[j] >= '0' && s[j] <= '9'; j++ {
@@ -516,7 +532,20 @@ func fold(s string) string { return foldWith(s, true) }
 func foldKeepDigits(s string) string { return foldWith(s, false) }
 
 func foldWith(s string, digits bool) string {
-	sk := confusables.Skeleton(strings.ToLower(s))
+	s = strings.ToLower(s)
+	sk := confusables.Skeleton(s)
+	if !digits {
+		// UTS #39 reads 0 as o and 1 as l: keep every ASCII digit.
+		var kept strings.Builder
+		for _, r := range s {
+			if r >= '0' && r <= '9' {
+				kept.WriteRune(r)
+			} else {
+				kept.WriteString(confusables.Skeleton(string(r)))
+			}
+		}
+		sk = kept.String()
+	}
 	var b strings.Builder
 	for _, r := range sk {
 		if unicode.Is(unicode.Mn, r) {
@@ -623,6 +652,9 @@ func oneReadableScript(labels []string) bool {
 // is an ASCII letter: it reads as that letter.
 func passesForASCII(r rune) bool {
 	sk := confusables.Skeleton(string(r))
+	if sk == "" {
+		return false
+	}
 	if f, ok := ownFolds[[]rune(sk)[0]]; ok && utf8.RuneCountInString(sk) == 1 {
 		sk = f
 	}
