@@ -131,7 +131,6 @@ func Classify(o Origin, extra []KnownService) OriginInfo {
 		if d == "" || (host != d && !strings.HasSuffix(host, "."+d)) {
 			continue
 		}
-		k := k
 		if i >= len(KnownServices) {
 			// The admin's (or user's) entry: never a way to make a
 			// look-alike of a built-in service known.
