@@ -36,7 +36,9 @@ type Config struct {
 	// once, all pages together (three quarters of it for one site).
 	MaxRequestMemoryBytes int64 `json:"maxRequestMemoryBytes"`
 	// KnownOrigins add sites to the built-in list of known services the
-	// dialog names (and checks look-alikes against).
+	// dialog names (and checks look-alikes against); checked and
+	// normalised by CheckKnownOrigins. A machine policy that sets
+	// knownOrigins replaces this list.
 	KnownOrigins []KnownService `json:"knownOrigins"`
 	// ProductionCAFiles are NCA's production CA certificates; when given,
 	// "production NCA" keys are recognised by chain instead of by name.
@@ -117,6 +119,9 @@ func LoadConfig(path string) (Config, error) {
 		return c, fmt.Errorf("config: %w", err)
 	}
 	if err := json.Unmarshal(b, &c); err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	if c.KnownOrigins, err = CheckKnownOrigins(c.KnownOrigins); err != nil {
 		return c, fmt.Errorf("config %s: %w", path, err)
 	}
 	if c.Port <= 0 || c.Port > 65535 {

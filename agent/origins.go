@@ -1,11 +1,15 @@
 package agent
 
 import (
+	"errors"
+	"fmt"
 	"net"
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
+	"github.com/mtibben/confusables"
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
 )
@@ -62,12 +66,18 @@ type LookalikeWhy string
 // Why a site is a look-alike.
 const (
 	WhyNotHTTPS    LookalikeWhy = "not-https"    // the known site over http, or on another port
-	WhyContains    LookalikeWhy = "contains"     // the known name is only part of the address (egov.kz.example.com)
-	WhyPrefix      LookalikeWhy = "prefix"       // a name built on the known one (egov-kz.com, egovkz.net, e-gov.kz)
-	WhyOneEdit     LookalikeWhy = "one-edit"     // one letter away (egow.kz, egov.kg)
-	WhyConfusable  LookalikeWhy = "confusable"   // letters that look alike (еgov.kz with a Cyrillic е, eg0v.kz)
+	WhyContains    LookalikeWhy = "contains"     // the known name is only part of the address (egov.kz.example.com, egov-kz.example.com)
+	WhyPrefix      LookalikeWhy = "prefix"       // the known name with a word or a hyphen added (egov-kz.com, myegov.kz, kgdgov.kz, e-gov.kz)
+	WhyOneEdit     LookalikeWhy = "one-edit"     // a letter or two away (egow.kz, eegov.kz, elicnse.kz)
+	WhySwapped     LookalikeWhy = "swapped"      // two letters swapped (egvo.kz, salky.kz)
+	WhyConfusable  LookalikeWhy = "confusable"   // Latin letters or digits that look alike (eg0v.kz, rnybank.kz)
+	WhyOtherScript LookalikeWhy = "other-script" // letters of another alphabet that look like the name (еgov.kz with a Cyrillic е, еԍоѵ.kz)
 	WhyOtherSuffix LookalikeWhy = "other-suffix" // the known name under another ending (egov.com)
 )
+
+// LookalikeWhys are all the reasons, in the order the rules try them (each
+// has words in the dialogs' catalog).
+var LookalikeWhys = []LookalikeWhy{WhyNotHTTPS, WhyContains, WhyOtherScript, WhyConfusable, WhyOtherSuffix, WhyPrefix, WhySwapped, WhyOneEdit}
 
 // OriginInfo is how the dialog shows and judges a site.
 type OriginInfo struct {
@@ -87,180 +97,613 @@ type OriginInfo struct {
 	// (Lookalike).
 	Service *KnownService
 	Why     LookalikeWhy
-	// MixedScripts: the name mixes alphabets (or uses letters that pass
-	// for Latin ones), so it is shown in punycode.
+	// MixedScripts: the name has letters that are not all of the one
+	// alphabet its reader expects (Latin under .kz, .ru, .com; Cyrillic
+	// under .қаз, .рф), or it is a look-alike with letters outside
+	// ASCII, so Site and Sub are in punycode and Decoded, the name in
+	// letters, is shown beside them.
 	MixedScripts bool
+	Decoded      string
 }
 
+// maxHostLen is the longest DNS name; a longer host is no site's, and is
+// not looked into further (the classifier's work stays bounded).
+const maxHostLen = 253
+
 // Classify says what a site is, against the built-in services and extra
-// ones (the admin's).
+// ones (the admin's). A look-alike is never known: an extra service that
+// itself imitates a built-in one counts as that look-alike.
 func Classify(o Origin, extra []KnownService) OriginInfo {
 	if o.IsLocal() {
 		return OriginInfo{Class: OriginLocal}
 	}
-	services := append(slices.Clone(KnownServices), extra...)
-	host := o.Host
-	info := OriginInfo{Class: OriginUnknown, Scheme: o.Scheme, Port: o.Port}
-	reg, err := publicsuffix.EffectiveTLDPlusOne(host)
-	if err != nil || net.ParseIP(host) != nil {
-		reg = host // localhost, an IP, a bare suffix
+	host := strings.TrimSuffix(strings.ToLower(o.Host), ".")
+	info := OriginInfo{Class: OriginUnknown, Scheme: o.Scheme, Port: o.Port, Site: host}
+	if len(host) > maxHostLen {
+		info.MixedScripts = true
+		return info
 	}
-	info.Site, info.Sub = reg, strings.TrimSuffix(host, reg)
-	// Internationalised names: shown in Unicode only when each label
-	// keeps to one alphabet and nothing in it passes for Latin.
-	uni, _ := idna.Lookup.ToUnicode(host)
-	if uni != host {
-		uReg, _ := idna.Lookup.ToUnicode(reg)
-		if mixedScripts(uni) {
+	h := parseHost(host)
+	info.Site, info.Sub = h.reg, strings.TrimSuffix(host, h.reg)
+	secure := o.Scheme == "https" && o.Port == 443
+	for i, k := range slices.Concat(KnownServices, extra) {
+		d := normalDomain(k.Domain)
+		if d == "" || (host != d && !strings.HasSuffix(host, "."+d)) {
+			continue
+		}
+		if i >= len(KnownServices) {
+			// The admin's (or user's) entry: never a way to make a
+			// look-alike of a built-in service known.
+			if svc, why := lookalikeOf(parseHost(d), builtins); svc != nil {
+				info.Class, info.Service, info.Why = OriginLookalike, svc, why
+				break
+			}
+		}
+		if !secure {
+			info.Class, info.Service, info.Why = OriginLookalike, &k, WhyNotHTTPS
+		} else {
+			info.Class, info.Service = OriginKnown, &k
+		}
+		break
+	}
+	if info.Class == OriginUnknown && !h.ip {
+		if svc, why := lookalikeOf(h, services(extra)); svc != nil {
+			info.Class, info.Service, info.Why = OriginLookalike, svc, why
+		}
+	}
+	// Internationalised names: shown in Unicode only when every letter is
+	// of the alphabet the reader of that ending expects, and the site
+	// imitates nothing.
+	if h.uni != host {
+		if !safeToShow(host, h.uni) {
+			// Not a name a browser would decode (bidi controls, invisible
+			// characters): punycode only.
+			info.MixedScripts = true
+			return info
+		}
+		info.Decoded = h.uni
+		if info.Class == OriginLookalike || !oneReadableScript(h.uniLabels) {
 			info.MixedScripts = true
 		} else {
-			info.Site, info.Sub = uReg, strings.TrimSuffix(uni, uReg)
-		}
-	}
-	secure := o.Scheme == "https" && o.Port == 443
-	for i := range services {
-		k := &services[i]
-		if host == k.Domain || strings.HasSuffix(host, "."+k.Domain) {
-			if !secure {
-				info.Class, info.Service, info.Why = OriginLookalike, k, WhyNotHTTPS
-			} else {
-				info.Class, info.Service = OriginKnown, k
-			}
-			return info
-		}
-	}
-	for i := range services {
-		k := &services[i]
-		if why := lookalike(host, reg, uni, k); why != "" {
-			info.Class, info.Service, info.Why = OriginLookalike, k, why
-			return info
+			uReg := strings.Join(h.uniLabels[len(h.uniLabels)-h.nReg:], ".")
+			info.Site, info.Sub = uReg, strings.TrimSuffix(h.uni, uReg)
 		}
 	}
 	return info
 }
 
-// lookalike says why host (registrable domain reg, Unicode form uni)
-// imitates k, or "".
-func lookalike(host, reg, uni string, k *KnownService) LookalikeWhy {
-	kLabels := strings.Split(k.Domain, ".")
-	name := kLabels[0] // "egov", "gov", "elicense"
-	// The known domain's labels inside the address, but not as its end.
-	labels := strings.Split(host, ".")
-	for i := 0; i+len(kLabels) <= len(labels); i++ {
-		if slices.Equal(labels[i:i+len(kLabels)], kLabels) {
+// host is a host name taken apart for the look-alike rules.
+type host struct {
+	ip        bool
+	reg       string   // registrable domain (ASCII), or the host
+	uni       string   // the host in Unicode (punycode decoded)
+	uniLabels []string // its labels in Unicode
+	fold      []string // each label folded (fold)
+	foldD     []string // each label folded with its digits kept (egov24 is egov and a number)
+	nReg      int      // labels of the registrable domain (all if none)
+	nSuffix   int      // labels of its public suffix (0 if none)
+}
+
+func parseHost(h string) host {
+	p := host{reg: h}
+	if net.ParseIP(strings.Trim(h, "[]")) != nil {
+		p.ip = true
+		p.uni, p.uniLabels, p.fold, p.foldD, p.nReg = h, []string{h}, []string{h}, []string{h}, 1
+		return p
+	}
+	labels := strings.Split(h, ".")
+	p.uniLabels = make([]string, len(labels))
+	p.fold = make([]string, len(labels))
+	p.foldD = make([]string, len(labels))
+	for i, l := range labels {
+		u := l
+		if strings.HasPrefix(l, "xn--") {
+			if d, err := idna.Punycode.ToUnicode(l); err == nil {
+				u = d
+			}
+		}
+		p.uniLabels[i] = strings.ToLower(u)
+		p.fold[i] = fold(p.uniLabels[i])
+		p.foldD[i] = foldKeepDigits(p.uniLabels[i])
+	}
+	p.uni = strings.Join(p.uniLabels, ".")
+	p.nReg = len(labels)
+	if reg, err := publicsuffix.EffectiveTLDPlusOne(h); err == nil {
+		p.reg = reg
+		p.nReg = strings.Count(reg, ".") + 1
+		p.nSuffix = p.nReg - 1
+	} else if suffix, _ := publicsuffix.PublicSuffix(h); suffix == h {
+		p.nSuffix = len(labels) // a bare suffix: kz, com.kz
+	}
+	return p
+}
+
+// service is a known service's domain taken apart for the rules.
+type service struct {
+	k      *KnownService
+	labels []string // Unicode
+	fold   []string // folded labels
+	name   string   // the first label folded, hyphens kept ("egov", "open-almaty")
+	joined string   // name without hyphens ("openalmaty")
+	raw    string   // the first label as written, in Unicode
+}
+
+var builtins = services(nil)
+
+func services(extra []KnownService) []service {
+	all := slices.Concat(KnownServices, extra)
+	out := make([]service, 0, len(all))
+	for i := range all {
+		d := normalDomain(all[i].Domain)
+		if d == "" {
+			continue
+		}
+		p := parseHost(d)
+		s := service{k: &all[i], labels: p.uniLabels, fold: p.fold}
+		s.raw, s.name = p.uniLabels[0], p.fold[0]
+		s.joined = strings.ReplaceAll(s.name, "-", "")
+		out = append(out, s)
+	}
+	return out
+}
+
+// normalDomain is a knownOrigins domain as hosts are compared: ASCII
+// (punycode), lower case, no trailing dot, no "*." ("" if it is no name).
+func normalDomain(d string) string {
+	d = strings.TrimPrefix(strings.TrimSuffix(strings.ToLower(strings.TrimSpace(d)), "."), "*.")
+	a, err := idna.Lookup.ToASCII(d)
+	if err != nil || a == "" {
+		return ""
+	}
+	return a
+}
+
+// lookalikeOf says which of svcs host imitates, and why (nil if none).
+// Each rule is tried against every service before the next rule, so the
+// most telling reason and the closest service win (my-gov.kz is a word
+// added to gov.kz, not an edit of egov.kz).
+func lookalikeOf(h host, svcs []service) (*KnownService, LookalikeWhy) {
+	if h.ip || len(h.fold) <= h.nSuffix {
+		return nil, "" // an IP address, localhost, a bare ending
+	}
+	for _, rule := range []func(host, service) LookalikeWhy{ruleContains, ruleTail, ruleOtherSuffix, ruleWords, ruleEdits} {
+		for _, s := range svcs {
+			if why := rule(h, s); why != "" {
+				return s.k, why
+			}
+		}
+	}
+	return nil, ""
+}
+
+// ruleContains: the known domain (or its name, for names of four letters
+// or more) as labels inside the address, not as its end: egov.kz.evil.com,
+// eg0v.kz.evil.com, egov.kzz.com.
+func ruleContains(h host, s service) LookalikeWhy {
+	m := len(s.fold)
+	n := len(h.fold)
+	for i := 0; i+m < n; i++ {
+		if slices.Equal(h.fold[i:i+m], s.fold) {
 			return WhyContains
 		}
 	}
-	// Its name as a label of another address (egov.kzz.com), for names
-	// long enough to be the service's own ("gov" is everybody's).
-	if len(name) >= 4 && slices.Contains(labels[:len(labels)-len(strings.Split(reg, "."))], name) {
-		return WhyContains
-	}
-	// Letters that look alike.
-	if s := skeleton(uni); s == k.Domain || strings.HasSuffix(s, "."+k.Domain) || skeleton(reg) == k.Domain {
-		return WhyConfusable
-	}
-	regLabels := strings.Split(reg, ".")
-	first := regLabels[0]
-	// The known name under another ending: egov.com, egov.kz.ru.
-	if first == name {
-		return WhyOtherSuffix
-	}
-	// A name built on the known one: egov-kz.com, my-egov.kz, e-gov.kz,
-	// egovkz.net (a prefix only for names of four letters or more).
-	tokens := strings.Split(first, "-")
-	if slices.Contains(tokens, name) || strings.ReplaceAll(first, "-", "") == name {
-		return WhyPrefix
-	}
-	if len(name) >= 4 && strings.HasPrefix(first, name) {
-		return WhyPrefix
-	}
-	// One letter away from the known domain (egow.kz, eegov.kz, egov.kg)
-	// or its name (egow.com).
-	if editDistance1(reg, k.Domain) || (len(name) >= 4 && editDistance1(first, name)) {
-		return WhyOneEdit
+	if utf8.RuneCountInString(s.joined) >= 4 {
+		for _, l := range h.fold[:n-h.nReg] {
+			if l == s.name {
+				return WhyContains
+			}
+		}
 	}
 	return ""
 }
 
-// confusables maps letters that pass for Latin ones (Cyrillic, Greek,
-// digits) to the Latin letter they imitate.
-var confusables = map[rune]string{
-	'а': "a", 'е': "e", 'ё': "e", 'о': "o", 'р': "p", 'с': "c", 'у': "y", 'х': "x", 'к': "k", 'і': "i", 'ј': "j",
-	'ѕ': "s", 'һ': "h", 'ԁ': "d", 'ԛ': "q", 'ԝ': "w", 'ӏ': "l", 'Ꭵ': "i", 'ɡ': "g", 'ı': "i", 'ո': "n", 'ս': "u",
-	'ο': "o", 'α': "a", 'ε': "e", 'ι': "i", 'κ': "k", 'ν': "v", 'ρ': "p", 'τ': "t", 'υ': "u", 'χ': "x",
-	'0': "o", '1': "l", '3': "e", '5': "s", '6': "g",
-}
-
-// skeleton maps look-alike letters to Latin and common Latin tricks (rn
-// for m, vv for w) to what they imitate.
-func skeleton(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if c, ok := confusables[r]; ok {
-			b.WriteString(c)
-		} else {
-			b.WriteRune(unicode.ToLower(r))
-		}
+// ruleTail: the address ends in the known domain after folding but not as
+// written: еgov.kz (a Cyrillic е), idp.еgov.kz, eg0v.kz, rnybank.kz.
+func ruleTail(h host, s service) LookalikeWhy {
+	m, n := len(s.fold), len(h.fold)
+	if n < m || !slices.Equal(h.fold[n-m:], s.fold) {
+		return ""
 	}
-	return strings.NewReplacer("rn", "m", "vv", "w", "cl", "d").Replace(b.String())
+	return foldedWhy(strings.Join(h.uniLabels[n-m:], "."))
 }
 
-// mixedScripts reports a label with letters of more than one alphabet, or
-// with letters that pass for Latin ones next to Latin letters.
-func mixedScripts(host string) bool {
-	for _, label := range strings.Split(host, ".") {
-		var latin, other bool
-		for _, r := range label {
-			switch {
-			case r < 0x80:
-				if unicode.IsLetter(r) {
-					latin = true
-				}
-			case unicode.IsLetter(r):
-				other = true
-			}
+// ruleOtherSuffix: the known name as the registrable label under another
+// ending: egov.com, egov.kg, elicense.com.kz, eg0v.com.
+func ruleOtherSuffix(h host, s service) LookalikeWhy {
+	if h.nSuffix == 0 {
+		return ""
+	}
+	i := len(h.fold) - h.nReg
+	if h.fold[i] != s.name {
+		return ""
+	}
+	if h.uniLabels[i] == s.raw {
+		return WhyOtherSuffix
+	}
+	return foldedWhy(h.uniLabels[i])
+}
+
+// ruleWords: the known name with words added, in the registrable label
+// (egov-kz.com, myegov.kz, kzegov.com, egovkz.net, login-egov.kz,
+// e-gov.kz, kgdgov.kz) or in a label before it (egov-kz.evil.com).
+// Short names ("gov") count only beside a lure word or an abbreviation,
+// since they are part of many ordinary words (governance, dolgov).
+func ruleWords(h host, s service) LookalikeWhy {
+	n := len(h.fold)
+	regFirst := n - h.nReg
+	for i, l := range h.fold[:n-h.nSuffix] {
+		if i == regFirst && l == s.name {
+			continue // ruleOtherSuffix's
 		}
-		if latin && other {
+		if !wordsAdded(l, s) && !wordsAdded(h.foldD[i], s) {
+			continue
+		}
+		if i < regFirst {
+			return WhyContains
+		}
+		if !strings.Contains(strings.ReplaceAll(h.uniLabels[i], "-", ""), strings.ReplaceAll(s.raw, "-", "")) {
+			return foldedWhy(h.uniLabels[i])
+		}
+		return WhyPrefix
+	}
+	return ""
+}
+
+// wordsAdded reports a label (folded) built of the service's name and
+// other words.
+func wordsAdded(l string, s service) bool {
+	if utf8.RuneCountInString(s.joined) >= 4 && strings.Contains("-"+l+"-", "-"+s.name+"-") {
+		return true // a hyphenated word: login-egov, egov-kz
+	}
+	j := strings.ReplaceAll(l, "-", "")
+	if j == s.joined {
+		return l != s.name // hyphens added: e-gov
+	}
+	for off := 0; ; {
+		i := strings.Index(j[off:], s.joined)
+		if i < 0 {
+			return false
+		}
+		i += off
+		pre, post := j[:i], j[i+len(s.joined):]
+		switch {
+		case utf8.RuneCountInString(s.joined) >= 5:
+			return true // enbekshi, xsalykx: a long name is not an accident
+		case utf8.RuneCountInString(s.joined) >= 4 && affixWords(pre, lureFolded) && affixWords(post, lureFolded):
+			return true
+		case affixWords(pre, shortLureFolded) && affixWords(post, shortLureFolded):
 			return true
 		}
-		// All-Cyrillic (or Greek) but spelling a Latin word: "еgоv" made
-		// only of look-alikes.
-		if other && !latin {
-			allConfusable := true
-			for _, r := range label {
-				if _, ok := confusables[r]; !ok && r != '-' {
-					allConfusable = false
-				}
+		off = i + 1
+	}
+}
+
+// ruleEdits: the registrable label, one of its hyphenated words, or it
+// less a lure word (four letters or more), a letter away from the known
+// name (two for names of eight letters or more, the first letter kept), or the registrable domain a letter away from
+// the known domain: egow.kz, egvo.kz, egvo-kz.com, myegvo.kz, egov.kg.
+func ruleEdits(h host, s service) LookalikeWhy {
+	n := len(h.fold)
+	reg := strings.Join(h.fold[n-h.nReg:], ".")
+	dom := strings.Join(s.fold, ".")
+	nameLen := utf8.RuneCountInString(s.joined)
+	first := h.fold[n-h.nReg]
+	if utf8.RuneCountInString(dom) >= 5 && utf8.RuneCountInString(first) >= min(4, nameLen) {
+		// (ego.kz is a word, not egov.kz with a letter lost)
+		if d, swap := osa(reg, dom); d == 1 {
+			return editWhy(swap)
+		}
+	}
+	if nameLen < 4 || h.nSuffix == 0 {
+		return ""
+	}
+	limit := 1
+	if nameLen >= 8 {
+		limit = 2
+	}
+	cands := append(strings.Split(first, "-"), first, strings.ReplaceAll(first, "-", ""))
+	j := strings.ReplaceAll(first, "-", "")
+	for _, w := range lureFolded {
+		if t, ok := strings.CutPrefix(j, w); ok {
+			cands = append(cands, t)
+		}
+		if t, ok := strings.CutSuffix(j, w); ok {
+			cands = append(cands, t)
+		}
+	}
+	for _, c := range cands {
+		if c == s.joined || c == s.name {
+			continue // the name itself: another rule's (or not a look-alike)
+		}
+		if utf8.RuneCountInString(c) < 4 {
+			continue // ego, gov: a three-letter word is not egov with a letter lost
+		}
+		d, swap := osa(c, s.joined)
+		if d == 2 && []rune(c)[0] != []rune(s.joined)[0] {
+			continue // two edits count only with the first letter kept (elicenza, not licenses)
+		}
+		if d > 0 && d <= limit {
+			return editWhy(swap && d == 1)
+		}
+	}
+	return ""
+}
+
+func editWhy(swap bool) LookalikeWhy {
+	if swap {
+		return WhySwapped
+	}
+	return WhyOneEdit
+}
+
+// foldedWhy: what folding did to make s look like the known name, other
+// alphabets or Latin look-alikes (digits, rn for m).
+func foldedWhy(s string) LookalikeWhy {
+	for _, r := range s {
+		if r >= utf8.RuneSelf {
+			return WhyOtherScript
+		}
+	}
+	return WhyConfusable
+}
+
+// lureWords are what phishing addresses glue to a known name: the country,
+// "my", "e-", "login", "cabinet" and the like. shortLureWords are the few
+// that count beside a name of three letters (gov), which ordinary words
+// contain (govdocs, government).
+var lureWords = []string{
+	"kz", "kaz", "qaz", "kazakhstan", "qazaqstan", "rk", "my", "e", "i", "m", "id", "idp", "sso", "auth", "login",
+	"logon", "signin", "sign", "secure", "safe", "verify", "check", "online", "portal", "official", "site", "web",
+	"www", "app", "service", "services", "servis", "support", "help", "pay", "payment", "cabinet", "kabinet", "lk",
+	"account", "user", "gos", "gov", "nca", "ncalayer", "pki", "eds", "ecp", "key", "doc", "docs", "new", "bonus",
+	"zapis", "info", "ru", "com", "net", "org",
+}
+
+var shortLureWords = []string{"kz", "kaz", "qaz", "kazakhstan", "qazaqstan", "rk", "my", "e", "i", "m"}
+
+var lureFolded, shortLureFolded = foldAll(lureWords), foldAll(shortLureWords)
+
+func foldAll(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = fold(w)
+	}
+	return out
+}
+
+// affixWords reports s (folded, no hyphens) empty, one of lures, an
+// abbreviation (two to five consonants: kgd, mvd, mchs), or made of lures
+// of two letters or more and digits (kzlogin, 24, kz2024). Single letters
+// and consonant runs count only alone: joined to others they would make
+// up most words (e+rnrn+e+nt: "ernment").
+func affixWords(s string, lures []string) bool {
+	if s == "" || slices.Contains(lures, s) {
+		return true
+	}
+	if len(s) > 40 {
+		return false
+	}
+	if n := len(s); n >= 2 && n <= 5 && strings.Trim(s, "bcdfghjklmnpqrstvwxz") == "" {
+		return true
+	}
+	ok := make([]bool, len(s)+1) // ok[i]: s[:i] splits into such words
+	ok[0] = true
+	for i := 0; i < len(s); i++ {
+		if !ok[i] {
+			continue
+		}
+		for _, w := range lures {
+			if len(w) >= 2 && strings.HasPrefix(s[i:], w) {
+				ok[i+len(w)] = true
 			}
-			if allConfusable {
-				return true
+		}
+		for j := i; j < len(s) && s[j] >= '0' && s[j] <= '9'; j++ {
+			ok[j+1] = true
+		}
+	}
+	return ok[len(s)]
+}
+
+// ownFolds complete UTS #39 for names: its skeleton maps a letter to the
+// letter it is most like, which is sometimes no ASCII letter (Cyrillic к
+// and Kazakh қ to ĸ, ԍ to ɢ, Kazakh ә to ǝ), and it leaves digits that
+// stand for letters (eg3v, 5alyk) alone, since they are not the same
+// glyph. Of the Kazakh letters, the confusables table (checked one by one
+// with confusables.Skeleton) already gives ү → y, һ → h, і → i, and with
+// the mark it adds stripped ғ → r, ө → o, ұ → y; қ (→ ĸ) and ә (→ ǝ) need
+// these entries; ң (→ ʜ, a small capital H) passes for no Latin letter.
+var ownFolds = map[rune]string{
+	'ĸ': "k", 'ɢ': "g", 'ǝ': "e", 'ʀ': "r", 'ɪ': "i", 'ʏ': "y", 'ᴋ': "k", 'ᴍ': "m", 'ᴏ': "o", 'ᴛ': "t",
+}
+
+// digitFolds are digits written for letters (eg3v, 5alyk, 6ank).
+var digitFolds = map[rune]string{'3': "e", '4': "a", '5': "s", '6': "b", '7': "t", '8': "b", '9': "g"}
+
+// latinTricks are letter pairs that read as one letter (UTS #39 maps
+// single characters only; it already maps m to rn).
+var latinTricks = strings.NewReplacer("vv", "w", "cl", "d")
+
+// fold is a label's UTS #39 skeleton in lower case, with ownFolds, marks
+// stripped (ö, ғ's bar) and latinTricks: what the label looks like.
+func fold(s string) string { return foldWith(s, true) }
+
+// foldKeepDigits is fold without digitFolds.
+func foldKeepDigits(s string) string { return foldWith(s, false) }
+
+func foldWith(s string, digits bool) string {
+	s = strings.ToLower(s)
+	sk := confusables.Skeleton(s)
+	if !digits {
+		// UTS #39 reads 0 as o and 1 as l: keep every ASCII digit.
+		var kept strings.Builder
+		for _, r := range s {
+			if r >= '0' && r <= '9' {
+				kept.WriteRune(r)
+			} else {
+				kept.WriteString(confusables.Skeleton(string(r)))
+			}
+		}
+		sk = kept.String()
+	}
+	var b strings.Builder
+	for _, r := range sk {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if f, ok := ownFolds[r]; ok {
+			b.WriteString(f)
+			continue
+		}
+		if f, ok := digitFolds[r]; ok && digits {
+			b.WriteString(f)
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return latinTricks.Replace(b.String())
+}
+
+// osa is the optimal string alignment distance (Damerau–Levenshtein
+// without editing a substring twice) between a and b, in runes, and
+// whether one adjacent swap accounts for it. Written here because no
+// module the project uses has one and it is twenty lines; inputs are DNS
+// labels (at most 253 bytes), so the table stays small.
+func osa(a, b string) (int, bool) {
+	x, y := []rune(a), []rune(b)
+	d := make([][]int, len(x)+1)
+	for i := range d {
+		d[i] = make([]int, len(y)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	swapped := false
+	for i := 1; i <= len(x); i++ {
+		for j := 1; j <= len(y); j++ {
+			cost := 1
+			if x[i-1] == y[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] && d[i-2][j-2]+1 < d[i][j] {
+				d[i][j] = d[i-2][j-2] + 1
 			}
 		}
 	}
-	return false
+	dist := d[len(x)][len(y)]
+	if dist == 1 && len(x) == len(y) {
+		for i := 0; i+1 < len(x); i++ {
+			if x[i] != y[i] {
+				swapped = x[i] == y[i+1] && x[i+1] == y[i] && string(x[i+2:]) == string(y[i+2:])
+				break
+			}
+		}
+	}
+	return dist, swapped
 }
 
-// editDistance1 reports whether a and b differ by exactly one insertion,
-// deletion or substitution.
-func editDistance1(a, b string) bool {
-	if a == b || len(a) < 3 || len(b) < 3 {
+// safeToShow reports a punycode host whose letters (uni) are a valid
+// internationalised name (IDNA 2008, as browsers check it) with nothing
+// invisible or out of order in them.
+func safeToShow(host, uni string) bool {
+	if u, err := idna.Lookup.ToUnicode(host); err != nil || u != uni {
 		return false
 	}
-	if len(a) > len(b) {
-		a, b = b, a
+	for _, r := range uni {
+		if !unicode.IsGraphic(r) || unicode.Is(unicode.Cf, r) {
+			return false
+		}
 	}
-	if len(b)-len(a) > 1 {
+	return true
+}
+
+// oneReadableScript reports a name whose letters are all of the alphabet
+// its ending's reader expects: Latin under an ASCII ending (.kz, .ru,
+// .com), Cyrillic under a Cyrillic one (.қаз, .рф). Digits and hyphens go
+// with either.
+func oneReadableScript(labels []string) bool {
+	tld := labels[len(labels)-1]
+	script := unicode.Latin
+	for _, r := range tld {
+		if r >= utf8.RuneSelf {
+			script = unicode.Cyrillic
+			break
+		}
+	}
+	for _, l := range labels {
+		for _, r := range l {
+			if r == '-' || r == '_' || (r >= '0' && r <= '9') {
+				continue
+			}
+			if !unicode.Is(script, r) {
+				return false
+			}
+			if script == unicode.Latin && r >= utf8.RuneSelf && passesForASCII(r) {
+				return false // ɡ, ı, ɑ: Latin letters that read as plain ones (an accent, ü, is seen)
+			}
+		}
+	}
+	return true
+}
+
+// passesForASCII reports a letter whose UTS #39 skeleton (with ownFolds)
+// is an ASCII letter: it reads as that letter.
+func passesForASCII(r rune) bool {
+	sk := confusables.Skeleton(string(r))
+	if sk == "" {
 		return false
 	}
-	i := 0
-	for i < len(a) && a[i] == b[i] {
-		i++
+	if f, ok := ownFolds[[]rune(sk)[0]]; ok && utf8.RuneCountInString(sk) == 1 {
+		sk = f
 	}
-	if len(a) == len(b) {
-		return a[i+1:] == b[i+1:]
+	for i := 0; i < len(sk); i++ {
+		if sk[i] >= utf8.RuneSelf {
+			return false
+		}
 	}
-	return a[i:] == b[i+1:]
+	return true
+}
+
+// Errors of CheckKnownOrigins.
+var (
+	errKnownNoDomain = errors.New(`a knownOrigins entry needs a "domain" (egov.kz) and "names" ({"kk": …, "ru": …, "en": …})`)
+)
+
+// CheckKnownOrigins validates and normalises knownOrigins entries (the
+// user's config and the machine policy alike): the domain in lower case,
+// without a trailing dot or a leading "*." (an entry covers its name and
+// every name under it anyway), in punycode. A domain that is a whole
+// ending (kz, com, com.kz, gov.kz, github.io: it would make every site
+// under it known), an address instead of a name, or a look-alike of a
+// built-in service is refused with a message that says so.
+func CheckKnownOrigins(list []KnownService) ([]KnownService, error) {
+	out := make([]KnownService, 0, len(list))
+	for _, k := range list {
+		raw := strings.TrimSpace(k.Domain)
+		if raw == "" {
+			return nil, errKnownNoDomain
+		}
+		if strings.ContainsAny(raw, "/:@?# ") {
+			return nil, fmt.Errorf("knownOrigins: %q: write the domain name only (portal.corp.kz), not an address", k.Domain)
+		}
+		d := normalDomain(raw)
+		if d == "" || strings.Contains(d, "*") {
+			return nil, fmt.Errorf("knownOrigins: %q is not a domain name (write portal.corp.kz)", k.Domain)
+		}
+		if slices.ContainsFunc(KnownServices, func(b KnownService) bool { return b.Domain == d }) {
+			continue // built in already
+		}
+		if suffix, _ := publicsuffix.PublicSuffix(d); suffix == d {
+			return nil, fmt.Errorf("knownOrigins: %q is a whole domain ending, shared by every site under it: name one site (portal.corp.kz)", k.Domain)
+		}
+		if svc, why := lookalikeOf(parseHost(d), builtins); svc != nil {
+			return nil, fmt.Errorf("knownOrigins: %q looks like %s (%s): a look-alike of a known site cannot be made known", k.Domain, svc.Domain, why)
+		}
+		k.Domain = d
+		out = append(out, k)
+	}
+	return out, nil
 }
 
 // Lookalike reports whether the origin imitates a known site (the consent

@@ -59,7 +59,7 @@ func TestClassify(t *testing.T) {
 		{"https://www.elicense.com.kz", OriginLookalike, "elicense.kz", WhyOtherSuffix, "elicense.com.kz", "www."},
 		// one edit
 		{"https://egow.kz", OriginLookalike, "egov.kz", WhyOneEdit, "egow.kz", ""},
-		{"https://eegov.kz", OriginLookalike, "egov.kz", WhyOneEdit, "eegov.kz", ""},
+		{"https://eegov.kz", OriginLookalike, "egov.kz", WhyPrefix, "eegov.kz", ""},
 		{"https://egov.kg", OriginLookalike, "egov.kz", WhyOtherSuffix, "egov.kg", ""},
 		{"https://egov.kzz.com", OriginLookalike, "egov.kz", WhyContains, "kzz.com", "egov."},
 		{"https://www.gov.uk", OriginUnknown, "", "", "www.gov.uk", ""},
@@ -70,10 +70,10 @@ func TestClassify(t *testing.T) {
 		{"https://rnybank.kz", OriginLookalike, "mybank.kz", WhyConfusable, "rnybank.kz", ""},
 		{"https://elicemse.kz", OriginLookalike, "elicense.kz", WhyOneEdit, "elicemse.kz", ""},
 		// IDN homographs: shown in punycode, and named as what they imitate
-		{puny("еgov.kz"), OriginLookalike, "egov.kz", WhyConfusable, puny("еgov.kz")[8:], ""},
-		{puny("еgоv.kz"), OriginLookalike, "egov.kz", WhyConfusable, puny("еgоv.kz")[8:], ""},
-		{puny("idp.еgov.kz"), OriginLookalike, "egov.kz", WhyConfusable, puny("еgov.kz")[8:], "idp."},
-		{puny("ѕаlуk.kz"), OriginLookalike, "salyk.kz", WhyConfusable, puny("ѕаlуk.kz")[8:], ""},
+		{puny("еgov.kz"), OriginLookalike, "egov.kz", WhyOtherScript, puny("еgov.kz")[8:], ""},
+		{puny("еgоv.kz"), OriginLookalike, "egov.kz", WhyOtherScript, puny("еgоv.kz")[8:], ""},
+		{puny("idp.еgov.kz"), OriginLookalike, "egov.kz", WhyOtherScript, puny("еgov.kz")[8:], "idp."},
+		{puny("ѕаlуk.kz"), OriginLookalike, "salyk.kz", WhyOtherScript, puny("ѕаlуk.kz")[8:], ""},
 		// an honest Cyrillic name stays readable
 		{puny("балабақша.қаз"), OriginUnknown, "", "", "балабақша.қаз", ""},
 	} {

@@ -87,10 +87,12 @@ func ParsePolicy(b []byte, source string) (*Policy, error) {
 	if p.Locale != nil && *p.Locale != "" && *p.Locale != "kk" && *p.Locale != "ru" && *p.Locale != "en" {
 		return nil, fmt.Errorf("policy %s: locale %q: want kk, ru or en", source, *p.Locale)
 	}
-	for _, k := range p.KnownOrigins {
-		if k.Domain == "" || strings.Contains(k.Domain, "/") {
-			return nil, fmt.Errorf(`policy %s: a knownOrigins entry needs a "domain" (egov.kz) and "names" ({"kk": …, "ru": …, "en": …})`, source)
+	if p.KnownOrigins != nil {
+		known, err := CheckKnownOrigins(p.KnownOrigins)
+		if err != nil {
+			return nil, fmt.Errorf("policy %s: %w", source, err)
 		}
+		p.KnownOrigins = known
 	}
 	for _, m := range p.PKCS11Modules {
 		if m.Name == "" || m.Path == "" {
@@ -120,8 +122,9 @@ func LoadPolicyFile(path string) (*Policy, error) {
 
 // Apply returns cfg with the policy's values in force. Allowed sites are
 // the policy's and the user's (only the policy's with OnlyAllowedOrigins);
-// a site the policy denies is denied whatever the user allowed. Managed
-// records which settings the policy fixed.
+// a site the policy denies is denied whatever the user allowed; known
+// sites are only the policy's when it sets knownOrigins. Managed records
+// which settings the policy fixed.
 func (p *Policy) Apply(cfg Config) Config {
 	if p == nil {
 		return cfg
@@ -144,7 +147,10 @@ func (p *Policy) Apply(cfg Config) Config {
 		set("deniedOrigins")
 	}
 	if p.KnownOrigins != nil {
-		cfg.KnownOrigins = slices.Concat(p.KnownOrigins, cfg.KnownOrigins)
+		// The organisation decides which sites its users see as known: a
+		// user's own list could make a look-alike of a site only the
+		// organisation knows "known", so it is not used beside the policy's.
+		cfg.KnownOrigins = slices.Clone(p.KnownOrigins)
 		set("knownOrigins")
 	}
 	fix(cfg.Managed, "tsaURL", &cfg.TSAURL, p.TSAURL)

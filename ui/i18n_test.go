@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/qoltanba/qoltanba/agent"
 )
 
 // TestCatalogComplete walks every message: each has a non-empty text in
@@ -44,6 +46,23 @@ func TestCatalogComplete(t *testing.T) {
 		}
 		if len(m) != len(Locales) {
 			t.Errorf("%s: %d locales", key, len(m))
+		}
+	}
+}
+
+// TestEveryLookalikeReasonWorded: each reason the classifier can give has
+// words in every language (a missing one would show the key).
+func TestEveryLookalikeReasonWorded(t *testing.T) {
+	for _, why := range agent.LookalikeWhys {
+		m, ok := catalog["why-"+string(why)]
+		if !ok {
+			t.Errorf("%s: no words", why)
+			continue
+		}
+		for _, l := range Locales {
+			if !strings.Contains(m[l], "%") {
+				t.Errorf("%s: %s does not name the site", why, l)
+			}
 		}
 	}
 }

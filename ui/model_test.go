@@ -430,7 +430,13 @@ func TestSiteAndConsentViews(t *testing.T) {
 		{"https://egov.kz.kezek-balabaqsha-online-zapis-v-detskiy-sad.com", "ru", "kezek-balabaqsha-onl…s-v-detskiy-sad.com", "egov.kz.", "Это НЕ egov.kz",
 			"egov.kz — лишь часть адреса: на самом деле это сайт kezek-balabaqsha-online-zapis-v-detskiy-sad.com", "", 2, agent.Block},
 		{"http://egov.kz", "kk", "egov.kz", "", "Бұл egov.kz ЕМЕС", "egov.kz әрқашан https арқылы өз портында ашылады, бұл мекенжай басқа", "қорғалмаған байланыс (http)", 2, agent.Block},
-		{"https://xn--gov-qdd.kz", "en", "xn--gov-qdd.kz", "", "This is NOT egov.kz", "the address uses letters that only look like those of egov.kz (xn--gov-qdd.kz)", "the address mixes letters of different alphabets", 2, agent.Block},
+		{"https://xn--gov-qdd.kz", "en", "xn--gov-qdd.kz", "", "This is NOT egov.kz", "letters from another alphabet that look like egov.kz (xn--gov-qdd.kz)", "the address is shown in punycode; in letters: еgov.kz", 2, agent.Block},
+		{"https://xn--e1as9n8w.kz", "ru", "xn--e1as9n8w.kz", "", "Это НЕ egov.kz", "буквы другого алфавита, похожие на egov.kz (xn--e1as9n8w.kz)", "адрес показан в punycode, буквами: еԍоѵ.kz", 2, agent.Block},
+		{"https://egvo.kz", "kk", "egvo.kz", "", "Бұл egov.kz ЕМЕС", "egov.kz атауындағы екі әріптің орны ауыстырылған (egvo.kz)", "", 2, agent.Block},
+		{"https://myegov.kz", "en", "myegov.kz", "", "This is NOT egov.kz", "egov.kz with a word or a hyphen added (myegov.kz)", "", 2, agent.Block},
+		{"https://eg0v-kz.com", "en", "eg0v-kz.com", "", "This is NOT egov.kz", "the address uses letters or digits that only look like those of egov.kz (eg0v-kz.com)", "", 2, agent.Block},
+		{"https://xn--80aaaabc2e9e68a.kz", "en", "xn--80aaaabc2e9e68a.kz", "", "qoltanba does not know this site: make sure you trust it", "", "the address is shown in punycode; in letters: балабақша.kz", 3, agent.AllowOnce},
+		{"https://xn--80aaaabc2e9e68a.xn--80ao21a", "kk", "балабақша.қаз", "", "qoltanba бұл сайтты білмейді: оған сенетініңізге көз жеткізіңіз", "", "", 3, agent.AllowOnce},
 	} {
 		o, err := agent.ParseOrigin(c.origin)
 		if err != nil {

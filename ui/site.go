@@ -15,8 +15,8 @@ type SiteView struct {
 	Site string
 	// Sub is the rest of the host before it ("idp.", "egov.kz."), elided.
 	Sub string
-	// Note says what is unusual about the address: not https, a port,
-	// letters of mixed alphabets.
+	// Note says what is unusual about the address: not https, a port, a
+	// name shown in punycode (with its letters: "in letters: еgov.kz").
 	Note  string
 	Class agent.OriginClass
 	// Badge is one line on the class: "Known site: Электронное
@@ -50,10 +50,15 @@ func NewSiteView(o agent.Origin, info agent.OriginInfo, locale string) SiteView 
 		v.Note = T(locale, "port-note", info.Port)
 	}
 	if info.MixedScripts {
+		// A name in punycode, with its letters beside it (or why not).
 		if v.Note != "" {
 			v.Note += " · "
 		}
-		v.Note += T(locale, "mixed-scripts")
+		if info.Decoded != "" {
+			v.Note += T(locale, "punycode-note", ElideMiddle(info.Decoded, maxSub))
+		} else {
+			v.Note += T(locale, "punycode-only")
+		}
 	}
 	switch info.Class {
 	case agent.OriginKnown:

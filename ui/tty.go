@@ -125,6 +125,9 @@ func (t *TTY) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.Conse
 	o := q.Origin
 	v := NewConsentView(o, q.Site, ttyLocale)
 	fmt.Fprintf(t.Out, "\n==== %s ====\n", strings.ToUpper(o.String()))
+	if v.Site.Note != "" {
+		fmt.Fprintln(t.Out, "("+v.Site.Note+")")
+	}
 	fmt.Fprintln(t.Out, v.Site.Badge)
 	if v.Site.Warning != "" {
 		fmt.Fprintln(t.Out, "!! "+v.Site.Warning)
@@ -166,6 +169,12 @@ func (t *TTY) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, e
 	defer t.mu.Unlock()
 	r := s.Request
 	fmt.Fprintf(t.Out, "\n==== %s ====\n", strings.ToUpper(r.Origin.String()))
+	if site := NewSiteView(r.Origin, s.Site(), ttyLocale); site.Class == agent.OriginLookalike || site.Note != "" {
+		fmt.Fprintln(t.Out, site.Badge)
+		if site.Note != "" {
+			fmt.Fprintln(t.Out, "("+site.Note+")")
+		}
+	}
 	what := actionText[s.Action]
 	if n := len(s.Docs); n > 1 {
 		what = fmt.Sprintf("%s %d documents", what, n)

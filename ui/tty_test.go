@@ -113,3 +113,27 @@ func TestTTYCancelledByContext(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestTTYPunycodeSite: a look-alike in another alphabet is named in
+// punycode, with its letters beside it, in the consent question and in
+// the signing dialog.
+func TestTTYPunycodeSite(t *testing.T) {
+	in := strings.NewReader("a\no\n")
+	out := &syncBuf{}
+	tty := &TTY{In: in, Out: out, Fd: -1}
+	a := newAgent(t, tty)
+	origin, _ := agent.ParseOrigin("https://xn--e1as9n8w.kz")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, _ = a.Handle(ctx, &agent.Request{Origin: origin, Format: agent.FormatCMS, Documents: [][]byte{[]byte("x")}, Filter: agent.Filter{Chain: agent.ChainAny}})
+	o := out.String()
+	for _, want := range []string{"==== HTTPS://XN--E1AS9N8W.KZ ====", "(the address is shown in punycode; in letters: еԍоѵ.kz)",
+		"This is NOT egov.kz", "!! letters from another alphabet that look like egov.kz (xn--e1as9n8w.kz)", "[o]nce / [b]lock"} {
+		if !strings.Contains(o, want) {
+			t.Errorf("output lacks %q:\n%s", want, o)
+		}
+	}
+	if strings.Count(o, "in letters: еԍоѵ.kz") < 2 {
+		t.Errorf("the signing dialog does not show the letters beside the punycode:\n%s", o)
+	}
+}

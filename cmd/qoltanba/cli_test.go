@@ -385,6 +385,8 @@ func withoutLocale(env []string) []string {
 func TestOriginCommand(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "config.json")
 	os.WriteFile(cfg, []byte(`{"knownOrigins":[{"domain":"mybank.kz","names":{"en":"My Bank"}}]}`), 0o600)
+	empty := filepath.Join(t.TempDir(), "policy.json") // a policy that sets nothing
+	os.WriteFile(empty, []byte(`{}`), 0o600)
 	for _, c := range []struct {
 		origin string
 		code   int
@@ -393,14 +395,54 @@ func TestOriginCommand(t *testing.T) {
 		{"https://egov.kz", 0, "known: egov.kz (eGov, the e-government portal)\n"},
 		{"https://online.mybank.kz", 0, "known: online.mybank.kz (My Bank)\n"},
 		{"https://kindergarten.example", 1, "unknown: kindergarten.example\n"},
-		{"https://egov.kz.kezek-balabaqsha-online-zapis-v-detskiy-sad.com", 2, "lookalike of egov.kz: egov.kz.kezek-balabaqsha-online-zapis-v-detskiy-sad.com — the known name is only part of the address\n"},
-		{"https://xn--gov-qdd.kz", 2, "lookalike of egov.kz: xn--gov-qdd.kz — letters that look like the known name's\n"},
+		{"https://egov.kz.kezek-balabaqsha-online-zapis-v-detskiy-sad.com", 2, "lookalike of egov.kz: egov.kz.kezek-balabaqsha-online-zapis-v-detskiy-sad.com — egov.kz is only part of the address: the site is really kezek-balabaqsha-online-zapis-v-detskiy-sad.com\n"},
+		{"https://xn--gov-qdd.kz", 2, "lookalike of egov.kz: xn--gov-qdd.kz · the address is shown in punycode; in letters: еgov.kz — letters from another alphabet that look like egov.kz (xn--gov-qdd.kz)\n"},
+		{"https://еԍоѵ.kz", 2, "lookalike of egov.kz: xn--e1as9n8w.kz · the address is shown in punycode; in letters: еԍоѵ.kz — letters from another alphabet that look like egov.kz (xn--e1as9n8w.kz)\n"},
+		{"https://egvo.kz", 2, "lookalike of egov.kz: egvo.kz — egov.kz with two letters swapped (egvo.kz)\n"},
+		{"https://rnybank.kz", 2, "lookalike of mybank.kz: rnybank.kz — the address uses letters or digits that only look like those of mybank.kz (rnybank.kz)\n"},
+		{"https://балабақша.kz", 1, "unknown: xn--80aaaabc2e9e68a.kz · the address is shown in punycode; in letters: балабақша.kz\n"},
+		{"https://xn--80aaaabc2e9e68a.xn--80ao21a", 1, "unknown: балабақша.қаз\n"},
 	} {
-		cmd := exec.Command(binary, "origin", "--config", cfg, c.origin)
+		cmd := exec.Command(binary, "origin", "--config", cfg, "--policy", empty, c.origin)
 		cmd.Env = append(withoutLocale(os.Environ()), "LANG=en_US.UTF-8")
 		out, _ := cmd.Output()
 		if cmd.ProcessState.ExitCode() != c.code || string(out) != c.out {
 			t.Errorf("%s: exit %d %q, want %d %q", c.origin, cmd.ProcessState.ExitCode(), out, c.code, c.out)
 		}
+	}
+	ru := exec.Command(binary, "origin", "--config", cfg, "--policy", empty, "https://egvo.kz")
+	ru.Env = append(withoutLocale(os.Environ()), "LANG=ru_RU.UTF-8")
+	if out, _ := ru.Output(); !strings.Contains(string(out), "в имени egov.kz переставлены две буквы") {
+		t.Errorf("ru: %q, want the reason in Russian", out)
+	}
+}
+
+// TestOriginCommandReadsPolicy: `qoltanba origin` judges sites as serve
+// does: the policy's knownOrigins count, and under a policy that sets
+// them the user's own do not.
+func TestOriginCommandReadsPolicy(t *testing.T) {
+	dir := t.TempDir()
+	cfg, pol := filepath.Join(dir, "config.json"), filepath.Join(dir, "policy.json")
+	os.WriteFile(cfg, []byte(`{"knownOrigins":[{"domain":"rnybank.kz","names":{"en":"Not my bank"}}]}`), 0o600)
+	os.WriteFile(pol, []byte(`{"knownOrigins":[{"domain":"mybank.kz","names":{"en":"My Bank"}}]}`), 0o600)
+	for _, c := range []struct {
+		origin string
+		code   int
+		out    string
+	}{
+		{"https://online.mybank.kz", 0, "known: online.mybank.kz (My Bank)\n"},
+		{"https://rnybank.kz", 2, "lookalike of mybank.kz: rnybank.kz — the address uses letters or digits that only look like those of mybank.kz (rnybank.kz)\n"},
+	} {
+		cmd := exec.Command(binary, "origin", "--config", cfg, "--policy", pol, c.origin)
+		cmd.Env = append(withoutLocale(os.Environ()), "LANG=en_US.UTF-8")
+		out, _ := cmd.Output()
+		if cmd.ProcessState.ExitCode() != c.code || string(out) != c.out {
+			t.Errorf("%s: exit %d %q, want %d %q", c.origin, cmd.ProcessState.ExitCode(), out, c.code, c.out)
+		}
+	}
+	os.WriteFile(cfg, []byte(`{"knownOrigins":[{"domain":"kz","names":{"en":"Everything"}}]}`), 0o600)
+	cmd := exec.Command(binary, "origin", "--config", cfg, "--policy", pol, "https://kaspi.kz")
+	if out, _ := cmd.CombinedOutput(); cmd.ProcessState.ExitCode() != 3 || !strings.Contains(string(out), "whole domain ending") {
+		t.Errorf("a config knowing all of .kz: exit %d %q, want it refused", cmd.ProcessState.ExitCode(), out)
 	}
 }
