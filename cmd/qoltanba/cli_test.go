@@ -402,13 +402,30 @@ func TestOriginCommand(t *testing.T) {
 		{"https://rnybank.kz", 2, "lookalike of mybank.kz: rnybank.kz — the address uses letters or digits that only look like those of mybank.kz (rnybank.kz)\n"},
 		{"https://балабақша.kz", 1, "unknown: xn--80aaaabc2e9e68a.kz · the address is shown in punycode; in letters: балабақша.kz\n"},
 		{"https://xn--80aaaabc2e9e68a.xn--80ao21a", 1, "unknown: балабақша.қаз\n"},
+		// A page's address, as a person pastes it, is taken for its site.
+		{"https://egov.kz/", 0, "known: egov.kz (eGov, the e-government portal)\n"},
+		{"https://idp.egov.kz:443/idp/sign-in?lang=ru#top", 0, "known: idp.egov.kz (eGov, the e-government portal)\n"},
+		// Not a site: a usage error, with a code of its own (2 is look-alike).
+		{"egov", 64, ""},
+		{"https://user@egov.kz", 64, ""},
 	} {
 		cmd := exec.Command(binary, "origin", "--config", cfg, "--policy", empty, c.origin)
-		cmd.Env = append(withoutLocale(os.Environ()), "LANG=en_US.UTF-8")
+		cmd.Env = append(withoutLocale(os.Environ()), "LANG=en_US.UTF-8", "XDG_DATA_HOME="+t.TempDir())
 		out, _ := cmd.Output()
 		if cmd.ProcessState.ExitCode() != c.code || string(out) != c.out {
 			t.Errorf("%s: exit %d %q, want %d %q", c.origin, cmd.ProcessState.ExitCode(), out, c.code, c.out)
 		}
+	}
+	// A site the policy denies is shown as denied.
+	deny := tempFile(t, "deny.json", []byte(`{"deniedOrigins":["https://evil.example"]}`))
+	cmd := exec.Command(binary, "origin", "--config", cfg, "--policy", deny, "https://evil.example/login")
+	cmd.Env = append(withoutLocale(os.Environ()), "LANG=en_US.UTF-8", "XDG_DATA_HOME="+t.TempDir())
+	if out, _ := cmd.Output(); cmd.ProcessState.ExitCode() != 4 || !strings.HasPrefix(string(out), "denied: evil.example") {
+		t.Errorf("denied by policy: exit %d %q", cmd.ProcessState.ExitCode(), out)
+	}
+	// --help prints the usage once.
+	if r := qoltanba(t, nil, "origin", "--help"); r.code != 0 || strings.Count(r.stderr, "usage: qoltanba origin") != 1 {
+		t.Errorf("origin --help: %+v", r)
 	}
 	ru := exec.Command(binary, "origin", "--config", cfg, "--policy", empty, "https://egvo.kz")
 	ru.Env = append(withoutLocale(os.Environ()), "LANG=ru_RU.UTF-8")

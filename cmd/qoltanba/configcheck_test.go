@@ -35,3 +35,10 @@ func TestUnattendedExpiredKeySaysSo(t *testing.T) {
 		t.Errorf("no word of the expired key:\n%s", stderr)
 	}
 }
+
+// TestRunHelpSaysRun: run's usage names run, not serve.
+func TestRunHelpSaysRun(t *testing.T) {
+	if r := qoltanba(t, nil, "run", "--help"); r.code != 0 || !strings.Contains(r.stderr, "usage: qoltanba run ") || strings.Contains(r.stderr, "qoltanba serve") {
+		t.Errorf("run --help: %+v", r)
+	}
+}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -17,7 +19,9 @@ const (
 	exitOriginKnown     = 0
 	exitOriginUnknown   = 1
 	exitOriginLookalike = 2
-	exitOriginFailed    = 3 // the config or the policy cannot be read: no answer
+	exitOriginFailed    = 3  // the config or the policy cannot be read: no answer
+	exitOriginDenied    = 4  // the policy, the config or the user blocks the site
+	exitOriginUsage     = 64 // not an origin or URL (2 means look-alike here)
 )
 
 // originError carries the exit code of `qoltanba origin` (not a failure).
@@ -31,18 +35,26 @@ func (e *originError) Error() string { return "" }
 // known sites are those serve uses: the built-in ones and the machine
 // policy's knownOrigins, or the config's when the policy sets none.
 func cmdOrigin(e *env, args []string) error {
-	fs := newFlags(e, "origin", "[--config FILE] [--policy FILE] ORIGIN")
+	fs := newFlags(e, "origin", "[--config FILE] [--policy FILE] ORIGIN|URL")
 	configFile := fs.String("config", filepath.Join(agent.ConfigDir(), "config.json"), "configuration `file` (its knownOrigins count as known unless the policy sets its own)")
 	policyFile := fs.String("policy", "", "read the machine policy from this `file` instead of "+agent.PolicyPath)
+	// A usage error has a code of its own: 2 is "look-alike" here.
+	usage := func(format string, a ...any) error {
+		fmt.Fprintf(e.stderr, "qoltanba origin: "+format+"\n", a...)
+		return &originError{exitOriginUsage}
+	}
 	if err := fs.Parse(args); err != nil {
-		return parseFlags(fs, args)
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usage("%v", err)
 	}
 	if fs.NArg() != 1 {
-		return usageErr("want one origin, e.g. https://egov.kz")
+		return usage("give one site, e.g. https://egov.kz or a page's address")
 	}
-	o, err := agent.ParseOrigin(asciiOrigin(fs.Arg(0)))
+	o, err := agent.ParseOrigin(originOf(fs.Arg(0)))
 	if err != nil || o.IsLocal() {
-		return usageErr("%q is not an origin (scheme://host[:port])", fs.Arg(0))
+		return usage("%q is not a site's address: give it as https://egov.kz (a page's full address works too)", fs.Arg(0))
 	}
 	// Exit 1 is "unknown": a file that cannot be read gets a code of its
 	// own, so a script does not take it for an answer.
@@ -57,12 +69,21 @@ func cmdOrigin(e *env, args []string) error {
 		return &originError{exitOriginFailed}
 	}
 	cfg = pol.Apply(cfg)
+	perms, err := agent.LoadPermissions(filepath.Join(agent.DataDir(), "permissions.json"), cfg.AllowedOrigins, cfg.DeniedOrigins)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "qoltanba origin: %v\n", err)
+		return &originError{exitOriginFailed}
+	}
 	info := agent.Classify(o, cfg.KnownOrigins)
 	locale := ui.SystemLocale()
 	v := ui.NewSiteView(o, info, locale)
 	host := info.Sub + info.Site
 	if v.Note != "" {
 		host += " · " + v.Note
+	}
+	if perms.Get(o.String()) == agent.Denied {
+		fmt.Fprintf(e.stdout, "denied: %s — %s\n", host, ui.T(locale, "outcome-denied"))
+		return &originError{exitOriginDenied}
 	}
 	switch info.Class {
 	case agent.OriginKnown:
@@ -76,22 +97,25 @@ func cmdOrigin(e *env, args []string) error {
 	return &originError{exitOriginUnknown}
 }
 
-// asciiOrigin writes an origin typed with a name in letters
-// (https://еgov.kz) as a browser sends it, in punycode; anything else is
-// returned as it is, for ParseOrigin to judge.
-func asciiOrigin(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
+// originOf turns what a person pastes — an origin or a page's address
+// (https://egov.kz/ru/services?x=1), with a name in letters (https://еgov.kz)
+// or punycode — into the origin a browser would send: scheme://host[:port],
+// the name in punycode. Anything else is returned as it is, for
+// ParseOrigin to refuse.
+func originOf(s string) string {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || u.Scheme == "" || u.Host == "" || u.User != nil {
 		return s
 	}
 	h := u.Hostname()
-	a, err := idna.Lookup.ToASCII(strings.ToLower(h))
-	if err != nil || a == h {
-		return s
+	if a, err := idna.Lookup.ToASCII(strings.ToLower(h)); err == nil {
+		h = a
+	}
+	if strings.Contains(h, ":") {
+		h = "[" + h + "]"
 	}
 	if p := u.Port(); p != "" {
-		a += ":" + p
+		h += ":" + p
 	}
-	u.Host = a
-	return u.String()
+	return u.Scheme + "://" + h
 }

@@ -22,7 +22,11 @@ import (
 // cmdServe runs the agent: wss://127.0.0.1:13579 with the NCALayer and
 // native protocols.
 func cmdServe(e *env, args []string) error {
-	fs := newFlags(e, "serve", "[--ui desktop|tty|auto] [--config FILE] [--port N] [--unattended --allow-origin ORIGIN... (--p12 FILE [--alias A] --password-file F | --pkcs11 MODULE [--slot N] [--key-id HEX] --pin-file F)]")
+	name := "serve"
+	if e.defaultUI == "auto" {
+		name = "run"
+	}
+	fs := newFlags(e, name, "[--ui desktop|tty|auto] [--config FILE] [--port N] [--unattended --allow-origin ORIGIN... (--p12 FILE [--alias A] --password-file F | --pkcs11 MODULE [--slot N] [--key-id HEX] --pin-file F)]")
 	uiKind := fs.String("ui", e.defaultUI, "how to ask the user: desktop (dialogs and tray), tty (this terminal), or auto (desktop when there is a display)")
 	configFile := fs.String("config", filepath.Join(agent.ConfigDir(), "config.json"), "configuration `file` (docs/config.md)")
 	port := fs.Int("port", 0, "listen on this `port` instead of the configured one (13579)")
@@ -79,7 +83,7 @@ func cmdServe(e *env, args []string) error {
 		for _, a := range allow {
 			o, err := agent.ParseOrigin(a)
 			if err != nil || o.IsLocal() {
-				return usageErr("--allow-origin %q: want https://host[:port]", a)
+				return usageErr("--allow-origin %q: want a site's origin, scheme://host[:port] (https://my-site.example, or http://localhost:8080 for a local test site)", a)
 			}
 			unattendedOrigins = append(unattendedOrigins, o)
 		}
