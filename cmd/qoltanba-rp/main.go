@@ -84,7 +84,7 @@ func main() {
 	}
 	s.crls = &crlSet{roots: roots, refresh: *crlRefresh, http: &http.Client{Timeout: 30 * time.Second}, log: log, urls: crlURLs}
 	if *crlDir != "" {
-		if s.crls.files, err = loadCRLs(*crlDir); err != nil {
+		if s.crls.files, err = loadCRLs(*crlDir, roots, log); err != nil {
 			log.Error("CRLs", "err", err)
 			os.Exit(2)
 		}
@@ -257,7 +257,7 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := verify.Login{Format: req.Format, Signature: []byte(req.Signature), Challenge: ch, Origin: origin(r),
-		Roots: s.roots, CertTime: s.verifyTime, Challenges: verify.Issued(s.store, id), OCSP: s.ocsp, CRLs: s.crls.List()}
+		Roots: s.roots, CertTime: s.verifyTime, Challenges: verify.Issued(s.store, id), OCSP: s.ocsp, CRLs: s.crls.List(), CRLURLs: s.crls.URLs()}
 	if req.Protocol == "qoltanba" {
 		l.Protocol = verify.Qoltanba
 	}
