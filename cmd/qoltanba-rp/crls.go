@@ -51,7 +51,11 @@ type crlSet struct {
 	mu    sync.RWMutex
 	files []*x509.RevocationList
 	held  map[string]heldCRL // by URL
-	urls  []string
+	// replaced are expired CRLs of a CA whose URL now serves another CA's
+	// (by that CA's certificate): still listed, so that the CA's
+	// certificates fail closed rather than go unchecked.
+	replaced map[string]*x509.RevocationList
+	urls     []string
 }
 
 // heldCRL is a URL's CRL and the CA that issued it.
@@ -105,8 +109,8 @@ func loadCRLs(dir string, cas []*x509.Certificate, log *slog.Logger) ([]*x509.Re
 }
 
 // List is what a login is checked against now: the files and every URL's
-// held CRL (also one past its nextUpdate, so that its CA's certificates
-// fail closed instead of going unchecked).
+// held CRL (also one past its nextUpdate, or replaced by another CA's, so
+// that its CA's certificates fail closed instead of going unchecked).
 func (c *crlSet) List() []*x509.RevocationList {
 	if c == nil {
 		return nil
@@ -116,6 +120,9 @@ func (c *crlSet) List() []*x509.RevocationList {
 	out := append([]*x509.RevocationList(nil), c.files...)
 	for _, h := range c.held {
 		out = append(out, h.crl)
+	}
+	for _, crl := range c.replaced {
+		out = append(out, crl)
 	}
 	return out
 }
@@ -234,8 +241,12 @@ func (c *crlSet) fetch(ctx context.Context, url string) (time.Duration, error) {
 			crl.ThisUpdate.UTC().Format(time.RFC3339), h.crl.Number, h.crl.ThisUpdate.UTC().Format(time.RFC3339))
 	default:
 		if c.held == nil {
-			c.held = map[string]heldCRL{}
+			c.held, c.replaced = map[string]heldCRL{}, map[string]*x509.RevocationList{}
 		}
+		if ok && !h.ca.Equal(ca) {
+			c.replaced[string(h.ca.Raw)] = h.crl
+		}
+		delete(c.replaced, string(ca.Raw))
 		c.held[url] = heldCRL{crl, ca}
 	}
 	c.mu.Unlock()

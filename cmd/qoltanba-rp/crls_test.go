@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/base64"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -251,8 +252,19 @@ func TestCRLBackoff(t *testing.T) {
 	// A's held CRL past its nextUpdate (30 s; tried then and a second
 	// later): B's current one is taken.
 	c, _ := run(3, a.CRL(t, 1, start, start.Add(30*time.Second)), b.CRL(t, 3, start, start.Add(48*time.Hour)))
-	if n := numbers(c.List()); len(n) != 1 || n[0] != 3 || !bytes.Equal(c.List()[0].RawIssuer, b.CA.RawSubject) {
-		t.Errorf("after A's expired: held %v", n)
+	c.mu.RLock()
+	h := c.held[srv.URL]
+	c.mu.RUnlock()
+	if !h.ca.Equal(b.CA) || h.crl.Number.Int64() != 3 {
+		t.Errorf("after A's expired: the URL holds %v of %s", h.crl.Number, h.ca.Subject)
+	}
+	// A's expired CRL is still listed: A's certificates (here one that
+	// names no CRL URL) are refused as unchecked, not let through.
+	if n := numbers(c.List()); len(n) != 2 {
+		t.Errorf("after A's expired: listed %v", n)
+	}
+	if _, err := signer.VerifyChain(a.Leaf, signer.ChainOptions{Roots: c.roots, CRLs: c.List(), Time: start.Add(time.Minute)}); !errors.Is(err, signer.ErrStaleRevocation) {
+		t.Errorf("A's certificate after its URL went to B: %v", err)
 	}
 }
 
