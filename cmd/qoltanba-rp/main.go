@@ -245,10 +245,11 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := verify.Login{Format: req.Format, Signature: []byte(req.Signature), Challenge: ch, Origin: origin(r),
-		Roots: s.roots, CertTime: s.verifyTime, Challenges: verify.Issued(s.store, id), OCSP: s.ocsp, CRLs: s.crls.List(), CRLURLs: s.crls.URLs()}
+		Roots: s.roots, CertTime: s.verifyTime, Challenges: verify.Issued(s.store, id), OCSP: s.ocsp, CRLs: s.crls.List()}
 	if req.Protocol == "qoltanba" {
 		l.Protocol = verify.Qoltanba
 	}
+	l.CRLURLs = s.crls.URLs() // a certificate naming one needs its issuer's current CRL (crls.go)
 	var user *verify.Identity
 	if err = s.crls.ready(); err != nil {
 		err = fmt.Errorf("%w: %v", verify.ErrRevocationCheck, err)
