@@ -86,8 +86,21 @@ type ChainOptions struct {
 	Roots []*x509.Certificate
 	// Intermediates are further certificates to build the chain from.
 	Intermediates []*x509.Certificate
-	// CRLs are revocation lists to check every certificate of the chain against.
+	// CRLs are revocation lists to check every certificate of the chain
+	// against. A CRL counts only for the certificates of its own issuer
+	// (same issuer name, the issuer's key identifier when both name one,
+	// the issuer's signature) and only until its nextUpdate. A certificate
+	// whose issuer is named by a CRL that does not count (signed by
+	// another key, stale) is refused with ErrStaleRevocation unless a
+	// complete CRL of that issuer which counts is given too.
 	CRLs []*x509.RevocationList
+	// CRLURLs are the CRL distribution points whose CRLs the caller keeps
+	// (fetched into CRLs). A certificate that names one of them (exactly
+	// as written in its CRL distribution points) must be covered by a
+	// current complete CRL of its issuer, or it is refused with
+	// ErrStaleRevocation: whatever was fetched from that URL, another
+	// CA's CRL or none, cannot make a revoked certificate pass.
+	CRLURLs []string
 	// Time is the validation time; zero means now.
 	Time time.Time
 }
@@ -150,7 +163,7 @@ func VerifyChain(leaf *x509.Certificate, opts ChainOptions) ([]*x509.Certificate
 			}
 			return nil, fmt.Errorf("%w: issuer of %q not found", ErrUntrusted, cur.Subject.CommonName)
 		}
-		if err := checkRevoked(cur, next, opts.CRLs, at); err != nil {
+		if err := checkRevoked(cur, next, &opts, at); err != nil {
 			return nil, err
 		}
 		chain = append(chain, next)
@@ -167,22 +180,51 @@ func isIn(c *x509.Certificate, set []*x509.Certificate) bool {
 	return false
 }
 
-// checkRevoked looks c up in every CRL of its issuer; each such CRL must
-// carry the issuer's valid signature.
-func checkRevoked(c, issuer *x509.Certificate, crls []*x509.RevocationList, at time.Time) error {
-	for _, crl := range crls {
+// checkRevoked looks c up in the CRLs of its issuer. A CRL counts for c
+// only when it is issuer's own (CRLIssuedBy: c's issuer name, issuer's key
+// identifier, issuer's signature) and current at at (CRLCurrent). A CRL
+// that names c's issuer but does not count (another key, a bad signature,
+// past its nextUpdate) fails closed unless a complete CRL of the issuer
+// that counts is also given; so does a certificate that names one of
+// opts.CRLURLs as its CRL distribution point when no such CRL is given. A
+// delta CRL's entries are looked up, but it alone does not cover c.
+func checkRevoked(c, issuer *x509.Certificate, opts *ChainOptions, at time.Time) error {
+	covered := false
+	var unusable error // why a CRL naming this issuer did not count
+	for _, crl := range opts.CRLs {
 		if !bytes.Equal(crl.RawIssuer, c.RawIssuer) {
 			continue
 		}
-		if err := checkSignedBy(crl.Raw, issuer); err != nil {
-			return fmt.Errorf("CRL of %q: %w", issuer.Subject.CommonName, err)
+		if err := CRLIssuedBy(crl, issuer); err != nil {
+			unusable = err
+			continue
 		}
 		if err := CRLCurrent(crl, at); err != nil {
-			return fmt.Errorf("CRL of %q: %w", issuer.Subject.CommonName, err)
+			unusable = err
+			continue
 		}
 		for _, e := range crl.RevokedCertificateEntries {
 			if e.SerialNumber.Cmp(c.SerialNumber) == 0 && !e.RevocationTime.After(at) {
 				return fmt.Errorf("%w: %q serial %x on %s", ErrRevoked, c.Subject.CommonName, c.SerialNumber, e.RevocationTime.Format(time.RFC3339))
+			}
+		}
+		if !IsDeltaCRL(crl) {
+			covered = true
+		}
+	}
+	switch {
+	case covered:
+		return nil
+	case errors.Is(unusable, ErrStaleRevocation):
+		return fmt.Errorf("CRL of %q: %w", issuer.Subject.CommonName, unusable)
+	case unusable != nil:
+		return fmt.Errorf("%w: no usable CRL of %q: %v", ErrStaleRevocation, issuer.Subject.CommonName, unusable)
+	}
+	for _, dp := range c.CRLDistributionPoints {
+		for _, u := range opts.CRLURLs {
+			if dp == u {
+				return fmt.Errorf("%w: %q names the CRL at %s, and no current CRL of its issuer %q was given", ErrStaleRevocation,
+					c.Subject.CommonName, u, issuer.Subject.CommonName)
 			}
 		}
 	}

@@ -386,7 +386,7 @@ func verifyTimestampToken(token []byte, opts VerifyOptions) (*tstInfo, error) {
 	topts := VerifyOptions{
 		NoChain: opts.NoChain || len(opts.TSARoots) == 0,
 		// the TSA certificate must be valid when it stamped
-		Chain: ChainOptions{Roots: opts.TSARoots, CRLs: opts.Chain.CRLs, Time: info.GenTime},
+		Chain: ChainOptions{Roots: opts.TSARoots, CRLs: opts.Chain.CRLs, CRLURLs: opts.Chain.CRLURLs, Time: info.GenTime},
 	}
 	if _, err := verifySignerInfo(&si, certs, h.Sum(nil), oidTSTInfo, topts, false); err != nil {
 		return nil, fmt.Errorf("%w: token: %w", ErrTimestamp, err)

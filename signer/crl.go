@@ -3,6 +3,7 @@ package signer
 import (
 	"bytes"
 	"crypto/x509"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"time"
@@ -15,8 +16,9 @@ import (
 const MaxCRLSize = 64 << 20
 
 // ErrStaleRevocation means revocation data (a CRL, an OCSP response) is not
-// current at the time of the check: past its nextUpdate, or made too long
-// before. It names the source.
+// current at the time of the check: past its nextUpdate, made too long
+// before, or not there at all where it is required (a CRL of another
+// issuer does not count). It names the source.
 var ErrStaleRevocation = errors.New("revocation data is out of date")
 
 // ParseCRL parses a DER or PEM CRL and, when issuer is not nil, verifies
@@ -111,6 +113,57 @@ func splitAlgorithm(alg cryptobyte.String) (oid, params []byte, ok bool) {
 		return nil, nil, false
 	}
 	return o, seq, true
+}
+
+// oidDeltaCRLIndicator marks a delta CRL (RFC 5280 5.2.4): only the
+// changes since a base CRL, so it never stands alone for a certificate.
+var oidDeltaCRLIndicator = asn1.ObjectIdentifier{2, 5, 29, 27}
+
+// IsDeltaCRL reports whether crl is a delta CRL.
+func IsDeltaCRL(crl *x509.RevocationList) bool {
+	for _, e := range crl.Extensions {
+		if e.Id.Equal(oidDeltaCRLIndicator) {
+			return true
+		}
+	}
+	return false
+}
+
+// CRLIssuedBy reports whether crl is ca's own CRL, the only one that may
+// speak for ca's certificates: it names ca as its issuer, its authority key
+// identifier is ca's subject key identifier (when both are there), and
+// ca's key signed it. A CRL signed by another trusted CA never counts for
+// ca's certificates, whoever served it.
+func CRLIssuedBy(crl *x509.RevocationList, ca *x509.Certificate) error {
+	if !bytes.Equal(crl.RawIssuer, ca.RawSubject) {
+		return fmt.Errorf("CRL %s is issued by %q, not by %q", crlNumber(crl), crl.Issuer.CommonName, ca.Subject.CommonName)
+	}
+	if len(crl.AuthorityKeyId) > 0 && len(ca.SubjectKeyId) > 0 && !bytes.Equal(crl.AuthorityKeyId, ca.SubjectKeyId) {
+		return fmt.Errorf("CRL %s of %q is for the key %x, not for this CA's key %x", crlNumber(crl), crl.Issuer.CommonName,
+			crl.AuthorityKeyId, ca.SubjectKeyId)
+	}
+	if err := checkSignedBy(crl.Raw, ca); err != nil {
+		return fmt.Errorf("CRL %s of %q: signature: %w", crlNumber(crl), crl.Issuer.CommonName, err)
+	}
+	return nil
+}
+
+// CRLIssuer returns the CA of cas that issued crl (CRLIssuedBy), or an
+// error when none did.
+func CRLIssuer(crl *x509.RevocationList, cas []*x509.Certificate) (*x509.Certificate, error) {
+	var last error
+	for _, ca := range cas {
+		if !bytes.Equal(crl.RawIssuer, ca.RawSubject) {
+			continue
+		}
+		if last = CRLIssuedBy(crl, ca); last == nil {
+			return ca, nil
+		}
+	}
+	if last != nil {
+		return nil, last
+	}
+	return nil, fmt.Errorf("CRL %s of %q: its issuer is not a trusted CA", crlNumber(crl), crl.Issuer.CommonName)
 }
 
 // CRLCurrent reports whether a CRL may be relied on at time at: at is not

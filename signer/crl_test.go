@@ -2,6 +2,10 @@ package signer_test
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"math/big"
 	"os"
@@ -105,4 +109,91 @@ func FuzzParseCRL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		signer.ParseCRL(b, nil)
 	})
+}
+
+// TestCRLOfItsIssuerOnly: a CRL counts only for the certificates of its
+// own issuer (name, key identifier, signature) and only until its
+// nextUpdate. Another trusted CA's CRL, a stale one, one with the issuer's
+// name but another key, or a delta CRL alone never make a certificate
+// pass where its issuer's CRL is required, and never hide a revocation.
+func TestCRLOfItsIssuerOnly(t *testing.T) {
+	now := time.Now()
+	const url = "http://crl.example.kz/a.crl"
+	a := ncatest.NewLoginPKI(t, "CA A", now).NamingCRL(t, url)
+	b := ncatest.NewLoginPKI(t, "CA B", now)
+	aRevokes := a.CRL(t, 2, now.Add(-time.Minute), now.Add(time.Hour), 42)
+	aClean := a.CRL(t, 3, now.Add(-time.Minute), now.Add(time.Hour))
+	aStale := a.CRL(t, 1, now.Add(-2*time.Hour), now.Add(-time.Hour), 42)
+	bRevokes := b.CRL(t, 9, now.Add(-time.Minute), now.Add(time.Hour), 42)
+	bClean := b.CRL(t, 10, now.Add(-time.Minute), now.Add(time.Hour))
+	// A's name, signed by B's key: with A's key identifier, then B's.
+	forge := func(ski []byte) *x509.RevocationList {
+		issuer := &x509.Certificate{RawSubject: a.CA.RawSubject, SubjectKeyId: ski, PublicKey: b.CAKey.Public(),
+			KeyUsage: x509.KeyUsageCRLSign}
+		der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(5),
+			ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(time.Hour)}, issuer, b.CAKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		crl, _ := x509.ParseRevocationList(der)
+		return crl
+	}
+	forgedSameKeyID, forgedOtherKeyID := forge(a.CA.SubjectKeyId), forge(b.CA.SubjectKeyId)
+	delta := func(revoked ...int64) *x509.RevocationList {
+		var entries []x509.RevocationListEntry
+		for _, s := range revoked {
+			entries = append(entries, x509.RevocationListEntry{SerialNumber: big.NewInt(s), RevocationTime: now.Add(-time.Minute)})
+		}
+		der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(4), ThisUpdate: now.Add(-time.Minute),
+			NextUpdate: now.Add(time.Hour), RevokedCertificateEntries: entries,
+			ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 27}, Critical: true, Value: []byte{2, 1, 3}}}}, a.CA, a.CAKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		crl, _ := x509.ParseRevocationList(der)
+		return crl
+	}
+	l := func(crls ...*x509.RevocationList) []*x509.RevocationList { return crls }
+	for _, tc := range []struct {
+		name string
+		crls []*x509.RevocationList
+		urls []string
+		want error
+	}{
+		{"no CRL", nil, nil, nil},
+		{"its issuer's CRL revokes it", l(aRevokes), nil, signer.ErrRevoked},
+		{"its issuer's CRL does not list it", l(aClean), []string{url}, nil},
+		{"another CA's CRL is not its issuer's", l(bClean), nil, nil},
+		{"another CA's CRL at its CRL URL", l(bClean), []string{url}, signer.ErrStaleRevocation},
+		{"another CA's CRL listing its serial", l(bRevokes), nil, nil},
+		{"nothing from its CRL URL", nil, []string{url}, signer.ErrStaleRevocation},
+		{"another CA's CRL does not hide its issuer's", l(bClean, aRevokes), []string{url}, signer.ErrRevoked},
+		{"stale CRL of its issuer", l(aStale), nil, signer.ErrStaleRevocation},
+		{"stale CRL at its CRL URL", l(aStale), []string{url}, signer.ErrStaleRevocation},
+		{"stale and current: the current one counts", l(aStale, aClean), nil, nil},
+		{"its issuer's name, another key, same key id", l(forgedSameKeyID), nil, signer.ErrStaleRevocation},
+		{"its issuer's name, another key id", l(forgedOtherKeyID), []string{url}, signer.ErrStaleRevocation},
+		{"a forgery beside the real CRL", l(forgedOtherKeyID, aRevokes), nil, signer.ErrRevoked},
+		{"a delta CRL alone does not cover it", l(delta()), []string{url}, signer.ErrStaleRevocation},
+		{"a delta CRL revokes it", l(aClean, delta(42)), []string{url}, signer.ErrRevoked},
+		{"another CRL URL", l(bClean), []string{"http://crl.example.kz/b.crl"}, nil},
+	} {
+		_, err := signer.VerifyChain(a.Leaf, signer.ChainOptions{Roots: []*x509.Certificate{a.CA, b.CA}, CRLs: tc.crls, CRLURLs: tc.urls, Time: now})
+		if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	// CRLIssuer finds the CA that issued a CRL among the trusted ones.
+	cas := []*x509.Certificate{b.CA, a.CA}
+	if ca, err := signer.CRLIssuer(aClean, cas); err != nil || ca != a.CA {
+		t.Errorf("issuer of A's CRL: %v %v", ca, err)
+	}
+	for _, crl := range l(forgedSameKeyID, forgedOtherKeyID) {
+		if ca, err := signer.CRLIssuer(crl, cas); err == nil {
+			t.Errorf("a forged CRL is issued by %s", ca.Subject)
+		}
+	}
+	if _, err := signer.CRLIssuer(bClean, []*x509.Certificate{a.CA}); err == nil {
+		t.Error("B's CRL issued by A")
+	}
 }

@@ -84,7 +84,7 @@ func main() {
 	}
 	s.crls = &crlSet{roots: roots, refresh: *crlRefresh, http: &http.Client{Timeout: 30 * time.Second}, log: log, urls: crlURLs}
 	if *crlDir != "" {
-		if s.crls.files, err = loadCRLs(*crlDir); err != nil {
+		if s.crls.files, err = loadCRLs(*crlDir, roots, log); err != nil {
 			log.Error("CRLs", "err", err)
 			os.Exit(2)
 		}
@@ -141,27 +141,15 @@ const (
 var errUnavailable = errors.New("the login service is unavailable right now; try again in a moment")
 
 // sessionOf returns the browser's session id and session (HttpOnly,
-// SameSite=Strict cookie), making a new one when there is none.
+// SameSite=Strict cookie). Without one it returns a new, empty session
+// that is neither stored nor given a cookie (sessions.go: only a challenge
+// starts one).
 func (s *site) sessionOf(w http.ResponseWriter, r *http.Request) (string, *session, error) {
-	if c, err := r.Cookie("rp_session"); err == nil && len(c.Value) == 32 {
-		b, err := s.store.Load(r.Context(), "session:"+c.Value)
-		if err != nil {
-			return "", nil, err
-		}
-		if b != nil {
-			var ss session
-			if json.Unmarshal(b, &ss) == nil {
-				return c.Value, &ss, nil
-			}
-		}
+	id, ss, err := s.loadSession(r)
+	if err != nil || ss != nil {
+		return id, ss, err
 	}
-	id := randomB64(24)
-	ss := &session{}
-	if err := s.saveSession(r.Context(), id, ss); err != nil {
-		return "", nil, err
-	}
-	http.SetCookie(w, &http.Cookie{Name: "rp_session", Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
-	return id, ss, nil
+	return randomB64(24), &session{}, nil
 }
 
 func (s *site) saveSession(ctx context.Context, id string, ss *session) error {
@@ -194,11 +182,11 @@ func (s *site) routes() http.Handler {
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /otp", s.checkOTP)
 	mux.HandleFunc("GET /me", s.me)
-	return mux
+	return limitBodies(mux)
 }
 
 func (s *site) newChallenge(w http.ResponseWriter, r *http.Request) {
-	id, _, err := s.sessionOf(w, r)
+	id, _, err := s.startSession(w, r)
 	if err != nil {
 		s.unavailable(w, err)
 		return
@@ -261,6 +249,7 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 	if req.Protocol == "qoltanba" {
 		l.Protocol = verify.Qoltanba
 	}
+	l.CRLURLs = s.crls.URLs() // a certificate naming one needs its issuer's current CRL (crls.go)
 	var user *verify.Identity
 	if err = s.crls.ready(); err != nil {
 		err = fmt.Errorf("%w: %v", verify.ErrRevocationCheck, err)
@@ -296,25 +285,6 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "otp": s.otp})
-}
-
-func (s *site) checkOTP(w http.ResponseWriter, r *http.Request) {
-	id, ss, err := s.sessionOf(w, r)
-	if err != nil {
-		s.unavailable(w, err)
-		return
-	}
-	code := r.FormValue("code")
-	if ss.User == nil || ss.OTP == "" || code != ss.OTP {
-		http.Error(w, "wrong code", http.StatusForbidden)
-		return
-	}
-	ss.LoggedIn, ss.OTP = true, ""
-	if err := s.saveSession(r.Context(), id, ss); err != nil {
-		s.unavailable(w, err)
-		return
-	}
-	http.Redirect(w, r, "/me", http.StatusSeeOther)
 }
 
 var meTmpl = template.Must(template.New("me").Parse(`<!doctype html><meta charset="utf-8"><title>Logged in</title>

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
@@ -209,13 +210,24 @@ func TestExpiredChallenge(t *testing.T) {
 }
 
 func TestLoadCRLs(t *testing.T) {
-	crls, err := loadCRLs(ncatest.Path("official-gost2015-bundle/crl"))
+	roots, _ := trust.Load(trust.Test, "")
+	crls, err := loadCRLs(ncatest.Path("official-gost2015-bundle/crl"), roots, nil)
 	if err != nil || len(crls) != 2 {
 		t.Fatalf("%d CRLs, %v", len(crls), err)
 	}
 	// NCA's 2026-08 CRL (TBS algorithm without parameters, outer with NULL).
-	crls, err = loadCRLs(ncatest.Path("crl-2026-08"))
+	crls, err = loadCRLs(ncatest.Path("crl-2026-08"), roots, nil)
 	if err != nil || len(crls) != 1 || len(crls[0].RevokedCertificateEntries) != 195 {
 		t.Fatalf("--crl-dir crl-2026-08: %d CRLs, %v", len(crls), err)
+	}
+	// A CRL whose issuer is not trusted (here only the RSA CAs are) stops the start.
+	rsa := []*x509.Certificate{}
+	for _, r := range roots {
+		if r.PublicKeyAlgorithm == x509.RSA {
+			rsa = append(rsa, r)
+		}
+	}
+	if _, err := loadCRLs(ncatest.Path("crl-2026-08"), rsa, nil); err == nil || !strings.Contains(err.Error(), "not a trusted CA") {
+		t.Errorf("a GOST CA's CRL with only RSA CAs trusted: %v", err)
 	}
 }

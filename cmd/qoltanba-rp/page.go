@@ -61,7 +61,6 @@ document.getElementById("n").onclick = async () => {
 `))
 
 func (s *site) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.sessionOf(w, r)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	loginTmpl.Execute(w, struct {
 		AgentPort    int

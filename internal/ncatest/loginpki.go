@@ -54,3 +54,39 @@ func NewLoginPKI(tb testing.TB, caName string, now time.Time) LoginPKI {
 	}
 	return p
 }
+
+// NamingCRL returns a copy of p whose login certificate (the same serial
+// and key) names crlURL as its CRL distribution point, as NCA's do.
+func (p LoginPKI) NamingCRL(tb testing.TB, crlURL string) LoginPKI {
+	tb.Helper()
+	tmpl := *p.Leaf
+	tmpl.CRLDistributionPoints = []string{crlURL}
+	der, err := x509.CreateCertificate(rand.Reader, &tmpl, p.CA, p.UserKey.Public(), p.CAKey)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if p.Leaf, err = x509.ParseCertificate(der); err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+// CRL is a CRL of p's CA, current from thisUpdate to nextUpdate, listing
+// the given serials as revoked a minute before thisUpdate.
+func (p LoginPKI) CRL(tb testing.TB, number int64, thisUpdate, nextUpdate time.Time, revoked ...int64) *x509.RevocationList {
+	tb.Helper()
+	var entries []x509.RevocationListEntry
+	for _, s := range revoked {
+		entries = append(entries, x509.RevocationListEntry{SerialNumber: big.NewInt(s), RevocationTime: thisUpdate.Add(-time.Minute)})
+	}
+	der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(number), ThisUpdate: thisUpdate,
+		NextUpdate: nextUpdate, RevokedCertificateEntries: entries}, p.CA, p.CAKey)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	crl, err := x509.ParseRevocationList(der)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return crl
+}

@@ -59,8 +59,13 @@ type Login struct {
 	Origin    string // the site's origin (Qoltanba protocol)
 	// Roots are the CA certificates trusted (roots and intermediates).
 	Roots []*x509.Certificate
-	// CRLs are checked when given.
-	CRLs []*x509.RevocationList
+	// CRLs are checked when given, each only for the certificates of its
+	// own issuer and only until its nextUpdate (signer.ChainOptions.CRLs);
+	// CRLURLs are the URLs they were fetched from: a certificate naming
+	// one of them needs a current CRL of its issuer, or the login is
+	// refused with ErrRevocationCheck.
+	CRLs    []*x509.RevocationList
+	CRLURLs []string
 	// Time of the check (zero: now); MaxAge bounds how old a Qoltanba
 	// login may be (zero: 5 minutes).
 	Time   time.Time
@@ -91,7 +96,7 @@ func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
 	if !l.CertTime.IsZero() {
 		certAt = l.CertTime
 	}
-	opts := signer.VerifyOptions{Chain: signer.ChainOptions{Roots: l.Roots, CRLs: l.CRLs, Time: certAt}}
+	opts := signer.VerifyOptions{Chain: signer.ChainOptions{Roots: l.Roots, CRLs: l.CRLs, CRLURLs: l.CRLURLs, Time: certAt}}
 	var cert *x509.Certificate
 	var chain []*x509.Certificate
 	var content []byte

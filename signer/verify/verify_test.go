@@ -345,3 +345,38 @@ func TestNCACRLLogin(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherCAsCRL: a revoked login certificate is not let in by a CRL of
+// another trusted CA, even one fetched from the certificate's own CRL URL
+// (plain http, anyone on the path can swap it): the login is refused as
+// revoked when its issuer's CRL is there too, and as unchecked when not.
+func TestOtherCAsCRL(t *testing.T) {
+	now := time.Now()
+	const crlURL = "http://crl.example.kz/a.crl"
+	a := ncatest.NewLoginPKI(t, "rp CA A", now).NamingCRL(t, crlURL)
+	b := ncatest.NewLoginPKI(t, "rp CA B", now)
+	challenge := bytes.Repeat([]byte{2}, 32)
+	cms, err := signer.SignCMS(ctx, LoginContent(site, challenge, now), signer.KeyPair{Certificate: a.Leaf, Signer: a.UserKey}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := Login{Protocol: Qoltanba, Format: "cms", Signature: cms, Challenge: challenge, Origin: site,
+		Roots: []*x509.Certificate{a.CA, b.CA}, CRLURLs: []string{crlURL}}
+	for _, tc := range []struct {
+		name string
+		crls []*x509.RevocationList
+		want error
+	}{
+		{"B's CRL only", []*x509.RevocationList{b.CRL(t, 1, now.Add(-time.Minute), now.Add(time.Hour))}, ErrRevocationCheck},
+		{"B's stale CRL", []*x509.RevocationList{b.CRL(t, 1, now.Add(-2*time.Hour), now.Add(-time.Hour))}, ErrRevocationCheck},
+		{"B's and A's", []*x509.RevocationList{b.CRL(t, 1, now.Add(-time.Minute), now.Add(time.Hour)),
+			a.CRL(t, 1, now.Add(-time.Minute), now.Add(time.Hour), 42)}, ErrRevoked},
+		{"A's, not listing it", []*x509.RevocationList{a.CRL(t, 2, now.Add(-time.Minute), now.Add(time.Hour))}, nil},
+	} {
+		l.CRLs = tc.crls
+		_, err := VerifyLogin(ctx, l)
+		if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+		}
+	}
+}

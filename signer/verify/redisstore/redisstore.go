@@ -94,3 +94,20 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+// Incr adds one to a counter and returns it (1 the first time), atomically
+// (INCR, in one MULTI with its PEXPIRE): of many instances counting at
+// once, each gets its own number. The counter expires ttl after its last
+// Incr.
+func (s *Store) Incr(ctx context.Context, key string, ttl time.Duration) (int64, error) {
+	var incr *redis.IntCmd
+	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		incr = p.Incr(ctx, s.prefix+key)
+		p.PExpire(ctx, s.prefix+key, ttl)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("redis: %w", err)
+	}
+	return incr.Val(), nil
+}

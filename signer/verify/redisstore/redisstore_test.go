@@ -77,3 +77,49 @@ func TestSingleUse(t *testing.T) {
 		t.Error("issued with Redis stopped")
 	}
 }
+
+// TestIncr against a real redis-server: 50 racing counters through two
+// connections each get their own number, 1 to 50; the counter expires
+// with its TTL and starts again at 1.
+func TestIncr(t *testing.T) {
+	srv := redistest.Start(t)
+	a, err := Open(srv.URL, "login.example.kz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, _ := Open(srv.URL, "login.example.kz")
+	defer b.Close()
+	var mu sync.Mutex
+	seen := map[int64]bool{}
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := a
+			if i%2 == 1 {
+				s = b
+			}
+			n, err := s.Incr(ctx, "otp-tries:x", time.Minute)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			seen[n] = true
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	for n := int64(1); n <= 50; n++ {
+		if !seen[n] {
+			t.Fatalf("no Incr got %d: %v", n, seen)
+		}
+	}
+	a.Incr(ctx, "otp-tries:y", 100*time.Millisecond)
+	time.Sleep(300 * time.Millisecond)
+	if n, err := b.Incr(ctx, "otp-tries:y", time.Minute); n != 1 || err != nil {
+		t.Errorf("after its TTL: %d %v", n, err)
+	}
+}
