@@ -15,6 +15,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/qoltanba/qoltanba/agent"
 	"github.com/qoltanba/qoltanba/internal/ncatest"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/verify"
@@ -225,4 +226,20 @@ func certsOf(t *testing.T, files ...string) []*x509.Certificate {
 		out = append(out, c)
 	}
 	return out
+}
+
+// TestCanonicalOriginMatchesTheAgent: a site's configured origin, read by
+// verify.CanonicalOrigin, is the very string the agent signs for a page
+// of that origin.
+func TestCanonicalOriginMatchesTheAgent(t *testing.T) {
+	for _, o := range []string{"https://Login.Example.KZ", "https://login.example.kz:443", "http://127.0.0.1:8080",
+		"http://localhost:80", "https://egov.kz:8443", "http://[::1]:8080", "https://[::1]"} {
+		a, err := agent.ParseOrigin(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err := verify.CanonicalOrigin(o); err != nil || c != a.String() {
+			t.Errorf("%s: site %q (%v), agent %q", o, c, err, a.String())
+		}
+	}
 }
