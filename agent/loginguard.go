@@ -48,7 +48,7 @@ func checkLogin(req *Request) error {
 
 // looksLikeLogin: the login's mark anywhere (raw signing of a signed
 // attribute SET or a SignedInfo a page built), a JSON object with a
-// challenge or origin key (any case, spacing or order), or an XML document
+// challenge key (any case, spacing or order), or an XML document
 // whose root is login. A digest is not checked: the mark protects it, and
 // a bare digest signed raw is refused for login keys (see sign, FormatRaw).
 func looksLikeLogin(d []byte, digest bool) bool {
@@ -66,7 +66,7 @@ func looksLikeLogin(d []byte, digest bool) bool {
 			return false
 		}
 		for k := range m {
-			if strings.EqualFold(k, "challenge") || strings.EqualFold(k, "origin") {
+			if strings.EqualFold(k, "challenge") { // no login without one; "origin" alone is common in documents
 				return true
 			}
 		}
