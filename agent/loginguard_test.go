@@ -66,3 +66,41 @@ func TestLoginRequestShape(t *testing.T) {
 		t.Errorf("a document signature carries the login mark: %v", err)
 	}
 }
+
+// FuzzLooksLikeLogin: any page document is classified without a panic,
+// and the login's own forms always count as logins.
+func FuzzLooksLikeLogin(f *testing.F) {
+	for _, s := range []string{`{"challenge":"AA","origin":"https://a","time":"t"}`, ` {"Challenge":1}`, `<login/>`,
+		`<?xml version="1.0"?><!-- c --><x:LOGIN xmlns:x="u"/>`, `<a><login/></a>`, "\xef\xbb\xbf{\"challenge\":0}", signer.LoginPurpose, `{"a":[{"challenge":1}]}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		looksLikeLogin(b, false)
+		if !looksLikeLogin(append(b, signer.LoginPurpose...), false) {
+			t.Fatal("the purpose string not seen")
+		}
+	})
+}
+
+func TestLooksLikeLogin(t *testing.T) {
+	for doc, want := range map[string]bool{
+		`{"challenge":"AA","origin":"https://a","time":"t"}`:             true,
+		" \n{\"TIME\":1,\"Challenge\":\"x\"}":                            true,
+		"\xef\xbb\xbf{\"challenge\":0}":                                  true,
+		`<?xml version="1.0"?><!-- c --><x:LOGIN xmlns:x="u"></x:LOGIN>`: true,
+		`<login xmlns="urn:qoltanba:login:1"/>`:                          true,
+		"some text with " + signer.LoginAttributeOID:                     true,
+		`{"origin":"https://egov.kz","sum":10}`:                          false, // origin alone is common in documents
+		`{"a":[{"challenge":1}]}`:                                        false,
+		`<doc><login>x</login></doc>`:                                    false,
+		`contract`:                                                       false,
+		`{"challenge":`:                                                  false, // not JSON: no verifier reads it
+	} {
+		if got := looksLikeLogin([]byte(doc), false); got != want {
+			t.Errorf("%q: %v, want %v", doc, got, want)
+		}
+	}
+	if looksLikeLogin([]byte(`{"challenge":1}`), true) {
+		t.Error("a digest is not read as a document")
+	}
+}
