@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -102,5 +103,17 @@ func TestLooksLikeLogin(t *testing.T) {
 	}
 	if looksLikeLogin([]byte(`{"challenge":1}`), true) {
 		t.Error("a digest is not read as a document")
+	}
+}
+
+// BenchmarkLoginCheck60MB: what the login-lookalike check costs a 60 MB
+// document (three substring scans; a JSON object is read only up to 1 MiB).
+func BenchmarkLoginCheck60MB(b *testing.B) {
+	doc := bytes.Repeat([]byte("<item>contract text 0123456789</item>\n"), 60<<20/38)
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		if looksLikeLogin(doc, false) {
+			b.Fatal("not a login")
+		}
 	}
 }
