@@ -1,6 +1,8 @@
 // Command qoltanba-rp is a demo relying party: a login site that accepts a
-// signature login through qoltanba's protocol or the classic NCALayer
-// basics.sign flow, verifies it with signer/verify, and shows who logged in.
+// signature login through qoltanba's protocol (bound to the site's
+// configured --origin) or, with --allow-ncalayer-login, the classic
+// NCALayer basics.sign flow, verifies it with signer/verify, and shows who
+// logged in.
 // Several instances behind a load balancer share challenges and sessions
 // through Redis (--redis).
 //

@@ -1,8 +1,10 @@
 // Package verify is the relying party's half of a signature login: given
-// what the browser sent (a CMS or XML signature from the NCALayer protocol
-// or from qoltanba's own protocol), the challenge the site issued and the
-// site's origin, it checks the signature, that the signed content is
-// exactly that challenge (and, for qoltanba's protocol, that origin), the
+// what the browser sent (a CMS or XML signature from qoltanba's own
+// protocol or, when the site allows it, the NCALayer protocol), the
+// challenge the site issued and the site's configured origin, it checks
+// the signature, that it is a login (the login mark, not a document
+// signature), that the signed content is exactly that challenge (and, for
+// qoltanba's protocol, that origin), the
 // certificate chain, validity, key kind and revocation, and returns who
 // logged in.
 package verify
