@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/token"
 )
 
 // TestLoginLookalikeFileRefused: createCAdESFromFile of a file holding a
@@ -114,6 +115,39 @@ func BenchmarkLoginCheck60MB(b *testing.B) {
 	for b.Loop() {
 		if looksLikeLogin(doc, false) {
 			b.Fatal("not a login")
+		}
+	}
+}
+
+// TestRawDigestNeedsASigningKey: a bare digest is a signature over
+// anything, a login's signed attributes included, so a key that can log
+// in is offered greyed out for it, and signing refuses it even so; a
+// signing-only key signs it.
+func TestRawDigestNeedsASigningKey(t *testing.T) {
+	a, _ := newAgent(t, &fakePrompter{consent: AllowOnce, file: rsaAuth})
+	keys := map[string]*token.Key{}
+	for name, f := range map[string]string{"auth": rsaAuth, "both": gostFL, "sign": rsaSign} {
+		data, _ := os.ReadFile(f)
+		ks, err := token.ParsePKCS12(data, []byte("Qwerty12"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer token.CloseAll(ks)
+		keys[name] = ks[0]
+	}
+	req := &Request{Origin: site, Method: "basics.sign", Format: FormatRaw, Digested: true,
+		Documents: [][]byte{bytes.Repeat([]byte{1}, 32)}, Filter: Filter{Chain: ChainAny, AllowExpired: true}}
+	s := a.newSession(req, nil)
+	defer s.close()
+	for i, o := range s.Offer([]*token.Key{keys["auth"], keys["both"], keys["sign"]}, nil) {
+		if want := i == 2; o.Selectable != want || (!want && o.Reason != ReasonLoginKeyDigest) {
+			t.Errorf("key %d: selectable %v, reason %q", i, o.Selectable, o.Reason)
+		}
+	}
+	for name, k := range keys {
+		_, err := a.sign(context.Background(), req, k, nil)
+		if login := name != "sign"; login != errors.Is(err, ErrBadRequest) {
+			t.Errorf("%s key: %v", name, err)
 		}
 	}
 }

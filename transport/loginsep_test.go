@@ -180,7 +180,7 @@ func TestRawSigningCannotForgeALogin(t *testing.T) {
 		}
 	}
 	digest := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 32))
-	if ans := raw(digest, true); !strings.Contains(ans, `"status":false`) || !strings.Contains(ans, "log in") {
+	if ans := raw(digest, true); !strings.Contains(ans, `"status":false`) || !strings.Contains(ans, "no key matches") {
 		t.Errorf("raw digest with an auth key: %s", ans)
 	}
 	// Still signed: raw data without the mark.
