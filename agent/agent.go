@@ -233,7 +233,7 @@ func (a *Agent) validate(req *Request) error {
 	if req.Digested && req.Format == FormatXML {
 		return BadRequest("an XML document cannot be given as a digest")
 	}
-	return nil
+	return checkLogin(req)
 }
 
 // Handle runs a request through policy, consent, the dialog and the signer.

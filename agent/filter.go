@@ -29,6 +29,9 @@ const (
 	ReasonSerial      Reason = "serial"        // another certificate than the site asked for
 	ReasonChain       Reason = "chain"         // not issued by the CAs the site accepts
 	ReasonTestCert    Reason = "test-key"      // a test certificate where production NCA is required
+	// ReasonLoginKeyDigest: a key that can log in, asked to sign a bare
+	// digest the page made (raw + digested), which could be a login's.
+	ReasonLoginKeyDigest Reason = "login-key-digest"
 )
 
 var extKeyUsageOIDs = map[x509.ExtKeyUsage]string{

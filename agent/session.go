@@ -292,6 +292,9 @@ func (s *Session) Offer(keys []*token.Key, closer func()) []KeyOption {
 	for _, k := range keys {
 		o := KeyOption{Key: k, Identity: inertIdentity(signer.IdentityOf(k.Certificate))}
 		o.Reason = s.Request.Filter.check(k.Certificate, now, s.a.productionCAs)
+		if o.Reason == ReasonNone && s.Request.Format == FormatRaw && s.Request.Digested && loginKey(o.Identity) {
+			o.Reason = ReasonLoginKeyDigest // sign refuses it too
+		}
 		o.Selectable = o.Reason == ReasonNone
 		opts = append(opts, o)
 	}

@@ -27,6 +27,10 @@ func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key, progress f
 	step(0)
 	res := &Result{Certificate: k.Certificate}
 	cmsOpts := &signer.CMSOptions{Detached: req.Detached || req.Digested}
+	login := req.Action == ActionLogin // set only by the native login door
+	if login {
+		cmsOpts.Attributes = []signer.Attribute{signer.LoginAttribute()}
+	}
 	if req.Timestamp {
 		if a.tsa == nil {
 			return nil, fmt.Errorf("%w: no timestamp authority configured", signer.ErrTimestamp)
@@ -45,6 +49,9 @@ func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key, progress f
 	switch req.Format {
 	case FormatXML:
 		opts := &signer.XMLOptions{TBSXPath: req.TBSXPath, ParentXPath: req.Parent}
+		if login {
+			opts.ReferenceType = signer.LoginReferenceType
+		}
 		for i, d := range req.Documents {
 			out, err := signer.SignXML(d, pair, opts)
 			if err != nil {
@@ -72,6 +79,11 @@ func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key, progress f
 			step(i + 1)
 		}
 	case FormatRaw:
+		if req.Digested && loginKey(signer.IdentityOf(k.Certificate)) {
+			// A bare digest signed by a key that can log in
+			// is a signature over anything, a login included.
+			return nil, BadRequest("a key that can log in does not sign a bare digest; use a signing key or CMS")
+		}
 		pub, err := signer.PublicKey(k.Certificate)
 		if err != nil {
 			return nil, err
@@ -114,6 +126,9 @@ func (a *Agent) signFile(ctx context.Context, req *Request, pair signer.KeyPair,
 	}
 	if len(data) > MaxFileSize {
 		return nil, TooLarge("file larger than %d bytes; sign it detached", MaxFileSize)
+	}
+	if looksLikeLogin(data, false) {
+		return nil, errLoginContent
 	}
 	return signer.SignCMS(ctx, data, pair, opts)
 }

@@ -101,6 +101,9 @@ type CMSOptions struct {
 	TSA *TSAClient
 	// Rand is the randomness for the signature; nil means crypto/rand.
 	Rand io.Reader
+	// Attributes are extra signed attributes (the login's mark, see
+	// LoginAttribute); ordinary signatures have none, as Kalkan's.
+	Attributes []Attribute
 }
 
 func (o *CMSOptions) rand() io.Reader {
@@ -233,6 +236,11 @@ func makeSignerInfo(ctx context.Context, contentType asn1.ObjectIdentifier, dige
 		makeAttr(oidAttrSigningTime, signingTime),
 		makeAttr(oidAttrSigningCertV2, essCert),
 		makeAttr(oidAttrMessageDigest, mustMarshal(digest)),
+	}
+	if opts != nil {
+		for _, a := range opts.Attributes {
+			attrs = append(attrs, makeRawAttr(a.Type, a.Value))
+		}
 	}
 	slices.SortFunc(attrs, bytes.Compare) // DER SET OF order
 	attrSet := bytes.Join(attrs, nil)
@@ -432,30 +440,28 @@ func (sd *parsedSignedData) certificates() ([]*x509.Certificate, error) {
 	return out, nil
 }
 
+// makeRawAttr encodes an Attribute whose type is given as DER.
+func makeRawAttr(oidDER, value []byte) []byte {
+	b := cryptobyte.NewBuilder(nil)
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddBytes(oidDER)
+		b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddBytes(value) })
+	})
+	return b.BytesOrPanic()
+}
+
 // makeAttr encodes an Attribute with one value (DER).
 func makeAttr(oid asn1.ObjectIdentifier, value []byte) []byte {
 	return mustMarshal(attribute{oid, asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSet, IsCompound: true, Bytes: value}})
 }
 
 // findAttr returns the first value of attribute oid in a concatenation of
-// DER Attributes, or nil.
+// DER Attributes, or nil. Attribute types are compared as DER, so an
+// attribute whose OID encoding/asn1 cannot hold (qoltanba's 2.25 arc) is
+// skipped, not an end to the search.
 func findAttr(attrs []byte, oid asn1.ObjectIdentifier) []byte {
-	for len(attrs) > 0 {
-		var a attribute
-		var err error
-		if attrs, err = asn1.Unmarshal(attrs, &a); err != nil {
-			return nil
-		}
-		if a.Values.Class != asn1.ClassUniversal || a.Values.Tag != asn1.TagSet || !a.Values.IsCompound {
-			return nil
-		}
-		if a.Type.Equal(oid) {
-			var v asn1.RawValue
-			if _, err := asn1.Unmarshal(a.Values.Bytes, &v); err != nil {
-				return nil
-			}
-			return v.FullBytes
-		}
+	if v := attrValues(attrs, mustMarshal(oid)); len(v) > 0 {
+		return v[0]
 	}
 	return nil
 }

@@ -69,6 +69,15 @@ type VerifiedSigner struct {
 	// TimestampTrusted is true when the token's TSA certificate chained to
 	// VerifyOptions.TSARoots.
 	TimestampTrusted bool
+
+	signedAttrs []byte         // CMS: the signed attributes (DER, concatenated)
+	references  []xmlReference // XML: SignedInfo's references
+}
+
+// xmlReference is what IsLogin needs of a verified ds:Reference.
+type xmlReference struct {
+	uri, typ  string
+	enveloped bool
 }
 
 // CMSResult is a verified CMS.
@@ -190,6 +199,7 @@ func verifySignerInfo(si *signerInfo, certs []*x509.Certificate, contentDigest [
 		if err := checkSigningCertificate(attrs, cert); err != nil {
 			return vs, err
 		}
+		vs.signedAttrs = attrs
 		set, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSet, IsCompound: true, Bytes: attrs})
 		h := nh()
 		h.Write(set)

@@ -68,6 +68,9 @@ type XMLOptions struct {
 	// appended to the document element (enveloped). Paths use etree's
 	// XPath subset (e.g. "//data", "./body/item[@Id='x']").
 	TBSXPath, ParentXPath string
+	// ReferenceType is the Type of the Reference (LoginReferenceType for a
+	// login, with the whole document signed); empty for documents.
+	ReferenceType string
 	// Rand is the randomness for the signature; nil means crypto/rand.
 	Rand io.Reader
 }
@@ -122,7 +125,10 @@ func SignXML(doc []byte, key KeyPair, opts *XMLOptions) ([]byte, error) {
 	// the transform says.
 	digest := s.Digest(canonicalizeInclusive(target))
 
-	signedInfo := buildSignedInfo(s, refURI, enveloped, digest)
+	if opts.ReferenceType != "" && !enveloped {
+		return nil, fmt.Errorf("%w: a typed reference signs the whole document", ErrXML)
+	}
+	signedInfo := buildSignedInfo(s, refURI, opts.ReferenceType, enveloped, digest)
 	// Attach the signature skeleton where it will live so that SignedInfo
 	// is canonicalised with its real namespace context.
 	sigEl, err := parseFragment(`<ds:Signature xmlns:ds="` + nsDSig + `">` + "\n" + signedInfo + "\n</ds:Signature>")
@@ -171,7 +177,7 @@ func SignXMLs(docs [][]byte, key KeyPair, opts *XMLOptions) ([][]byte, error) {
 	return out, nil
 }
 
-func buildSignedInfo(s Scheme, refURI string, enveloped bool, digest []byte) string {
+func buildSignedInfo(s Scheme, refURI, refType string, enveloped bool, digest []byte) string {
 	var b strings.Builder
 	b.WriteString("<ds:SignedInfo>\n")
 	if enveloped {
@@ -180,7 +186,11 @@ func buildSignedInfo(s Scheme, refURI string, enveloped bool, digest []byte) str
 		b.WriteString(`<ds:CanonicalizationMethod Algorithm="` + uriExcC14N + `"/>` + "\n")
 	}
 	b.WriteString(`<ds:SignatureMethod Algorithm="` + s.SigURI + `"/>` + "\n")
-	b.WriteString(`<ds:Reference URI="` + xmlAttrEscape(refURI) + `">` + "\n<ds:Transforms>\n")
+	b.WriteString(`<ds:Reference`)
+	if refType != "" {
+		b.WriteString(` Type="` + xmlAttrEscape(refType) + `"`)
+	}
+	b.WriteString(` URI="` + xmlAttrEscape(refURI) + `">` + "\n<ds:Transforms>\n")
 	if enveloped {
 		b.WriteString(`<ds:Transform Algorithm="` + uriEnveloped + `"/>` + "\n")
 	}

@@ -152,9 +152,12 @@ func verifyXMLSignature(doc *etree.Document, sig *etree.Element, opts VerifyOpti
 			continue
 		}
 		refs++
-		if err := checkReference(doc, sig, ref); err != nil {
+		enveloped, err := checkReference(doc, sig, ref)
+		if err != nil {
 			return vs, err
 		}
+		vs.references = append(vs.references, xmlReference{uri: ref.SelectAttrValue("URI", ""),
+			typ: ref.SelectAttrValue("Type", ""), enveloped: enveloped})
 	}
 	if refs == 0 {
 		return vs, fmt.Errorf("%w: SignedInfo without Reference", ErrMalformed)
@@ -220,7 +223,7 @@ func canonicalizer(uri string) (canonFunc, error) {
 // checkReference recomputes one Reference's digest. Only same-document
 // references are supported (URI "" or "#id"); comments are dropped for
 // them as XMLDSig §4.3.3.3 requires.
-func checkReference(doc *etree.Document, sig, ref *etree.Element) error {
+func checkReference(doc *etree.Document, sig, ref *etree.Element) (enveloped bool, err error) {
 	uri := ref.SelectAttrValue("URI", "")
 	var target *etree.Element
 	switch {
@@ -229,13 +232,12 @@ func checkReference(doc *etree.Document, sig, ref *etree.Element) error {
 	case strings.HasPrefix(uri, "#"):
 		target = findByID(doc.Root(), uri[1:])
 		if target == nil {
-			return fmt.Errorf("%w: no element with Id %q", ErrMalformed, uri[1:])
+			return false, fmt.Errorf("%w: no element with Id %q", ErrMalformed, uri[1:])
 		}
 	default:
-		return fmt.Errorf("%w: external reference %q is not supported", ErrMalformed, uri)
+		return false, fmt.Errorf("%w: external reference %q is not supported", ErrMalformed, uri)
 	}
 	c14n, _ := canonicalizer(uriC14N)
-	enveloped := false
 	for _, tr := range dsChild(ref, "Transforms").ChildElements() {
 		a := tr.SelectAttrValue("Algorithm", "")
 		if a == uriEnveloped {
@@ -244,7 +246,7 @@ func checkReference(doc *etree.Document, sig, ref *etree.Element) error {
 		}
 		c, err := canonicalizer(a)
 		if err != nil {
-			return err
+			return false, err
 		}
 		c14n = c
 	}
@@ -257,27 +259,27 @@ func checkReference(doc *etree.Document, sig, ref *etree.Element) error {
 	}
 	canon, err := c14n(target)
 	if err != nil {
-		return fmt.Errorf("%w: canonicalize reference: %v", ErrMalformed, err)
+		return false, fmt.Errorf("%w: canonicalize reference: %v", ErrMalformed, err)
 	}
 	dm := dsChild(ref, "DigestMethod")
 	dv := dsChild(ref, "DigestValue")
 	if dm == nil || dv == nil {
-		return fmt.Errorf("%w: Reference lacks DigestMethod or DigestValue", ErrMalformed)
+		return false, fmt.Errorf("%w: Reference lacks DigestMethod or DigestValue", ErrMalformed)
 	}
 	nh, ok := xmlDigestMethods[dm.SelectAttrValue("Algorithm", "")]
 	if !ok {
-		return fmt.Errorf("%w: digest method %q", ErrUnsupportedKey, dm.SelectAttrValue("Algorithm", ""))
+		return false, fmt.Errorf("%w: digest method %q", ErrUnsupportedKey, dm.SelectAttrValue("Algorithm", ""))
 	}
 	want, err := decodeB64(dv.Text())
 	if err != nil {
-		return fmt.Errorf("%w: DigestValue: %v", ErrMalformed, err)
+		return false, fmt.Errorf("%w: DigestValue: %v", ErrMalformed, err)
 	}
 	h := nh()
 	h.Write(canon)
 	if !bytes.Equal(h.Sum(nil), want) {
-		return fmt.Errorf("%w (reference %q)", ErrMessageDigest, uri)
+		return false, fmt.Errorf("%w (reference %q)", ErrMessageDigest, uri)
 	}
-	return nil
+	return enveloped, nil
 }
 
 func findByID(el *etree.Element, id string) *etree.Element {

@@ -217,7 +217,7 @@ func (s *Server) nativeCall(ctx context.Context, origin agent.Origin, r *rpcRequ
 			return rpcErr(id, "BAD_REQUEST", "challenge must be base64 of 32 to 128 bytes")
 		}
 		now := time.Now()
-		req := &agent.Request{Origin: origin, Method: "native.login", Action: "login",
+		req := &agent.Request{Origin: origin, Method: "native.login", Action: agent.ActionLogin,
 			Filter: agent.Filter{Kind: agent.KeyAuth, Chain: agent.ChainAny, AllowExpired: p.AllowExpired}}
 		switch p.Format {
 		case "", "cms":

@@ -83,8 +83,10 @@ func (c *cdp) eval(t *testing.T, expr string) string {
 }
 
 // TestBrowserLogins: headless Chromium on the demo site clicks both login
-// buttons; `qoltanba serve --unattended` with a shared NCA key signs; the
-// browser lands on the page showing IIN123456789011.
+// buttons; `qoltanba serve --unattended` with a shared NCA key signs. With
+// the site's defaults (origin from --listen, no --allow-ncalayer-login) the
+// NCALayer login is refused with its message and the qoltanba login lands
+// on the page showing IIN123456789011.
 func TestBrowserLogins(t *testing.T) {
 	dir := t.TempDir()
 	qoltanba := build(t, dir, "../qoltanba", "qoltanba")
@@ -135,6 +137,7 @@ func TestBrowserLogins(t *testing.T) {
 	defer ws.Close()
 	c := &cdp{ws: ws}
 	for _, button := range []string{"n", "q"} {
+		c.eval(t, `document.getElementById("msg") && (document.getElementById("msg").textContent = "")`)
 		c.eval(t, `fetch("/").then(() => {})`) // same session cookie for both logins
 		if got := c.eval(t, `location.pathname`); got != "/" {
 			c.eval(t, `location.href = "/"`)
@@ -152,6 +155,12 @@ func TestBrowserLogins(t *testing.T) {
 			if msg != "" {
 				break
 			}
+		}
+		if button == "n" { // by default the site requires the login bound to it
+			if iin != "" || !strings.Contains(msg, "only the qoltanba login") {
+				t.Fatalf("NCALayer login without --allow-ncalayer-login: iin %q, message %q", iin, msg)
+			}
+			continue
 		}
 		if iin != "123456789011" {
 			t.Fatalf("button %s: no login (message %q, at %s)", button, msg, c.eval(t, "location.href"))

@@ -1,10 +1,13 @@
 // Command qoltanba-rp is a demo relying party: a login site that accepts a
-// signature login through qoltanba's protocol or the classic NCALayer
-// basics.sign flow, verifies it with signer/verify, and shows who logged in.
+// signature login through qoltanba's protocol (bound to the site's
+// configured --origin) or, with --allow-ncalayer-login, the classic
+// NCALayer basics.sign flow, verifies it with signer/verify, and shows who
+// logged in.
 // Several instances behind a load balancer share challenges and sessions
 // through Redis (--redis).
 //
-//	qoltanba-rp --listen 127.0.0.1:8080 --trust test [--redis redis://127.0.0.1:6379/0] [--crl-url URL]
+//	qoltanba-rp --listen 127.0.0.1:8080 --trust test [--origin https://login.example.kz] [--allow-ncalayer-login]
+//	            [--redis redis://127.0.0.1:6379/0] [--crl-url URL]
 package main
 
 import (
@@ -23,6 +26,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,6 +53,9 @@ func main() {
 	crlRefresh := flag.Duration("crl-refresh", time.Hour, "with --crl-url: the longest wait between two fetches")
 	redisURL := flag.String("redis", "", "keep challenges and sessions in Redis (redis://HOST:PORT/DB), shared by every instance of the site; default: this process's memory")
 	siteName := flag.String("site", "qoltanba-rp", "the site's name: namespaces its keys in Redis (the same for every instance of one site)")
+	var origins listFlag
+	flag.Var(&origins, "origin", "the site's own origin as browsers see it (https://login.example.kz), which a login must be signed for; repeatable or comma-separated; default: http://127.0.0.1:PORT and http://localhost:PORT of --listen")
+	allowNCALayer := flag.Bool("allow-ncalayer-login", false, "also accept the NCALayer login (basics.sign of the challenge), which binds no origin: a phishing page that relays the challenge gets a valid login")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	set, err := trust.ParseSet(*trustSet)
@@ -67,7 +75,11 @@ func main() {
 			os.Exit(2)
 		}
 	}
-	s := &site{roots: roots, verifyTime: vt, otp: *otp, log: log, agentPort: *agentPort, store: &memStore{}}
+	s := &site{roots: roots, verifyTime: vt, otp: *otp, log: log, agentPort: *agentPort, store: &memStore{}, allowNCALayer: *allowNCALayer}
+	if s.origins, err = parseOrigins(origins); err != nil {
+		log.Error("--origin", "err", err)
+		os.Exit(2)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if *redisURL != "" {
@@ -98,6 +110,10 @@ func main() {
 		log.Error("listen", "err", err)
 		os.Exit(1)
 	}
+	if len(s.origins) == 0 {
+		s.origins = defaultOrigins(l.Addr().(*net.TCPAddr))
+	}
+	log.Info("logins accepted for", "origins", s.origins, "ncalayer", s.allowNCALayer)
 	fmt.Printf("qoltanba-rp on http://%s/ (%d trusted CA certificates)\n", l.Addr(), len(roots))
 	srv := &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { <-ctx.Done(); srv.Close() }()
@@ -130,6 +146,10 @@ type site struct {
 	ocsp       *verify.OCSPOptions
 	crls       *crlSet
 	store      store
+	// origins are the site's own origins, from configuration (--origin or
+	// the listen address), never from a request's Host header.
+	origins       []string
+	allowNCALayer bool
 }
 
 const (
@@ -199,13 +219,36 @@ func (s *site) newChallenge(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(map[string]string{"challenge": base64.StdEncoding.EncodeToString(ch)})
 }
 
-// origin is this site's origin as the browser reports it.
-func origin(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
+// parseOrigins reads --origin values (each may be a comma list) into the
+// canonical form the agent signs (verify.CanonicalOrigin).
+func parseOrigins(vals []string) ([]string, error) {
+	var out []string
+	for _, v := range vals {
+		for _, o := range strings.Split(v, ",") {
+			if strings.TrimSpace(o) == "" {
+				continue
+			}
+			c, err := verify.CanonicalOrigin(o)
+			if err != nil {
+				return nil, err
+			}
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
 	}
-	return scheme + "://" + r.Host
+	return out, nil
+}
+
+// defaultOrigins is the demo's origin when none is configured, from the
+// address it listens on (never from a request): http on that address,
+// with 127.0.0.1 and localhost for a loopback or unspecified one.
+func defaultOrigins(a *net.TCPAddr) []string {
+	port := strconv.Itoa(a.Port)
+	if a.IP.IsLoopback() || a.IP.IsUnspecified() {
+		return []string{"http://127.0.0.1:" + port, "http://localhost:" + port}
+	}
+	return []string{"http://" + net.JoinHostPort(a.IP.String(), port)}
 }
 
 // messages is what the user reads for each refusal (README: deploying the
@@ -224,6 +267,7 @@ var messages = []struct {
 	{verify.ErrNotAuthKey, "Use an authentication key."},
 	{verify.ErrStale, "The login is too old; try again."},
 	{verify.ErrMalformedLogin, "The login signature is malformed."},
+	{verify.ErrNotALogin, "This site accepts only the qoltanba login, which is bound to this site: use \"Log in with qoltanba\"."},
 	{verify.ErrRevocationCheck, "The certificate's status could not be checked; try again later."},
 	{verify.ErrChallengeStore, errUnavailable.Error()},
 }
@@ -244,8 +288,8 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad challenge", http.StatusBadRequest)
 		return
 	}
-	l := verify.Login{Format: req.Format, Signature: []byte(req.Signature), Challenge: ch, Origin: origin(r),
-		Roots: s.roots, CertTime: s.verifyTime, Challenges: verify.Issued(s.store, id), OCSP: s.ocsp, CRLs: s.crls.List()}
+	l := verify.Login{Format: req.Format, Signature: []byte(req.Signature), Challenge: ch, Origins: s.origins,
+		AllowNCALayer: s.allowNCALayer, Roots: s.roots, CertTime: s.verifyTime, Challenges: verify.Issued(s.store, id), OCSP: s.ocsp, CRLs: s.crls.List()}
 	if req.Protocol == "qoltanba" {
 		l.Protocol = verify.Qoltanba
 	}

@@ -40,6 +40,9 @@ func newSite(t *testing.T, otp bool) (*site, *httptest.Server, *http.Client) {
 func startSite(t *testing.T, s *site) (*site, *httptest.Server, *http.Client) {
 	srv := httptest.NewServer(s.routes())
 	t.Cleanup(srv.Close)
+	if s.origins == nil {
+		s.origins = []string{srv.URL} // the site's configured origin (--origin)
+	}
 	return s, srv, newClient()
 }
 
@@ -98,14 +101,14 @@ func me(t *testing.T, c *http.Client, base string) (int, string) {
 }
 
 func TestLoginFlows(t *testing.T) {
-	_, srv, c := newSite(t, false)
+	s, srv, c := newSite(t, false)
 	k := gostKey(t)
 	if code, _ := me(t, c, srv.URL); code != http.StatusSeeOther {
 		t.Errorf("/me before login: %d", code)
 	}
 	// qoltanba protocol: the signed content binds this site's origin.
 	ch := getChallenge(t, c, srv.URL)
-	cms, err := signer.SignCMS(context.Background(), verify.LoginContent(srv.URL, ch, time.Now()), k, nil)
+	cms, err := signer.SignLoginCMS(context.Background(), verify.LoginContent(srv.URL, ch, time.Now()), k, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +125,7 @@ func TestLoginFlows(t *testing.T) {
 	}
 	// Signed for another origin (a phishing site relaying our challenge).
 	ch = getChallenge(t, c, srv.URL)
-	cms, _ = signer.SignCMS(context.Background(), verify.LoginContent("https://phish.example", ch, time.Now()), k, nil)
+	cms, _ = signer.SignLoginCMS(context.Background(), verify.LoginContent("https://phish.example", ch, time.Now()), k, nil)
 	login = map[string]string{"protocol": "qoltanba", "format": "cms", "signature": base64.StdEncoding.EncodeToString(cms), "challenge": base64.StdEncoding.EncodeToString(ch)}
 	if code, body := postLogin(t, c, srv.URL, login); code != 403 || !strings.Contains(body, "another site") {
 		t.Errorf("wrong origin: %d %s", code, body)
@@ -131,6 +134,10 @@ func TestLoginFlows(t *testing.T) {
 	ch = getChallenge(t, c, srv.URL)
 	cms, _ = signer.SignCMS(context.Background(), ch, k, nil)
 	login = map[string]string{"protocol": "ncalayer", "format": "cms", "signature": string(pem.EncodeToMemory(&pem.Block{Type: "CMS", Bytes: cms})), "challenge": base64.StdEncoding.EncodeToString(ch)}
+	if code, body := postLogin(t, c, srv.URL, login); code != 403 || !strings.Contains(body, "only the qoltanba login") {
+		t.Errorf("NCALayer login by default (it binds no origin): %d %s", code, body)
+	}
+	s.allowNCALayer = true // --allow-ncalayer-login
 	if code, body := postLogin(t, c, srv.URL, login); code != 200 {
 		t.Errorf("NCALayer login: %d %s", code, body)
 	}
@@ -165,7 +172,7 @@ func TestSecondFactor(t *testing.T) {
 	s, srv, c := newSite(t, true)
 	k := gostKey(t)
 	ch := getChallenge(t, c, srv.URL)
-	cms, _ := signer.SignCMS(context.Background(), verify.LoginContent(srv.URL, ch, time.Now()), k, nil)
+	cms, _ := signer.SignLoginCMS(context.Background(), verify.LoginContent(srv.URL, ch, time.Now()), k, nil)
 	code, body := postLogin(t, c, srv.URL, map[string]string{"protocol": "qoltanba", "format": "cms",
 		"signature": base64.StdEncoding.EncodeToString(cms), "challenge": base64.StdEncoding.EncodeToString(ch)})
 	if code != 200 || !strings.Contains(body, `"otp":true`) {
@@ -201,7 +208,7 @@ func TestExpiredChallenge(t *testing.T) {
 	k := gostKey(t)
 	ch := getChallenge(t, c, srv.URL)
 	s.store.(*memStore).Now = func() time.Time { return time.Now().Add(6 * time.Minute) }
-	cms, _ := signer.SignCMS(context.Background(), verify.LoginContent(srv.URL, ch, time.Now()), k, nil)
+	cms, _ := signer.SignLoginCMS(context.Background(), verify.LoginContent(srv.URL, ch, time.Now()), k, nil)
 	code, body := postLogin(t, c, srv.URL, map[string]string{"protocol": "qoltanba", "format": "cms",
 		"signature": base64.StdEncoding.EncodeToString(cms), "challenge": base64.StdEncoding.EncodeToString(ch)})
 	if code != 403 || !strings.Contains(body, "expired") {

@@ -37,7 +37,7 @@ func TestTwoInstancesRedis(t *testing.T) {
 		}
 		t.Cleanup(func() { rs.Close() })
 		_, ts, _ := startSite(t, &site{roots: roots, verifyTime: time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC),
-			log: slog.New(slog.NewTextHandler(io.Discard, nil)), store: rs})
+			log: slog.New(slog.NewTextHandler(io.Discard, nil)), store: rs, allowNCALayer: true})
 		return ts
 	}
 	a, b := instance(), instance()
@@ -100,7 +100,7 @@ func TestCRLRefresh(t *testing.T) {
 	}))
 	defer crlSrv.Close()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s := &site{roots: []*x509.Certificate{ca}, log: log, store: &memStore{},
+	s := &site{roots: []*x509.Certificate{ca}, log: log, store: &memStore{}, allowNCALayer: true,
 		crls: &crlSet{roots: []*x509.Certificate{ca}, refresh: time.Hour, http: http.DefaultClient, log: log, urls: []string{crlSrv.URL}}}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

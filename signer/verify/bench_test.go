@@ -47,9 +47,9 @@ func BenchmarkVerifyLogin(b *testing.B) {
 			var sig []byte
 			var err error
 			if format == "cms" {
-				sig, err = signer.SignCMS(ctx, LoginContent(site, challenge, kc.at), kc.key, &signer.CMSOptions{Time: kc.at})
+				sig, err = signer.SignLoginCMS(ctx, LoginContent(site, challenge, kc.at), kc.key, &signer.CMSOptions{Time: kc.at})
 			} else {
-				sig, err = signer.SignXML(LoginXML(site, challenge, kc.at), kc.key, nil)
+				sig, err = signer.SignLoginXML(LoginXML(site, challenge, kc.at), kc.key, nil)
 			}
 			if err != nil {
 				b.Fatal(err)

@@ -58,7 +58,7 @@ func TestChallengeStoreDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = VerifyLogin(ctx, Login{Protocol: NCALayer, Format: "cms", Signature: cms, Challenge: ch, Roots: gostRoots(t),
+	_, err = VerifyLogin(ctx, Login{Protocol: NCALayer, AllowNCALayer: true, Format: "cms", Signature: cms, Challenge: ch, Roots: gostRoots(t),
 		Time: time2026, Challenges: Issued(brokenStore{}, "s")})
 	if !errors.Is(err, ErrChallengeStore) || !bytes.Contains([]byte(err.Error()), []byte("connection refused")) {
 		t.Errorf("store down: %v", err)

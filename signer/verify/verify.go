@@ -1,8 +1,10 @@
 // Package verify is the relying party's half of a signature login: given
-// what the browser sent (a CMS or XML signature from the NCALayer protocol
-// or from qoltanba's own protocol), the challenge the site issued and the
-// site's origin, it checks the signature, that the signed content is
-// exactly that challenge (and, for qoltanba's protocol, that origin), the
+// what the browser sent (a CMS or XML signature from qoltanba's own
+// protocol or, when the site allows it, the NCALayer protocol), the
+// challenge the site issued and the site's configured origin, it checks
+// the signature, that it is a login (the login mark, not a document
+// signature), that the signed content is exactly that challenge (and, for
+// qoltanba's protocol, that origin), the
 // certificate chain, validity, key kind and revocation, and returns who
 // logged in.
 package verify
@@ -15,6 +17,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,24 +35,32 @@ type Protocol int
 // Protocols.
 const (
 	// NCALayer: basics.sign / createCAdESFromBase64 over the challenge; the
-	// page chose the data, so no origin is bound.
+	// page chose the data, so no origin is bound: a phishing page that
+	// relays the site's challenge gets a valid login. Refused unless
+	// Login.AllowNCALayer.
 	NCALayer Protocol = iota
-	// Qoltanba: the native login, whose content binds challenge and origin.
+	// Qoltanba: the native login, whose content binds challenge and origin
+	// and whose signature carries the login mark (signer.LoginAttribute,
+	// signer.LoginReferenceType) that no document signature has.
 	Qoltanba
 )
 
 // Errors a site maps to its messages.
 var (
-	ErrBadSignature    = errors.New("the signature is not valid")
-	ErrWrongChallenge  = errors.New("the signature is not over the challenge this site issued")
-	ErrWrongOrigin     = errors.New("the login was signed for another site")
-	ErrReplayed        = errors.New("the challenge was already used or has expired")
-	ErrExpired         = errors.New("the certificate is expired or not yet valid")
-	ErrRevoked         = errors.New("the certificate is revoked")
-	ErrUntrusted       = errors.New("the certificate is not issued by a trusted CA")
-	ErrNotAuthKey      = errors.New("the key is not an authentication key")
-	ErrStale           = errors.New("the login is too old")
-	ErrMalformedLogin  = errors.New("the login signature is malformed")
+	ErrBadSignature   = errors.New("the signature is not valid")
+	ErrWrongChallenge = errors.New("the signature is not over the challenge this site issued")
+	ErrWrongOrigin    = errors.New("the login was signed for another site")
+	ErrReplayed       = errors.New("the challenge was already used or has expired")
+	ErrExpired        = errors.New("the certificate is expired or not yet valid")
+	ErrRevoked        = errors.New("the certificate is revoked")
+	ErrUntrusted      = errors.New("the certificate is not issued by a trusted CA")
+	ErrNotAuthKey     = errors.New("the key is not an authentication key")
+	ErrStale          = errors.New("the login is too old")
+	ErrMalformedLogin = errors.New("the login signature is malformed")
+	// ErrNotALogin: a valid signature that is not a qoltanba login (no
+	// login mark: a document signature over login-looking content, or a
+	// bare NCALayer login when the site requires the bound one).
+	ErrNotALogin       = errors.New("the signature is not a qoltanba login")
 	ErrRevocationCheck = errors.New("revocation could not be checked")
 )
 
@@ -56,7 +70,15 @@ type Login struct {
 	Format    string // "cms" or "xml"
 	Signature []byte // CMS (DER, PEM or base64) or signed XML
 	Challenge []byte // the challenge the site issued for this session
-	Origin    string // the site's origin (Qoltanba protocol)
+	// Origin is the site's own origin (Qoltanba protocol), from the site's
+	// configuration, never from the request (its Host header is the
+	// client's word); Origins are further origins of the same site.
+	Origin  string
+	Origins []string
+	// AllowNCALayer accepts Protocol NCALayer (a signed bare challenge, no
+	// origin bound). Off, only the qoltanba login passes: a site that
+	// allows both lets an attacker choose the unbound one.
+	AllowNCALayer bool
 	// Roots are the CA certificates trusted (roots and intermediates).
 	Roots []*x509.Certificate
 	// CRLs are checked when given, each only for the certificates of its
@@ -88,6 +110,12 @@ type Identity struct {
 
 // VerifyLogin checks a login and returns the identity.
 func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
+	switch {
+	case l.Protocol == NCALayer && !l.AllowNCALayer:
+		return nil, fmt.Errorf("%w: this site requires the qoltanba login (origin-bound); an NCALayer signature of the challenge is not accepted", ErrNotALogin)
+	case l.Protocol != NCALayer && l.Protocol != Qoltanba:
+		return nil, fmt.Errorf("%w: unknown protocol", ErrMalformedLogin)
+	}
 	at := l.Time
 	if at.IsZero() {
 		at = time.Now()
@@ -108,6 +136,9 @@ func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
 			return nil, fmt.Errorf("%w: %v", ErrMalformedLogin, err)
 		}
 		if info.Detached { // NCALayer pages may sign the challenge detached
+			if l.Protocol == Qoltanba {
+				return nil, fmt.Errorf("%w: a qoltanba login carries its content", ErrNotALogin)
+			}
 			opts.Data = bytes.NewReader(expectedContent(l))
 		}
 		res, err := signer.VerifyCMS(der, opts)
@@ -118,6 +149,9 @@ func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
 			return nil, fmt.Errorf("%w: %d signers", ErrMalformedLogin, len(res.Signers))
 		}
 		cert, chain = res.Signers[0].Certificate, res.Signers[0].Chain
+		if l.Protocol == Qoltanba && !res.Signers[0].IsLogin() {
+			return nil, fmt.Errorf("%w: no login attribute (%s)", ErrNotALogin, signer.LoginAttributeOID)
+		}
 		content = res.Content
 		if res.Detached {
 			content = expectedContent(l) // verified against the digest above
@@ -131,6 +165,9 @@ func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
 			return nil, fmt.Errorf("%w: %d signatures", ErrMalformedLogin, len(res.Signers))
 		}
 		cert, chain = res.Signers[0].Certificate, res.Signers[0].Chain
+		if l.Protocol == Qoltanba && !res.Signers[0].IsLogin() {
+			return nil, fmt.Errorf("%w: not one whole-document reference of type %s", ErrNotALogin, signer.LoginReferenceType)
+		}
 		content = l.Signature
 	default:
 		return nil, fmt.Errorf("%w: format %q", ErrMalformedLogin, l.Format)
@@ -182,7 +219,8 @@ func checkContent(l Login, content []byte, at time.Time) error {
 		var c struct{ Challenge, Origin, Time string }
 		if l.Format == "xml" {
 			d := etree.NewDocument()
-			if err := d.ReadFromBytes(content); err != nil || d.Root() == nil || d.Root().Tag != "login" {
+			if err := d.ReadFromBytes(content); err != nil || d.Root() == nil || d.Root().Tag != "login" ||
+				d.Root().NamespaceURI() != loginNS {
 				return fmt.Errorf("%w: not a login document", ErrMalformedLogin)
 			}
 			get := func(tag string) string {
@@ -198,12 +236,17 @@ func checkContent(l Login, content []byte, at time.Time) error {
 		if c.Challenge != base64.StdEncoding.EncodeToString(l.Challenge) {
 			return ErrWrongChallenge
 		}
-		if c.Origin != l.Origin {
+		if c.Origin == "" || (c.Origin != l.Origin && !slices.Contains(l.Origins, c.Origin)) {
 			return fmt.Errorf("%w: signed for %q", ErrWrongOrigin, c.Origin)
 		}
 		t, err := time.Parse(time.RFC3339, c.Time)
 		if err != nil {
 			return fmt.Errorf("%w: time %q", ErrMalformedLogin, c.Time)
+		}
+		// The content is exactly what the agent writes (LoginContent), not
+		// just something that decodes to the same fields.
+		if l.Format != "xml" && !bytes.Equal(content, LoginContent(c.Origin, l.Challenge, t)) {
+			return fmt.Errorf("%w: login content is not in canonical form", ErrMalformedLogin)
 		}
 		maxAge := l.MaxAge
 		if maxAge == 0 {
@@ -266,9 +309,37 @@ func LoginContent(origin string, challenge []byte, t time.Time) []byte {
 	return b
 }
 
+// loginNS is the namespace of the XML login's root element.
+const loginNS = "urn:qoltanba:login:1"
+
 // LoginXML is the XML form of the same content.
 func LoginXML(origin string, challenge []byte, t time.Time) []byte {
 	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace
-	return []byte(`<login xmlns="urn:qoltanba:login:1"><origin>` + esc(origin) + `</origin><challenge>` +
+	return []byte(`<login xmlns="` + loginNS + `"><origin>` + esc(origin) + `</origin><challenge>` +
 		base64.StdEncoding.EncodeToString(challenge) + `</challenge><time>` + t.UTC().Format(time.RFC3339) + `</time></login>`)
+}
+
+// CanonicalOrigin reads a site's configured origin ("https://Login.Example.kz:443/")
+// into the form the agent signs ("https://login.example.kz"): http or https,
+// lower-case host, no default port, no path, query or user.
+func CanonicalOrigin(s string) (string, error) {
+	u, err := url.Parse(strings.TrimSuffix(strings.TrimSpace(s), "/"))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" || u.Path != "" ||
+		u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return "", fmt.Errorf("%q is not an origin such as https://login.example.kz", s)
+	}
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+		port = ""
+	}
+	if port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
+			return "", fmt.Errorf("%q: bad port", s)
+		}
+		return u.Scheme + "://" + net.JoinHostPort(host, port), nil
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return u.Scheme + "://" + host, nil
 }

@@ -92,11 +92,11 @@ func (s *store) Consume(_ context.Context, c []byte) (bool, error) {
 func TestQoltanbaLogin(t *testing.T) {
 	k := key(t, "official-gost2015-bundle/Gost2015_2025-10-17_2026-10-17/UL_first_head/valid/GOST512_0f923a405e7a60ef08debcf4715d7f818637b82b.p12")
 	challenge := bytes.Repeat([]byte{9}, 32)
-	cms, err := signer.SignCMS(ctx, LoginContent(site, challenge, time2026), k, &signer.CMSOptions{Time: time2026})
+	cms, err := signer.SignLoginCMS(ctx, LoginContent(site, challenge, time2026), k, &signer.CMSOptions{Time: time2026})
 	if err != nil {
 		t.Fatal(err)
 	}
-	xml, err := signer.SignXML(LoginXML(site, challenge, time2026), k, nil)
+	xml, err := signer.SignLoginXML(LoginXML(site, challenge, time2026), k, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestNCALayerLogin(t *testing.T) {
 		"other data":               {mk(auth, []byte("something else"), false), ErrWrongChallenge},
 		"signing-only key":         {mk(sign, challenge, false), ErrNotAuthKey},
 	} {
-		_, err := VerifyLogin(ctx, Login{Protocol: NCALayer, Format: "cms", Signature: tc.sig, Challenge: challenge, Roots: roots, Time: time2020})
+		_, err := VerifyLogin(ctx, Login{Protocol: NCALayer, AllowNCALayer: true, Format: "cms", Signature: tc.sig, Challenge: challenge, Roots: roots, Time: time2020})
 		if !errors.Is(err, tc.want) && !(tc.want == nil && err == nil) {
 			t.Errorf("%s: got %v, want %v", name, err, tc.want)
 		}
@@ -185,7 +185,7 @@ func TestRevokedLogin(t *testing.T) {
 	}
 	crl, _ := x509.ParseRevocationList(crlDER)
 	challenge := bytes.Repeat([]byte{1}, 32)
-	cms, err := signer.SignCMS(ctx, LoginContent(site, challenge, now), signer.KeyPair{Certificate: leaf, Signer: userKey}, nil)
+	cms, err := signer.SignLoginCMS(ctx, LoginContent(site, challenge, now), signer.KeyPair{Certificate: leaf, Signer: userKey}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func TestOCSP(t *testing.T) {
 	}
 	login := func(c *x509.Certificate, o *OCSPOptions) error {
 		ch := bytes.Repeat([]byte{5}, 32)
-		cms, err := signer.SignCMS(ctx, LoginContent(site, ch, now), signer.KeyPair{Certificate: c, Signer: userKey}, nil)
+		cms, err := signer.SignLoginCMS(ctx, LoginContent(site, ch, now), signer.KeyPair{Certificate: c, Signer: userKey}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -287,7 +287,7 @@ func TestOCSP(t *testing.T) {
 	next = now.Add(72 * time.Hour)
 	ch := bytes.Repeat([]byte{6}, 32)
 	cms, _ := signer.SignCMS(ctx, ch, signer.KeyPair{Certificate: good, Signer: userKey}, nil)
-	l := Login{Protocol: NCALayer, Format: "cms", Signature: cms, Challenge: ch, Roots: []*x509.Certificate{ca},
+	l := Login{Protocol: NCALayer, AllowNCALayer: true, Format: "cms", Signature: cms, Challenge: ch, Roots: []*x509.Certificate{ca},
 		Time: now.Add(48 * time.Hour), CertTime: now, OCSP: &OCSPOptions{}}
 	if _, err := VerifyLogin(ctx, l); !errors.Is(err, signer.ErrStaleRevocation) || !strings.Contains(err.Error(), "was produced at") {
 		t.Errorf("old response: %v", err)
@@ -318,7 +318,7 @@ func TestNCACRLLogin(t *testing.T) {
 	}
 	login := func(k signer.KeyPair, certAt time.Time) error {
 		ch := bytes.Repeat([]byte{3}, 32)
-		cms, err := signer.SignCMS(ctx, LoginContent(site, ch, time2026), k, &signer.CMSOptions{Time: time2026})
+		cms, err := signer.SignLoginCMS(ctx, LoginContent(site, ch, time2026), k, &signer.CMSOptions{Time: time2026})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,83 @@
+package agent
+
+// A qoltanba login is made only by the native login door (Action login),
+// and nothing else the agent signs may pass for one: see docs/protocol.md,
+// "Why a document signature is never a login". The login's mark (a CMS
+// signed attribute, an XML Reference Type) is what VerifyLogin requires;
+// refusing login-looking documents here is the second lock, for verifiers
+// that check the content only.
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/qoltanba/qoltanba/signer"
+)
+
+// errLoginContent is the refusal of a document that could pass for a login.
+var errLoginContent = BadRequest("a page may not have a login signed as a document; a login is made only by the qoltanba login method")
+
+// maxLoginJSONCheck bounds the JSON objects read for login keys: a login's
+// content is a few hundred bytes, and no verifier takes megabytes of it.
+const maxLoginJSONCheck = 1 << 20
+
+// checkLogin validates what a login request may be, and refuses in any
+// other request a document that a verifier could take for a login.
+func checkLogin(req *Request) error {
+	if req.Action == ActionLogin {
+		if len(req.Documents) != 1 || req.FilePath != "" || req.Digested || req.Detached || req.CoSign ||
+			req.Timestamp || req.KeyOnly || req.TBSXPath != "" || req.Parent != "" ||
+			(req.Format != FormatCMS && req.Format != FormatXML) {
+			return BadRequest("a login signs one whole document, as CMS or XML")
+		}
+		return nil
+	}
+	for _, d := range req.Documents {
+		if looksLikeLogin(d, req.Digested && req.Format != FormatXML) {
+			return errLoginContent
+		}
+		if req.CoSign && req.Format == FormatCMS {
+			if info, err := signer.ParseCMS(d); err == nil && looksLikeLogin(info.Content, false) {
+				return errLoginContent
+			}
+		}
+	}
+	return nil
+}
+
+// looksLikeLogin: the login's mark anywhere (raw signing of a signed
+// attribute SET or a SignedInfo a page built), a JSON object with a
+// challenge key (any case, spacing or order), or an XML document
+// whose root is login. A digest is not checked: the mark protects it, and
+// a bare digest signed raw is refused for login keys (see sign, FormatRaw).
+func looksLikeLogin(d []byte, digest bool) bool {
+	if digest || len(d) == 0 {
+		return false
+	}
+	if signer.MentionsLogin(d) {
+		return true
+	}
+	t := bytes.TrimLeft(bytes.TrimPrefix(d, []byte("\xef\xbb\xbf")), " \t\r\n")
+	switch {
+	case len(t) > 0 && t[0] == '{' && len(d) <= maxLoginJSONCheck:
+		var m map[string]json.RawMessage
+		if json.Unmarshal(t, &m) != nil {
+			return false
+		}
+		for k := range m {
+			if strings.EqualFold(k, "challenge") { // no login without one; "origin" alone is common in documents
+				return true
+			}
+		}
+	case len(t) > 0 && t[0] == '<':
+		return signer.LooksLikeLoginXML(t)
+	}
+	return false
+}
+
+// loginKey reports whether a key can log in (an authentication key, or
+// one good for both).
+func loginKey(id signer.Identity) bool {
+	return id.Kind == signer.KindAuth || id.Kind == signer.KindBoth
+}

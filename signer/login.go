@@ -1,0 +1,184 @@
+package signer
+
+// The qoltanba login's domain separation (docs/protocol.md, "Why a
+// document signature is never a login"). A login signature carries a mark
+// that only the agent's login door asks for and that no document
+// signature carries: in CMS a signed attribute, in XML the Type of the
+// signature's only Reference. The verifier requires the mark, so a page
+// that gets the login's exact bytes signed as a document (basics.sign,
+// createCAdESFromBase64, signXml, native sign, ...) gets a signature that
+// is not a login.
+
+import (
+	"bytes"
+	"context"
+	"encoding/asn1"
+	"encoding/xml"
+	"io"
+	"math/big"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// QoltanbaArc is qoltanba's own OID arc: 2.25 (ITU-T X.667) under the UUID
+// 2029afb4-ea3b-47b0-9495-84b7137a7d4b, which anyone may allocate without
+// registration. Its arcs exceed what encoding/asn1.ObjectIdentifier holds,
+// so they are handled as DER here (findAttr compares encodings).
+const QoltanbaArc = "2.25.42751743791558284942502393416936750411"
+
+// LoginAttributeOID is the CMS signed attribute that marks a login
+// (arc .1: CMS attributes, .1: login).
+const LoginAttributeOID = QoltanbaArc + ".1.1"
+
+// LoginPurpose is the login attribute's only value (a UTF8String), with
+// the version of the login construction.
+const LoginPurpose = "qoltanba-login-v1"
+
+// LoginReferenceType is the Type of the one ds:Reference of an XML login
+// (the whole document, enveloped).
+const LoginReferenceType = "urn:oid:" + LoginAttributeOID
+
+// loginOIDDER is the DER of LoginAttributeOID (tag and length included).
+var loginOIDDER = mustOIDDER(LoginAttributeOID)
+
+// Attribute is one extra CMS signed attribute: its type as DER (tag 06
+// included) and its single value as DER.
+type Attribute struct {
+	Type  []byte
+	Value []byte
+}
+
+// LoginAttribute is the signed attribute of a CMS login.
+func LoginAttribute() Attribute {
+	v, _ := asn1.MarshalWithParams(LoginPurpose, "utf8")
+	return Attribute{Type: bytes.Clone(loginOIDDER), Value: v}
+}
+
+// IsLogin reports whether a verified signer carries the login mark: the
+// login attribute with exactly LoginPurpose (CMS), or one whole-document
+// enveloped Reference of Type LoginReferenceType (XML).
+func (v *VerifiedSigner) IsLogin() bool {
+	if v.signedAttrs != nil {
+		want := LoginAttribute()
+		vals := attrValues(v.signedAttrs, want.Type)
+		return len(vals) == 1 && bytes.Equal(vals[0], want.Value)
+	}
+	return len(v.references) == 1 && v.references[0].uri == "" && v.references[0].enveloped &&
+		v.references[0].typ == LoginReferenceType
+}
+
+// MentionsLogin reports whether data carries a login's mark in any of the
+// forms a signature could take it from: the attribute's DER OID, its dotted
+// text (an XML Reference Type) or the purpose string. The agent refuses to
+// sign such data as a document, so that even a page that signs raw bytes
+// it built itself (a signed-attribute SET, a SignedInfo) cannot make a
+// login.
+func MentionsLogin(data []byte) bool {
+	return bytes.Contains(data, loginOIDDER[2:]) || bytes.Contains(data, []byte(LoginAttributeOID)) ||
+		bytes.Contains(data, []byte(LoginPurpose))
+}
+
+// LooksLikeLoginXML reports whether an XML document's root element is
+// named login (in any namespace or case): what a login verifier reads.
+// Only the start of the document is read.
+func LooksLikeLoginXML(doc []byte) bool {
+	d := xml.NewDecoder(bytes.NewReader(doc))
+	d.Strict = false
+	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	for range 1000 { // prolog: declaration, comments, processing instructions
+		tok, err := d.RawToken()
+		if err != nil {
+			return false
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			return strings.EqualFold(se.Name.Local, "login")
+		}
+	}
+	return false
+}
+
+// attrValues returns the values of every attribute of type oidDER in a
+// concatenation of DER Attributes.
+func attrValues(attrs, oidDER []byte) [][]byte {
+	var out [][]byte
+	s := cryptobyte.String(attrs)
+	for !s.Empty() {
+		var a, typ, set cryptobyte.String
+		var tag cbasn1.Tag
+		if !s.ReadASN1(&a, cbasn1.SEQUENCE) || !a.ReadAnyASN1Element(&typ, &tag) || tag != cbasn1.OBJECT_IDENTIFIER ||
+			!a.ReadASN1(&set, cbasn1.SET) || !a.Empty() {
+			return out
+		}
+		if !bytes.Equal(typ, oidDER) {
+			continue
+		}
+		for !set.Empty() {
+			var v cryptobyte.String
+			if !set.ReadAnyASN1Element(&v, &tag) {
+				return out
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// mustOIDDER encodes a dotted OID of any arc size as DER.
+func mustOIDDER(dotted string) []byte {
+	parts := strings.Split(dotted, ".")
+	var body []byte
+	arcs := make([]*big.Int, len(parts))
+	for i, p := range parts {
+		n, ok := new(big.Int).SetString(p, 10)
+		if !ok || n.Sign() < 0 || !utf8.ValidString(p) {
+			panic("signer: bad OID " + strconv.Quote(dotted))
+		}
+		arcs[i] = n
+	}
+	first := new(big.Int).Mul(arcs[0], big.NewInt(40))
+	first.Add(first, arcs[1])
+	for _, n := range append([]*big.Int{first}, arcs[2:]...) {
+		var groups []byte
+		v := new(big.Int).Set(n)
+		for {
+			groups = append([]byte{byte(new(big.Int).And(v, big.NewInt(0x7f)).Int64())}, groups...)
+			v.Rsh(v, 7)
+			if v.Sign() == 0 {
+				break
+			}
+		}
+		for i := range len(groups) - 1 {
+			groups[i] |= 0x80
+		}
+		body = append(body, groups...)
+	}
+	return append([]byte{0x06, byte(len(body))}, body...)
+}
+
+// SignLoginCMS signs a login's content (attached) with the login
+// attribute: what the agent's login door makes.
+func SignLoginCMS(ctx context.Context, content []byte, key KeyPair, opts *CMSOptions) ([]byte, error) {
+	var o CMSOptions
+	if opts != nil {
+		o = *opts
+	}
+	o.Detached = false
+	o.Attributes = append(slices.Clone(o.Attributes), LoginAttribute())
+	return SignCMS(ctx, content, key, &o)
+}
+
+// SignLoginXML signs a login's XML form, the whole document, with the
+// login Reference Type.
+func SignLoginXML(doc []byte, key KeyPair, opts *XMLOptions) ([]byte, error) {
+	var o XMLOptions
+	if opts != nil {
+		o = *opts
+	}
+	o.TBSXPath, o.ParentXPath, o.ReferenceType = "", "", LoginReferenceType
+	return SignXML(doc, key, &o)
+}
