@@ -47,10 +47,13 @@ func checkLogin(req *Request) error {
 }
 
 // looksLikeLogin: the login's mark anywhere (raw signing of a signed
-// attribute SET or a SignedInfo a page built), a JSON object with a
-// challenge key (any case, spacing or order), or an XML document
-// whose root is login. A digest is not checked: the mark protects it, and
-// a bare digest signed raw is refused for login keys (see sign, FormatRaw).
+// attribute SET or a SignedInfo a page built), a JSON object with both a
+// challenge and an origin key (any case, spacing or order: the login's
+// content), or an XML document whose root is the login's (its namespace).
+// Pages' own login formats — a JSON object with only a challenge, or
+// egov.kz's <login><timeTicket/></login> — are not ours and stay signable.
+// A digest is not checked: the mark protects it, and a bare digest signed
+// raw is refused for login keys (see sign, FormatRaw).
 func looksLikeLogin(d []byte, digest bool) bool {
 	if digest || len(d) == 0 {
 		return false
@@ -65,11 +68,12 @@ func looksLikeLogin(d []byte, digest bool) bool {
 		if json.Unmarshal(t, &m) != nil {
 			return false
 		}
+		var challenge, origin bool
 		for k := range m {
-			if strings.EqualFold(k, "challenge") { // no login without one; "origin" alone is common in documents
-				return true
-			}
+			challenge = challenge || strings.EqualFold(k, "challenge")
+			origin = origin || strings.EqualFold(k, "origin") // alone, common in documents
 		}
+		return challenge && origin
 	case len(t) > 0 && t[0] == '<':
 		return signer.LooksLikeLoginXML(t)
 	}

@@ -86,17 +86,22 @@ func FuzzLooksLikeLogin(f *testing.F) {
 
 func TestLooksLikeLogin(t *testing.T) {
 	for doc, want := range map[string]bool{
-		`{"challenge":"AA","origin":"https://a","time":"t"}`:             true,
-		" \n{\"TIME\":1,\"Challenge\":\"x\"}":                            true,
-		"\xef\xbb\xbf{\"challenge\":0}":                                  true,
-		`<?xml version="1.0"?><!-- c --><x:LOGIN xmlns:x="u"></x:LOGIN>`: true,
-		`<login xmlns="urn:qoltanba:login:1"/>`:                          true,
-		"some text with " + signer.LoginAttributeOID:                     true,
-		`{"origin":"https://egov.kz","sum":10}`:                          false, // origin alone is common in documents
-		`{"a":[{"challenge":1}]}`:                                        false,
-		`<doc><login>x</login></doc>`:                                    false,
-		`contract`:                                                       false,
-		`{"challenge":`:                                                  false, // not JSON: no verifier reads it
+		`{"challenge":"AA","origin":"https://a","time":"t"}`:                                true,
+		" \n{\"ORIGIN\":1,\"Challenge\":\"x\"}":                                             true,
+		"\xef\xbb\xbf{\"challenge\":0,\"origin\":\"\"}":                                     true,
+		`<?xml version="1.0"?><!-- c --><x:LOGIN xmlns:x="urn:qoltanba:login:1"></x:LOGIN>`: true,
+		`<login xmlns="urn:qoltanba:login:1"/>`:                                             true,
+		// Pages' own logins through NCALayer stay signable: egov.kz's
+		// XML, a bare challenge object, a login element of another namespace.
+		`<?xml version="1.0" encoding="UTF-8" standalone="no"?><login><timeTicket>1765000000000</timeTicket></login>`: false,
+		`<x:login xmlns:x="urn:other"/>`:             false,
+		`{"challenge":"AAAA"}`:                       false,
+		"some text with " + signer.LoginAttributeOID: true,
+		`{"origin":"https://egov.kz","sum":10}`:      false, // origin alone is common in documents
+		`{"a":[{"challenge":1}]}`:                    false,
+		`<doc><login>x</login></doc>`:                false,
+		`contract`:                                   false,
+		`{"challenge":`:                              false, // not JSON: no verifier reads it
 	} {
 		if got := looksLikeLogin([]byte(doc), false); got != want {
 			t.Errorf("%q: %v, want %v", doc, got, want)

@@ -83,9 +83,14 @@ func MentionsLogin(data []byte) bool {
 		bytes.Contains(data, []byte(LoginPurpose))
 }
 
-// LooksLikeLoginXML reports whether an XML document's root element is
-// named login (in any namespace or case): what a login verifier reads.
-// Only the start of the document is read.
+// LoginNamespace is the namespace of an XML login's root element, login.
+const LoginNamespace = "urn:qoltanba:login:1"
+
+// LooksLikeLoginXML reports whether an XML document's root element is the
+// qoltanba login's (login in LoginNamespace, under any prefix, any case):
+// what a login verifier reads. Other documents named login are not ours:
+// NCALayer pages' own logins sign <login><timeTicket>…</timeTicket></login>
+// (egov.kz), and they must keep working. Only the start is read.
 func LooksLikeLoginXML(doc []byte) bool {
 	d := xml.NewDecoder(bytes.NewReader(doc))
 	d.Strict = false
@@ -96,7 +101,17 @@ func LooksLikeLoginXML(doc []byte) bool {
 			return false
 		}
 		if se, ok := tok.(xml.StartElement); ok {
-			return strings.EqualFold(se.Name.Local, "login")
+			if !strings.EqualFold(se.Name.Local, "login") {
+				return false
+			}
+			ns := ""
+			for _, a := range se.Attr { // the root's own declaration: RawToken does not resolve it
+				if (a.Name.Space == "" && a.Name.Local == "xmlns" && se.Name.Space == "") ||
+					(a.Name.Space == "xmlns" && a.Name.Local == se.Name.Space) {
+					ns = a.Value
+				}
+			}
+			return strings.EqualFold(strings.TrimSpace(ns), LoginNamespace)
 		}
 	}
 	return false

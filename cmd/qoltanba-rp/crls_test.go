@@ -49,7 +49,7 @@ func crlSite(t *testing.T, url string, log *slog.Logger, pkis ...ncatest.LoginPK
 	for _, p := range pkis {
 		roots = append(roots, p.CA)
 	}
-	s := &site{roots: roots, log: log, store: &memStore{},
+	s := &site{roots: roots, log: log, store: &memStore{}, allowNCALayer: true, // loginAs: NCALayer's login
 		crls: &crlSet{roots: roots, refresh: time.Hour, http: http.DefaultClient, log: log, urls: []string{url}}}
 	_, ts, _ := startSite(t, s)
 	return s, ts

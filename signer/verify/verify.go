@@ -310,7 +310,7 @@ func LoginContent(origin string, challenge []byte, t time.Time) []byte {
 }
 
 // loginNS is the namespace of the XML login's root element.
-const loginNS = "urn:qoltanba:login:1"
+const loginNS = signer.LoginNamespace
 
 // LoginXML is the XML form of the same content.
 func LoginXML(origin string, challenge []byte, t time.Time) []byte {

@@ -356,7 +356,7 @@ func TestOtherCAsCRL(t *testing.T) {
 	a := ncatest.NewLoginPKI(t, "rp CA A", now).NamingCRL(t, crlURL)
 	b := ncatest.NewLoginPKI(t, "rp CA B", now)
 	challenge := bytes.Repeat([]byte{2}, 32)
-	cms, err := signer.SignCMS(ctx, LoginContent(site, challenge, now), signer.KeyPair{Certificate: a.Leaf, Signer: a.UserKey}, nil)
+	cms, err := signer.SignLoginCMS(ctx, LoginContent(site, challenge, now), signer.KeyPair{Certificate: a.Leaf, Signer: a.UserKey}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
