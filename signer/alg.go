@@ -2,7 +2,10 @@ package signer
 
 import (
 	"crypto"
+	"crypto/dsa"
+	"crypto/ecdh"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -208,7 +211,21 @@ func SchemeFor(pub crypto.PublicKey) (Scheme, error) {
 	case *GOSTPublicKey:
 		return gostScheme(k.Alg), nil
 	}
-	return Scheme{}, fmt.Errorf("signer: unsupported public key type %T", pub)
+	return Scheme{}, fmt.Errorf("signer: %w: %s", ErrUnsupportedKey, keyTypeName(pub))
+}
+
+// keyTypeName names a key's algorithm in a person's words, never as a Go
+// type: "Ed25519", "DSA", "an unknown kind".
+func keyTypeName(k any) string {
+	switch k.(type) {
+	case ed25519.PublicKey, ed25519.PrivateKey, *ed25519.PrivateKey:
+		return "Ed25519 (qoltanba signs with RSA, ECDSA P-256/P-384 and GOST keys)"
+	case *dsa.PublicKey, *dsa.PrivateKey:
+		return "DSA (qoltanba signs with RSA, ECDSA P-256/P-384 and GOST keys)"
+	case *ecdh.PublicKey, *ecdh.PrivateKey:
+		return "X25519/ECDH, a key for key agreement, not for signatures"
+	}
+	return "a kind qoltanba does not know (it signs with RSA, ECDSA P-256/P-384 and GOST keys)"
 }
 
 // GOSTPublicKey is a GOST public key with the algorithm it belongs to
@@ -365,7 +382,7 @@ func ParsePKCS8PrivateKey(der []byte) (crypto.Signer, error) {
 		}
 		s, ok := k.(crypto.Signer)
 		if !ok {
-			return nil, fmt.Errorf("signer: private key %T: %w", k, ErrUnsupportedKey)
+			return nil, fmt.Errorf("signer: %w: %s", ErrUnsupportedKey, keyTypeName(k))
 		}
 		if _, err := SchemeFor(s.Public()); err != nil {
 			return nil, err

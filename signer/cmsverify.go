@@ -343,7 +343,7 @@ func verifyWithDigestOID(pub crypto.PublicKey, digestOID asn1.ObjectIdentifier, 
 		}
 		return nil
 	}
-	return fmt.Errorf("%w: %T", ErrUnsupportedKey, pub)
+	return fmt.Errorf("%w: %s", ErrUnsupportedKey, keyTypeName(pub))
 }
 
 func cryptoHashOf(oid asn1.ObjectIdentifier) crypto.Hash {
