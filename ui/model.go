@@ -339,6 +339,8 @@ func (d *Dialog) Load(ctx context.Context, secret []byte) {
 		return
 	case errors.Is(err, token.ErrWrongPassword):
 		d.message = d.T("wrong-password")
+	case errors.Is(err, token.ErrNotPKCS12):
+		d.message = d.T("not-key-file") // the parser's words stay in the log
 	case errors.Is(err, token.ErrPINLocked):
 		d.message = d.T("pin-locked")
 		d.stores[d.store].info.PIN.Locked = true

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -133,6 +134,12 @@ func TestDialogWrongPasswordThenKeys(t *testing.T) {
 	v := h.loadFile(ncatest.GOST2015FL, "Qwerty13")
 	if v.Message != "Wrong password" || !v.MessageIsError || len(v.Keys) != 0 || v.Focus != FocusSecret {
 		t.Errorf("wrong password: %+v", v)
+	}
+	// Not a key file: the words say what to do, not the parser's.
+	junk := filepath.Join(t.TempDir(), "contract.p12")
+	os.WriteFile(junk, []byte("%PDF-1.7 not a key"), 0o600)
+	if v := h.loadFile(junk, "Qwerty12"); !strings.HasPrefix(v.Message, "This is not a key file, or it is damaged") || strings.Contains(v.Message, "pkcs12") {
+		t.Errorf("not a key file: %q", v.Message)
 	}
 	seq := v.FocusSeq
 	v = h.loadFile(ncatest.GOST2015FL, "Qwerty12")

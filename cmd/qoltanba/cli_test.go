@@ -129,8 +129,14 @@ func TestKeys(t *testing.T) {
 	}
 	// Not a key file.
 	r = qoltanba(t, nil, "keys", "--p12", tempFile(t, "x.p12", []byte("hello")), "--password-file", pw)
-	if r.code != 1 || !strings.Contains(r.stderr, "not a PKCS#12 file") {
+	if r.code != 1 || !strings.Contains(r.stderr, "not a key file, or a damaged one") {
 		t.Errorf("junk file: %+v", r)
+	}
+	// A damaged key file (cut short): the same words, none of the parser's.
+	cut := ncatest.Read(t, rsaKey)
+	r = qoltanba(t, nil, "keys", "--p12", tempFile(t, "cut.p12", cut[:len(cut)/2]), "--password-file", pw)
+	if r.code != 1 || !strings.Contains(r.stderr, "not a key file, or a damaged one") || strings.Contains(r.stderr, "ber:") || strings.Contains(r.stderr, "asn1") {
+		t.Errorf("damaged file: %+v", r)
 	}
 	// No terminal and no password file: a usage error that says what to do.
 	cmd := exec.Command(binary, "keys", "--p12", rsaKey)

@@ -100,6 +100,9 @@ func openP12(e *env, path, passwordFile string) ([]*token.Key, error) {
 		if errors.Is(err, token.ErrWrongPassword) {
 			return nil, fmt.Errorf("%s: wrong password", path)
 		}
+		if errors.Is(err, token.ErrNotPKCS12) { // not the parser's jargon (ber: length of 88 octets...)
+			return nil, fmt.Errorf("%s is not a key file, or a damaged one: give a .p12 (.pfx) file, or get a new copy of it", path)
+		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return keys, nil
