@@ -14,7 +14,9 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"net"
 	"net/http"
+	"syscall"
 	"time"
 )
 
@@ -23,6 +25,24 @@ const (
 	NCAProductionTSA = "http://tsp.pki.gov.kz"
 	NCATestTSA       = "http://test.pki.gov.kz/tsp/"
 )
+
+// unreachable says in words why a server could not be reached (never Go's
+// "Post ...: dial tcp ..."), with what to check.
+func unreachable(err error) string {
+	var dns *net.DNSError
+	var ne net.Error
+	switch {
+	case errors.As(err, &dns):
+		return "could not be found (its name does not resolve): check the address and the network"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "refused the connection: it is down, or the address is wrong"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return "did not answer in time: try again later, or check the network"
+	case errors.Is(err, context.Canceled):
+		return "was not waited for (canceled)"
+	}
+	return "could not be reached: check the address and the network"
+}
 
 // ErrTimestamp wraps every timestamp failure (request, response, token).
 var ErrTimestamp = errors.New("timestamp")
@@ -126,7 +146,7 @@ func (c *TSAClient) Timestamp(ctx context.Context, s Scheme, signature []byte) (
 	hreq.Header.Set("Content-Type", "application/timestamp-query")
 	resp, err := hc.Do(hreq)
 	if err != nil {
-		return nil, fmt.Errorf("%w: request to %s: %v", ErrTimestamp, c.URL, err)
+		return nil, fmt.Errorf("%w: the timestamp server %s %s", ErrTimestamp, c.URL, unreachable(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

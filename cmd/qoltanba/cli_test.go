@@ -245,6 +245,15 @@ func TestSignVerifyCMS(t *testing.T) {
 	}
 }
 
+// TestSignTSAUnreachable: a timestamp server that is down is said in
+// words, not as Go's "Post ...: dial tcp ...".
+func TestSignTSAUnreachable(t *testing.T) {
+	r := qoltanba(t, []byte("asdasd"), "sign", "--p12", rsaKey, "--password-file", passwordFile(t), "--format", "cms", "--tsa", fmt.Sprintf("http://127.0.0.1:%d/tsp", freePort(t)), "--out", filepath.Join(t.TempDir(), "s"))
+	if r.code != 1 || !strings.Contains(r.stderr, "refused the connection") || strings.Contains(r.stderr, "dial tcp") || strings.Contains(r.stderr, "Post ") {
+		t.Errorf("TSA down: %+v", r)
+	}
+}
+
 func TestSignWithTSA(t *testing.T) {
 	tsaURL, tsaCA := startTSA(t)
 	r := qoltanba(t, []byte("asdasd"), "sign", "--p12", rsaKey, "--password-file", passwordFile(t), "--format", "cms", "--tsa", tsaURL).mustOK(t)
