@@ -45,8 +45,9 @@ bench:
 NOCGO := ./agent/... ./transport/... ./signer/... ./token ./ui ./installer/... ./internal/...
 
 # lint: go vet, gofmt, the cgo-free packages built for linux, windows and
-# darwin, ui (the dialog model) free of any toolkit and of cgo, and no
-# build output or large file tracked (scripts/check-tracked.sh).
+# darwin, ui (the dialog model) free of any toolkit and of cgo, transport
+# free of the relying party's verifier, and no build output or large file
+# tracked (scripts/check-tracked.sh).
 lint:
 	$(GO) vet $(PKGS)
 	@scripts/check-tracked.sh
@@ -56,6 +57,8 @@ lint:
 	  CGO_ENABLED=0 GOOS=$$os GOARCH=amd64 $(GO) build $(NOCGO) || { echo "cgo-free build for $$os failed"; exit 1; }; done
 	@bad=$$($(GO) list -deps ./ui | grep -E '^fyne.io/|/miekg/pkcs11|/go-gl/|/lxn/' || true); \
 	 if [ -n "$$bad" ]; then echo "ui must not import a toolkit or cgo:"; echo "$$bad"; exit 1; fi
+	@bad=$$($(GO) list -deps ./transport | grep -E '/signer/verify' || true); \
+	 if [ -n "$$bad" ]; then echo "transport (the agent's doors) must not import the relying party's verifier:"; echo "$$bad"; exit 1; fi
 
 # fuzz runs each fuzz target for FUZZTIME (default 20s). Minimizing is
 # capped at 100 runs per input: go test stops counting executions while it

@@ -13,12 +13,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/asn1"
+	"encoding/base64"
+	"encoding/json"
 	"encoding/xml"
 	"io"
 	"math/big"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -85,6 +88,26 @@ func MentionsLogin(data []byte) bool {
 
 // LoginNamespace is the namespace of an XML login's root element, login.
 const LoginNamespace = "urn:qoltanba:login:1"
+
+// LoginContent is what a qoltanba login signs (CMS): canonical JSON (sorted
+// keys, no spaces) of the challenge, the origin the browser reported, and
+// the time. The agent's login door writes it; signer/verify reads it.
+func LoginContent(origin string, challenge []byte, t time.Time) []byte {
+	b, _ := json.Marshal(struct {
+		Challenge string `json:"challenge"`
+		Origin    string `json:"origin"`
+		Time      string `json:"time"`
+	}{base64.StdEncoding.EncodeToString(challenge), origin, t.UTC().Format(time.RFC3339)})
+	return b
+}
+
+// LoginXML is the XML form of the same content, its root login in
+// LoginNamespace.
+func LoginXML(origin string, challenge []byte, t time.Time) []byte {
+	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace
+	return []byte(`<login xmlns="` + LoginNamespace + `"><origin>` + esc(origin) + `</origin><challenge>` +
+		base64.StdEncoding.EncodeToString(challenge) + `</challenge><time>` + t.UTC().Format(time.RFC3339) + `</time></login>`)
+}
 
 // LooksLikeLoginXML reports whether an XML document's root element is the
 // qoltanba login's (login in LoginNamespace, under any prefix, any case):

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/qoltanba/qoltanba/agent"
-	"github.com/qoltanba/qoltanba/signer/verify"
+	"github.com/qoltanba/qoltanba/signer"
 )
 
 // ProtocolVersion of the native protocol.
@@ -194,11 +194,11 @@ func (d *docsList) UnmarshalJSON(b []byte) error {
 // LoginContent is what a native login signs (defined beside its
 // verifier, in signer/verify).
 func LoginContent(origin agent.Origin, challenge []byte, t time.Time) []byte {
-	return verify.LoginContent(origin.String(), challenge, t)
+	return signer.LoginContent(origin.String(), challenge, t)
 }
 
 func loginXML(origin agent.Origin, challenge []byte, t time.Time) []byte {
-	return verify.LoginXML(origin.String(), challenge, t)
+	return signer.LoginXML(origin.String(), challenge, t)
 }
 
 func (s *Server) nativeCall(ctx context.Context, origin agent.Origin, r *rpcRequest, l *lease) rpcResponse {

@@ -300,23 +300,17 @@ func mapErr(err error) error {
 // LoginContent is what a qoltanba login signs (CMS): canonical JSON (sorted
 // keys, no spaces) of the challenge, the origin the browser reported, and
 // the time. The agent writes it and VerifyLogin reads it.
+// It is signer.LoginContent, named here for sites.
 func LoginContent(origin string, challenge []byte, t time.Time) []byte {
-	b, _ := json.Marshal(struct {
-		Challenge string `json:"challenge"`
-		Origin    string `json:"origin"`
-		Time      string `json:"time"`
-	}{base64.StdEncoding.EncodeToString(challenge), origin, t.UTC().Format(time.RFC3339)})
-	return b
+	return signer.LoginContent(origin, challenge, t)
 }
 
 // loginNS is the namespace of the XML login's root element.
 const loginNS = signer.LoginNamespace
 
-// LoginXML is the XML form of the same content.
+// LoginXML is the XML form of the same content (signer.LoginXML).
 func LoginXML(origin string, challenge []byte, t time.Time) []byte {
-	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace
-	return []byte(`<login xmlns="` + loginNS + `"><origin>` + esc(origin) + `</origin><challenge>` +
-		base64.StdEncoding.EncodeToString(challenge) + `</challenge><time>` + t.UTC().Format(time.RFC3339) + `</time></login>`)
+	return signer.LoginXML(origin, challenge, t)
 }
 
 // CanonicalOrigin reads a site's configured origin ("https://Login.Example.kz:443/")
