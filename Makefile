@@ -45,8 +45,8 @@ bench:
 NOCGO := ./agent/... ./transport/... ./signer/... ./token ./ui ./installer/... ./internal/...
 
 # lint: go vet, gofmt, the cgo-free packages built for linux, windows and
-# darwin, ui (the dialog model) free of any toolkit and of cgo, transport
-# free of the relying party's verifier, and no build output or large file
+# darwin, ui (the dialog model) free of any toolkit and of cgo, signer
+# free of net/http, transport free of the relying party's verifier, and no build output or large file
 # tracked (scripts/check-tracked.sh).
 lint:
 	$(GO) vet $(PKGS)
@@ -57,6 +57,8 @@ lint:
 	  CGO_ENABLED=0 GOOS=$$os GOARCH=amd64 $(GO) build $(NOCGO) || { echo "cgo-free build for $$os failed"; exit 1; }; done
 	@bad=$$($(GO) list -deps ./ui | grep -E '^fyne.io/|/miekg/pkcs11|/go-gl/|/lxn/' || true); \
 	 if [ -n "$$bad" ]; then echo "ui must not import a toolkit or cgo:"; echo "$$bad"; exit 1; fi
+	@bad=$$($(GO) list -deps ./signer | grep -E '^net/http$$' || true); \
+	 if [ -n "$$bad" ]; then echo "signer must do no I/O (the timestamp client's HTTP is signer/tsahttp)"; exit 1; fi
 	@bad=$$($(GO) list -deps ./transport | grep -E '/signer/verify' || true); \
 	 if [ -n "$$bad" ]; then echo "transport (the agent's doors) must not import the relying party's verifier:"; echo "$$bad"; exit 1; fi
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/tsahttp"
 	"github.com/qoltanba/qoltanba/token"
 )
 
@@ -96,7 +97,7 @@ func New(o Options) (*Agent, error) {
 		a.now = time.Now
 	}
 	if a.tsa == nil && o.Config.TSAURL != "" {
-		a.tsa = &signer.TSAClient{URL: o.Config.TSAURL}
+		a.tsa = tsahttp.New(o.Config.TSAURL)
 	}
 	if a.cfg.PromptTimeout <= 0 {
 		a.cfg.PromptTimeout = Duration(DefaultPromptTimeout)

@@ -16,6 +16,7 @@ import (
 	"github.com/qoltanba/qoltanba/internal/ncatest"
 
 	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/tsahttp"
 	"github.com/qoltanba/qoltanba/token"
 )
 
@@ -398,7 +399,7 @@ func TestApproveInTheDialog(t *testing.T) {
 	// A failure goes back to the dialog, which may retry; the page hears
 	// only the end.
 	p.errs, p.progress = nil, nil
-	a.tsa = &signer.TSAClient{URL: "http://tsa.qoltanba.invalid/"}
+	a.tsa = tsahttp.New("http://tsa.qoltanba.invalid/")
 	_, err = a.Handle(context.Background(), &Request{Origin: site, Method: "t", Format: FormatCMS, Timestamp: true,
 		Documents: [][]byte{[]byte("a")}, Filter: Filter{Chain: ChainAny}})
 	if !errors.Is(err, ErrCanceled) || len(p.errs) != 2 || OutcomeOf(p.errs[0]) != OutcomeTimestamp {

@@ -24,6 +24,7 @@ import (
 	"go.cypherpunks.ru/gogost/v5/gost34112012512"
 
 	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/tsahttp"
 )
 
 var ctx = context.Background()
@@ -404,7 +405,7 @@ func signerInfoBytes(t *testing.T, cms []byte) []byte {
 
 func TestCAdEST(t *testing.T) {
 	tsa := newTestTSA(t)
-	client := &signer.TSAClient{URL: tsa.URL}
+	client := tsahttp.New(tsa.URL)
 	data := []byte("asdasd")
 	for _, name := range []string{"RSA", "GOST2015", "GOST2004"} {
 		t.Run(name, func(t *testing.T) {
@@ -447,7 +448,7 @@ func TestCAdEST(t *testing.T) {
 	if _, err := signer.SignCMS(ctx, data, loadKey(t, "RSA"), &signer.CMSOptions{TSA: client}); !errors.Is(err, signer.ErrTimestamp) {
 		t.Errorf("TSA refusal: %v", err)
 	}
-	if _, err := signer.SignCMS(ctx, data, loadKey(t, "RSA"), &signer.CMSOptions{TSA: &signer.TSAClient{URL: "http://127.0.0.1:1/"}}); !errors.Is(err, signer.ErrTimestamp) {
+	if _, err := signer.SignCMS(ctx, data, loadKey(t, "RSA"), &signer.CMSOptions{TSA: tsahttp.New("http://127.0.0.1:1/")}); !errors.Is(err, signer.ErrTimestamp) {
 		t.Errorf("TSA down: %v", err)
 	}
 }

@@ -12,11 +12,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
-	"net"
-	"net/http"
-	"syscall"
 	"time"
 )
 
@@ -26,35 +22,25 @@ const (
 	NCATestTSA       = "http://test.pki.gov.kz/tsp/"
 )
 
-// unreachable says in words why a server could not be reached (never Go's
-// "Post ...: dial tcp ..."), with what to check.
-func unreachable(err error) string {
-	var dns *net.DNSError
-	var ne net.Error
-	switch {
-	case errors.As(err, &dns):
-		return "could not be found (its name does not resolve): check the address and the network"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "refused the connection: it is down, or the address is wrong"
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return "did not answer in time: try again later, or check the network"
-	case errors.Is(err, context.Canceled):
-		return "was not waited for (canceled)"
-	}
-	return "could not be reached: check the address and the network"
-}
-
 // ErrTimestamp wraps every timestamp failure (request, response, token).
 var ErrTimestamp = errors.New("timestamp")
 
-// TSAClient asks an RFC 3161 timestamp authority for tokens.
+// Poster sends a timestamp request to a TSA and returns its answer's body
+// (at most maxBytes of it: a larger answer is an error). signer does no I/O
+// itself; signer/tsahttp is the HTTP one.
+type Poster interface {
+	PostTSA(ctx context.Context, url string, request []byte, maxBytes int64) ([]byte, error)
+}
+
+// TSAClient asks an RFC 3161 timestamp authority for tokens: it builds the
+// request and checks the answer; Post carries them.
 type TSAClient struct {
 	// URL of the TSA (only the configured one: never a URL a page sends).
 	URL string
 	// Policy requested, if any (NCA: 1.2.398.3.3.2.6.1 / .2 / .4).
 	Policy asn1.ObjectIdentifier
-	// HTTP is the client; nil means one with a 30 s timeout.
-	HTTP *http.Client
+	// Post carries the request (signer/tsahttp.Client for HTTP).
+	Post Poster
 	// Digest is the imprint's algorithm (a digest OID); nil means the
 	// signer's own digest. Kalkan stamps GOST signatures with GOST 34.311-95
 	// (OIDGOST34311) for some TSA profiles.
@@ -135,29 +121,12 @@ func (c *TSAClient) Timestamp(ctx context.Context, s Scheme, signature []byte) (
 	if err != nil {
 		return nil, fmt.Errorf("%w: encode request: %v", ErrTimestamp, err)
 	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+	if c.Post == nil {
+		return nil, fmt.Errorf("%w: no way to reach the timestamp server %s", ErrTimestamp, c.URL)
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(req))
+	body, err := c.Post.PostTSA(ctx, c.URL, req, maxTSAResponse)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTimestamp, err)
-	}
-	hreq.Header.Set("Content-Type", "application/timestamp-query")
-	resp, err := hc.Do(hreq)
-	if err != nil {
-		return nil, fmt.Errorf("%w: the timestamp server %s %s", ErrTimestamp, c.URL, unreachable(err))
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%w: %s answered HTTP %d", ErrTimestamp, c.URL, resp.StatusCode)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTSAResponse+1))
-	if err != nil {
-		return nil, fmt.Errorf("%w: read response: %v", ErrTimestamp, err)
-	}
-	if len(body) > maxTSAResponse {
-		return nil, fmt.Errorf("%w: response too large", ErrTimestamp)
+		return nil, fmt.Errorf("%w: %w", ErrTimestamp, err)
 	}
 	return parseTSAResponse(body, oid, imprint, nonce)
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/digitorus/timestamp"
 
 	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/tsahttp"
 )
 
 // testTSA is an RFC 3161 server on loopback. SHA-256 requests are answered
@@ -162,7 +163,7 @@ func TestGOST34311Imprint(t *testing.T) {
 		w.Write(resp)
 	}))
 	defer srv.Close()
-	client := &signer.TSAClient{URL: srv.URL, Digest: signer.OIDGOST34311}
+	client := &signer.TSAClient{URL: srv.URL, Digest: signer.OIDGOST34311, Post: tsahttp.Client{}}
 	key := loadKey(t, "GOST2015")
 	cms, err := signer.SignCMS(ctx, []byte("asdasd"), key, &signer.CMSOptions{TSA: client, Time: validAt("GOST2015")})
 	if err != nil {
@@ -200,7 +201,7 @@ func TestGOST34311Imprint(t *testing.T) {
 		t.Errorf("a token over another signature: %v", err)
 	}
 	// An imprint algorithm that is not accepted (SHA-1) is refused by the client.
-	if _, err := signer.SignCMS(ctx, []byte("x"), key, &signer.CMSOptions{TSA: &signer.TSAClient{URL: srv.URL, Digest: signer.OIDSHA1}}); !errors.Is(err, signer.ErrTimestamp) {
+	if _, err := signer.SignCMS(ctx, []byte("x"), key, &signer.CMSOptions{TSA: &signer.TSAClient{URL: srv.URL, Digest: signer.OIDSHA1, Post: tsahttp.Client{}}}); !errors.Is(err, signer.ErrTimestamp) {
 		t.Errorf("SHA-1 imprint: %v", err)
 	}
 }

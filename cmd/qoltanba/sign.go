@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/tsahttp"
 )
 
 // maxInMemoryInput bounds inputs that must be held in memory (attached
@@ -90,7 +91,7 @@ func cmdSign(e *env, args []string) error {
 	} else {
 		opts := &signer.CMSOptions{Detached: *detached}
 		if *tsa != "" {
-			opts.TSA = &signer.TSAClient{URL: *tsa}
+			opts.TSA = tsahttp.New(*tsa)
 		}
 		switch {
 		case *isHash:

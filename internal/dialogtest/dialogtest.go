@@ -15,7 +15,7 @@ import (
 
 	"github.com/qoltanba/qoltanba/agent"
 	"github.com/qoltanba/qoltanba/internal/ncatest"
-	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/tsahttp"
 	"github.com/qoltanba/qoltanba/token"
 )
 
@@ -73,7 +73,7 @@ func Start(tb testing.TB, req *agent.Request, o Options) *Run {
 	opts := agent.Options{Config: cfg, Prompter: p, KeyStores: o.Tokens, Now: func() time.Time { return o.Now },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if o.TSA != "" {
-		opts.TSA = &signer.TSAClient{URL: o.TSA}
+		opts.TSA = tsahttp.New(o.TSA)
 	}
 	a, err := agent.New(opts)
 	if err != nil {
