@@ -96,8 +96,12 @@ func serviceInstall(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if cfg := pol.Apply(agent.DefaultConfig()); cfg.DisableUnattended {
+	cfg := pol.Apply(agent.DefaultConfig())
+	if cfg.DisableUnattended {
 		return fmt.Errorf("unattended mode is turned off by the machine's policy (%s)", cfg.PolicySource)
+	}
+	if cfg.DisableKeyFiles && ks.p12 != "" {
+		return errKeyFilesOff(cfg)
 	}
 	// The secret must be the service's alone; the key must open with it
 	// now rather than fail at every start.
