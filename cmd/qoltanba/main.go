@@ -87,6 +87,9 @@ type env struct {
 	tty func() (terminal, error)
 	// defaultUI is serve's --ui default: "tty" for serve, "auto" for run.
 	defaultUI string
+	// requireAudit: serve refuses to answer a request whose audit line
+	// cannot be written (service run).
+	requireAudit bool
 }
 
 // run dispatches a subcommand and returns the process exit code.

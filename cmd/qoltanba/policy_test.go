@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // TestServePolicy: a machine policy wins over the command line and
@@ -139,5 +141,28 @@ func TestPolicyCommand(t *testing.T) {
 	}
 	if r := qoltanba(t, nil, "policy", "set", "--policy", path, "--msi", "locale=kk"); r.code != 2 {
 		t.Errorf("--msi with a file: %+v", r)
+	}
+}
+
+// TestServeAuditRequired: a policy auditDir that cannot be written (here
+// a regular file's place) makes the agent refuse to sign: the page is
+// told why, and no signature is in the answer.
+func TestServeAuditRequired(t *testing.T) {
+	blocker := tempFile(t, "not-a-dir", nil)
+	pol := tempFile(t, "policy.json", []byte(`{"auditDir":`+strconv.Quote(filepath.Join(blocker, "audit"))+`}`))
+	port, _, stderr := startServe(t, "--policy", pol, "--unattended", "--p12", gostKey, "--password-file", passwordFile(t),
+		"--allow-origin", "https://site.example")
+	ws := dialAgent(t, port, "https://site.example")
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"aGVsbG8=","signingParams":{"decode":true,"allowExpired":true},"signerParams":{"chain":[]}}}`))
+	ws.SetReadDeadline(time.Now().Add(30 * time.Second))
+	_, msg, err := ws.ReadMessage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(msg), `"status":true`) || strings.Contains(string(msg), "MII") || !strings.Contains(string(msg), "audit log") {
+		t.Errorf("answer with an unwritable audit log: %s", msg)
+	}
+	if !stderr.waitFor("outcome=audit-failed", 5*time.Second) {
+		t.Errorf("the local log does not say why:\n%s", stderr)
 	}
 }

@@ -160,6 +160,10 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 		auditPath = filepath.Join(cfg.AuditDir, "audit.jsonl")
 	}
 	audit := agent.NewAudit(auditPath)
+	// An organisation that names the audit directory, and the system
+	// service (which signs without anyone watching), rely on the log: no
+	// signature leaves without its line there.
+	audit.Required = cfg.AuditDir != "" || e.requireAudit
 	defer audit.Close()
 	a, err := agent.New(agent.Options{Config: cfg, Prompter: prompter, KeyStores: tokenStores{mgr}, Permissions: perms,
 		Audit: audit, ProductionCAs: prodCAs, Log: log})

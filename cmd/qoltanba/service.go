@@ -284,6 +284,7 @@ func serviceRun(e *env, args []string) error {
 		return err
 	}
 	ce := *e
+	ce.requireAudit = true
 	ce.stderr = serviceLog(s, e.stderr, !windowsService && service.Interactive())
 	p.e = &ce
 	slog.New(slog.NewTextHandler(ce.stderr, nil)).Info("service starting", "manager", windowsService || !service.Interactive(), "pid", strconv.Itoa(os.Getpid()))
