@@ -81,6 +81,24 @@ func TestServiceRefusals(t *testing.T) {
 		t.Log("not root: the checks after the privilege check are not reached")
 		return
 	}
+	// A line break in a value would add a line to the unit
+	// (ExecStartPost=+… as root): refused before the unit is written.
+	r := qoltanba(t, nil, append([]string{"service", "install", "--unattended", "--allow-origin", "https://k.example",
+		"--alias", "x\nExecStartPost=+/bin/sh -c id"}, key...)...)
+	if r.code != 2 || !strings.Contains(r.stderr, "control character") {
+		t.Errorf("alias with a line break: %+v", r)
+	}
+	pwLink := filepath.Join(t.TempDir(), "pw-link")
+	os.Symlink(pw, pwLink)
+	userDir := t.TempDir()
+	os.Chown(userDir, 65534, 65534)
+	userPW := filepath.Join(userDir, "pw")
+	os.WriteFile(userPW, []byte("Qwerty12\n"), 0o600)
+	b, _ := os.ReadFile(gostKey)
+	userKey := filepath.Join(t.TempDir(), "key.p12")
+	os.WriteFile(userKey, b, 0o666)
+	os.Chmod(userKey, 0o666)
+	os.Chown(userKey, 65534, 65534)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -89,6 +107,10 @@ func TestServiceRefusals(t *testing.T) {
 		{"secret readable by others", []string{"--p12", gostKey, "--password-file", open}, "can be read or changed by other users"},
 		{"wrong password", []string{"--p12", gostKey, "--password-file", tempFile(t, "bad", []byte("nope\n"))}, "does not open with that secret"},
 		{"policy forbids", append([]string{"--policy", off}, key...), "turned off by the machine's policy"},
+		{"key files off", append([]string{"--policy", tempFile(t, "policy.json", []byte(`{"disableKeyFiles":true}`))}, key...), "key files are turned off"},
+		{"secret through a link", []string{"--p12", gostKey, "--password-file", pwLink}, "is a symbolic link"},
+		{"secret in a user's directory", []string{"--p12", gostKey, "--password-file", userPW}, "owned by uid 65534, not root"},
+		{"key file 0666 of a user", []string{"--p12", userKey, "--password-file", pw}, "owned by uid 65534, not root"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"service", "install", "--unattended", "--allow-origin", "https://k.example"}, tc.args...)
