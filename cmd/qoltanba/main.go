@@ -132,6 +132,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		cmd = cmdService
 	case "policy":
 		cmd = cmdPolicy
+	case untrustMachineCACommand: // not in the usage: uninstall --all-users runs it as each user
+		cmd = cmdUntrustMachineCA
 	default:
 		fmt.Fprintf(stderr, "qoltanba: unknown command %q\n\n%s", args[0], usage)
 		return exitUsage
