@@ -40,6 +40,9 @@ type State struct {
 	SystemAllUsers bool   `json:"systemAllUsers,omitempty"`
 	Autostart      string `json:"autostart,omitempty"` // kind
 	AutostartPath  string `json:"autostartPath,omitempty"`
+	// AutostartAside is where install moved a file of someone else's
+	// that was at AutostartPath; uninstall puts it back.
+	AutostartAside string `json:"autostartAside,omitempty"`
 	// MachineCA: this user's state records only the NSS databases the
 	// machine's CA was added to at login (TrustMachineCA); the certificate,
 	// system store and autostart are the machine's.
@@ -148,11 +151,11 @@ func Install(o Options) (*State, error) {
 		st.SystemStore, st.SystemAllUsers = true, o.AllUsers
 	}
 	if !o.NoAutostart && st.Autostart == "" {
-		kind, path, err := installAutostart(o.Home, o.Exe, o.AllUsers, o.SystemAutostartDir)
+		kind, path, aside, err := installAutostart(o.Home, o.Exe, o.AllUsers, o.SystemAutostartDir)
 		if err != nil {
 			return nil, err
 		}
-		st.Autostart, st.AutostartPath = kind, path
+		st.Autostart, st.AutostartPath, st.AutostartAside = kind, path, aside
 	}
 	if err := saveState(o.ConfigDir, st); err != nil {
 		return nil, err
@@ -203,7 +206,11 @@ func Uninstall(o Options) error {
 		}
 		errs = append(errs, err)
 		if st.Autostart != "" {
-			errs = append(errs, removeAutostart(st.Autostart, st.AutostartPath, o.Exe))
+			err := removeAutostart(st.Autostart, st.AutostartPath, o.Exe)
+			if err == nil {
+				err = restoreAside(st.AutostartPath, st.AutostartAside)
+			}
+			errs = append(errs, err)
 		}
 	}
 	files := TLSFiles{Dir: filepath.Join(o.ConfigDir, "tls")}

@@ -75,6 +75,9 @@ func cmdInstall(e *env, args []string) error {
 	if st.Autostart != "" {
 		fmt.Fprintf(e.stdout, "starts at login: %s (%s)\n", st.Autostart, st.AutostartPath)
 	}
+	if st.AutostartAside != "" {
+		fmt.Fprintf(e.stdout, "note: your own %s was moved to %s; qoltanba uninstall puts it back\n", st.AutostartPath, st.AutostartAside)
+	}
 	fmt.Fprintln(e.stdout, "Restart the browsers, then check with: qoltanba status")
 	return nil
 }
