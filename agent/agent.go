@@ -243,6 +243,15 @@ func (a *Agent) Handle(ctx context.Context, req *Request) (*Result, error) {
 		a.record(req, nil, err, false)
 		return nil, err
 	}
+	if a.audit != nil && a.audit.Required {
+		// A log known to be broken: refused before anyone is asked for
+		// a PIN (record checks again after signing).
+		if err := a.audit.Ready(); err != nil {
+			err = fmt.Errorf("%w: %v", ErrAuditFailed, err)
+			a.record(req, nil, err, false)
+			return nil, err
+		}
+	}
 	release, err := a.admit(ctx, req.Origin, req.Locale)
 	if err != nil {
 		a.record(req, nil, err, false)

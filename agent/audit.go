@@ -234,6 +234,21 @@ func (a *Audit) writeLine(b []byte) error {
 	return nil
 }
 
+// Ready opens the log if it is not open: an error means no line can be
+// written now (the agent then refuses a request before any dialog, where
+// the log is Required).
+func (a *Audit) Ready() error {
+	if a == nil || a.path == "" {
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.f == nil {
+		return a.open()
+	}
+	return nil
+}
+
 // marshalAudit writes e as one line of at most MaxAuditLine bytes: the
 // hash list gives way to its digest, then the subject is cut.
 func marshalAudit(e AuditEntry) ([]byte, error) {

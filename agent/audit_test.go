@@ -162,8 +162,8 @@ func TestAuditRequired(t *testing.T) {
 		a.audit.Required = required
 		res, err := a.Handle(context.Background(), cmsRequest("contract"))
 		if required {
-			if !errors.Is(err, ErrAuditFailed) || res != nil || p.chooses != 1 {
-				t.Fatalf("required: %v, result %v, %d dialogs; want ErrAuditFailed and no result", err, res, p.chooses)
+			if !errors.Is(err, ErrAuditFailed) || res != nil || p.chooses != 0 {
+				t.Fatalf("required: %v, result %v, %d dialogs; want ErrAuditFailed before any dialog", err, res, p.chooses)
 			}
 			if msg := PublicMessage(err); !strings.Contains(msg, "audit log") {
 				t.Errorf("the page is told %q", msg)
@@ -173,6 +173,24 @@ func TestAuditRequired(t *testing.T) {
 		if err != nil || res == nil || len(res.Signatures) != 1 {
 			t.Fatalf("not required: %v %v", res, err)
 		}
+	}
+}
+
+// TestAuditRequiredFailsAfterSigning: a log that breaks while the user
+// signs (here its rotation fails: a directory holds the oldest log's name)
+// still withholds the signature.
+func TestAuditRequiredFailsAfterSigning(t *testing.T) {
+	p := &fakePrompter{consent: AllowOnce, file: gostFL}
+	a, path := newAgent(t, p)
+	a.audit.Required = true
+	if _, err := a.Handle(context.Background(), cmsRequest("first")); err != nil {
+		t.Fatal(err)
+	}
+	a.audit.rotateAt = 1
+	os.MkdirAll(filepath.Join(fmt.Sprintf("%s.%d", path, KeepAuditFiles), "in-the-way"), 0o700)
+	res, err := a.Handle(context.Background(), cmsRequest("second"))
+	if !errors.Is(err, ErrAuditFailed) || res != nil || p.chooses != 2 {
+		t.Fatalf("%v, result %v, %d dialogs; want ErrAuditFailed after the dialog and no result", err, res != nil, p.chooses)
 	}
 }
 
