@@ -33,12 +33,12 @@ func SystemdUnit(spec ServiceSpec) string {
 		return credentialWord + name
 	})
 	var sandbox []string
-	if spec.AuditDir != "" {
+	if filepath.IsAbs(spec.AuditDir) {
 		dir := filepath.Clean(spec.AuditDir)
 		if rel, ok := strings.CutPrefix(dir, "/var/log/"); ok && rel != "" {
-			sandbox = append(sandbox, "LogsDirectory="+systemdQuote(rel))
+			sandbox = append(sandbox, "LogsDirectory="+systemdPathQuote(rel))
 		}
-		sandbox = append(sandbox, "ReadWritePaths="+systemdQuote(dir))
+		sandbox = append(sandbox, "ReadWritePaths="+systemdPathQuote(dir))
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `[Unit]
@@ -118,6 +118,17 @@ func systemdQuote(s string) string {
 		return s
 	}
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `$$`).Replace(s) + `"`
+}
+
+// systemdPathQuote makes s one word of a path list (ReadWritePaths=,
+// LogsDirectory=): % doubled, and in double quotes with \ and " escaped
+// when it holds a space, a quote or a backslash (no variables there).
+func systemdPathQuote(s string) string {
+	s = systemdEscape(s)
+	if !strings.ContainsAny(s, " \t\"'\\") {
+		return s
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
 // systemdEscape doubles % so that systemd reads no specifier in s.

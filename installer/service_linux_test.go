@@ -192,8 +192,8 @@ func TestSystemdUnitValues(t *testing.T) {
 	if out, err := exec.Command("systemd-analyze", "verify", path).CombinedOutput(); err != nil || len(out) > 0 {
 		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
 	}
-	spec.AuditDir = "/srv/audit"
-	if unit := SystemdUnit(spec); !strings.Contains(unit, "ReadWritePaths=/srv/audit\n") || strings.Contains(unit, "LogsDirectory") {
+	spec.AuditDir = "/srv/audit $x"
+	if unit := SystemdUnit(spec); !strings.Contains(unit, `ReadWritePaths="/srv/audit $x"`+"\n") || strings.Contains(unit, "LogsDirectory") {
 		t.Errorf("audit dir outside /var/log:\n%s", unit)
 	}
 }
