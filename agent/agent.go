@@ -158,8 +158,10 @@ func (a *Agent) AddTimestamp(ctx context.Context, o Origin, cms []byte) ([]byte,
 	} else {
 		out, err = signer.AddTimestamp(ctx, cms, a.tsa)
 	}
-	a.record(req, nil, err, true)
-	return out, err
+	if err = a.record(req, nil, err, true); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // admit applies the origin policy and takes the prompt slot: denied
@@ -245,6 +247,15 @@ func (a *Agent) Handle(ctx context.Context, req *Request) (*Result, error) {
 		a.record(req, nil, err, false)
 		return nil, err
 	}
+	if a.audit != nil && a.audit.Required {
+		// A log known to be broken: refused before anyone is asked for
+		// a PIN (record checks again after signing).
+		if err := a.audit.Ready(); err != nil {
+			err = fmt.Errorf("%w: %v", ErrAuditFailed, err)
+			a.record(req, nil, err, false)
+			return nil, err
+		}
+	}
 	release, err := a.admit(ctx, req.Origin, req.Locale)
 	if err != nil {
 		a.record(req, nil, err, false)
@@ -252,14 +263,19 @@ func (a *Agent) Handle(ctx context.Context, req *Request) (*Result, error) {
 	}
 	defer release()
 	res, err := a.handle(ctx, req)
-	a.record(req, res, err, true)
-	return res, err
+	if err = a.record(req, res, err, true); err != nil {
+		return nil, err // with a required audit log, no signature leaves without its line
+	}
+	return res, nil
 }
 
-// record writes the audit line and the local log line of a request. The
-// documents' hashes are in the audit line only when they were shown in a
-// dialog (shown); the error's own text goes only to the local log.
-func (a *Agent) record(req *Request, res *Result, err error, shown bool) {
+// record writes the audit line and the local log line of a request, and
+// returns the request's error: err, or ErrAuditFailed when the request
+// succeeded but the audit log is required and its line could not be
+// written (the caller then withholds the answer). The documents' hashes
+// are in the audit line only when they were shown in a dialog (shown);
+// the error's own text goes only to the local log.
+func (a *Agent) record(req *Request, res *Result, err error, shown bool) error {
 	e := AuditEntry{Time: a.now(), Origin: req.Origin.String(), Method: req.Method, Format: string(req.Format),
 		Documents: len(req.Documents), Outcome: OutcomeOf(err)}
 	if shown {
@@ -270,13 +286,18 @@ func (a *Agent) record(req *Request, res *Result, err error, shown bool) {
 		e.Subject = res.Certificate.Subject.String()
 	}
 	if werr := a.audit.Write(e); werr != nil {
-		a.log.Error("audit log", "err", werr)
+		a.log.Error("audit log", "err", werr, "required", a.audit != nil && a.audit.Required)
+		if err == nil && a.audit.Required {
+			err = fmt.Errorf("%w: %v", ErrAuditFailed, werr)
+			e.Outcome = OutcomeOf(err)
+		}
 	}
 	if err != nil && e.Outcome != OutcomeCanceled {
 		a.log.Info("request", "origin", e.Origin, "method", e.Method, "documents", e.Documents, "outcome", e.Outcome, "err", err)
-		return
+		return err
 	}
 	a.log.Info("request", "origin", e.Origin, "method", e.Method, "documents", e.Documents, "outcome", e.Outcome)
+	return err
 }
 
 func (a *Agent) handle(ctx context.Context, req *Request) (*Result, error) {

@@ -6,10 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // AuditEntry is one line of the audit log: who asked what and the outcome,
@@ -32,6 +37,13 @@ type AuditEntry struct {
 	Serial       string  `json:"certSerial,omitempty"`
 	Subject      string  `json:"certSubject,omitempty"`
 	Outcome      Outcome `json:"outcome"`
+
+	// A summary line (Outcome "suppressed") instead of a request's: the
+	// site (registrable domain) whose lines were left out over
+	// AuditLinesPerSite, how many, and the same in words.
+	Site       string `json:"site,omitempty"`
+	Suppressed int    `json:"suppressed,omitempty"`
+	Note       string `json:"note,omitempty"`
 }
 
 // Audit log limits: one line is at most MaxAuditLine bytes; the file is
@@ -43,20 +55,63 @@ const (
 	KeepAuditFiles = 5
 )
 
+// Audit lines per site: a page that opens and drops requests in a loop
+// (or uses its own subdomains as many origins) would otherwise write
+// kilobytes a second and rotate an hour of history away. Beyond
+// AuditLinesPerSite lines in a minute from one registrable domain, its
+// refused and failed requests are counted, and one summary line says how
+// many were left out. A request that succeeded (a signature) is always
+// written. At most auditSites sites are tracked at once; the rest share
+// one count.
+const (
+	AuditLinesPerSite = 30
+	auditWindow       = time.Minute
+	auditSites        = 1024
+)
+
+// ErrAuditFailed: the audit log is required and this request's line could
+// not be written, so its answer (a signature) is withheld.
+var ErrAuditFailed = errors.New("the audit log cannot be written")
+
+// OutcomeSuppressed marks an audit summary line (never a request's outcome).
+const OutcomeSuppressed Outcome = "suppressed"
+
 // Audit appends JSON lines to a file (0600), kept open between entries.
 type Audit struct {
+	// Required: the log is the record an organisation relies on (a policy
+	// auditDir, the system service). Agent refuses a request whose
+	// answer would leave without its audit line. Set before the first
+	// Write.
+	Required bool
+
 	mu   sync.Mutex
 	path string
 	f    *os.File
 	size int64
 	// rotateAt is RotateAuditAt (smaller in tests).
 	rotateAt int64
+	// sites counts lines per registrable domain in the current minute;
+	// sweptAt is when ended minutes were last summarised.
+	sites   map[string]*siteLines
+	sweptAt time.Time
+	last    time.Time
+}
+
+// siteLines is one site's minute: when it began, the lines written, and
+// the lines left out.
+type siteLines struct {
+	start             time.Time
+	lines, suppressed int
 }
 
 // NewAudit writes to path ("" = no audit log, for tests of other parts).
-func NewAudit(path string) *Audit { return &Audit{path: path, rotateAt: RotateAuditAt} }
+func NewAudit(path string) *Audit {
+	return &Audit{path: path, rotateAt: RotateAuditAt, sites: map[string]*siteLines{}}
+}
 
-// Write appends an entry.
+// Write appends an entry, or counts it when its site has written
+// AuditLinesPerSite lines this minute and it is not a success (the
+// entry's Time is the clock). An error means the line is not on disk.
 func (a *Audit) Write(e AuditEntry) error {
 	if a == nil || a.path == "" {
 		return nil
@@ -67,6 +122,98 @@ func (a *Audit) Write(e AuditEntry) error {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if e.Time.After(a.last) {
+		a.last = e.Time
+	}
+	summaries := a.summariesDue(e.Time)
+	if e.Outcome != OutcomeOK && !a.admitLine(siteOf(e.Origin), e.Time, &summaries) {
+		return a.writeLines(summaries)
+	}
+	a.writeLines(summaries) // a failure here fails the entry's own line too
+	return a.writeLine(b)
+}
+
+// admitLine counts a line of site at now: false when the site is over
+// its lines for this minute (the line is left out and counted). A minute
+// that ended with lines left out adds its summary to summaries.
+func (a *Audit) admitLine(site string, now time.Time, summaries *[][]byte) bool {
+	w := a.sites[site]
+	if w == nil && len(a.sites) >= auditSites {
+		site = "*"
+		w = a.sites[site]
+	}
+	if w != nil && now.Sub(w.start) >= auditWindow {
+		if w.suppressed > 0 {
+			*summaries = append(*summaries, summaryLine(site, w, now))
+		}
+		w = nil
+	}
+	if w == nil {
+		w = &siteLines{start: now}
+		a.sites[site] = w
+	}
+	if w.lines >= AuditLinesPerSite {
+		w.suppressed++
+		return false
+	}
+	w.lines++
+	return true
+}
+
+// summariesDue, about once a second, ends the minutes that are over: a
+// site that went quiet gets its summary line now, not at its next request.
+func (a *Audit) summariesDue(now time.Time) [][]byte {
+	if now.Sub(a.sweptAt) < time.Second {
+		return nil
+	}
+	a.sweptAt = now
+	var out [][]byte
+	for site, w := range a.sites {
+		if now.Sub(w.start) >= auditWindow {
+			if w.suppressed > 0 {
+				out = append(out, summaryLine(site, w, now))
+			}
+			delete(a.sites, site)
+		}
+	}
+	return out
+}
+
+func summaryLine(site string, w *siteLines, now time.Time) []byte {
+	b, _ := json.Marshal(AuditEntry{Time: now, Outcome: OutcomeSuppressed, Site: site, Suppressed: w.suppressed,
+		Note: fmt.Sprintf("%d more requests from site %s suppressed (the minute from %s; over %d lines a minute)",
+			w.suppressed, site, w.start.UTC().Format(time.RFC3339), AuditLinesPerSite)})
+	return b
+}
+
+// siteOf is the registrable domain of an origin's host (egov.kz for
+// https://idp.egov.kz), the host itself where there is none (an IP
+// address, localhost).
+func siteOf(origin string) string {
+	host := origin
+	if u, err := url.Parse(origin); err == nil && u.Host != "" {
+		host = u.Hostname()
+	}
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if net.ParseIP(host) != nil {
+		return host
+	}
+	if d, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
+		return d
+	}
+	return host
+}
+
+// writeLines appends lines; the caller holds mu.
+func (a *Audit) writeLines(lines [][]byte) error {
+	var errs []error
+	for _, b := range lines {
+		errs = append(errs, a.writeLine(b))
+	}
+	return errors.Join(errs...)
+}
+
+func (a *Audit) writeLine(b []byte) error {
 	if a.f == nil {
 		if err := a.open(); err != nil {
 			return err
@@ -83,6 +230,21 @@ func (a *Audit) Write(e AuditEntry) error {
 		a.f.Close() // reopen next time (the file may have been moved away)
 		a.f = nil
 		return err
+	}
+	return nil
+}
+
+// Ready opens the log if it is not open: an error means no line can be
+// written now (the agent then refuses a request before any dialog, where
+// the log is Required).
+func (a *Audit) Ready() error {
+	if a == nil || a.path == "" {
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.f == nil {
+		return a.open()
 	}
 	return nil
 }
@@ -148,19 +310,28 @@ func (a *Audit) rotate() error {
 	return a.open()
 }
 
-// Close closes the log file.
+// Close writes the summaries of the minutes still open and closes the
+// log file.
 func (a *Audit) Close() error {
 	if a == nil {
 		return nil
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	var lines [][]byte
+	for site, w := range a.sites {
+		if w.suppressed > 0 {
+			lines = append(lines, summaryLine(site, w, a.last))
+		}
+		delete(a.sites, site)
+	}
+	werr := a.writeLines(lines)
 	if a.f == nil {
-		return nil
+		return werr
 	}
 	err := a.f.Close()
 	a.f = nil
-	return err
+	return errors.Join(werr, err)
 }
 
 func docHashes(docs [][]byte) []string {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func auditLines(t *testing.T, path string) []AuditEntry {
@@ -143,5 +144,110 @@ func TestAuditRotation(t *testing.T) {
 	b.Close()
 	if st, _ := os.Stat(path); st.Size() > a.rotateAt {
 		t.Errorf("reopened log grew to %d", st.Size())
+	}
+}
+
+// TestAuditRequired: with the audit log required (a policy auditDir, the
+// service) and its directory unwritable, a request the user approved is
+// refused with ErrAuditFailed and no signature leaves; without the
+// requirement the same request is signed (the log's failure is logged).
+func TestAuditRequired(t *testing.T) {
+	for _, required := range []bool{true, false} {
+		p := &fakePrompter{consent: AllowOnce, file: gostFL}
+		a, _ := newAgent(t, p)
+		// A directory under a regular file cannot be made, even by root.
+		blocker := filepath.Join(t.TempDir(), "not-a-dir")
+		os.WriteFile(blocker, nil, 0o600)
+		a.audit = NewAudit(filepath.Join(blocker, "audit", "audit.jsonl"))
+		a.audit.Required = required
+		res, err := a.Handle(context.Background(), cmsRequest("contract"))
+		if required {
+			if !errors.Is(err, ErrAuditFailed) || res != nil || p.chooses != 0 {
+				t.Fatalf("required: %v, result %v, %d dialogs; want ErrAuditFailed before any dialog", err, res, p.chooses)
+			}
+			if msg := PublicMessage(err); !strings.Contains(msg, "audit log") {
+				t.Errorf("the page is told %q", msg)
+			}
+			continue
+		}
+		if err != nil || res == nil || len(res.Signatures) != 1 {
+			t.Fatalf("not required: %v %v", res, err)
+		}
+	}
+}
+
+// TestAuditRequiredFailsAfterSigning: a log that breaks while the user
+// signs (here its rotation fails: a directory holds the oldest log's name)
+// still withholds the signature.
+func TestAuditRequiredFailsAfterSigning(t *testing.T) {
+	p := &fakePrompter{consent: AllowOnce, file: gostFL}
+	a, path := newAgent(t, p)
+	a.audit.Required = true
+	if _, err := a.Handle(context.Background(), cmsRequest("first")); err != nil {
+		t.Fatal(err)
+	}
+	a.audit.rotateAt = 1
+	os.MkdirAll(filepath.Join(fmt.Sprintf("%s.%d", path, KeepAuditFiles), "in-the-way"), 0o700)
+	res, err := a.Handle(context.Background(), cmsRequest("second"))
+	if !errors.Is(err, ErrAuditFailed) || res != nil || p.chooses != 2 {
+		t.Fatalf("%v, result %v, %d dialogs; want ErrAuditFailed after the dialog and no result", err, res != nil, p.chooses)
+	}
+}
+
+// TestAuditPerSiteLimit: beyond AuditLinesPerSite lines a minute, one
+// site's refused requests are counted, not written, and one summary line
+// says how many; its subdomains are the same site; another site and
+// every signature are written regardless. The clock is the entries' time.
+func TestAuditPerSiteLimit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	a := NewAudit(path)
+	t0 := time2026
+	refused := func(origin string, at time.Duration) AuditEntry {
+		return AuditEntry{Time: t0.Add(at), Origin: origin, Method: "basics.sign", Documents: 1, Outcome: OutcomeCanceled}
+	}
+	// 500 requests in the minute, from 50 subdomains of one site.
+	for i := range 500 {
+		if err := a.Write(refused(fmt.Sprintf("https://s%d.evil.example", i%50), time.Duration(i)*100*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Signatures and another site in the same minute are all written.
+	for range 5 {
+		a.Write(AuditEntry{Time: t0.Add(55 * time.Second), Origin: "https://s1.evil.example", Method: "basics.sign", Documents: 1, Outcome: OutcomeOK})
+	}
+	a.Write(refused("https://egov.kz", 56*time.Second))
+	lines := auditLines(t, path)
+	if got := len(lines); got != AuditLinesPerSite+5+1 {
+		t.Fatalf("%d lines in the first minute, want %d", got, AuditLinesPerSite+5+1)
+	}
+	// The next minute: the summary comes first, then the new line.
+	a.Write(refused("https://evil.example", 61*time.Second))
+	lines = auditLines(t, path)
+	sum := lines[len(lines)-2]
+	want := 500 - AuditLinesPerSite
+	if sum.Outcome != OutcomeSuppressed || sum.Site != "evil.example" || sum.Suppressed != want ||
+		!strings.Contains(sum.Note, fmt.Sprintf("%d more requests from site evil.example suppressed", want)) {
+		t.Errorf("summary: %+v", sum)
+	}
+	if last := lines[len(lines)-1]; last.Origin != "https://evil.example" || last.Outcome != OutcomeCanceled {
+		t.Errorf("after the minute: %+v", last)
+	}
+	// A site that goes quiet has its summary written at Close.
+	for i := range AuditLinesPerSite + 7 {
+		a.Write(refused("https://127.0.0.1:8443", 62*time.Second+time.Duration(i)*time.Millisecond))
+	}
+	a.Close()
+	lines = auditLines(t, path)
+	if sum := lines[len(lines)-1]; sum.Site != "127.0.0.1" || sum.Suppressed != 7 {
+		t.Errorf("summary at close: %+v", sum)
+	}
+	n := 0
+	for _, l := range lines {
+		if l.Outcome == OutcomeOK {
+			n++
+		}
+	}
+	if n != 5 {
+		t.Errorf("%d signatures logged, want 5", n)
 	}
 }

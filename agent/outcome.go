@@ -31,6 +31,7 @@ const (
 	OutcomeTokenRemoved   Outcome = "token-removed"
 	OutcomeTimestamp      Outcome = "timestamp-failed"
 	OutcomeNoDialog       Outcome = "no-dialog"
+	OutcomeAuditFailed    Outcome = "audit-failed"
 	OutcomeFailed         Outcome = "failed"
 )
 
@@ -50,6 +51,7 @@ var outcomeMessages = map[Outcome]string{
 	OutcomeTokenRemoved:   "the token was removed",
 	OutcomeTimestamp:      "timestamp server unreachable or refused the request",
 	OutcomeNoDialog:       "the signing dialog cannot be shown on this computer's desktop",
+	OutcomeAuditFailed:    "the signing agent cannot write its audit log, so it does not sign; tell your administrator",
 	OutcomeFailed:         "signing failed",
 }
 
@@ -93,6 +95,8 @@ func OutcomeOf(err error) Outcome {
 		return OutcomeTimestamp
 	case errors.Is(err, ErrNoDialog):
 		return OutcomeNoDialog
+	case errors.Is(err, ErrAuditFailed):
+		return OutcomeAuditFailed
 	}
 	return OutcomeFailed
 }

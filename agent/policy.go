@@ -5,19 +5,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
-	"sort"
 	"strings"
+	"time"
 )
 
 // Policy is an organisation's managed settings for the machine: read from
 // /etc/qoltanba/policy.json (Linux), /Library/Application Support/qoltanba/
 // policy.json (macOS) or HKLM\Software\Policies\qoltanba (Windows), and
 // winning over the user's config.json. A field left out is not managed.
-// Keys it does not know are reported (Unknown), not ignored silently; a
+// Keys are exact-case: a key this version does not know, one written in
+// another case (DisableUnattended), a key given twice or a file that is
+// not an object (null) is an error naming the file, line and key; a
 // policy that cannot be read stops the agent (fail closed) rather than let
-// it run unmanaged.
+// it run unmanaged or with a setting silently dropped.
 type Policy struct {
 	// Source says where the policy was read.
 	Source string `json:"-"`
@@ -33,35 +36,31 @@ type Policy struct {
 	Locale             *string        `json:"locale"`
 	PromptTimeout      *Duration      `json:"promptTimeout"`
 	AuditDir           *string        `json:"auditDir"`
-
-	// Unknown are the keys of the policy this version does not know.
-	Unknown []string `json:"-"`
 }
 
 // MaxPolicySize bounds a policy file.
 const MaxPolicySize = 1 << 20
 
-// ParsePolicy reads a policy (JSON). A type error or a value out of range
-// is an error; an unknown key is listed in Unknown.
+// The range a policy's promptTimeout must lie in: a dialog that closes
+// before anyone can read it, or one left open for hours, is a mistake.
+const (
+	MinPolicyPromptTimeout = 10 * time.Second
+	MaxPolicyPromptTimeout = time.Hour
+)
+
+// maxPolicyDepth bounds the nesting of a policy's JSON (it has two levels).
+const maxPolicyDepth = 16
+
+// ParsePolicy reads a policy (JSON). A type error, a value out of range,
+// or a key that is unknown, in the wrong case or repeated is an error.
 func ParsePolicy(b []byte, source string) (*Policy, error) {
 	if len(b) > MaxPolicySize {
 		return nil, fmt.Errorf("policy %s: %d bytes, more than %d", source, len(b), MaxPolicySize)
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, fmt.Errorf("policy %s: %w", source, err)
+	if err := checkPolicyKeys(b, source); err != nil {
+		return nil, err
 	}
 	p := &Policy{Source: source}
-	known := map[string]bool{}
-	for _, k := range policyKeys() {
-		known[k] = true
-	}
-	for k := range raw {
-		if !known[k] {
-			p.Unknown = append(p.Unknown, k)
-		}
-	}
-	sort.Strings(p.Unknown)
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(p); err != nil {
 		return nil, fmt.Errorf("policy %s: %w", source, err)
@@ -81,8 +80,9 @@ func ParsePolicy(b []byte, source string) (*Policy, error) {
 			(*list)[i] = parsed.String()
 		}
 	}
-	if p.PromptTimeout != nil && *p.PromptTimeout <= 0 {
-		return nil, fmt.Errorf("policy %s: promptTimeout must be positive", source)
+	if t := p.PromptTimeout; t != nil && (time.Duration(*t) < MinPolicyPromptTimeout || time.Duration(*t) > MaxPolicyPromptTimeout) {
+		return nil, fmt.Errorf("policy %s: promptTimeout %v is out of range: give a value from %v to %v, like \"2m\"",
+			source, time.Duration(*t), MinPolicyPromptTimeout, MaxPolicyPromptTimeout.String())
 	}
 	if p.Locale != nil && *p.Locale != "" && *p.Locale != "kk" && *p.Locale != "ru" && *p.Locale != "en" {
 		return nil, fmt.Errorf("policy %s: locale %q: want kk, ru or en", source, *p.Locale)
@@ -102,6 +102,110 @@ func ParsePolicy(b []byte, source string) (*Policy, error) {
 	return p, nil
 }
 
+// checkPolicyKeys walks the policy's JSON before it is decoded, because
+// encoding/json matches keys case-insensitively and lets the last of two
+// equal keys win: {"disableUnattended":true,"DisableUnattended":false}
+// would turn unattended mode back on. The top level must be an object of
+// known keys in their exact case; no object, at any depth, may name a key
+// twice (compared without case, so that a nested field is not set twice
+// either). Errors name the file, the line and the key.
+func checkPolicyKeys(b []byte, source string) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	line := func() int { return 1 + bytes.Count(b[:dec.InputOffset()], []byte("\n")) }
+	tok, err := dec.Token()
+	if err != nil {
+		return fmt.Errorf("policy %s: %w", source, err)
+	}
+	switch tok {
+	case json.Delim('{'):
+	case nil:
+		return fmt.Errorf("policy %s: the file says null, not a set of settings: write {} for a policy that sets nothing, or remove the file", source)
+	default:
+		return fmt.Errorf("policy %s: want a JSON object of settings ({\"key\": value, ...}), not %s", source, jsonKind(tok))
+	}
+	known := map[string]string{}
+	for _, k := range policyKeys() {
+		known[strings.ToLower(k)] = k
+	}
+	var walk func(tok json.Token, depth int, top bool) error
+	walk = func(tok json.Token, depth int, top bool) error {
+		if depth > maxPolicyDepth {
+			return fmt.Errorf("policy %s, line %d: nested more than %d levels deep", source, line(), maxPolicyDepth)
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]string{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return fmt.Errorf("policy %s, line %d: %w", source, line(), err)
+				}
+				k, _ := kt.(string)
+				if prev, dup := seen[strings.ToLower(k)]; dup {
+					if prev == k {
+						return fmt.Errorf("policy %s, line %d: key %q is given twice: keep one", source, line(), k)
+					}
+					return fmt.Errorf("policy %s, line %d: key %q repeats %q in another case: keep one", source, line(), k, prev)
+				}
+				seen[strings.ToLower(k)] = k
+				if top {
+					switch want, ok := known[strings.ToLower(k)]; {
+					case !ok:
+						return fmt.Errorf("policy %s, line %d: key %q is not a setting this version knows (known: %s)",
+							source, line(), k, strings.Join(policyKeys(), ", "))
+					case want != k:
+						return fmt.Errorf("policy %s, line %d: key %q must be written %q (keys are case-sensitive)", source, line(), k, want)
+					}
+				}
+				vt, err := dec.Token()
+				if err != nil {
+					return fmt.Errorf("policy %s, line %d: %w", source, line(), err)
+				}
+				if err := walk(vt, depth+1, false); err != nil {
+					return err
+				}
+			}
+		case json.Delim('['):
+			for dec.More() {
+				vt, err := dec.Token()
+				if err != nil {
+					return fmt.Errorf("policy %s, line %d: %w", source, line(), err)
+				}
+				if err := walk(vt, depth+1, false); err != nil {
+					return err
+				}
+			}
+		default:
+			return nil // a scalar
+		}
+		if _, err := dec.Token(); err != nil { // the closing } or ]
+			return fmt.Errorf("policy %s, line %d: %w", source, line(), err)
+		}
+		return nil
+	}
+	if err := walk(tok, 0, true); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("policy %s, line %d: something follows the settings object", source, line())
+	}
+	return nil
+}
+
+// jsonKind names a JSON value for a person.
+func jsonKind(tok json.Token) string {
+	switch tok.(type) {
+	case json.Delim:
+		return "a list"
+	case string:
+		return "a string"
+	case bool:
+		return "true or false"
+	}
+	return "a number"
+}
+
 // policyKeys are the JSON names of Policy's fields.
 func policyKeys() []string {
 	return []string{"allowedOrigins", "deniedOrigins", "onlyAllowedOrigins", "knownOrigins", "tsaURL", "pkcs11Modules",
@@ -109,9 +213,15 @@ func policyKeys() []string {
 }
 
 // LoadPolicyFile reads a policy file; a missing file is no policy (nil).
+// A symbolic link whose target is missing is an error, not "no policy":
+// the organisation meant the machine to be managed.
 func LoadPolicyFile(path string) (*Policy, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
+		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
+			target, _ := os.Readlink(path)
+			return nil, fmt.Errorf("policy %s: it links to %s, which does not exist: restore the policy, or remove the link", path, target)
+		}
 		return nil, nil
 	}
 	if err != nil {

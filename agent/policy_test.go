@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,22 +15,32 @@ import (
 func TestParsePolicy(t *testing.T) {
 	for _, tc := range []struct {
 		name, json string
-		err        string   // "" = valid
-		unknown    []string // keys reported as not understood
+		err        string // "" = valid
 	}{
 		{name: "empty", json: `{}`},
 		{name: "all keys", json: `{"allowedOrigins":["https://egov.kz"],"deniedOrigins":["https://evil.example"],"onlyAllowedOrigins":true,
 			"knownOrigins":[{"domain":"portal.corp.kz","names":{"kk":"Корпорация","ru":"Корпорация","en":"Corp"}}],"tsaURL":"http://tsa.corp.kz","pkcs11Modules":[{"name":"Kaztoken","storage":"AKKaztokenStore","path":"/usr/lib/libkaztoken.so"}],
 			"disableKeyFiles":true,"disableUnattended":true,"locale":"kk","promptTimeout":"2m","auditDir":"/var/log/qoltanba"}`},
-		{name: "unknown keys reported", json: `{"locale":"ru","alowedOrigins":["https://egov.kz"],"zeta":1}`, unknown: []string{"alowedOrigins", "zeta"}},
+		{name: "unknown key", json: "{\"locale\":\"ru\",\n \"alowedOrigins\":[\"https://egov.kz\"]}", err: `line 2: key "alowedOrigins" is not a setting`},
+		{name: "wrong case", json: "{\"disableUnattended\":true,\n\"DisableUnattended\":false}", err: `line 2: key "DisableUnattended" repeats "disableUnattended"`},
+		{name: "wrong case alone", json: `{"DisableUnattended":false}`, err: `line 1: key "DisableUnattended" must be written "disableUnattended"`},
+		{name: "duplicate key", json: "{\"disableKeyFiles\":true,\n\n\"disableKeyFiles\":false}", err: `line 3: key "disableKeyFiles" is given twice`},
+		{name: "duplicate nested key", json: `{"pkcs11Modules":[{"name":"a","path":"/a.so","Path":"/tmp/evil.so"}]}`, err: `key "Path" repeats "path"`},
+		{name: "null", json: `null`, err: "null, not a set of settings"},
+		{name: "too deep", json: `{"knownOrigins":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`, err: "nested more than"},
+		{name: "trailing", json: `{} {"disableKeyFiles":false}`, err: "something follows"},
 		{name: "not JSON", json: `locale = ru`, err: "invalid character"},
-		{name: "not an object", json: `["https://egov.kz"]`, err: "cannot unmarshal"},
+		{name: "not an object", json: `["https://egov.kz"]`, err: "want a JSON object"},
 		{name: "wrong type", json: `{"disableKeyFiles":"yes"}`, err: "disableKeyFiles"},
 		{name: "empty origin", json: `{"allowedOrigins":[""]}`, err: `origin ""`},
 		{name: "bad origin", json: `{"allowedOrigins":["egov.kz"]}`, err: `origin "egov.kz"`},
 		{name: "bad denied origin", json: `{"deniedOrigins":["ftp://x.kz"]}`, err: `origin "ftp://x.kz"`},
 		{name: "bad locale", json: `{"locale":"de"}`, err: "locale"},
 		{name: "zero timeout", json: `{"promptTimeout":0}`, err: "promptTimeout"},
+		{name: "1ns timeout", json: `{"promptTimeout":"1ns"}`, err: "promptTimeout 1ns is out of range"},
+		{name: "day timeout", json: `{"promptTimeout":"24h"}`, err: "out of range"},
+		{name: "shortest timeout", json: `{"promptTimeout":10}`},
+		{name: "longest timeout", json: `{"promptTimeout":"1h"}`},
 		{name: "bad timeout", json: `{"promptTimeout":"soon"}`, err: "invalid duration"},
 		{name: "known origin without domain", json: `{"knownOrigins":[{"origin":"https://corp.kz"}]}`, err: "needs a \"domain\""},
 		{name: "module without path", json: `{"pkcs11Modules":[{"name":"x"}]}`, err: "needs a name and a path"},
@@ -43,11 +54,8 @@ func TestParsePolicy(t *testing.T) {
 				}
 				return
 			}
-			if err != nil {
+			if err != nil || p == nil {
 				t.Fatal(err)
-			}
-			if !slices.Equal(p.Unknown, tc.unknown) {
-				t.Errorf("unknown = %v, want %v", p.Unknown, tc.unknown)
 			}
 		})
 	}
@@ -195,5 +203,23 @@ func TestSetPolicyFile(t *testing.T) {
 	}
 	if p, err := LoadPolicyFile(path); err != nil || p.PromptTimeout != nil {
 		t.Errorf("the file changed: %+v %v", p, err)
+	}
+}
+
+// TestLoadPolicyFileDangling: a policy link whose target is gone is an
+// error (the agent refuses to start), not "no policy"; no file at all is
+// no policy.
+func TestLoadPolicyFileDangling(t *testing.T) {
+	dir := t.TempDir()
+	if p, err := LoadPolicyFile(filepath.Join(dir, "policy.json")); p != nil || err != nil {
+		t.Errorf("no file: %v %v, want no policy", p, err)
+	}
+	link := filepath.Join(dir, "linked.json")
+	if err := os.Symlink(filepath.Join(dir, "gone", "policy.json"), link); err != nil {
+		t.Fatal(err)
+	}
+	p, err := LoadPolicyFile(link)
+	if p != nil || err == nil || !strings.Contains(err.Error(), "does not exist") || !strings.Contains(err.Error(), link) {
+		t.Errorf("dangling link: %v %v, want an error naming it", p, err)
 	}
 }

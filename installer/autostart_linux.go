@@ -13,7 +13,8 @@ import (
 // systemdUserScript is kardianos/service's template for a user unit, with
 // the target fixed: its default, multi-user.target, never starts for a user
 // manager; a desktop agent belongs to the graphical session.
-const systemdUserScript = `[Unit]
+const systemdUserScript = `# ` + autostartMarker + ` (written by qoltanba install; qoltanba uninstall removes it)
+[Unit]
 Description={{Description}}
 ConditionFileIsExecutable={{Path | cmdEscape}}
 After=graphical-session.target
@@ -52,51 +53,64 @@ func systemdUserSession() bool {
 // installAutostart registers `qoltanba run` at login: for all users an
 // XDG autostart entry in systemDir (/etc/xdg/autostart), else a systemd
 // user unit when the user has a systemd manager, else a per-user XDG
-// autostart entry.
-func installAutostart(home, exe string, allUsers bool, systemDir string) (kind, path string, err error) {
+// autostart entry. A file of someone else's in its place is set aside
+// (returned as aside) for uninstall to give back.
+func installAutostart(home, exe string, allUsers bool, systemDir string) (kind, path, aside string, err error) {
 	if allUsers {
 		if systemDir == "" {
 			systemDir = "/etc/xdg/autostart"
 		}
 		path = filepath.Join(systemDir, "qoltanba.desktop")
 		if err := os.MkdirAll(systemDir, 0o755); err != nil {
-			return "", "", err
+			return "", "", "", err
 		}
-		return AutostartXDGSystem, path, writeFileAtomic(path, []byte(desktopEntry(exe)), 0o644)
+		if aside, err = setAside(path); err != nil {
+			return "", "", "", err
+		}
+		return AutostartXDGSystem, path, aside, writeFileAtomic(path, []byte(desktopEntry(exe)), 0o644)
 	}
 	if systemdUserSession() {
+		path = filepath.Join(home, ".config", "systemd", "user", "qoltanba.service")
+		if aside, err = setAside(path); err != nil {
+			return "", "", "", err
+		}
 		s, err := service.New(program{}, serviceConfig(exe))
 		if err != nil {
-			return "", "", err
+			return "", "", "", err
 		}
 		if err := s.Install(); err != nil && !strings.Contains(err.Error(), "already exists") {
-			return "", "", fmt.Errorf("installer: systemd user unit: %w", err)
+			return "", "", "", fmt.Errorf("installer: systemd user unit: %w", err)
 		}
 		exec.Command("systemctl", "--user", "enable", "qoltanba.service").Run()
-		return AutostartSystemd, filepath.Join(home, ".config", "systemd", "user", "qoltanba.service"), nil
+		return AutostartSystemd, path, aside, nil
 	}
 	path = filepath.Join(home, ".config", "autostart", "qoltanba.desktop")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
-	return AutostartXDG, path, writeFileAtomic(path, []byte(desktopEntry(exe)), 0o644)
+	if aside, err = setAside(path); err != nil {
+		return "", "", "", err
+	}
+	return AutostartXDG, path, aside, writeFileAtomic(path, []byte(desktopEntry(exe)), 0o644)
 }
 
 func desktopEntry(exe string) string {
-	return fmt.Sprintf("[Desktop Entry]\nType=Application\nName=qoltanba\nComment=Local signing agent\nExec=%s run\nIcon=qoltanba\nTerminal=false\nX-GNOME-Autostart-enabled=true\n", exe)
+	return fmt.Sprintf("[Desktop Entry]\nType=Application\nName=qoltanba\nComment=Local signing agent\nExec=%s run\nIcon=qoltanba\nTerminal=false\nX-GNOME-Autostart-enabled=true\n%s\n", exe, autostartMarker)
 }
 
+// removeAutostart removes install's entry; a file at path that is not
+// ours (the user's, put there since) stays.
 func removeAutostart(kind, path, exe string) error {
+	if ours, _ := ourAutostart(path); !ours {
+		return nil
+	}
 	if kind == AutostartSystemd {
 		exec.Command("systemctl", "--user", "disable", "--now", "qoltanba.service").Run()
 		if s, err := service.New(program{}, serviceConfig(exe)); err == nil {
 			s.Uninstall()
 		}
 	}
-	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	return nil
+	return removeOurs(path)
 }
 
 // autostartPresent reports whether the entry is still in place.

@@ -8,20 +8,20 @@ const runKey = `Software\Microsoft\Windows\CurrentVersion\Run`
 
 // installAutostart starts `qoltanba run` at logon: the user's Run key, or
 // the machine's for all users (home and systemDir are not used here).
-func installAutostart(_, exe string, allUsers bool, _ string) (kind, path string, err error) {
+func installAutostart(_, exe string, allUsers bool, _ string) (kind, path, aside string, err error) {
 	root, rootName := registry.CURRENT_USER, `HKCU`
 	if allUsers {
 		root, rootName = registry.LOCAL_MACHINE, `HKLM`
 	}
 	k, _, err := registry.CreateKey(root, runKey, registry.SET_VALUE)
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
 	defer k.Close()
 	if err := k.SetStringValue("qoltanba", `"`+exe+`" run`); err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
-	return AutostartWinRun, rootName + `\` + runKey + `\qoltanba`, nil
+	return AutostartWinRun, rootName + `\` + runKey + `\qoltanba`, "", nil
 }
 
 func removeAutostart(_, path, _ string) error {

@@ -40,13 +40,16 @@ type State struct {
 	SystemAllUsers bool   `json:"systemAllUsers,omitempty"`
 	Autostart      string `json:"autostart,omitempty"` // kind
 	AutostartPath  string `json:"autostartPath,omitempty"`
+	// AutostartAside is where install moved a file of someone else's
+	// that was at AutostartPath; uninstall puts it back.
+	AutostartAside string `json:"autostartAside,omitempty"`
 	// MachineCA: this user's state records only the NSS databases the
 	// machine's CA was added to at login (TrustMachineCA); the certificate,
 	// system store and autostart are the machine's.
 	MachineCA bool `json:"machineCA,omitempty"`
-	// CreatedNSS are NSS databases TrustMachineCA created (Chromium's,
-	// before Chromium ever ran); uninstall removes them when they hold
-	// nothing else.
+	// CreatedNSS are NSS databases Install or TrustMachineCA created
+	// (Chromium's, before Chromium ever ran); uninstall removes them when
+	// they hold nothing else (removeCreatedNSS).
 	CreatedNSS []string `json:"createdNSS,omitempty"`
 }
 
@@ -97,7 +100,11 @@ func Install(o Options) (*State, error) {
 		if ca, err = issueLocal(files, o.Now, o.AllUsers); err != nil {
 			return nil, err
 		}
-		st = &State{CAFingerprint: fingerprint(ca), CANickname: ca.Subject.CommonName, CANotAfter: ca.NotAfter}
+		var created []string
+		if st != nil {
+			created = st.CreatedNSS
+		}
+		st = &State{CAFingerprint: fingerprint(ca), CANickname: ca.Subject.CommonName, CANotAfter: ca.NotAfter, CreatedNSS: created}
 	}
 	// NSS stores (Chromium on Linux, Firefox everywhere) need certutil;
 	// without it everything else is still set up and the missed
@@ -110,9 +117,14 @@ func Install(o Options) (*State, error) {
 	st.NSSMissed = nil
 	var dbs []string
 	if !o.AllUsers {
+		chromium := chromiumNSSDB(o.Home)
+		had := chromium == "" || exists(filepath.Join(chromium, "cert9.db"))
 		dbs, err = nssDatabases(o.Home, haveCertutil())
 		if err != nil {
 			return nil, err
+		}
+		if !had && exists(filepath.Join(chromium, "cert9.db")) && !slices.Contains(st.CreatedNSS, chromium) {
+			st.CreatedNSS = append(st.CreatedNSS, chromium) // uninstall removes it while it holds nothing else
 		}
 	}
 	if !haveCertutil() && !o.AllUsers {
@@ -139,11 +151,11 @@ func Install(o Options) (*State, error) {
 		st.SystemStore, st.SystemAllUsers = true, o.AllUsers
 	}
 	if !o.NoAutostart && st.Autostart == "" {
-		kind, path, err := installAutostart(o.Home, o.Exe, o.AllUsers, o.SystemAutostartDir)
+		kind, path, aside, err := installAutostart(o.Home, o.Exe, o.AllUsers, o.SystemAutostartDir)
 		if err != nil {
 			return nil, err
 		}
-		st.Autostart, st.AutostartPath = kind, path
+		st.Autostart, st.AutostartPath, st.AutostartAside = kind, path, aside
 	}
 	if err := saveState(o.ConfigDir, st); err != nil {
 		return nil, err
@@ -182,11 +194,23 @@ func Uninstall(o Options) error {
 	var errs []error
 	switch {
 	case st != nil && st.MachineCA: // only the machine's CA in this user's browsers
-		errs = append(errs, untrustNSS(st, certutilHere))
+		errs = append(errs, untrustNSS(st, o.Home, certutilHere))
 	case st != nil:
-		errs = append(errs, removeCA(st, o))
+		err := removeCA(st, o)
+		if err == nil {
+			for _, db := range st.CreatedNSS {
+				if db == chromiumNSSDB(o.Home) {
+					removeCreatedNSS(db, certutilHere)
+				}
+			}
+		}
+		errs = append(errs, err)
 		if st.Autostart != "" {
-			errs = append(errs, removeAutostart(st.Autostart, st.AutostartPath, o.Exe))
+			err := removeAutostart(st.Autostart, st.AutostartPath, o.Exe)
+			if err == nil {
+				err = restoreAside(st.AutostartPath, st.AutostartAside)
+			}
+			errs = append(errs, err)
 		}
 	}
 	files := TLSFiles{Dir: filepath.Join(o.ConfigDir, "tls")}

@@ -101,10 +101,92 @@ func TestInstallUninstall(t *testing.T) {
 			t.Errorf("%s still has the CA after uninstall:\n%s", db, out)
 		}
 	}
-	for _, f := range []string{st.AutostartPath, filepath.Join(cfg, "tls", "ca.pem"), filepath.Join(cfg, "tls", "key.pem"), statePath(cfg)} {
+	for _, f := range []string{st.AutostartPath, filepath.Join(cfg, "tls", "ca.pem"), filepath.Join(cfg, "tls", "key.pem"), statePath(cfg),
+		filepath.Join(home, ".pki")} { // Chromium's database, which install created and nothing else uses
 		if exists(f) {
 			t.Errorf("%s left after uninstall", f)
 		}
+	}
+	if !exists(ff) || !exists(snap) {
+		t.Error("uninstall removed Firefox's own profiles")
+	}
+}
+
+// TestUninstallKeepsUsersOwn: install sets aside an autostart file of the
+// user's in its place and uninstall gives it back; the Chromium database
+// install created stays when the user has put a certificate there since,
+// and one that was there before install always stays.
+func TestUninstallKeepsUsersOwn(t *testing.T) {
+	needCertutil(t)
+	for _, tc := range []string{"added a certificate", "had one before"} {
+		t.Run(tc, func(t *testing.T) {
+			home := t.TempDir()
+			chromium := filepath.Join(home, ".pki", "nssdb")
+			if tc == "had one before" {
+				fakeFirefox(t, home, ".pki/nssdb")
+			}
+			mine := filepath.Join(home, ".config", "autostart", "qoltanba.desktop")
+			os.MkdirAll(filepath.Dir(mine), 0o755)
+			own := "[Desktop Entry]\nType=Application\nName=my qoltanba\nExec=/opt/qoltanba/qoltanba run --ui tty\n"
+			os.WriteFile(mine, []byte(own), 0o644)
+			o := Options{Home: home, ConfigDir: filepath.Join(home, ".config", "qoltanba"), Exe: "/usr/bin/qoltanba"}
+			st, err := Install(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.AutostartPath != mine || st.AutostartAside == "" {
+				t.Fatalf("autostart %q, set aside %q", st.AutostartPath, st.AutostartAside)
+			}
+			if b, _ := os.ReadFile(st.AutostartAside); string(b) != own {
+				t.Errorf("the user's entry was not kept aside: %q", b)
+			}
+			if (tc == "had one before") == slices.Contains(st.CreatedNSS, chromium) {
+				t.Errorf("created %v", st.CreatedNSS)
+			}
+			if tc == "added a certificate" {
+				// The user's own CA, trusted since.
+				other := TLSFiles{Dir: t.TempDir()}
+				if _, err := issueLocal(other, time.Now(), false); err != nil {
+					t.Fatal(err)
+				}
+				if out, err := exec.Command("certutil", "-A", "-d", "sql:"+chromium, "-t", "C,,", "-n", "mine", "-i", other.CA()).CombinedOutput(); err != nil {
+					t.Fatalf("%v %s", err, out)
+				}
+			}
+			if err := Uninstall(o); err != nil {
+				t.Fatal(err)
+			}
+			if b, err := os.ReadFile(mine); string(b) != own || exists(st.AutostartAside) {
+				t.Errorf("the user's autostart entry is not back: %q %v", b, err)
+			}
+			if !exists(filepath.Join(chromium, "cert9.db")) {
+				t.Error("uninstall removed the user's Chromium database")
+			}
+		})
+	}
+}
+
+// TestUninstallLeavesReplacedAutostart: an entry the user put in place of
+// install's after install stays on uninstall; install again finds its own
+// (older, unmarked) entry and writes over it without setting it aside.
+func TestUninstallLeavesReplacedAutostart(t *testing.T) {
+	home := t.TempDir()
+	o := Options{Home: home, ConfigDir: filepath.Join(home, ".config", "qoltanba"), Exe: "/usr/bin/qoltanba", NoAutostart: false}
+	t.Setenv("PATH", t.TempDir()) // no certutil, no systemctl: the XDG entry
+	legacy := "[Desktop Entry]\nType=Application\nName=qoltanba\nComment=Local signing agent\nExec=/usr/bin/qoltanba run\nIcon=qoltanba\nTerminal=false\nX-GNOME-Autostart-enabled=true\n"
+	path := filepath.Join(home, ".config", "autostart", "qoltanba.desktop")
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	os.WriteFile(path, []byte(legacy), 0o644)
+	st, err := Install(o)
+	if err != nil || st.AutostartAside != "" {
+		t.Fatalf("over an older version's entry: %+v %v", st, err)
+	}
+	os.WriteFile(path, []byte("[Desktop Entry]\nName=mine\n"), 0o644)
+	if err := Uninstall(o); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "[Desktop Entry]\nName=mine\n" {
+		t.Errorf("uninstall removed the user's replacement: %q", b)
 	}
 }
 
@@ -220,8 +302,8 @@ func (forcedSystem) Detect() bool { return true }
 // helper.
 func TestAutostartAllUsers(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "etc", "xdg", "autostart")
-	kind, path, err := installAutostart(t.TempDir(), "/usr/bin/qoltanba", true, dir)
-	if err != nil || kind != AutostartXDGSystem || path != filepath.Join(dir, "qoltanba.desktop") {
+	kind, path, aside, err := installAutostart(t.TempDir(), "/usr/bin/qoltanba", true, dir)
+	if err != nil || kind != AutostartXDGSystem || path != filepath.Join(dir, "qoltanba.desktop") || aside != "" {
 		t.Fatalf("%s %s %v", kind, path, err)
 	}
 	if b, _ := os.ReadFile(path); !strings.Contains(string(b), "Exec=/usr/bin/qoltanba run") {

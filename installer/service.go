@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/kardianos/service"
 )
@@ -29,6 +32,32 @@ type ServiceSpec struct {
 	// User runs the service where the platform needs a named account
 	// (macOS); Linux uses a systemd dynamic user, Windows a virtual account.
 	User string
+	// AuditDir is the machine policy's auditDir, which the service must be
+	// able to write (Linux: its sandbox lets it); "" = its own state
+	// directory.
+	AuditDir string
+}
+
+// ErrBadServiceValue: a value for the service's definition holds a
+// control character (a newline would start a line of its own in a
+// systemd unit: ExecStartPost=+… runs as root).
+var ErrBadServiceValue = errors.New("holds a control character (a line break, a tab?)")
+
+// Validate refuses a spec any of whose words holds a control character
+// or is not UTF-8, naming the flag it came from.
+func (s ServiceSpec) Validate() error {
+	words := []struct{ flag, v string }{{"the program path", s.Exe}, {"--p12", s.P12}, {"--password-file", s.PasswordFile},
+		{"--pkcs11", s.Module}, {"--pin-file", s.PINFile}, {"--alias", s.Alias}, {"--key-id", s.KeyID}, {"--user", s.User},
+		{"the policy's auditDir", s.AuditDir}}
+	for _, o := range s.Origins {
+		words = append(words, struct{ flag, v string }{"--allow-origin", o})
+	}
+	for _, w := range words {
+		if !utf8.ValidString(w.v) || strings.ContainsFunc(w.v, unicode.IsControl) {
+			return fmt.Errorf("%s %q: %w", w.flag, w.v, ErrBadServiceValue)
+		}
+	}
+	return nil
 }
 
 // runArgs are the arguments of `qoltanba service run` with the secrets

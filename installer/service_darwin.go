@@ -2,6 +2,9 @@ package installer
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/kardianos/service"
 )
@@ -22,8 +25,31 @@ func serviceConfigFor(spec ServiceSpec) (*service.Config, error) {
 }
 
 // CheckSecretFile refuses a PIN or password file anyone but its owner can
-// read or write.
-func CheckSecretFile(path string) error {
-	_, err := ownerOnly(path)
-	return err
+// read or write. It returns the absolute path for the daemon's arguments.
+func CheckSecretFile(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	if _, err := ownerOnly(abs); err != nil {
+		return "", err
+	}
+	return abs, nil
+}
+
+// CheckServiceFile returns the key file's absolute path (the daemon's
+// account owns it, see --user).
+func CheckServiceFile(path string) (string, error) { return filepath.Abs(path) }
+
+// ownerOnly refuses a file whose mode lets its group or others read or
+// write it.
+func ownerOnly(path string) (os.FileInfo, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("%s: %w (mode %v): chmod 600 it", path, ErrSecretExposed, fi.Mode().Perm())
+	}
+	return fi, nil
 }

@@ -1,10 +1,12 @@
 package installer
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -68,7 +70,7 @@ func TestCheckSecretFile(t *testing.T) {
 		p := filepath.Join(dir, "secret-"+tc.mode.String())
 		os.WriteFile(p, []byte("1234\n"), tc.mode)
 		os.Chmod(p, tc.mode)
-		err := CheckSecretFile(p)
+		abs, err := CheckSecretFile(p)
 		if os.Geteuid() != 0 && tc.ok {
 			// A file of an ordinary user is refused for its owner alone.
 			if err == nil || !strings.Contains(err.Error(), "not root") {
@@ -76,11 +78,122 @@ func TestCheckSecretFile(t *testing.T) {
 			}
 			continue
 		}
-		if (err == nil) != tc.ok {
-			t.Errorf("%v: %v", tc.mode, err)
+		if (err == nil) != tc.ok || err == nil && abs != p {
+			t.Errorf("%v: %q %v", tc.mode, abs, err)
 		}
 	}
-	if err := CheckSecretFile(filepath.Join(dir, "missing")); err == nil {
+	if _, err := CheckSecretFile(filepath.Join(dir, "missing")); err == nil {
 		t.Error("a missing file passed")
+	}
+}
+
+// TestCheckServiceFilePaths: a secret or key file reached through a
+// symbolic link, in a directory others may write (or own), or owned by a
+// user, is refused, because that user could swap it before systemd reads
+// it as root; the path returned is absolute.
+func TestCheckServiceFilePaths(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: the files must be root's to pass")
+	}
+	dir := t.TempDir()
+	write := func(p string, mode os.FileMode) string {
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte("Qwerty12\n"), mode); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(p, mode)
+		return p
+	}
+	good := write(filepath.Join(dir, "etc", "pw"), 0o600)
+	key := write(filepath.Join(dir, "etc", "key.p12"), 0o644)
+	link := filepath.Join(dir, "link-pw")
+	os.Symlink(good, link)
+	linkDir := filepath.Join(dir, "linkdir")
+	os.Symlink(filepath.Join(dir, "etc"), linkDir)
+	open := write(filepath.Join(dir, "open", "pw"), 0o600)
+	os.Chmod(filepath.Dir(open), 0o777)
+	users := write(filepath.Join(dir, "users", "pw"), 0o600)
+	os.Chown(filepath.Dir(users), 65534, 65534)
+	userKey := write(filepath.Join(dir, "etc", "user.p12"), 0o666)
+	os.Chown(userKey, 65534, 65534)
+	groupKey := write(filepath.Join(dir, "etc", "group.p12"), 0o664)
+
+	if abs, err := CheckSecretFile(good); err != nil || abs != good {
+		t.Errorf("a root-only secret: %q %v", abs, err)
+	}
+	if abs, err := CheckServiceFile(key); err != nil || abs != key {
+		t.Errorf("a root-owned key readable by others: %q %v", abs, err)
+	}
+	wd, _ := os.Getwd()
+	os.Chdir(filepath.Dir(good))
+	abs, err := CheckSecretFile("pw")
+	os.Chdir(wd)
+	if err != nil || abs != good {
+		t.Errorf("a relative path: %q %v, want %s", abs, err, good)
+	}
+	for _, tc := range []struct {
+		name, path, want string
+		check            func(string) (string, error)
+	}{
+		{"secret through a link", link, "is a symbolic link", CheckSecretFile},
+		{"secret in a linked directory", filepath.Join(linkDir, "pw"), "is a symbolic link", CheckSecretFile},
+		{"secret in a directory anyone may write", open, "can be changed by others", CheckSecretFile},
+		{"secret in a user's directory", users, "owned by uid 65534", CheckSecretFile},
+		{"key file 0666 of a user", userKey, "owned by uid 65534", CheckServiceFile},
+		{"key file its group may write", groupKey, "can be changed by others", CheckServiceFile},
+		{"key file through a link", filepath.Join(linkDir, "key.p12"), "is a symbolic link", CheckServiceFile},
+		{"a directory", filepath.Dir(good), "not a regular file", CheckServiceFile},
+	} {
+		if abs, err := tc.check(tc.path); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %q %v, want an error saying %q", tc.name, abs, err, tc.want)
+		}
+	}
+}
+
+// TestSystemdUnitValues: a line break in any value is refused before a
+// unit is written (it would add a line, ExecStartPost=+… running as
+// root); %, $, quotes and backslashes reach the service as written; the
+// policy's audit directory is writable in the sandbox.
+func TestSystemdUnitValues(t *testing.T) {
+	exe, _ := os.Executable()
+	base := ServiceSpec{Exe: exe, Origins: []string{"https://kiosk.example"}, P12: "/etc/qoltanba/key.p12", PasswordFile: "/etc/qoltanba/pw", Slot: -1}
+	inject := "\nExecStartPost=+/bin/sh -c 'id > /tmp/pwned'"
+	for _, bad := range []func(*ServiceSpec){
+		func(s *ServiceSpec) { s.Alias += "auth" + inject },
+		func(s *ServiceSpec) { s.PasswordFile += inject },
+		func(s *ServiceSpec) { s.P12 += "\r" },
+		func(s *ServiceSpec) { s.Origins = append(s.Origins, "https://x.example"+inject) },
+		func(s *ServiceSpec) { s.AuditDir = "/var/log/q" + inject },
+		func(s *ServiceSpec) { s.KeyID = "0a\x00" },
+	} {
+		spec := base
+		spec.Origins = slices.Clone(base.Origins)
+		bad(&spec)
+		if err := spec.Validate(); !errors.Is(err, ErrBadServiceValue) {
+			t.Errorf("%+v: %v, want ErrBadServiceValue", spec, err)
+		}
+		if _, err := serviceConfigFor(spec); !errors.Is(err, ErrBadServiceValue) {
+			t.Errorf("%+v: a unit would be written", spec)
+		}
+	}
+	spec := base
+	spec.Alias = `50% "key" \ $HOME ;`
+	spec.PasswordFile = "/etc/qoltanba/pw%h"
+	spec.AuditDir = "/var/log/qoltanba-audit"
+	unit := SystemdUnit(spec)
+	for _, want := range []string{`--alias "50%% \"key\" \\ $$HOME ;"`, "LoadCredential=password:/etc/qoltanba/pw%%h",
+		"--password-file %d/password", "ReadWritePaths=/var/log/qoltanba-audit", "LogsDirectory=qoltanba-audit"} {
+		if !strings.Contains(unit, want) {
+			t.Errorf("unit lacks %q:\n%s", want, unit)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "qoltanba.service")
+	os.WriteFile(path, []byte(unit), 0o644)
+	if out, err := exec.Command("systemd-analyze", "verify", path).CombinedOutput(); err != nil || len(out) > 0 {
+		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
+	}
+	spec.AuditDir = "/srv/audit $x"
+	if unit := SystemdUnit(spec); !strings.Contains(unit, `ReadWritePaths="/srv/audit $x"`+"\n") || strings.Contains(unit, "LogsDirectory") {
+		t.Errorf("audit dir outside /var/log:\n%s", unit)
 	}
 }

@@ -2,6 +2,7 @@ package installer
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"unsafe"
 
@@ -26,7 +27,19 @@ func serviceConfigFor(spec ServiceSpec) (*service.Config, error) {
 // CheckSecretFile refuses a PIN or password file that Everyone, Users or
 // Authenticated Users may read or change (its ACL should name only the
 // Administrators, SYSTEM and NT SERVICE\qoltanba).
-func CheckSecretFile(path string) error {
+// It returns the absolute path for the service's arguments.
+func CheckSecretFile(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	return abs, checkSecretACL(abs)
+}
+
+// CheckServiceFile returns the key file's absolute path.
+func CheckServiceFile(path string) (string, error) { return filepath.Abs(path) }
+
+func checkSecretACL(path string) error {
 	sd, err := windows.GetNamedSecurityInfo(path, windows.SE_FILE_OBJECT, windows.DACL_SECURITY_INFORMATION)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)

@@ -84,16 +84,15 @@ func MachineCAUserState(home string) string {
 }
 
 // untrustUserStores removes the machine's CA from the NSS databases one
-// user's state records, the databases it created if they hold nothing
-// else, and the record, running certutil through certutilAs (as that
-// user, see RemoveMachineCAFromUsers).
+// user's state records, the database it created if it holds nothing
+// else, and the record, running certutil through certutilAs.
 func untrustUserStores(home string, certutilAs func(args ...string) ([]byte, error)) error {
 	dir := filepath.Dir(MachineCAUserState(home))
 	st, err := LoadState(dir)
 	if st == nil || err != nil || !st.MachineCA {
 		return err
 	}
-	if err := untrustNSS(st, certutilAs); err != nil {
+	if err := untrustNSS(st, home, certutilAs); err != nil {
 		return err
 	}
 	os.Remove(statePath(dir))
@@ -102,8 +101,9 @@ func untrustUserStores(home string, certutilAs func(args ...string) ([]byte, err
 }
 
 // untrustNSS takes the CA out of the state's NSS databases and removes
-// the databases TrustMachineCA created that are empty again.
-func untrustNSS(st *State, certutilAs func(args ...string) ([]byte, error)) error {
+// the one install created (Chromium's, in home) when it holds nothing
+// else: removeCreatedNSS.
+func untrustNSS(st *State, home string, certutilAs func(args ...string) ([]byte, error)) error {
 	var errs []error
 	for _, db := range st.NSSDatabases {
 		if exists(db) {
@@ -114,14 +114,54 @@ func untrustNSS(st *State, certutilAs func(args ...string) ([]byte, error)) erro
 		return err
 	}
 	for _, db := range st.CreatedNSS {
-		out, err := certutilAs("-L", "-d", "sql:"+db)
-		if err != nil || nssListed(out) > 0 {
-			continue // the browser has put its own certificates there since
+		if db == chromiumNSSDB(home) { // nothing else a state file names is ever removed
+			removeCreatedNSS(db, certutilAs)
 		}
-		os.RemoveAll(db)
-		os.Remove(filepath.Dir(db)) // ~/.pki, when empty
 	}
 	return nil
+}
+
+// nssFiles are what certutil -N makes in an empty database.
+var nssFiles = map[string]bool{"cert9.db": true, "key4.db": true, "pkcs11.txt": true}
+
+// removeCreatedNSS removes db — a database install or TrustMachineCA
+// created — only while it is still as created: a real directory (in a
+// real parent, no symbolic link), holding only certutil -N's files, no
+// certificate, no key and no module added since (the browser, or the
+// user, may have put their own there). It removes db's files one by one,
+// never a whole tree, and then db and its parent (~/.pki) when empty.
+func removeCreatedNSS(db string, certutilAs func(args ...string) ([]byte, error)) bool {
+	for _, d := range []string{filepath.Dir(db), db} {
+		if fi, err := os.Lstat(d); err != nil || !fi.IsDir() {
+			return false
+		}
+	}
+	entries, err := os.ReadDir(db)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !nssFiles[e.Name()] || !e.Type().IsRegular() {
+			return false
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(db, "pkcs11.txt")); err == nil && strings.Count(string(b), "library=") > 1 {
+		return false // a module was added
+	}
+	if out, err := certutilAs("-L", "-d", "sql:"+db); err != nil || nssListed(out) > 0 {
+		return false
+	}
+	if out, _ := certutilAs("-K", "-d", "sql:"+db); !strings.Contains(string(out), "no keys found") {
+		return false
+	}
+	for _, e := range entries {
+		if err := os.Remove(filepath.Join(db, e.Name())); err != nil {
+			return false
+		}
+	}
+	os.Remove(db)
+	os.Remove(filepath.Dir(db)) // ~/.pki, when empty
+	return true
 }
 
 // nssListed counts the certificates in certutil -L's output.

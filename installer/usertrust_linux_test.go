@@ -1,11 +1,15 @@
 package installer
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -77,7 +81,7 @@ func TestTrustMachineCA(t *testing.T) {
 			t.Errorf("%s: %d copies of the CA", db, n)
 		}
 	}
-	// Removal (the package's prerm, as root; here as the same user).
+	// Removal (the package's prerm runs it as each user; here the same user).
 	err = untrustUserStores(home, certutilHere)
 	if err != nil {
 		t.Fatal(err)
@@ -130,4 +134,141 @@ func countNick(t *testing.T, db, nick string) int {
 		}
 	}
 	return n
+}
+
+// helperArg makes this test binary act as qoltanba's untrust-machine-ca
+// (the per-user half of uninstall --all-users) in TestRemoveMachineCANeverAsRoot.
+const helperArg = "qoltanba-untrust-helper"
+
+func TestMain(m *testing.M) {
+	if len(os.Args) == 2 && os.Args[1] == helperArg {
+		if err := UntrustMachineCA(os.Getenv("HOME")); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// throwawayUser adds a system user whose home is a new directory it owns,
+// removed again at the end of the test.
+func throwawayUser(t *testing.T, tag string) (name, home string, uid, gid int) {
+	t.Helper()
+	name = fmt.Sprintf("qt%s%d", tag, os.Getpid()%100000)
+	home = world(t, "qoltanba-home-")
+	if out, err := exec.Command("useradd", "--system", "--no-create-home", "--home-dir", home, "--shell", "/usr/sbin/nologin",
+		"--user-group", name).CombinedOutput(); err != nil {
+		t.Fatalf("useradd: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("userdel", name).Run() })
+	u, err := user.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uid, _ = strconv.Atoi(u.Uid)
+	gid, _ = strconv.Atoi(u.Gid)
+	if err := os.Chown(home, uid, gid); err != nil {
+		t.Fatal(err)
+	}
+	return name, home, uid, gid
+}
+
+// world makes a directory everyone may enter (t.TempDir's parent is
+// root's alone), removed at the end of the test.
+func world(t *testing.T, pattern string) string {
+	d, err := os.MkdirTemp("", pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(d, 0o755)
+	t.Cleanup(func() { os.RemoveAll(d) })
+	return d
+}
+
+// asUser runs a command as uid:gid.
+func asUser(t *testing.T, uid, gid int, name string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), Groups: []uint32{}}}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %v as %d: %v %s", name, args, uid, err, out)
+	}
+}
+
+// TestRemoveMachineCANeverAsRoot: uninstall --all-users as root, for a
+// user whose record names a root-owned NSS database (like /etc/pki/nssdb)
+// or whose ~/.pki is a link to one, leaves root's directories in place:
+// each user's part runs as that user. Another user's own empty database,
+// which TrustMachineCA created, is still removed.
+func TestRemoveMachineCANeverAsRoot(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (useradd, and the uninstall runs as root)")
+	}
+	if _, err := exec.LookPath("useradd"); err != nil {
+		t.Skip("no useradd")
+	}
+	needCertutil(t)
+	rootNSS := func() (dir, db string) {
+		dir = world(t, "qoltanba-root-")
+		db = filepath.Join(dir, "nssdb")
+		os.Mkdir(db, 0o755)
+		if out, err := exec.Command("certutil", "-N", "-d", "sql:"+db, "--empty-password").CombinedOutput(); err != nil {
+			t.Fatalf("certutil -N: %v %s", err, out)
+		}
+		for _, f := range []string{"cert9.db", "key4.db", "pkcs11.txt"} {
+			os.Chmod(filepath.Join(db, f), 0o644) // readable by all, as /etc/pki/nssdb
+		}
+		os.WriteFile(filepath.Join(dir, "precious"), []byte("root's"), 0o644)
+		return dir, db
+	}
+	victim, victimDB := rootNSS()
+	linked, linkedDB := rootNSS()
+
+	_, evilHome, evilUID, evilGID := throwawayUser(t, "e")
+	os.Symlink(linked, filepath.Join(evilHome, ".pki")) // ~/.pki/nssdb is root's
+	writeUserState(t, evilHome, evilUID, evilGID, &State{MachineCA: true, CANickname: "qoltanba local CA",
+		CreatedNSS: []string{victimDB, filepath.Join(evilHome, ".pki", "nssdb")}})
+
+	_, home, uid, gid := throwawayUser(t, "g")
+	own := filepath.Join(home, ".pki", "nssdb")
+	asUser(t, uid, gid, "mkdir", "-p", own)
+	asUser(t, uid, gid, "certutil", "-N", "-d", "sql:"+own, "--empty-password")
+	writeUserState(t, home, uid, gid, &State{MachineCA: true, CANickname: "qoltanba local CA", CreatedNSS: []string{own}})
+
+	// The helper is this test binary, where the users can run it.
+	self, _ := os.Executable()
+	bin := filepath.Join(world(t, "qoltanba-bin-"), "qoltanba.test")
+	b, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(bin, b, 0o755)
+
+	homes, err := RemoveMachineCAFromUsers([]string{bin, helperArg})
+	if err != nil {
+		t.Logf("errors: %v", err)
+	}
+	for _, p := range []string{victimDB, filepath.Join(victimDB, "cert9.db"), filepath.Join(victim, "precious"), linkedDB,
+		filepath.Join(linkedDB, "cert9.db"), filepath.Join(linked, "precious")} {
+		if !exists(p) {
+			t.Errorf("root's %s was deleted by uninstall --all-users", p)
+		}
+	}
+	if !slices.Contains(homes, home) || exists(filepath.Join(home, ".pki")) || exists(MachineCAUserState(home)) {
+		t.Errorf("the user's own created database or record is left: cleaned %v", homes)
+	}
+}
+
+// writeUserState writes a user's record of TrustMachineCA as that user's.
+func writeUserState(t *testing.T, home string, uid, gid int, st *State) {
+	t.Helper()
+	dir := filepath.Join(home, ".config", "qoltanba")
+	os.MkdirAll(dir, 0o700)
+	if err := saveState(dir, st); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{filepath.Join(home, ".config"), dir, statePath(dir)} {
+		os.Chown(p, uid, gid)
+	}
 }

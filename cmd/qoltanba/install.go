@@ -75,6 +75,9 @@ func cmdInstall(e *env, args []string) error {
 	if st.Autostart != "" {
 		fmt.Fprintf(e.stdout, "starts at login: %s (%s)\n", st.Autostart, st.AutostartPath)
 	}
+	if st.AutostartAside != "" {
+		fmt.Fprintf(e.stdout, "note: your own %s was moved to %s; qoltanba uninstall puts it back\n", st.AutostartPath, st.AutostartAside)
+	}
 	fmt.Fprintln(e.stdout, "Restart the browsers, then check with: qoltanba status")
 	return nil
 }
@@ -102,7 +105,13 @@ func cmdUninstall(e *env, args []string) error {
 	if *allUsers {
 		// The machine's CA also sits in the NSS stores of every user who
 		// logged in since (added by run); it leaves them first.
-		homes, err := installer.RemoveMachineCAFromUsers()
+		// Each user's part runs as that user (this binary's hidden
+		// untrust-machine-ca): root never acts on paths a user controls.
+		self, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		homes, err := installer.RemoveMachineCAFromUsers([]string{self, untrustMachineCACommand})
 		for _, h := range homes {
 			fmt.Fprintf(e.stdout, "removed from the browsers of: %s\n", h)
 		}
@@ -122,6 +131,24 @@ func cmdUninstall(e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stdout, "removed: the local CA from every store it was added to, the autostart entry and the certificates")
 	return nil
+}
+
+// untrustMachineCACommand is the hidden command uninstall --all-users runs
+// as each user who has the machine's CA in their browsers.
+const untrustMachineCACommand = "untrust-machine-ca"
+
+// cmdUntrustMachineCA takes the machine's CA out of this user's browser
+// stores ($HOME), as run for every user by uninstall --all-users.
+func cmdUntrustMachineCA(e *env, args []string) error {
+	fs := newFlags(e, untrustMachineCACommand, "")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	home := os.Getenv("HOME")
+	if home == "" {
+		return usageErr("HOME is not set")
+	}
+	return installer.UntrustMachineCA(home)
 }
 
 // cmdStatus says what is and is not in place; exit 0 only when a browser

@@ -87,6 +87,9 @@ type env struct {
 	tty func() (terminal, error)
 	// defaultUI is serve's --ui default: "tty" for serve, "auto" for run.
 	defaultUI string
+	// requireAudit: serve refuses to answer a request whose audit line
+	// cannot be written (service run).
+	requireAudit bool
 }
 
 // run dispatches a subcommand and returns the process exit code.
@@ -129,6 +132,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		cmd = cmdService
 	case "policy":
 		cmd = cmdPolicy
+	case untrustMachineCACommand: // not in the usage: uninstall --all-users runs it as each user
+		cmd = cmdUntrustMachineCA
 	default:
 		fmt.Fprintf(stderr, "qoltanba: unknown command %q\n\n%s", args[0], usage)
 		return exitUsage

@@ -7,21 +7,23 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // TestServePolicy: a machine policy wins over the command line and
 // config.json — onlyAllowedOrigins refuses every other site at the
-// handshake, auditDir moves the log, unknown keys are reported — and a
-// policy that cannot be read stops the agent.
+// handshake, auditDir moves the log — and a policy that cannot be read
+// stops the agent.
 func TestServePolicy(t *testing.T) {
 	auditDir := t.TempDir()
 	pol := tempFile(t, "policy.json", []byte(`{"onlyAllowedOrigins":true,"allowedOrigins":["https://site.example"],
-		"auditDir":`+strconv.Quote(auditDir)+`,"disableKeyFile":true}`))
+		"auditDir":`+strconv.Quote(auditDir)+`}`))
 	pw := passwordFile(t)
 	port, _, stderr := startServe(t, "--policy", pol, "--unattended", "--p12", gostKey, "--password-file", pw,
 		"--allow-origin", "https://site.example", "--allow-origin", "https://other.example")
-	if !stderr.waitFor("disableKeyFile", 5*time.Second) || !strings.Contains(stderr.String(), "managed by a machine policy") {
-		t.Errorf("the unknown key (a typo of disableKeyFiles) is not reported:\n%s", stderr)
+	if !stderr.waitFor("managed by a machine policy", 5*time.Second) {
+		t.Errorf("the policy is not reported:\n%s", stderr)
 	}
 	// A site outside the policy's list is refused, though --allow-origin names it.
 	signAs(t, port, nil, "https://site.example")
@@ -48,6 +50,14 @@ func TestServePolicyRefusals(t *testing.T) {
 		{"malformed", `{"allowedOrigins":"https://a.example"}`, "the agent does not start without its organisation's policy"},
 		{"bad value", `{"locale":"fr"}`, `locale "fr"`},
 		{"not JSON", `allowedOrigins = x`, "invalid character"},
+		// A typo, a key in the wrong case or given twice, null, a
+		// dialog that closes at once: refused, naming the line and key.
+		{"unknown key", `{"disableKeyFile":true}`, `line 1: key "disableKeyFile" is not a setting`},
+		{"wrong case", "{\"disableUnattended\":true,\n \"DisableUnattended\":false}", `line 2: key "DisableUnattended" repeats "disableUnattended"`},
+		{"duplicate", "{\"disableUnattended\":true,\n \"disableUnattended\":false}", `line 2: key "disableUnattended" is given twice`},
+		{"null", `null`, "null, not a set of settings"},
+		{"1ns timeout", `{"promptTimeout":"1ns"}`, "promptTimeout 1ns is out of range"},
+		{"key files off", `{"disableKeyFiles":true}`, "key files are turned off by the machine's policy"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pol := tempFile(t, "policy.json", []byte(tc.policy))
@@ -62,6 +72,17 @@ func TestServePolicyRefusals(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "does not exist") {
 		t.Errorf("missing --policy file: %+v", r)
 	}
+	// A policy link whose target is gone: the agent does not start, and
+	// status says the same.
+	link := filepath.Join(t.TempDir(), "policy.json")
+	os.Symlink(filepath.Join(t.TempDir(), "moved-away.json"), link)
+	r = qoltanba(t, nil, append([]string{"serve", "--port", strconv.Itoa(freePort(t)), "--policy", link}, unattended...)...)
+	if r.code != 1 || !strings.Contains(r.stderr, "which does not exist") || strings.Contains(r.stdout, "listening") {
+		t.Errorf("dangling policy link: %+v", r)
+	}
+	if r := qoltanba(t, nil, "status", "--policy", link); r.code != 1 || !strings.Contains(r.stdout, "FAIL policy:") {
+		t.Errorf("status with a dangling policy link: %+v", r)
+	}
 }
 
 // TestStatusPolicy: status prints the policy in force and where each
@@ -70,12 +91,11 @@ func TestStatusPolicy(t *testing.T) {
 	home := t.TempDir()
 	os.MkdirAll(filepath.Join(home, "config", "qoltanba"), 0o700)
 	os.WriteFile(filepath.Join(home, "config", "qoltanba", "config.json"), []byte(`{"tsaURL":"http://user.example/tsp","locale":"en"}`), 0o600)
-	pol := tempFile(t, "policy.json", []byte(`{"locale":"kk","disableKeyFiles":true,"allowedOrigins":["https://egov.kz"],"newKey":1}`))
+	pol := tempFile(t, "policy.json", []byte(`{"locale":"kk","disableKeyFiles":true,"allowedOrigins":["https://egov.kz"]}`))
 	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_DATA_HOME="+filepath.Join(home, "data"))
 	r := qoltanbaEnv(t, env, "status", "--policy", pol)
 	for _, want := range []string{
 		"policy: " + pol + " (managed by your organisation)",
-		`WARN policy key "newKey" is not understood`,
 		`locale             = "kk"  [policy]`,
 		`disableKeyFiles    = true  [policy]`,
 		`allowedOrigins     = ["https://egov.kz"]  [policy]`,
@@ -86,10 +106,13 @@ func TestStatusPolicy(t *testing.T) {
 			t.Errorf("status lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	bad := tempFile(t, "bad.json", []byte(`{"promptTimeout":-1}`))
-	r = qoltanbaEnv(t, env, "status", "--policy", bad)
-	if r.code != 1 || !strings.Contains(r.stdout, "FAIL policy:") || !strings.Contains(r.stderr, "the agent will not start") {
-		t.Errorf("bad policy: %+v", r)
+	// Status refuses what serve refuses (here a key it does not know,
+	// which serve would not start with), rather than call it ignored.
+	for _, bad := range []string{`{"promptTimeout":-1}`, `{"locale":"kk","newKey":1}`, "{\"disableUnattended\":true,\"DisableUnattended\":false}"} {
+		r = qoltanbaEnv(t, env, "status", "--policy", tempFile(t, "bad.json", []byte(bad)))
+		if r.code != 1 || !strings.Contains(r.stdout, "FAIL policy:") || !strings.Contains(r.stderr, "the agent will not start") {
+			t.Errorf("bad policy %s: %+v", bad, r)
+		}
 	}
 }
 
@@ -118,5 +141,28 @@ func TestPolicyCommand(t *testing.T) {
 	}
 	if r := qoltanba(t, nil, "policy", "set", "--policy", path, "--msi", "locale=kk"); r.code != 2 {
 		t.Errorf("--msi with a file: %+v", r)
+	}
+}
+
+// TestServeAuditRequired: a policy auditDir that cannot be written (here
+// a regular file's place) makes the agent refuse to sign: the page is
+// told why, and no signature is in the answer.
+func TestServeAuditRequired(t *testing.T) {
+	blocker := tempFile(t, "not-a-dir", nil)
+	pol := tempFile(t, "policy.json", []byte(`{"auditDir":`+strconv.Quote(filepath.Join(blocker, "audit"))+`}`))
+	port, _, stderr := startServe(t, "--policy", pol, "--unattended", "--p12", gostKey, "--password-file", passwordFile(t),
+		"--allow-origin", "https://site.example")
+	ws := dialAgent(t, port, "https://site.example")
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"aGVsbG8=","signingParams":{"decode":true,"allowExpired":true},"signerParams":{"chain":[]}}}`))
+	ws.SetReadDeadline(time.Now().Add(30 * time.Second))
+	_, msg, err := ws.ReadMessage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(msg), `"status":true`) || strings.Contains(string(msg), "MII") || !strings.Contains(string(msg), "audit log") {
+		t.Errorf("answer with an unwritable audit log: %s", msg)
+	}
+	if !stderr.waitFor("outcome=audit-failed", 5*time.Second) {
+		t.Errorf("the local log does not say why:\n%s", stderr)
 	}
 }

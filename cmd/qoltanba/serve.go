@@ -56,9 +56,6 @@ func cmdServe(e *env, args []string) error {
 	if pol != nil {
 		cfg = pol.Apply(cfg)
 		log.Info("managed by a machine policy", "source", pol.Source)
-		if len(pol.Unknown) > 0 {
-			log.Warn("the policy has keys this version does not know; they are ignored", "source", pol.Source, "keys", strings.Join(pol.Unknown, ", "))
-		}
 	}
 
 	if e.defaultUI == "auto" { // run: the user's login
@@ -70,6 +67,9 @@ func cmdServe(e *env, args []string) error {
 	if *unattended {
 		if cfg.DisableUnattended {
 			return fmt.Errorf("unattended mode is turned off by the machine's policy (%s)", cfg.PolicySource)
+		}
+		if cfg.DisableKeyFiles && ks.p12 != "" {
+			return errKeyFilesOff(cfg)
 		}
 		if len(allow) == 0 {
 			return usageErr("--unattended needs at least one --allow-origin: it never signs for every site")
@@ -200,6 +200,10 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 		auditPath = filepath.Join(cfg.AuditDir, "audit.jsonl")
 	}
 	audit := agent.NewAudit(auditPath)
+	// An organisation that names the audit directory, and the system
+	// service (which signs without anyone watching), rely on the log: no
+	// signature leaves without its line there.
+	audit.Required = cfg.AuditDir != "" || e.requireAudit
 	defer audit.Close()
 	a, err := agent.New(agent.Options{Config: cfg, Prompter: prompter, KeyStores: tokenStores{mgr}, Permissions: perms,
 		Audit: audit, ProductionCAs: prodCAs, Log: log})
@@ -248,6 +252,11 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 		debug.SetMemoryLimit(cfg.MaxRequestMemoryBytes + 128<<20)
 	}
 	return srv.Serve(e.ctx)
+}
+
+// errKeyFilesOff refuses --p12 where the policy allows tokens only.
+func errKeyFilesOff(cfg agent.Config) error {
+	return fmt.Errorf("key files are turned off by the machine's policy (%s): use a token (--pkcs11 with --pin-file)", cfg.PolicySource)
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }

@@ -96,29 +96,13 @@ func serviceInstall(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if cfg := pol.Apply(agent.DefaultConfig()); cfg.DisableUnattended {
+	cfg := pol.Apply(agent.DefaultConfig())
+	if cfg.DisableUnattended {
 		return fmt.Errorf("unattended mode is turned off by the machine's policy (%s)", cfg.PolicySource)
 	}
-	// The secret must be the service's alone; the key must open with it
-	// now rather than fail at every start.
-	if err := installer.CheckSecretFile(secret); err != nil {
-		return err
+	if cfg.DisableKeyFiles && ks.p12 != "" {
+		return errKeyFilesOff(cfg)
 	}
-	abs := func(p string) string {
-		if p == "" {
-			return ""
-		}
-		a, err := filepath.Abs(p)
-		if err != nil {
-			return p
-		}
-		return a
-	}
-	keys, closeKeys, err := ks.open(e)
-	if err != nil {
-		return fmt.Errorf("the key does not open with that secret: %w", err)
-	}
-	closeKeys()
 	exe, err := os.Executable()
 	if err != nil {
 		return err
@@ -126,12 +110,47 @@ func serviceInstall(e *env, args []string) error {
 	if r, err := filepath.EvalSymlinks(exe); err == nil {
 		exe = r
 	}
-	module := ks.module
-	if strings.ContainsRune(module, os.PathSeparator) {
-		module = abs(module)
+	spec := installer.ServiceSpec{Exe: exe, Port: *port, Origins: origins, P12: ks.p12, Module: ks.module, Slot: ks.slot,
+		Alias: ks.alias, KeyID: ks.keyID, User: *user, AuditDir: cfg.AuditDir}
+	if ks.module != "" {
+		spec.PINFile = ks.pinFile
+	} else {
+		spec.PasswordFile = ks.pwFile
 	}
-	spec := installer.ServiceSpec{Exe: exe, Port: *port, Origins: origins, P12: abs(ks.p12), PasswordFile: abs(ks.pwFile),
-		Module: module, PINFile: abs(ks.pinFile), Slot: ks.slot, Alias: ks.alias, KeyID: ks.keyID, User: *user}
+	// Every word goes into the service's definition: a line break would
+	// start a line of its own there.
+	if err := spec.Validate(); err != nil {
+		return usageErr("%v", err)
+	}
+	// The secret must be the service's alone, and the key file (or the
+	// token's module) root's: systemd reads them as root at every start,
+	// so nobody else may be able to change them, or a directory on their
+	// way. The unit names the absolute paths checked here.
+	abs, err := installer.CheckSecretFile(secret)
+	if err != nil {
+		return err
+	}
+	if ks.module != "" {
+		spec.PINFile = abs
+	} else {
+		spec.PasswordFile = abs
+	}
+	if ks.p12 != "" {
+		if spec.P12, err = installer.CheckServiceFile(ks.p12); err != nil {
+			return err
+		}
+	}
+	if strings.ContainsRune(ks.module, os.PathSeparator) {
+		if spec.Module, err = installer.CheckServiceFile(ks.module); err != nil {
+			return err
+		}
+	}
+	// The key must open with the secret now rather than fail at every start.
+	keys, closeKeys, err := ks.open(e)
+	if err != nil {
+		return fmt.Errorf("the key does not open with that secret: %w", err)
+	}
+	closeKeys()
 	s, err := installer.NewService(spec)
 	if err != nil {
 		return err
@@ -280,6 +299,7 @@ func serviceRun(e *env, args []string) error {
 		return err
 	}
 	ce := *e
+	ce.requireAudit = true
 	ce.stderr = serviceLog(s, e.stderr, !windowsService && service.Interactive())
 	p.e = &ce
 	slog.New(slog.NewTextHandler(ce.stderr, nil)).Info("service starting", "manager", windowsService || !service.Interactive(), "pid", strconv.Itoa(os.Getpid()))

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // TestServiceRunForeground: `service run` — what the service manager
@@ -81,6 +83,24 @@ func TestServiceRefusals(t *testing.T) {
 		t.Log("not root: the checks after the privilege check are not reached")
 		return
 	}
+	// A line break in a value would add a line to the unit
+	// (ExecStartPost=+… as root): refused before the unit is written.
+	r := qoltanba(t, nil, append([]string{"service", "install", "--unattended", "--allow-origin", "https://k.example",
+		"--alias", "x\nExecStartPost=+/bin/sh -c id"}, key...)...)
+	if r.code != 2 || !strings.Contains(r.stderr, "control character") {
+		t.Errorf("alias with a line break: %+v", r)
+	}
+	pwLink := filepath.Join(t.TempDir(), "pw-link")
+	os.Symlink(pw, pwLink)
+	userDir := t.TempDir()
+	os.Chown(userDir, 65534, 65534)
+	userPW := filepath.Join(userDir, "pw")
+	os.WriteFile(userPW, []byte("Qwerty12\n"), 0o600)
+	b, _ := os.ReadFile(gostKey)
+	userKey := filepath.Join(t.TempDir(), "key.p12")
+	os.WriteFile(userKey, b, 0o666)
+	os.Chmod(userKey, 0o666)
+	os.Chown(userKey, 65534, 65534)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -89,6 +109,10 @@ func TestServiceRefusals(t *testing.T) {
 		{"secret readable by others", []string{"--p12", gostKey, "--password-file", open}, "can be read or changed by other users"},
 		{"wrong password", []string{"--p12", gostKey, "--password-file", tempFile(t, "bad", []byte("nope\n"))}, "does not open with that secret"},
 		{"policy forbids", append([]string{"--policy", off}, key...), "turned off by the machine's policy"},
+		{"key files off", append([]string{"--policy", tempFile(t, "policy.json", []byte(`{"disableKeyFiles":true}`))}, key...), "key files are turned off"},
+		{"secret through a link", []string{"--p12", gostKey, "--password-file", pwLink}, "is a symbolic link"},
+		{"secret in a user's directory", []string{"--p12", gostKey, "--password-file", userPW}, "owned by uid 65534, not root"},
+		{"key file 0666 of a user", []string{"--p12", userKey, "--password-file", pw}, "owned by uid 65534, not root"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"service", "install", "--unattended", "--allow-origin", "https://k.example"}, tc.args...)
@@ -97,5 +121,67 @@ func TestServiceRefusals(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want %q", r.code, r.stderr, tc.want)
 			}
 		})
+	}
+}
+
+// TestServiceRunRequiresAudit: the system service signs without anyone
+// watching, so its audit log is required: where it cannot be written (a
+// directory here in the log file's place, which stops root too), a
+// request is refused and no signature is sent.
+func TestServiceRunRequiresAudit(t *testing.T) {
+	port := freePort(t)
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, "data", "qoltanba", "audit.jsonl"), 0o700)
+	cmd := exec.Command(binary, "service", "run", "--port", strconv.Itoa(port), "--p12", gostKey, "--password-file", passwordFile(t),
+		"--allow-origin", "https://kiosk.example")
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_DATA_HOME="+filepath.Join(home, "data"))
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() })
+	if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || !strings.Contains(line, "listening") {
+		t.Fatalf("service run did not start: %q %v\n%s", line, err, stderr)
+	}
+	ws := dialAgent(t, port, "https://kiosk.example")
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"aGVsbG8=","signingParams":{"decode":true,"allowExpired":true},"signerParams":{"chain":[]}}}`))
+	ws.SetReadDeadline(time.Now().Add(30 * time.Second))
+	_, msg, err := ws.ReadMessage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(msg), "BEGIN CMS") || !strings.Contains(string(msg), "audit log") {
+		t.Errorf("answer with an unwritable audit log: %s", msg)
+	}
+}
+
+// TestUntrustMachineCACommand: the hidden command uninstall --all-users
+// runs as each user takes the machine's CA record and the Chromium
+// database it created out of $HOME.
+func TestUntrustMachineCACommand(t *testing.T) {
+	if _, err := exec.LookPath("certutil"); err != nil {
+		t.Skip("no certutil")
+	}
+	home := t.TempDir()
+	db := filepath.Join(home, ".pki", "nssdb")
+	os.MkdirAll(db, 0o700)
+	if out, err := exec.Command("certutil", "-N", "-d", "sql:"+db, "--empty-password").CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	state := filepath.Join(home, ".config", "qoltanba", "install-state.json")
+	os.MkdirAll(filepath.Dir(state), 0o700)
+	os.WriteFile(state, []byte(`{"machineCA":true,"caNickname":"qoltanba local CA","createdNSS":[`+strconv.Quote(db)+`]}`), 0o644)
+	cmd := exec.Command(binary, "untrust-machine-ca")
+	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	if fileExists(state) || fileExists(filepath.Join(home, ".pki")) {
+		t.Error("the record or the created database is left")
+	}
+	if r := qoltanba(t, nil); strings.Contains(r.stderr, "untrust-machine-ca") {
+		t.Error("the internal command is in the usage")
 	}
 }

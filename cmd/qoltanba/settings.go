@@ -21,9 +21,6 @@ func printSettings(w io.Writer, user agent.Config, pol *agent.Policy, polErr err
 		fmt.Fprintf(w, "policy: none (%s not present): the user's settings apply\n", agent.PolicyPath)
 	default:
 		fmt.Fprintf(w, "policy: %s (managed by your organisation)\n", pol.Source)
-		for _, k := range pol.Unknown {
-			fmt.Fprintf(w, "WARN policy key %q is not understood by this version and is ignored\n", k)
-		}
 	}
 	eff := pol.Apply(user)
 	def := agent.DefaultConfig()
