@@ -261,16 +261,7 @@ func TestPromptTimeout(t *testing.T) {
 }
 
 func TestFilters(t *testing.T) {
-	keys := map[string]*token.Key{}
-	for name, f := range map[string]string{"gost": gostFL, "auth": rsaAuth, "sign": rsaSign} {
-		data, _ := os.ReadFile(f)
-		ks, err := token.ParsePKCS12(data, []byte("Qwerty12"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer token.CloseAll(ks)
-		keys[name] = ks[0]
-	}
+	keys := loadKeys(t, map[string]string{"gost": gostFL, "auth": rsaAuth, "sign": rsaSign})
 	at2020 := time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		key    string
@@ -405,4 +396,20 @@ func TestApproveInTheDialog(t *testing.T) {
 	if !errors.Is(err, ErrCanceled) || len(p.errs) != 2 || OutcomeOf(p.errs[0]) != OutcomeTimestamp {
 		t.Fatalf("%v %v", err, p.errs)
 	}
+}
+
+// loadKeys opens each named key file's first key, closed when the test ends.
+func loadKeys(t *testing.T, files map[string]string) map[string]*token.Key {
+	t.Helper()
+	keys := map[string]*token.Key{}
+	for name, f := range files {
+		data, _ := os.ReadFile(f)
+		ks, err := token.ParsePKCS12(data, []byte(ncatest.Password))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { token.CloseAll(ks) })
+		keys[name] = ks[0]
+	}
+	return keys
 }

@@ -130,16 +130,7 @@ func BenchmarkLoginCheck60MB(b *testing.B) {
 // signing-only key signs it.
 func TestRawDigestNeedsASigningKey(t *testing.T) {
 	a, _ := newAgent(t, &fakePrompter{consent: AllowOnce, file: rsaAuth})
-	keys := map[string]*token.Key{}
-	for name, f := range map[string]string{"auth": rsaAuth, "both": gostFL, "sign": rsaSign} {
-		data, _ := os.ReadFile(f)
-		ks, err := token.ParsePKCS12(data, []byte("Qwerty12"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer token.CloseAll(ks)
-		keys[name] = ks[0]
-	}
+	keys := loadKeys(t, map[string]string{"auth": rsaAuth, "both": gostFL, "sign": rsaSign})
 	req := &Request{Origin: site, Method: "basics.sign", Format: FormatRaw, Digested: true,
 		Documents: [][]byte{bytes.Repeat([]byte{1}, 32)}, Filter: Filter{Chain: ChainAny, AllowExpired: true}}
 	s := a.newSession(req, nil)

@@ -3,7 +3,6 @@ package transport
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
@@ -135,7 +134,7 @@ func TestDocumentSignatureIsNeverALogin(t *testing.T) {
 			[]door{nativeDoor("cms"), nativeDoor("xml"), basicsDoor("cms", true)}},
 	} {
 		h := start(t, opts{key: key.file, now: key.now})
-		roots := certsOf(t, key.roots...)
+		roots := ncatest.Certs(t, key.roots...)
 		nca := h.nca(t)
 		native := h.dial(t, page, "/qoltanba/v1")
 		for _, d := range key.doors {
@@ -208,7 +207,7 @@ func TestNativeLoginVerifies(t *testing.T) {
 	h := start(t, opts{})
 	ws := h.dial(t, page, "/qoltanba/v1")
 	challenge := bytes.Repeat([]byte{2}, 32)
-	roots := certsOf(t, ncatest.GOSTRoot2022, ncatest.GOSTCA2022)
+	roots := ncatest.Certs(t, ncatest.GOSTRoot2022, ncatest.GOSTCA2022)
 	for _, format := range []string{"cms", "xml"} {
 		ans := call(t, ws, `{"jsonrpc":"2.0","id":1,"method":"login","params":{"challenge":"`+base64.StdEncoding.EncodeToString(challenge)+`","format":"`+format+`"}}`)
 		var r struct{ Result struct{ Signature string } }
@@ -223,22 +222,6 @@ func TestNativeLoginVerifies(t *testing.T) {
 			t.Errorf("%s login for another site: %v", format, err)
 		}
 	}
-}
-
-func certsOf(t *testing.T, files ...string) []*x509.Certificate {
-	var out []*x509.Certificate
-	for _, f := range files {
-		b := ncatest.Read(t, f)
-		if p, _ := pem.Decode(b); p != nil {
-			b = p.Bytes
-		}
-		c, err := x509.ParseCertificate(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, c)
-	}
-	return out
 }
 
 // TestCanonicalOriginMatchesTheAgent: a site's configured origin, read by

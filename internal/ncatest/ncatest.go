@@ -8,6 +8,8 @@
 package ncatest
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -73,4 +75,26 @@ func Read(tb interface {
 		tb.Fatal(err)
 	}
 	return b
+}
+
+// Certs reads certificate files of the test material (PEM or DER, one
+// certificate a file), failing the test on any that does not parse.
+func Certs(tb interface {
+	Helper()
+	Fatal(...any)
+}, paths ...string) []*x509.Certificate {
+	tb.Helper()
+	var out []*x509.Certificate
+	for _, p := range paths {
+		b := Read(tb, p)
+		if blk, _ := pem.Decode(b); blk != nil {
+			b = blk.Bytes
+		}
+		c, err := x509.ParseCertificate(b)
+		if err != nil {
+			tb.Fatal(p, err)
+		}
+		out = append(out, c)
+	}
+	return out
 }

@@ -51,23 +51,13 @@ func key(t testing.TB, path string) signer.KeyPair {
 	return signer.KeyPair{Certificate: ks[0].Certificate, Signer: ks[0].Signer}
 }
 
+// certs reads certificates of the NCA test material by their paths in it.
 func certs(t testing.TB, files ...string) []*x509.Certificate {
-	var out []*x509.Certificate
-	for _, f := range files {
-		b, err := os.ReadFile(ncatest.Path(f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p, _ := pem.Decode(b); p != nil {
-			b = p.Bytes
-		}
-		c, err := x509.ParseCertificate(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, c)
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = ncatest.Path(f)
 	}
-	return out
+	return ncatest.Certs(t, paths...)
 }
 
 func gostRoots(t *testing.T) []*x509.Certificate {
