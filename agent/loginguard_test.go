@@ -94,14 +94,15 @@ func TestLooksLikeLogin(t *testing.T) {
 		// Pages' own logins through NCALayer stay signable: egov.kz's
 		// XML, a bare challenge object, a login element of another namespace.
 		`<?xml version="1.0" encoding="UTF-8" standalone="no"?><login><timeTicket>1765000000000</timeTicket></login>`: false,
-		`<x:login xmlns:x="urn:other"/>`:             false,
-		`{"challenge":"AAAA"}`:                       false,
-		"some text with " + signer.LoginAttributeOID: true,
-		`{"origin":"https://egov.kz","sum":10}`:      false, // origin alone is common in documents
-		`{"a":[{"challenge":1}]}`:                    false,
-		`<doc><login>x</login></doc>`:                false,
-		`contract`:                                   false,
-		`{"challenge":`:                              false, // not JSON: no verifier reads it
+		`<x:login xmlns:x="urn:other"/>`:          false,
+		`{"challenge":"AAAA"}`:                    false,
+		"some text with " + signer.LoginPurpose:   true,
+		"some text with " + signer.LoginNamespace: true,
+		`{"origin":"https://egov.kz","sum":10}`:   false, // origin alone is common in documents
+		`{"a":[{"challenge":1}]}`:                 false,
+		`<doc><login>x</login></doc>`:             false,
+		`contract`:                                false,
+		`{"challenge":`:                           false, // not JSON: no verifier reads it
 	} {
 		if got := looksLikeLogin([]byte(doc), false); got != want {
 			t.Errorf("%q: %v, want %v", doc, got, want)

@@ -17,37 +17,36 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"io"
-	"math/big"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
-// QoltanbaArc is qoltanba's own OID arc: 2.25 (ITU-T X.667) under the UUID
-// 2029afb4-ea3b-47b0-9495-84b7137a7d4b, which anyone may allocate without
-// registration. Its arcs exceed what encoding/asn1.ObjectIdentifier holds,
-// so they are handled as DER here (findAttr compares encodings).
-const QoltanbaArc = "2.25.42751743791558284942502393416936750411"
+// LoginAttributeOID is the CMS signed attribute that marks a login:
+// id-aa-contentHint (RFC 2634 §2.9), a standard attribute every CMS reader
+// parses (an OID of our own under a 2.25 UUID arc was tried first, and Go's
+// encoding/asn1 cannot hold it). Its value names the login construction.
+const LoginAttributeOID = "1.2.840.113549.1.9.16.2.4"
 
-// LoginAttributeOID is the CMS signed attribute that marks a login
-// (arc .1: CMS attributes, .1: login).
-const LoginAttributeOID = QoltanbaArc + ".1.1"
-
-// LoginPurpose is the login attribute's only value (a UTF8String), with
+// LoginPurpose is the contentDescription of the login's ContentHints, with
 // the version of the login construction.
 const LoginPurpose = "qoltanba-login-v1"
 
 // LoginReferenceType is the Type of the one ds:Reference of an XML login
-// (the whole document, enveloped).
-const LoginReferenceType = "urn:oid:" + LoginAttributeOID
+// (the whole document, enveloped): the login's namespace.
+const LoginReferenceType = LoginNamespace
 
 // loginOIDDER is the DER of LoginAttributeOID (tag and length included).
-var loginOIDDER = mustOIDDER(LoginAttributeOID)
+var loginOIDDER = func() []byte {
+	b, err := asn1.Marshal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 4})
+	if err != nil {
+		panic(err)
+	}
+	return b
+}()
 
 // Attribute is one extra CMS signed attribute: its type as DER (tag 06
 // included) and its single value as DER.
@@ -56,9 +55,13 @@ type Attribute struct {
 	Value []byte
 }
 
-// LoginAttribute is the signed attribute of a CMS login.
+// LoginAttribute is the signed attribute of a CMS login: ContentHints
+// { contentDescription "qoltanba-login-v1", contentType id-data }.
 func LoginAttribute() Attribute {
-	v, _ := asn1.MarshalWithParams(LoginPurpose, "utf8")
+	v, _ := asn1.Marshal(struct {
+		Description string `asn1:"utf8"`
+		ContentType asn1.ObjectIdentifier
+	}{LoginPurpose, oidData})
 	return Attribute{Type: bytes.Clone(loginOIDDER), Value: v}
 }
 
@@ -76,14 +79,14 @@ func (v *VerifiedSigner) IsLogin() bool {
 }
 
 // MentionsLogin reports whether data carries a login's mark in any of the
-// forms a signature could take it from: the attribute's DER OID, its dotted
-// text (an XML Reference Type) or the purpose string. The agent refuses to
-// sign such data as a document, so that even a page that signs raw bytes
-// it built itself (a signed-attribute SET, a SignedInfo) cannot make a
-// login.
+// forms a signature could take it from: the purpose string (the CMS
+// attribute's value) or the login's namespace (the XML Reference Type).
+// The agent refuses to sign such data as a document, so that even a page
+// that signs raw bytes it built itself (a signed-attribute SET, a
+// SignedInfo) cannot make a login. (The attribute's OID is a standard one:
+// it alone marks nothing.)
 func MentionsLogin(data []byte) bool {
-	return bytes.Contains(data, loginOIDDER[2:]) || bytes.Contains(data, []byte(LoginAttributeOID)) ||
-		bytes.Contains(data, []byte(LoginPurpose))
+	return bytes.Contains(data, []byte(LoginPurpose)) || bytes.Contains(data, []byte(LoginReferenceType))
 }
 
 // LoginNamespace is the namespace of an XML login's root element, login.
@@ -164,38 +167,6 @@ func attrValues(attrs, oidDER []byte) [][]byte {
 		}
 	}
 	return out
-}
-
-// mustOIDDER encodes a dotted OID of any arc size as DER.
-func mustOIDDER(dotted string) []byte {
-	parts := strings.Split(dotted, ".")
-	var body []byte
-	arcs := make([]*big.Int, len(parts))
-	for i, p := range parts {
-		n, ok := new(big.Int).SetString(p, 10)
-		if !ok || n.Sign() < 0 || !utf8.ValidString(p) {
-			panic("signer: bad OID " + strconv.Quote(dotted))
-		}
-		arcs[i] = n
-	}
-	first := new(big.Int).Mul(arcs[0], big.NewInt(40))
-	first.Add(first, arcs[1])
-	for _, n := range append([]*big.Int{first}, arcs[2:]...) {
-		var groups []byte
-		v := new(big.Int).Set(n)
-		for {
-			groups = append([]byte{byte(new(big.Int).And(v, big.NewInt(0x7f)).Int64())}, groups...)
-			v.Rsh(v, 7)
-			if v.Sign() == 0 {
-				break
-			}
-		}
-		for i := range len(groups) - 1 {
-			groups[i] |= 0x80
-		}
-		body = append(body, groups...)
-	}
-	return append([]byte{0x06, byte(len(body))}, body...)
 }
 
 // SignLoginCMS signs a login's content (attached) with the login

@@ -184,7 +184,12 @@ func TestRawSigningCannotForgeALogin(t *testing.T) {
 		return call(t, ws, `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"raw","data":"`+data+
 			`","signingParams":{"decode":true,"digested":`+strconv.FormatBool(digested)+`},"signerParams":{"chain":[]}}}`)
 	}
-	attrs := append([]byte{0x31, 0x30, 0x30, 0x2c}, signer.LoginAttribute().Type...) // a SET of attributes with the mark
+	// A SET of attributes with the mark: what a page would sign raw to
+	// build a login's SignerInfo itself.
+	mark := signer.LoginAttribute()
+	value := append([]byte{0x31, byte(len(mark.Value))}, mark.Value...)
+	attr := append(append([]byte{0x30, byte(len(mark.Type) + len(value))}, mark.Type...), value...)
+	attrs := append([]byte{0x31, byte(len(attr))}, attr...)
 	si := `<ds:SignedInfo><ds:Reference Type="` + signer.LoginReferenceType + `" URI=""></ds:Reference></ds:SignedInfo>`
 	for name, data := range map[string][]byte{"signed attributes": attrs, "SignedInfo": []byte(si), "purpose": []byte(signer.LoginPurpose)} {
 		if ans := raw(base64.StdEncoding.EncodeToString(data), false); !strings.Contains(ans, `"status":false`) || !strings.Contains(ans, "login") {
