@@ -16,7 +16,8 @@ import (
 // TestWindowsPolicy: the machine policy in HKLM\Software\Policies\qoltanba
 // (as Group Policy or the MSI writes it: REG_SZ, REG_DWORD, REG_MULTI_SZ,
 // JSON in a REG_SZ) is what status shows and serve obeys; a value of the
-// wrong type stops the agent.
+// wrong type, or a value this version does not know, stops the agent (fail
+// closed: an admin's setting is never silently ignored).
 func TestWindowsPolicy(t *testing.T) {
 	_, cli := windowsDist(t)
 	w := winetest.New(t, "")
@@ -32,11 +33,9 @@ func TestWindowsPolicy(t *testing.T) {
 	reg("promptTimeout", "REG_DWORD", "120")
 	reg("disableKeyFiles", "REG_DWORD", "1")
 	reg("knownOrigins", "REG_SZ", `[{"domain":"portal.corp.kz","names":{"ru":"Портал","kk":"Портал","en":"Portal"}}]`)
-	reg("futureSetting", "REG_SZ", "x")
 	r := w.Run(cli, "status")
 	for _, want := range []string{
 		`policy: ` + key + ` (managed by your organisation)`,
-		`WARN policy key "futureSetting" is not understood`,
 		`allowedOrigins     = ["https://egov.kz","https://portal.corp.kz"]  [policy]`,
 		`knownOrigins       = [{"domain":"portal.corp.kz"`,
 		`disableKeyFiles    = true  [policy]`,
@@ -52,6 +51,13 @@ func TestWindowsPolicy(t *testing.T) {
 	port := strconv.Itoa(freePort(t))
 	if r := w.Run(cli, winArgs("serve", "--port", port, "--unattended", "--p12", gostKey, "--password-file", passwordFile(t), "--allow-origin", "https://site.example")...); r.Code != 1 || !strings.Contains(r.Stderr, "turned off by the machine's policy") {
 		t.Errorf("serve --unattended under a policy that forbids it: %+v", r)
+	}
+	reg("futureSetting", "REG_SZ", "x") // a value this version does not know
+	if r := w.Run(cli, "status"); r.Code != 1 || !strings.Contains(r.Stdout, `key "futureSetting" is not a setting this version knows`) {
+		t.Errorf("status with an unknown policy value: %+v", r)
+	}
+	if r := w.Run("reg", "delete", key, "/v", "futureSetting", "/f"); r.Code != 0 {
+		t.Fatalf("reg delete: %+v", r)
 	}
 	reg("locale", "REG_DWORD", "1") // a value of the wrong type
 	if r := w.Run(cli, "status"); r.Code != 1 || !strings.Contains(r.Stdout, `FAIL policy: policy `+key) {
