@@ -19,7 +19,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"math/big"
 	"net"
@@ -351,13 +350,6 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 	}
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "otp": s.otp})
 }
-
-var meTmpl = template.Must(template.New("me").Parse(`<!doctype html><meta charset="utf-8"><title>Logged in</title>
-<h1 id="who">{{.CommonName}}</h1>
-<p>IIN <span id="iin">{{.IIN}}</span></p>
-{{if .BIN}}<p>{{.Organization}}, BIN <span id="bin">{{.BIN}}</span></p>{{end}}
-<p>Roles: {{range .Roles}}{{.}} {{end}}</p>
-<p>Certificate serial {{.Serial}}, issuer {{.Issuer}}</p>`))
 
 func (s *site) me(w http.ResponseWriter, r *http.Request) {
 	_, ss, err := s.sessionOf(w, r)
