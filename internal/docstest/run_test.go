@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/qoltanba/qoltanba/internal/ncatest"
 )
 
 const (
@@ -130,13 +132,16 @@ func freshCopy(t *testing.T, root string) (string, []string) {
 			t.Fatal(err)
 		}
 	}
-	key, err := os.ReadFile(filepath.Join(clone, "testdata", "nca", "official-gost2015-bundle", "Gost2015_2025-10-17_2026-10-17",
-		"FL", "valid", "GOST512_d6d1e53515d516a7d95d399b668cf09011bf118d.p12"))
+	key, err := os.ReadFile(ncatest.GOST2015FL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(clone, "key.p12"), key, 0o600)
-	os.WriteFile(filepath.Join(clone, "pw"), []byte("Qwerty12\n"), 0o600)
+	if err := os.WriteFile(filepath.Join(clone, "key.p12"), key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(clone, "pw"), []byte(ncatest.Password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 
 	home, tmp := filepath.Join(base, "home"), filepath.Join(base, "tmp")
 	for _, d := range []string{filepath.Join(home, ".config", "qoltanba"), tmp} {
