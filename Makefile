@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 PKGS    := ./...
 
-.PHONY: rpm test-rpm test-deb run test bench bench-compare build lint fuzz soak clean screenshots deb windows msi test-windows
+.PHONY: check-docs rpm test-rpm test-deb run test bench bench-compare build lint fuzz soak clean screenshots deb windows msi test-windows
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qoltanba
@@ -16,15 +16,28 @@ build:
 run: build
 	./$(BIN) run
 
-# test: lint, every package's tests, the .deb installed and purged
-# (test-deb, as root), the .rpm checked (test-rpm), then the Windows build
-# under Wine (test-windows). The TestDeb/TestRPM/TestWindows* tests skip in
-# the first run: they need what their targets build.
+# test: lint, every package's tests (check-docs among them), the .deb
+# installed and purged (test-deb, as root), the .rpm checked (test-rpm),
+# then the Windows build under Wine (test-windows). The
+# TestDeb/TestRPM/TestWindows* tests skip in the first run: they need what
+# their targets build.
 test: lint
 	$(GO) test -count=1 $(PKGS)
 	$(MAKE) test-deb
 	$(MAKE) test-rpm
 	$(MAKE) test-windows
+
+# check-docs (internal/docstest, part of test) runs every command block of
+# README.md and docs/*.md as written, on a fresh copy of the tracked files
+# after make build, with a throwaway HOME and NCA's test keys: scripts must
+# exit 0, daemons must print their marker's line ("listening") and stop on
+# Ctrl-C. A block that cannot run here (root, installing into the machine,
+# Windows) is marked <!-- not run: REASON --> before it; the check fails on
+# an unmarked one.
+# It also runs docs/protocol.md's JavaScript on Cyrillic documents in
+# headless Chromium and node.
+check-docs:
+	$(GO) test -count=1 ./internal/docstest
 
 # test-rpm checks the .rpm's files, dependencies and scriptlets, and
 # installs and erases its files in a throwaway rpm root.

@@ -36,7 +36,7 @@ type Identity struct {
 	BIN          string // 12 digits, from OU=BIN... (legal entities)
 	Organization string
 	Email        string
-	Roles        []string // NCA role OIDs from extended key usage (1.2.398...)
+	Roles        []string // NCA role OIDs from extended key usage (1.2.398...); RoleName names them
 	Kind         KeyKind
 	Algorithm    KeyAlgorithm
 	Serial       string // lowercase hex

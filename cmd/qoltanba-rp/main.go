@@ -19,7 +19,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"math/big"
 	"net"
@@ -38,7 +37,28 @@ import (
 	"github.com/qoltanba/qoltanba/web"
 )
 
+// usage is --help's text. It names the program qoltanba-rp, not the path
+// it runs from (go run builds it in a temporary folder, and flag's own usage
+// line would show that path).
+func usage() {
+	w := flag.CommandLine.Output()
+	fmt.Fprint(w, `usage: qoltanba-rp [flags]
+
+qoltanba-rp is a demo login site: "Log in with qoltanba" (a signature bound
+to this site's origin) or, with --allow-ncalayer-login, NCALayer's
+basics.sign; it verifies the login with NCA's CAs and shows who logged in.
+Example (the NCA test keys have expired, hence --verify-time):
+
+  qoltanba-rp --listen 127.0.0.1:8080 --trust test --verify-time 2026-01-15T00:00:00Z
+
+flags:
+`)
+	flag.PrintDefaults()
+}
+
 func main() {
+	flag.CommandLine.Init("qoltanba-rp", flag.ExitOnError)
+	flag.Usage = usage
 	listen := flag.String("listen", "127.0.0.1:8080", "address to serve on")
 	trustSet := flag.String("trust", "test", "which NCA CAs to trust: test (carried in qoltanba), production or both (production ones from --ca-dir)")
 	caDir := flag.String("ca-dir", "", "directory with NCA's production CA certificates (*.cer, *.crt, *.pem), for --trust production|both")
@@ -330,13 +350,6 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 	}
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "otp": s.otp})
 }
-
-var meTmpl = template.Must(template.New("me").Parse(`<!doctype html><meta charset="utf-8"><title>Logged in</title>
-<h1 id="who">{{.CommonName}}</h1>
-<p>IIN <span id="iin">{{.IIN}}</span></p>
-{{if .BIN}}<p>{{.Organization}}, BIN <span id="bin">{{.BIN}}</span></p>{{end}}
-<p>Roles: {{range .Roles}}{{.}} {{end}}</p>
-<p>Certificate serial {{.Serial}}, issuer {{.Issuer}}</p>`))
 
 func (s *site) me(w http.ResponseWriter, r *http.Request) {
 	_, ss, err := s.sessionOf(w, r)

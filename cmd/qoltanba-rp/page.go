@@ -3,10 +3,12 @@ package main
 import (
 	"html/template"
 	"net/http"
+
+	"github.com/qoltanba/qoltanba/signer"
 )
 
 var loginTmpl = template.Must(template.New("login").Parse(`<!doctype html>
-<html lang="kk"><meta charset="utf-8"><title>qoltanba demo login</title>
+<html lang="en"><meta charset="utf-8"><title>qoltanba demo login</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36em;margin:3em auto}button{font-size:1.1em;margin:.3em}</style>
 <h1>Demo login</h1>
 <button id="q">Log in with qoltanba</button>
@@ -66,4 +68,27 @@ func (s *site) loginPage(w http.ResponseWriter, r *http.Request) {
 		AgentPort    int
 		AllowExpired bool
 	}{s.agentPort, !s.verifyTime.IsZero()})
+}
+
+// meTmpl is the page of who logged in. NCA roles are shown by name
+// (signer.RoleName), the OID only on hover; an OID NCA does not document
+// as a role is shown as it is.
+var meTmpl = template.Must(template.New("me").Funcs(template.FuncMap{"roleName": roleName}).Parse(`<!doctype html>
+<html lang="en"><meta charset="utf-8"><title>Logged in</title>
+<h1 id="who">{{.CommonName}}</h1>
+<p>IIN <span id="iin">{{.IIN}}</span></p>
+{{if .BIN}}<p>{{.Organization}}, BIN <span id="bin">{{.BIN}}</span></p>{{end}}
+{{with .Roles}}<p>Roles:</p>
+<ul id="roles">{{range .}}
+<li title="{{.}}">{{roleName .}}</li>{{end}}
+</ul>{{end}}
+<p>Certificate serial {{.Serial}}, issuer {{.Issuer}}</p>
+</html>
+`))
+
+func roleName(oid string) string {
+	if name, ok := signer.RoleName(oid); ok {
+		return name
+	}
+	return oid
 }
