@@ -11,7 +11,8 @@ import (
 // on Windows.
 func privileged() bool { return windows.GetCurrentProcessToken().IsElevated() }
 
-const privilegeName = "an elevated prompt (Run as administrator)"
+// privilegeName is the catalog key of the rights --all-users and service install need.
+const privilegeName = "cli-privilege-admin"
 
 // trustNote warns, before it shows, of the dialog Windows raises when a
 // program adds a root certificate for the current user only.
