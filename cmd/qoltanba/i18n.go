@@ -25,6 +25,9 @@ type msg struct {
 	key   string
 	args  []any
 	usage bool
+	// en, when set, is what English readers get instead: a lower
+	// package's own English message, more precise than the catalog's.
+	en error
 }
 
 func (m *msg) Error() string { return m.in("en") }
@@ -35,6 +38,9 @@ func (m *msg) Is(target error) bool { return m.usage && target == errUsage }
 // in renders the message in locale; arguments that are errors are
 // rendered in it too.
 func (m *msg) in(locale string) string {
+	if locale == "en" && m.en != nil {
+		return m.en.Error()
+	}
 	args := make([]any, len(m.args))
 	for i, a := range m.args {
 		if err, ok := a.(error); ok {

@@ -51,6 +51,8 @@ func TestCLISpeaksTheUsersLanguage(t *testing.T) {
 			{[]string{"verify", "--format", "cms", "--in", sig}, 2, "отделённая подпись: укажите подписанное содержимое через --data"},
 			{[]string{"verify", "--format", "cms", "--in", sig, "--data", doc}, 0, "ВНИМАНИЕ: не указаны ни --ca, ни --trust"},
 			{[]string{"sign", "--bogus"}, 2, "флага -bogus нет"},
+			{[]string{"sign", "--p12", rsaKey, "--password-file", pw, "--format", "cms", "--tsa", "http://127.0.0.1:1/", "--in", doc, "--out", sig + ".t"}, 1, "не удалось получить метку времени от службы http://127.0.0.1:1/"},
+			{[]string{"verify", "--format", "cms", "--in", sig, "--data", doc, "--trust", "production", "--ca-dir", home}, 1, "нет рабочих сертификатов УЦ НУЦ: скачайте их с pki.gov.kz/cert/"},
 			{[]string{"origin", "egov"}, 64, "не адрес сайта"},
 			{[]string{"uninstall"}, 0, ""},
 			{[]string{"frobnicate"}, 2, "неизвестная команда \"frobnicate\""},

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -104,7 +105,7 @@ func cmdSign(e *env, args []string) error {
 			}
 			result, err = signer.SignCMSDigest(e.ctx, digest, pair, opts)
 			if err != nil {
-				return err
+				return signError(*tsa, err)
 			}
 		case *detached:
 			r, closeIn, err := openInput(e, *in)
@@ -114,7 +115,7 @@ func cmdSign(e *env, args []string) error {
 			result, err = signer.SignCMSReader(e.ctx, r, pair, opts)
 			closeIn()
 			if err != nil {
-				return err
+				return signError(*tsa, err)
 			}
 		default:
 			data, err := readInput(e, *in, maxInMemoryInput)
@@ -122,7 +123,7 @@ func cmdSign(e *env, args []string) error {
 				return err
 			}
 			if result, err = signer.SignCMS(e.ctx, data, pair, opts); err != nil {
-				return err
+				return signError(*tsa, err)
 			}
 		}
 		if *pemOut {
@@ -130,6 +131,15 @@ func cmdSign(e *env, args []string) error {
 		}
 	}
 	return writeOutput(e, *out, result)
+}
+
+// signError says a timestamp that could not be had in the user's
+// language (tsahttp's English words, which name the cause, for English).
+func signError(tsa string, err error) error {
+	if tsa != "" && errors.Is(err, signer.ErrTimestamp) {
+		return &msg{key: "cli-sign-tsa", args: []any{tsa}, en: err}
+	}
+	return err
 }
 
 // decodeDigest accepts a digest as raw bytes, hex or base64.

@@ -62,6 +62,9 @@ func cmdVerify(e *env, args []string) error {
 		if err != nil {
 			// Asked to check against a set that has no anchor: an error,
 			// never "VALID, chain not checked".
+			if errors.Is(err, trust.ErrNoProductionCAs) {
+				return &msg{key: "cli-no-production-cas", args: []any{*caDir}, en: err}
+			}
 			return err
 		}
 		opts.Chain.Roots = append(opts.Chain.Roots, nca...)
