@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 
 	"github.com/qoltanba/qoltanba/agent"
@@ -218,5 +219,30 @@ func loadPolicy(path string) (*agent.Policy, error) {
 		}
 		return nil, failMsg("cli-policy-duration", file, l)
 	}
+	// The strict parser's own errors (agent.checkPolicyKeys) name the file,
+	// line and key in English; in another language they are said from the
+	// catalog. A wording this does not know stays as the parser wrote it.
+	for _, p := range policyErrorPatterns {
+		if m := p.re.FindStringSubmatch(err.Error()); m != nil {
+			args := make([]any, len(m)-1)
+			for i, a := range m[1:] {
+				args[i] = a
+			}
+			return nil, &msg{key: p.key, args: args, en: err}
+		}
+	}
 	return nil, err
+}
+
+// policyErrorPatterns are agent.checkPolicyKeys' errors and their
+// catalog keys; each submatch is an argument, in order.
+var policyErrorPatterns = []struct {
+	re  *regexp.Regexp
+	key string
+}{
+	{regexp.MustCompile(`^policy (.+), line (\d+): key "(.*)" is not a setting this version knows \(known: (.*)\)$`), "cli-policy-unknown-key"},
+	{regexp.MustCompile(`^policy (.+), line (\d+): key "(.*)" must be written "(.*)" \(keys are case-sensitive\)$`), "cli-policy-key-case"},
+	{regexp.MustCompile(`^policy (.+), line (\d+): key "(.*)" is given twice: keep one$`), "cli-policy-key-twice"},
+	{regexp.MustCompile(`^policy (.+), line (\d+): key "(.*)" repeats "(.*)" in another case: keep one$`), "cli-policy-key-repeats"},
+	{regexp.MustCompile(`^policy (.+): the file says null, not a set of settings`), "cli-policy-null"},
 }

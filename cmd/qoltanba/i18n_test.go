@@ -156,6 +156,8 @@ func TestConfigAndPolicyErrorsNameFileLineKey(t *testing.T) {
 		{"policy type", "{}", "{\n\"disableKeyFiles\": \"yes\"}", []string{`line 2: the value of "disableKeyFiles" is of the wrong kind: it must be true or false`, `строка 2: у ключа "disableKeyFiles" значение не того вида: нужно true или false`}},
 		{"policy list", "{}", "{\"locale\": \"ru\",\n\n\"allowedOrigins\": [\"https://a.kz\", 7]}", []string{`line 3: the value of "allowedOrigins" is of the wrong kind`, `строка 3: у ключа "allowedOrigins"`}},
 		{"policy syntax", "{}", "{\"allowedOrigins\": [\"https://a.kz\"\n}", []string{`line 2: this is not valid JSON`, `строка 2: это не правильный JSON`}},
+		{"policy unknown key", "{}", "{\"locale\": \"ru\",\n \"alowedOrigins\": []}", []string{`line 2: key "alowedOrigins" is not a setting this version knows`, `строка 2: "alowedOrigins" — не настройка, известная этой версии`}},
+		{"policy twice", "{}", "{\"disableKeyFiles\": true,\n\n \"disableKeyFiles\": false}", []string{`line 3: key "disableKeyFiles" is given twice`, `строка 3: ключ "disableKeyFiles" указан дважды: оставьте один`}},
 		{"policy duration", "{}", "{\"locale\": \"ru\",\n\"promptTimeout\": \"zz\"}", []string{`line 2: promptTimeout must be a duration like "5m"`, `строка 2: promptTimeout должен быть промежутком времени`}},
 	} {
 		os.WriteFile(cfg, []byte(c.config), 0o600)
