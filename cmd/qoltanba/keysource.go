@@ -93,11 +93,22 @@ func (ks *keySource) open(e *env) ([]*token.Key, func(), error) {
 	clear(pin)
 	if err != nil {
 		m.Close()
+		// The dialog's words for a wrong or locked PIN (English keeps
+		// the token's PIN state: "wrong PIN (PIN state: count low)").
+		var pe *token.PINError
+		errors.As(err, &pe)
 		switch {
+		case errors.Is(err, token.ErrPINLocked) || pe != nil && pe.State.Locked:
+			return nil, nil, failMsg("cli-token-error", ti.Label, &msg{key: "pin-locked", en: err})
 		case errors.Is(err, token.ErrWrongPIN):
-			return nil, nil, failMsg("cli-token-error", ti.Label, failMsg("wrong-pin"))
-		case errors.Is(err, token.ErrPINLocked):
-			return nil, nil, failMsg("cli-token-error", ti.Label, failMsg("pin-locked"))
+			key := "wrong-pin"
+			switch {
+			case pe != nil && pe.State.FinalTry:
+				key = "wrong-pin-final"
+			case pe != nil && pe.State.CountLow:
+				key = "wrong-pin-low"
+			}
+			return nil, nil, failMsg("cli-token-error", ti.Label, &msg{key: key, en: err})
 		}
 		return nil, nil, failMsg("cli-token-error", ti.Label, err)
 	}
