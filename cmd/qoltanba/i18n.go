@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/qoltanba/qoltanba/agent"
@@ -219,6 +220,23 @@ func loadPolicy(path string) (*agent.Policy, error) {
 		}
 		return nil, failMsg("cli-policy-duration", file, l)
 	}
+	// A value the policy checks after decoding: its key's line is where
+	// the file names it.
+	lineOf := func(needle string) int {
+		if i := strings.Index(string(b), needle); i >= 0 {
+			return line(int64(i))
+		}
+		return 0
+	}
+	if m := policyLocaleRe.FindStringSubmatch(err.Error()); m != nil {
+		return nil, failMsg("cli-policy-locale", file, lineOf(`"locale"`), m[1])
+	}
+	if m := policyTimeoutRe.FindStringSubmatch(err.Error()); m != nil {
+		return nil, failMsg("cli-policy-timeout-range", file, lineOf(`"promptTimeout"`), m[1], m[2], m[3])
+	}
+	if m := policyOriginRe.FindStringSubmatch(err.Error()); m != nil {
+		return nil, failMsg("cli-policy-origin", file, lineOf(strconv.Quote(m[1])), m[1])
+	}
 	// The strict parser's own errors (agent.checkPolicyKeys) name the file,
 	// line and key in English; in another language they are said from the
 	// catalog. A wording this does not know stays as the parser wrote it.
@@ -233,6 +251,13 @@ func loadPolicy(path string) (*agent.Policy, error) {
 	}
 	return nil, err
 }
+
+// agent.ParsePolicy's errors about a value (they name no line).
+var (
+	policyLocaleRe  = regexp.MustCompile(`^policy .+: locale "(.*)": want kk, ru or en$`)
+	policyTimeoutRe = regexp.MustCompile(`^policy .+: promptTimeout (.+) is out of range: give a value from (.+) to (.+), like "2m"$`)
+	policyOriginRe  = regexp.MustCompile(`^policy .+: origin "(.*)": `)
+)
 
 // policyErrorPatterns are agent.checkPolicyKeys' errors and their
 // catalog keys; each submatch is an argument, in order.
