@@ -52,7 +52,7 @@ func cmdInstall(e *env, args []string) error {
 		fmt.Fprintln(e.stderr, e.T("cli-install-port-held", cfg.Port, holder))
 	}
 	if note := trustNote(o); note != "" {
-		fmt.Fprintln(e.stdout, note)
+		fmt.Fprintln(e.stdout, e.T(note))
 	}
 	st, err := installer.Install(o)
 	if err != nil {
