@@ -87,6 +87,7 @@ var cliCatalog = map[string]map[string]string{
 	"cli-data-cms-only":       {"kk": "--data тек cms үшін", "ru": "--data только для cms", "en": "--data applies to cms only"},
 	"cli-detached-needs-data": {"kk": "бөлек қолтаңба: қол қойылған мазмұнды --data арқылы беріңіз", "ru": "отделённая подпись: укажите подписанное содержимое через --data", "en": "detached signature: give the signed content with --data"},
 	// INVALID: reasons (the word INVALID itself is not translated)
+	"cli-invalid-signer":       {"kk": "%s-қол қоюшы (%s)", "ru": "подписавший %s (%s)", "en": "signer %s (%s)"},
 	"cli-invalid-digest":       {"kk": "мазмұн қол қойылғанға сәйкес емес: құжат қол қойылғаннан кейін өзгертілген немесе бұл оның қолтаңбасы емес", "ru": "содержимое не совпадает с подписанным: документ изменён после подписи, или это не его подпись", "en": "the content does not match what was signed: the document was changed after signing, or this is not its signature"},
 	"cli-invalid-signature":    {"kk": "қолтаңба тексерілмеді: құжат қол қойылғаннан кейін өзгертілген немесе қолтаңба бүлінген", "ru": "подпись не сходится: документ изменён после подписи, или подпись повреждена", "en": "the signature does not verify: the document was changed after signing, or the signature is damaged"},
 	"cli-invalid-revoked":      {"kk": "қол қоюшының сертификаты кері қайтарылған", "ru": "сертификат подписавшего отозван", "en": "the signer's certificate is revoked"},

@@ -120,11 +120,17 @@ func invalidReason(locale string, err error) string {
 			if locale == "en" {
 				return ui.T(locale, r.key) + " (" + err.Error() + ")"
 			}
+			if m := signerPrefix.FindStringSubmatch(err.Error()); m != nil {
+				return ui.T(locale, "cli-invalid-signer", m[1], m[2]) + ": " + ui.T(locale, r.key)
+			}
 			return ui.T(locale, r.key)
 		}
 	}
 	return errText(locale, err)
 }
+
+// signerPrefix is how the verifier names the signer a reason is about.
+var signerPrefix = regexp.MustCompile(`^signer (\d+) \((.*?)\): `)
 
 // loadConfig is agent.LoadConfig with an error a person can act on: a
 // config.json that is not JSON, or has a value of the wrong kind, is named
