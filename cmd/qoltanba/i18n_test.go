@@ -4,9 +4,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/qoltanba/qoltanba/ui"
 )
 
 // inLocale runs the built binary with only the given locale variables set
@@ -219,5 +222,33 @@ func TestStatusAfterInstallAndUninstallTwice(t *testing.T) {
 		if r := run(c.locale, "uninstall"); r.code != 0 || strings.TrimSpace(r.stdout) != c.want || r.stderr != "" {
 			t.Errorf("second uninstall %s: %+v", c.locale, r)
 		}
+	}
+}
+
+// TestCLIKeysExist: every catalog key the command line's code names is in
+// the catalog (ui.T would print the bare key otherwise).
+func TestCLIKeysExist(t *testing.T) {
+	files, _ := filepath.Glob("*.go")
+	re := regexp.MustCompile(`"(cli-[a-z0-9-]+)"`)
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			n++
+			for _, l := range ui.Locales {
+				if ui.T(l, m[1]) == m[1] {
+					t.Errorf("%s: %s has no %s text", f, m[1], l)
+				}
+			}
+		}
+	}
+	if n < 100 {
+		t.Errorf("only %d catalog keys found in the code", n)
 	}
 }
