@@ -184,20 +184,41 @@ func removeCA(st *State, o Options) error {
 // Chromium on Linux) trust the agent.
 func CertutilHint() string { return certutilHint }
 
+// Removed is what Uninstall took away, for `qoltanba uninstall` to report
+// that and nothing else.
+type Removed struct {
+	Stores       []string // the NSS databases the CA left (that still exist)
+	SystemStore  bool     // the CA left the OS store
+	Autostart    string   // the autostart entry removed (its path)
+	Certificates bool     // the local CA and server certificate files
+}
+
+// Nothing reports that nothing was installed to remove.
+func (r Removed) Nothing() bool {
+	return len(r.Stores) == 0 && !r.SystemStore && r.Autostart == "" && !r.Certificates
+}
+
 // Uninstall removes exactly what the state file records: the CA from every
-// store, the autostart entry, the TLS files and the state file.
-func Uninstall(o Options) error {
+// store, the autostart entry, the TLS files and the state file; it says
+// what it removed (nothing, when nothing was installed).
+func Uninstall(o Options) (Removed, error) {
+	var rm Removed
 	st, err := LoadState(o.ConfigDir)
 	if err != nil {
-		return err
+		return rm, err
 	}
 	var errs []error
 	switch {
 	case st != nil && st.MachineCA: // only the machine's CA in this user's browsers
-		errs = append(errs, untrustNSS(st, o.Home, certutilHere))
+		err := untrustNSS(st, o.Home, certutilHere)
+		if err == nil {
+			rm.Stores = existing(st.NSSDatabases)
+		}
+		errs = append(errs, err)
 	case st != nil:
 		err := removeCA(st, o)
 		if err == nil {
+			rm.Stores, rm.SystemStore = existing(st.NSSDatabases), st.SystemStore
 			for _, db := range st.CreatedNSS {
 				if db == chromiumNSSDB(o.Home) {
 					removeCreatedNSS(db, certutilHere)
@@ -210,18 +231,36 @@ func Uninstall(o Options) error {
 			if err == nil {
 				err = restoreAside(st.AutostartPath, st.AutostartAside)
 			}
+			if err == nil {
+				rm.Autostart = st.AutostartPath
+			}
 			errs = append(errs, err)
 		}
 	}
 	files := TLSFiles{Dir: filepath.Join(o.ConfigDir, "tls")}
 	for _, f := range []string{files.CA(), files.Cert(), files.Key(), statePath(o.ConfigDir)} {
-		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+		err := os.Remove(f)
+		switch {
+		case err == nil && f != statePath(o.ConfigDir):
+			rm.Certificates = true
+		case err != nil && !os.IsNotExist(err):
 			errs = append(errs, err)
 		}
 	}
 	os.Remove(files.Dir)
 	os.Remove(o.ConfigDir) // only if nothing else (settings, logs) is left
-	return errors.Join(errs...)
+	return rm, errors.Join(errs...)
+}
+
+// existing are those of paths that exist.
+func existing(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if exists(p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func systemScope(allUsers bool) string {
@@ -231,12 +270,33 @@ func systemScope(allUsers bool) string {
 	return "for this user"
 }
 
-// Check is one line of `qoltanba status`.
+// Check is one line of `qoltanba status`. What and Detail are English
+// (logs, tests); Kind and Arg let the CLI say it in the user's language.
 type Check struct {
 	What   string
 	OK     bool
 	Detail string
+	Kind   CheckKind
+	Arg    string // the path or address the check is about
 }
+
+// CheckKind says which check a Check is (and, for some, which outcome).
+type CheckKind string
+
+// The checks of Status and NSSChecks.
+const (
+	CheckNotInstalled  CheckKind = "not-installed"
+	CheckNoCertificate CheckKind = "no-certificate"
+	CheckCertificate   CheckKind = "certificate"     // Arg: valid-to date
+	CheckNotListening  CheckKind = "not-listening"   // Arg: the address
+	CheckListening     CheckKind = "listening"       // Arg: the address
+	CheckOtherListener CheckKind = "other-listener"  // Arg: the address
+	CheckSystemStore   CheckKind = "system-store"    // Arg: "all" for every user
+	CheckAutostart     CheckKind = "autostart"       // Arg: the entry's path
+	CheckNoAutostart   CheckKind = "no-autostart"    // --no-autostart
+	CheckNSS           CheckKind = "nss"             // Arg: the database
+	CheckNSSNoCertutil CheckKind = "nss-no-certutil" // Arg: the database
+)
 
 // Status reports what a browser needs: the agent listening with a valid
 // certificate, the CA in each store, autostart. All OK means ready.
@@ -248,42 +308,47 @@ func Status(o Options, port int) []Check {
 	files := TLSFiles{Dir: filepath.Join(o.ConfigDir, "tls")}
 	st, err := LoadState(o.ConfigDir)
 	if st == nil || err != nil {
-		out = append(out, Check{"installed", false, "not installed: run `qoltanba install`"})
+		out = append(out, Check{What: "installed", Detail: "not installed: run `qoltanba install`", Kind: CheckNotInstalled})
 	}
 	cert, err := loadCert(files.Cert())
 	switch {
 	case err != nil:
-		out = append(out, Check{"certificate", false, "no server certificate"})
+		out = append(out, Check{What: "certificate", Detail: "no server certificate", Kind: CheckNoCertificate})
 	default:
 		ok := o.Now.Before(cert.NotAfter) && o.Now.After(cert.NotBefore)
-		out = append(out, Check{"certificate", ok, fmt.Sprintf("valid to %s, names %v %v", cert.NotAfter.Format("2006-01-02"), cert.DNSNames, cert.IPAddresses)})
+		out = append(out, Check{What: "certificate", OK: ok, Detail: fmt.Sprintf("valid to %s, names %v %v", cert.NotAfter.Format("2006-01-02"), cert.DNSNames, cert.IPAddresses),
+			Kind: CheckCertificate, Arg: cert.NotAfter.Format("2006-01-02")})
 	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 2 * time.Second}, "tcp", addr, &tls.Config{InsecureSkipVerify: true})
 	if err != nil {
-		out = append(out, Check{"listening", false, "nothing answers on " + addr})
+		out = append(out, Check{What: "listening", Detail: "nothing answers on " + addr, Kind: CheckNotListening, Arg: addr})
 	} else {
 		served := conn.ConnectionState().PeerCertificates
 		conn.Close()
 		ok := cert != nil && len(served) > 0 && served[0].Equal(cert)
-		detail := "the agent on " + addr + " serves the installed certificate"
+		detail, kind := "the agent on "+addr+" serves the installed certificate", CheckListening
 		if !ok {
-			detail = addr + " serves another certificate (another program, or a temporary certificate)"
+			detail, kind = addr+" serves another certificate (another program, or a temporary certificate)", CheckOtherListener
 		}
-		out = append(out, Check{"listening", ok, detail})
+		out = append(out, Check{What: "listening", OK: ok, Detail: detail, Kind: kind, Arg: addr})
 	}
 	if st != nil {
 		out = append(out, NSSChecks(st)...)
 		if st.SystemStore {
 			ca, _ := loadCert(files.CA())
 			ok := ca != nil && systemTrusted(ca, st.SystemAllUsers)
-			out = append(out, Check{"trust system store", ok, systemScope(st.SystemAllUsers)})
+			scope := ""
+			if st.SystemAllUsers {
+				scope = "all"
+			}
+			out = append(out, Check{What: "trust system store", OK: ok, Detail: systemScope(st.SystemAllUsers), Kind: CheckSystemStore, Arg: scope})
 		}
 		if st.Autostart != "" {
 			present := autostartPresent(st.Autostart, st.AutostartPath)
-			out = append(out, Check{"autostart", present, st.Autostart + " " + st.AutostartPath})
+			out = append(out, Check{What: "autostart", OK: present, Detail: st.Autostart + " " + st.AutostartPath, Kind: CheckAutostart, Arg: st.AutostartPath})
 		} else {
-			out = append(out, Check{"autostart", true, "not requested (--no-autostart)"})
+			out = append(out, Check{What: "autostart", OK: true, Detail: "not requested (--no-autostart)", Kind: CheckNoAutostart})
 		}
 	}
 	return out
@@ -293,10 +358,10 @@ func Status(o Options, port int) []Check {
 func NSSChecks(st *State) []Check {
 	var out []Check
 	for _, db := range st.NSSDatabases {
-		out = append(out, Check{"trust " + db, nssHas(db, st.CANickname), "NSS database"})
+		out = append(out, Check{What: "trust " + db, OK: nssHas(db, st.CANickname), Detail: "NSS database", Kind: CheckNSS, Arg: db})
 	}
 	for _, db := range st.NSSMissed {
-		out = append(out, Check{"trust " + db, false, "not changed: certutil is missing; " + certutilHint})
+		out = append(out, Check{What: "trust " + db, Detail: "not changed: certutil is missing; " + certutilHint, Kind: CheckNSSNoCertutil, Arg: db})
 	}
 	return out
 }

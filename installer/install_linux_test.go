@@ -93,8 +93,15 @@ func TestInstallUninstall(t *testing.T) {
 		t.Error("renewed CA not trusted")
 	}
 
-	if err := Uninstall(o); err != nil {
+	rm, err := Uninstall(o)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if rm.Nothing() || !rm.Certificates || len(rm.Stores) == 0 {
+		t.Errorf("uninstall reported %+v, want the certificates and the stores", rm)
+	}
+	if again, err := Uninstall(o); err != nil || !again.Nothing() {
+		t.Errorf("a second uninstall: %+v %v, want nothing removed", again, err)
 	}
 	for _, db := range want {
 		if out, _ := exec.Command("certutil", "-L", "-d", "sql:"+db).CombinedOutput(); strings.Contains(string(out), "qoltanba") {
@@ -153,7 +160,7 @@ func TestUninstallKeepsUsersOwn(t *testing.T) {
 					t.Fatalf("%v %s", err, out)
 				}
 			}
-			if err := Uninstall(o); err != nil {
+			if _, err := Uninstall(o); err != nil {
 				t.Fatal(err)
 			}
 			if b, err := os.ReadFile(mine); string(b) != own || exists(st.AutostartAside) {
@@ -182,7 +189,7 @@ func TestUninstallLeavesReplacedAutostart(t *testing.T) {
 		t.Fatalf("over an older version's entry: %+v %v", st, err)
 	}
 	os.WriteFile(path, []byte("[Desktop Entry]\nName=mine\n"), 0o644)
-	if err := Uninstall(o); err != nil {
+	if _, err := Uninstall(o); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(path); string(b) != "[Desktop Entry]\nName=mine\n" {
@@ -345,7 +352,7 @@ func TestInstallWithoutCertutil(t *testing.T) {
 	if len(missed) != 2 {
 		t.Errorf("status lines for the missed databases: %+v", missed)
 	}
-	if err := Uninstall(Options{Home: home, ConfigDir: cfg, Exe: "/usr/bin/qoltanba"}); err != nil {
+	if _, err := Uninstall(Options{Home: home, ConfigDir: cfg, Exe: "/usr/bin/qoltanba"}); err != nil {
 		t.Errorf("uninstall: %v", err)
 	}
 }

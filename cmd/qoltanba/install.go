@@ -33,14 +33,14 @@ func cmdInstall(e *env, args []string) error {
 		return err
 	}
 	if *allUsers && !privileged() {
-		return usageErr("--all-users needs %s", privilegeName)
+		return usageMsg("cli-needs-privilege", "--all-users", failMsg(privilegeName))
 	}
 	o, err := installOptions()
 	if err != nil {
 		return err
 	}
 	o.AllUsers, o.NoAutostart = *allUsers, *noAutostart
-	cfg, err := agent.LoadConfig(filepath.Join(o.ConfigDir, "config.json"))
+	cfg, err := loadConfig(filepath.Join(o.ConfigDir, "config.json"))
 	if *allUsers {
 		// Every user's agent reads the machine's certificate.
 		o.ConfigDir = agent.MachineDir()
@@ -49,36 +49,42 @@ func cmdInstall(e *env, args []string) error {
 		return err
 	}
 	if holder := portHolder(cfg.Port); holder != "" {
-		fmt.Fprintf(e.stderr, "note: port %d is in use by %s; the agent will not start while it is\n", cfg.Port, holder)
+		fmt.Fprintln(e.stderr, e.T("cli-install-port-held", cfg.Port, holder))
 	}
 	if note := trustNote(o); note != "" {
-		fmt.Fprintln(e.stdout, note)
+		fmt.Fprintln(e.stdout, e.T(note))
 	}
 	st, err := installer.Install(o)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "local CA: %s (until %s)\n", st.CANickname, st.CANotAfter.Format("2006-01-02"))
+	fmt.Fprintln(e.stdout, e.T("cli-install-ca", st.CANickname, st.CANotAfter.Format("2006-01-02")))
 	for _, db := range st.NSSDatabases {
-		fmt.Fprintf(e.stdout, "trusted in: %s\n", db)
+		fmt.Fprintln(e.stdout, e.T("cli-install-trusted-in", db))
 	}
 	if st.SystemStore {
-		fmt.Fprintln(e.stdout, "trusted in: the system store")
+		fmt.Fprintln(e.stdout, e.T("cli-install-trusted-system"))
 	}
 	if len(st.NSSMissed) > 0 {
-		fmt.Fprintf(e.stderr, "warning: certutil is missing, so these browsers' stores do not trust the agent yet:\n")
+		fmt.Fprintln(e.stderr, e.T("cli-install-no-certutil"))
 		for _, db := range st.NSSMissed {
 			fmt.Fprintf(e.stderr, "  %s\n", db)
 		}
-		fmt.Fprintf(e.stderr, "  to fix it: %s\n", installer.CertutilHint())
+		fmt.Fprintf(e.stderr, "  %s\n", e.T("cli-install-fix", installer.CertutilHint()))
 	}
 	if st.Autostart != "" {
-		fmt.Fprintf(e.stdout, "starts at login: %s (%s)\n", st.Autostart, st.AutostartPath)
+		fmt.Fprintln(e.stdout, e.T("cli-install-autostart", st.Autostart, st.AutostartPath))
 	}
 	if st.AutostartAside != "" {
-		fmt.Fprintf(e.stdout, "note: your own %s was moved to %s; qoltanba uninstall puts it back\n", st.AutostartPath, st.AutostartAside)
+		fmt.Fprintln(e.stdout, e.T("cli-install-aside", st.AutostartPath, st.AutostartAside))
 	}
-	fmt.Fprintln(e.stdout, "Restart the browsers, then check with: qoltanba status")
+	// install does not start the agent (it may run as root, or in a
+	// session without a display): it says how, and status says it again.
+	if st.Autostart != "" {
+		fmt.Fprintln(e.stdout, e.T("cli-install-next-autostart"))
+	} else {
+		fmt.Fprintln(e.stdout, e.T("cli-install-next"))
+	}
 	return nil
 }
 
@@ -91,7 +97,7 @@ func cmdUninstall(e *env, args []string) error {
 		return err
 	}
 	if *allUsers && !privileged() {
-		return usageErr("--all-users needs %s", privilegeName)
+		return usageMsg("cli-needs-privilege", "--all-users", failMsg(privilegeName))
 	}
 	o, err := installOptions()
 	if err != nil {
@@ -102,6 +108,7 @@ func cmdUninstall(e *env, args []string) error {
 		o.ConfigDir, o.AllUsers = agent.MachineDir(), true
 		dirs = []string{agent.MachineDir()}
 	}
+	var homes []string
 	if *allUsers {
 		// The machine's CA also sits in the NSS stores of every user who
 		// logged in since (added by run); it leaves them first.
@@ -111,25 +118,48 @@ func cmdUninstall(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		homes, err := installer.RemoveMachineCAFromUsers([]string{self, untrustMachineCACommand})
+		homes, err = installer.RemoveMachineCAFromUsers([]string{self, untrustMachineCACommand})
 		for _, h := range homes {
-			fmt.Fprintf(e.stdout, "removed from the browsers of: %s\n", h)
+			fmt.Fprintln(e.stdout, e.T("cli-uninstall-user-browsers", h))
 		}
 		if err != nil {
-			fmt.Fprintf(e.stderr, "warning: %v\n", err)
+			fmt.Fprintln(e.stderr, e.T("cli-warning", errText(e.locale, err)))
 		}
 	}
-	if err := installer.Uninstall(o); err != nil {
+	// Only what was there is reported: a second uninstall says that
+	// nothing was installed.
+	rm, err := installer.Uninstall(o)
+	for _, db := range rm.Stores {
+		fmt.Fprintln(e.stdout, e.T("cli-uninstall-store", db))
+	}
+	if rm.SystemStore {
+		fmt.Fprintln(e.stdout, e.T("cli-uninstall-system-store"))
+	}
+	if rm.Autostart != "" {
+		fmt.Fprintln(e.stdout, e.T("cli-uninstall-autostart", rm.Autostart))
+	}
+	if rm.Certificates {
+		fmt.Fprintln(e.stdout, e.T("cli-uninstall-certificates", filepath.Join(o.ConfigDir, "tls")))
+	}
+	if err != nil {
 		return err
 	}
+	purged := false
 	if *purge {
 		for _, d := range dirs {
+			if _, err := os.Stat(d); err != nil {
+				continue
+			}
 			if err := os.RemoveAll(d); err != nil {
 				return err
 			}
+			fmt.Fprintln(e.stdout, e.T("cli-uninstall-purged", d))
+			purged = true
 		}
 	}
-	fmt.Fprintln(e.stdout, "removed: the local CA from every store it was added to, the autostart entry and the certificates")
+	if rm.Nothing() && len(homes) == 0 && !purged {
+		fmt.Fprintln(e.stdout, e.T("cli-uninstall-nothing"))
+	}
 	return nil
 }
 
@@ -146,7 +176,7 @@ func cmdUntrustMachineCA(e *env, args []string) error {
 	}
 	home := os.Getenv("HOME")
 	if home == "" {
-		return usageErr("HOME is not set")
+		return usageMsg("cli-no-home")
 	}
 	return installer.UntrustMachineCA(home)
 }
@@ -163,20 +193,20 @@ func cmdStatus(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := agent.LoadConfig(filepath.Join(o.ConfigDir, "config.json"))
+	cfg, err := loadConfig(filepath.Join(o.ConfigDir, "config.json"))
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "qoltanba %s\n", version)
-	pol, polErr := agent.LoadMachinePolicy(*policyFile)
-	printSettings(e.stdout, cfg, pol, polErr)
+	pol, polErr := loadPolicy(*policyFile)
+	printSettings(e, cfg, pol, polErr)
 	if polErr != nil {
-		return &invalidError{fmt.Errorf("the machine policy cannot be read, so the agent will not start: %w", polErr)}
+		return failMsg("cli-status-policy", polErr)
 	}
 	cfg = pol.Apply(cfg)
 	if _, _, err := loadServeFiles(cfg); err != nil {
-		fmt.Fprintf(e.stdout, "FAIL configuration: %v\n", err)
-		return &invalidError{fmt.Errorf("the agent will not start with this configuration: correct or remove what %s names", filepath.Join(o.ConfigDir, "config.json"))}
+		fmt.Fprintf(e.stdout, "FAIL %s\n", e.T("cli-check-config", errText(e.locale, err)))
+		return failMsg("cli-status-config", filepath.Join(o.ConfigDir, "config.json"))
 	}
 	var userChecks []installer.Check
 	if st, _ := installer.LoadState(o.ConfigDir); st == nil || st.MachineCA {
@@ -185,22 +215,74 @@ func cmdStatus(e *env, args []string) error {
 				userChecks = installer.NSSChecks(st)
 			}
 			o.ConfigDir = agent.MachineDir() // installed for every user
-			fmt.Fprintf(e.stdout, "installed for every user of this machine (%s)\n", o.ConfigDir)
+			fmt.Fprintln(e.stdout, e.T("cli-status-all-users", o.ConfigDir))
 		}
 	}
 	checks := append(installer.Status(o, cfg.Port), userChecks...)
 	for _, c := range checks {
+		// ok/FAIL stay as they are in every language (scripts grep them).
 		mark := "ok  "
 		if !c.OK {
 			mark = "FAIL"
 		}
-		fmt.Fprintf(e.stdout, "%s %s: %s\n", mark, c.What, c.Detail)
+		fmt.Fprintf(e.stdout, "%s %s\n", mark, checkText(e, c))
 	}
 	if !installer.Ready(checks) {
-		if holder := portHolder(cfg.Port); holder != "" {
-			fmt.Fprintf(e.stdout, "port %d is held by %s\n", cfg.Port, holder)
+		holder := portHolder(cfg.Port)
+		if holder != "" {
+			fmt.Fprintln(e.stdout, e.T("cli-status-port-held", cfg.Port, holder))
 		}
-		return &invalidError{fmt.Errorf("not everything a browser needs is in place")}
+		if holder == "" && onlyNotRunning(checks) {
+			return failMsg("cli-status-not-running")
+		}
+		return failMsg("cli-status-not-ready")
 	}
 	return nil
+}
+
+// onlyNotRunning: everything is installed and in place, only the agent is
+// not running (right after install, or after Quit).
+func onlyNotRunning(checks []installer.Check) bool {
+	running := true
+	for _, c := range checks {
+		switch {
+		case c.Kind == installer.CheckNotListening:
+			running = false
+		case !c.OK:
+			return false
+		}
+	}
+	return !running
+}
+
+// checkText is a status line in the user's language.
+func checkText(e *env, c installer.Check) string {
+	switch c.Kind {
+	case installer.CheckNotInstalled:
+		return e.T("cli-check-not-installed")
+	case installer.CheckNoCertificate:
+		return e.T("cli-check-no-certificate")
+	case installer.CheckCertificate:
+		return e.T("cli-check-certificate", c.Arg)
+	case installer.CheckNotListening:
+		return e.T("cli-check-not-listening", c.Arg)
+	case installer.CheckListening:
+		return e.T("cli-check-listening", c.Arg)
+	case installer.CheckOtherListener:
+		return e.T("cli-check-other-listener", c.Arg)
+	case installer.CheckSystemStore:
+		if c.Arg == "all" {
+			return e.T("cli-check-system-store-all")
+		}
+		return e.T("cli-check-system-store")
+	case installer.CheckAutostart:
+		return e.T("cli-check-autostart", c.Arg)
+	case installer.CheckNoAutostart:
+		return e.T("cli-check-no-autostart")
+	case installer.CheckNSS:
+		return e.T("cli-check-nss", c.Arg)
+	case installer.CheckNSSNoCertutil:
+		return e.T("cli-check-nss-no-certutil", c.Arg, installer.CertutilHint())
+	}
+	return c.What + ": " + c.Detail
 }

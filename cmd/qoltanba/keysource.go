@@ -2,8 +2,8 @@ package main
 
 import (
 	"encoding/hex"
+	"errors"
 	"flag"
-	"fmt"
 	"strings"
 
 	"github.com/qoltanba/qoltanba/token"
@@ -33,13 +33,13 @@ func (ks *keySource) register(fs *flag.FlagSet, selectKey bool) {
 func (ks *keySource) check() error {
 	switch {
 	case ks.p12 == "" && ks.module == "":
-		return usageErr("give --p12 FILE or --pkcs11 MODULE")
+		return usageMsg("cli-keysource-none")
 	case ks.p12 != "" && ks.module != "":
-		return usageErr("--p12 and --pkcs11 exclude each other")
+		return usageMsg("cli-keysource-both")
 	case ks.p12 != "" && (ks.pinFile != "" || ks.slot >= 0 || ks.keyID != ""):
-		return usageErr("--pin-file, --slot and --key-id go with --pkcs11")
+		return usageMsg("cli-keysource-p11-flags")
 	case ks.module != "" && ks.pwFile != "":
-		return usageErr("--password-file goes with --p12; use --pin-file for a token")
+		return usageMsg("cli-keysource-pwfile")
 	}
 	return nil
 }
@@ -56,7 +56,7 @@ func (ks *keySource) open(e *env) ([]*token.Key, func(), error) {
 	}
 	path, spec, ok := p11.Resolve(p11.DefaultCatalog(), ks.module)
 	if !ok {
-		return nil, nil, fmt.Errorf("pkcs11 module %q not found (catalog names: %s)", ks.module, catalogNames())
+		return nil, nil, failMsg("cli-module-not-found", ks.module, catalogNames())
 	}
 	m, err := p11.Open(e.ctx, path, spec)
 	if err != nil {
@@ -72,7 +72,7 @@ func (ks *keySource) open(e *env) ([]*token.Key, func(), error) {
 		if ks.slot < 0 || tokens[i].Slot == uint(ks.slot) {
 			if ti != nil {
 				m.Close()
-				return nil, nil, usageErr("several tokens present; choose one with --slot (see qoltanba tokens)")
+				return nil, nil, usageMsg("cli-several-tokens")
 			}
 			ti = &tokens[i]
 		}
@@ -80,11 +80,11 @@ func (ks *keySource) open(e *env) ([]*token.Key, func(), error) {
 	if ti == nil {
 		m.Close()
 		if ks.slot >= 0 {
-			return nil, nil, fmt.Errorf("no token in slot %d", ks.slot)
+			return nil, nil, failMsg("cli-no-token-slot", ks.slot)
 		}
-		return nil, nil, fmt.Errorf("no token present for %s", path)
+		return nil, nil, failMsg("cli-no-token", path)
 	}
-	pin, err := readPassword(e, ks.pinFile, fmt.Sprintf("PIN for token %q (%s): ", ti.Label, ti.PIN))
+	pin, err := readPassword(e, ks.pinFile, e.T("cli-pin-prompt", ti.Label, ti.PIN.String()))
 	if err != nil {
 		m.Close()
 		return nil, nil, err
@@ -93,14 +93,31 @@ func (ks *keySource) open(e *env) ([]*token.Key, func(), error) {
 	clear(pin)
 	if err != nil {
 		m.Close()
-		return nil, nil, fmt.Errorf("token %q: %w", ti.Label, err)
+		// The dialog's words for a wrong or locked PIN (English keeps
+		// the token's PIN state: "wrong PIN (PIN state: count low)").
+		var pe *token.PINError
+		errors.As(err, &pe)
+		switch {
+		case errors.Is(err, token.ErrPINLocked) || pe != nil && pe.State.Locked:
+			return nil, nil, failMsg("cli-token-error", ti.Label, &msg{key: "pin-locked", en: err})
+		case errors.Is(err, token.ErrWrongPIN):
+			key := "wrong-pin"
+			switch {
+			case pe != nil && pe.State.FinalTry:
+				key = "wrong-pin-final"
+			case pe != nil && pe.State.CountLow:
+				key = "wrong-pin-low"
+			}
+			return nil, nil, failMsg("cli-token-error", ti.Label, &msg{key: key, en: err})
+		}
+		return nil, nil, failMsg("cli-token-error", ti.Label, err)
 	}
 	keys, err := s.Keys(e.ctx)
 	if err != nil || len(keys) == 0 {
 		s.Close()
 		m.Close()
 		if err == nil {
-			err = fmt.Errorf("token %q holds no certificate with a private key", ti.Label)
+			err = failMsg("cli-token-no-keys", ti.Label)
 		}
 		return nil, nil, err
 	}
@@ -123,7 +140,7 @@ func (ks *keySource) pick(keys []*token.Key) (*token.Key, error) {
 	case 1:
 		return match[0], nil
 	case 0:
-		return nil, usageErr("no key matches --alias/--key-id")
+		return nil, usageMsg("cli-no-key-matches")
 	}
 	var names []string
 	for _, k := range match {
@@ -133,7 +150,7 @@ func (ks *keySource) pick(keys []*token.Key) (*token.Key, error) {
 		}
 		names = append(names, n)
 	}
-	return nil, usageErr("%d keys; choose one with --alias or --key-id: %s", len(match), strings.Join(names, ", "))
+	return nil, usageMsg("cli-several-keys", len(match), strings.Join(names, ", "))
 }
 
 func catalogNames() string {

@@ -90,6 +90,8 @@ type env struct {
 	// requireAudit: serve refuses to answer a request whose audit line
 	// cannot be written (service run).
 	requireAudit bool
+	// locale is the language of what a person reads (cliLocale).
+	locale string
 }
 
 // run dispatches a subcommand and returns the process exit code.
@@ -98,7 +100,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, tty: openTTY, defaultUI: "tty"}
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, tty: openTTY, defaultUI: "tty", locale: cliLocale()}
 	var cmd func(*env, []string) error
 	switch args[0] {
 	case "version", "--version", "-version":
@@ -135,7 +137,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case untrustMachineCACommand: // not in the usage: uninstall --all-users runs it as each user
 		cmd = cmdUntrustMachineCA
 	default:
-		fmt.Fprintf(stderr, "qoltanba: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(stderr, "qoltanba: %s\n\n%s", e.T("cli-unknown-command", args[0]), usage)
 		return exitUsage
 	}
 	err := cmd(e, args[1:])
@@ -148,24 +150,29 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "qoltanba %s: %v\n", args[0], err)
+		fmt.Fprintf(stderr, "qoltanba %s: %s\n", args[0], errText(e.locale, err))
 		return exitUsage
 	}
+	// INVALID: is verify's word for a signature that is not valid, and
+	// only that: scripts grep it.
 	var inv *invalidError
 	if errors.As(err, &inv) {
-		fmt.Fprintf(stderr, "INVALID: %v\n", inv.err)
+		fmt.Fprintf(stderr, "INVALID: %s\n", invalidReason(e.locale, inv.err))
 		return exitInvalid
 	}
-	fmt.Fprintf(stderr, "qoltanba %s: %v\n", args[0], err)
+	fmt.Fprintf(stderr, "qoltanba %s: %s\n", args[0], errText(e.locale, err))
 	return exitInvalid
 }
 
-// invalidError is a verification failure (exit 1, reason printed).
+// invalidError is a signature that is not valid (verify only: exit 1,
+// "INVALID: reason").
 type invalidError struct{ err error }
 
 func (e *invalidError) Error() string { return e.err.Error() }
 func (e *invalidError) Unwrap() error { return e.err }
 
+// usageErr is a usage error in English (serve's and run's; the other
+// commands' come from the catalog: usageMsg).
 func usageErr(format string, a ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{errUsage}, a...)...)
 }
@@ -173,10 +180,14 @@ func usageErr(format string, a ...any) error {
 // newFlags makes a FlagSet that reports to stderr and returns errors.
 func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	// The flag package's own English error line is not printed: run
+	// prints it from the catalog (flagError). The usage goes to stderr.
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "usage: qoltanba %s %s\n\nflags:\n", name, synopsis)
+		fs.SetOutput(e.stderr)
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
 	return fs
 }
@@ -187,10 +198,10 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return flagError(fs.Name(), err)
 	}
 	if fs.NArg() > 0 {
-		return usageErr("unexpected argument %q", fs.Arg(0))
+		return usageMsg("cli-unexpected-arg", fs.Arg(0))
 	}
 	return nil
 }

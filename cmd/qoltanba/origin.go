@@ -39,43 +39,44 @@ func cmdOrigin(e *env, args []string) error {
 	configFile := fs.String("config", filepath.Join(agent.ConfigDir(), "config.json"), "configuration `file` (its knownOrigins count as known unless the policy sets its own)")
 	policyFile := fs.String("policy", "", "read the machine policy from this `file` instead of "+agent.PolicyPath)
 	// A usage error has a code of its own: 2 is "look-alike" here.
-	usage := func(format string, a ...any) error {
-		fmt.Fprintf(e.stderr, "qoltanba origin: "+format+"\n", a...)
+	usage := func(err error) error {
+		fmt.Fprintf(e.stderr, "qoltanba origin: %s\n", errText(e.locale, err))
 		return &originError{exitOriginUsage}
+	}
+	// fail: a file that cannot be read gets a code of its own (exit 1
+	// is "unknown"), so a script does not take it for an answer.
+	fail := func(err error) error {
+		fmt.Fprintf(e.stderr, "qoltanba origin: %s\n", errText(e.locale, err))
+		return &originError{exitOriginFailed}
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return usage("%v", err)
+		return usage(flagError(fs.Name(), err))
 	}
 	if fs.NArg() != 1 {
-		return usage("give one site, e.g. https://egov.kz or a page's address")
+		return usage(usageMsg("cli-origin-one-site"))
 	}
 	o, err := agent.ParseOrigin(originOf(fs.Arg(0)))
 	if err != nil || o.IsLocal() {
-		return usage("%q is not a site's address: give it as https://egov.kz (a page's full address works too)", fs.Arg(0))
+		return usage(usageMsg("cli-origin-not-site", fs.Arg(0)))
 	}
-	// Exit 1 is "unknown": a file that cannot be read gets a code of its
-	// own, so a script does not take it for an answer.
-	cfg, err := agent.LoadConfig(*configFile)
+	cfg, err := loadConfig(*configFile)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "qoltanba origin: %v\n", err)
-		return &originError{exitOriginFailed}
+		return fail(err)
 	}
-	pol, err := agent.LoadMachinePolicy(*policyFile)
+	pol, err := loadPolicy(*policyFile)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "qoltanba origin: %v\n", err)
-		return &originError{exitOriginFailed}
+		return fail(err)
 	}
 	cfg = pol.Apply(cfg)
 	perms, err := agent.LoadPermissions(filepath.Join(agent.DataDir(), "permissions.json"), cfg.AllowedOrigins, cfg.DeniedOrigins)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "qoltanba origin: %v\n", err)
-		return &originError{exitOriginFailed}
+		return fail(err)
 	}
 	info := agent.Classify(o, cfg.KnownOrigins)
-	locale := ui.SystemLocale()
+	locale := e.locale
 	v := ui.NewSiteView(o, info, locale)
 	host := info.Sub + info.Site
 	if v.Note != "" {

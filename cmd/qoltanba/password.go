@@ -46,16 +46,16 @@ func readPassword(e *env, file, prompt string) ([]byte, error) {
 	if file != "" {
 		f, err := os.Open(file)
 		if err != nil {
-			return nil, fmt.Errorf("password file: %w", err)
+			return nil, failMsg("cli-password-file", err)
 		}
 		defer f.Close()
 		b, err := io.ReadAll(io.LimitReader(f, maxPasswordFile+1))
 		if err != nil {
-			return nil, fmt.Errorf("password file: %w", err)
+			return nil, failMsg("cli-password-file", failMsg("cli-read-failed", file, err))
 		}
 		if len(b) > maxPasswordFile {
 			clear(b)
-			return nil, errors.New("password file: too large for a password")
+			return nil, failMsg("cli-password-file-large", file)
 		}
 		line := b
 		if i := bytes.IndexByte(line, '\n'); i >= 0 {
@@ -68,14 +68,14 @@ func readPassword(e *env, file, prompt string) ([]byte, error) {
 	}
 	t, err := e.tty()
 	if err != nil {
-		return nil, fmt.Errorf("%w: no terminal to ask for the password (%v); use --password-file", errUsage, err)
+		return nil, usageMsg("cli-password-no-terminal")
 	}
 	defer t.Close()
 	fmt.Fprint(t, prompt)
 	pw, err := t.ReadPassword()
 	fmt.Fprintln(t)
 	if err != nil {
-		return nil, fmt.Errorf("read password: %w", err)
+		return nil, failMsg("cli-password-read", err)
 	}
 	return pw, nil
 }
@@ -88,9 +88,9 @@ const maxKeyFile = token.MaxPKCS12Size
 func openP12(e *env, path, passwordFile string) ([]*token.Key, error) {
 	data, err := readLimited(path, maxKeyFile)
 	if err != nil {
-		return nil, fmt.Errorf("key file: %w", err)
+		return nil, err
 	}
-	pw, err := readPassword(e, passwordFile, "Password for "+path+": ")
+	pw, err := readPassword(e, passwordFile, e.T("cli-password-prompt", path))
 	if err != nil {
 		return nil, err
 	}
@@ -98,10 +98,10 @@ func openP12(e *env, path, passwordFile string) ([]*token.Key, error) {
 	keys, err := token.ParsePKCS12(data, pw)
 	if err != nil {
 		if errors.Is(err, token.ErrWrongPassword) {
-			return nil, fmt.Errorf("%s: wrong password", path)
+			return nil, failMsg("cli-wrong-password", path)
 		}
 		if errors.Is(err, token.ErrNotPKCS12) { // not the parser's jargon (ber: length of 88 octets...)
-			return nil, fmt.Errorf("%s is not a key file, or a damaged one: give a .p12 (.pfx) file, or get a new copy of it", path)
+			return nil, failMsg("cli-not-key-file", path)
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -119,7 +119,15 @@ func readLimited(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, limit)
+		return nil, tooLarge(path, limit)
 	}
 	return b, nil
+}
+
+// tooLarge says a file is over a limit, in megabytes when it is that big.
+func tooLarge(path string, limit int64) error {
+	if limit >= 1<<20 {
+		return failMsg("cli-file-too-large-mb", path, limit>>20)
+	}
+	return failMsg("cli-file-too-large", path, limit)
 }

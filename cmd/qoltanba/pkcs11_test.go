@@ -29,6 +29,11 @@ func TestPKCS11CLI(t *testing.T) {
 	if r := qoltanba(t, nil, "keys", "--pkcs11", "softhsm", "--pin-file", tempFile(t, "bad", []byte("9999\n"))); r.code != 1 || !strings.Contains(r.stderr, "wrong PIN") || !strings.Contains(r.stderr, "count low") {
 		t.Errorf("wrong PIN: %+v", r)
 	}
+	// In Russian, the dialog's words for it (a wrong PIN before: few tries left).
+	ru := runBinary(t, append(withoutLocale(os.Environ()), "LANG=ru_RU.UTF-8"), nil, "keys", "--pkcs11", "softhsm", "--pin-file", tempFile(t, "bad", []byte("9999\n")))
+	if ru.code != 1 || !strings.Contains(ru.stderr, `токен "qoltanba": Неверный PIN-код. Попыток осталось немного`) {
+		t.Errorf("wrong PIN in Russian: %+v", ru)
+	}
 	// Two keys and no choice: a usage error that lists them.
 	if r := qoltanba(t, []byte("x"), "sign", "--pkcs11", "softhsm", "--pin-file", pin, "--format", "cms"); r.code != 2 || !strings.Contains(r.stderr, "id 01") {
 		t.Errorf("ambiguous key: %+v", r)

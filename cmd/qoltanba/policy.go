@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -26,7 +27,7 @@ const policyUsage = `usage: qoltanba policy <command>
 func cmdPolicy(e *env, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, policyUsage)
-		return usageErr("a policy command is needed")
+		return usageMsg("cli-policy-command-needed")
 	}
 	switch args[0] {
 	case "show":
@@ -35,14 +36,14 @@ func cmdPolicy(e *env, args []string) error {
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
 		}
-		cfg, err := agent.LoadConfig(filepath.Join(agent.ConfigDir(), "config.json"))
+		cfg, err := loadConfig(filepath.Join(agent.ConfigDir(), "config.json"))
 		if err != nil {
 			return err
 		}
-		pol, polErr := agent.LoadMachinePolicy(*policyFile)
-		printSettings(e.stdout, cfg, pol, polErr)
+		pol, polErr := loadPolicy(*policyFile)
+		printSettings(e, cfg, pol, polErr)
 		if polErr != nil {
-			return &invalidError{polErr}
+			return failMsg("cli-policy-unreadable")
 		}
 		return nil
 	case "set", "unset":
@@ -51,23 +52,26 @@ func cmdPolicy(e *env, args []string) error {
 		return nil
 	default:
 		fmt.Fprint(e.stderr, policyUsage)
-		return usageErr("unknown policy command %q", args[0])
+		return usageMsg("cli-policy-unknown-command", args[0])
 	}
 	fs := newFlags(e, "policy "+args[0], "[--skip-empty] KEY=VALUE... | KEY...")
 	skipEmpty := fs.Bool("skip-empty", false, "set: ignore KEY= with an empty value (an installer's unset property)")
 	msi := fs.Bool("msi", false, "Windows installer: record what it sets, so that unset --msi removes exactly that")
 	file := fs.String("policy", "", "edit this policy `file` instead of the machine's (to prepare one, tests)")
 	if err := fs.Parse(args[1:]); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return flagError(fs.Name(), err)
 	}
 	write := agent.SetMachinePolicy
 	if *file != "" {
 		if *msi {
-			return usageErr("--msi edits the machine's policy, not a file")
+			return usageMsg("cli-policy-msi-file")
 		}
 		write = func(v map[string]any, unset []string) error { return agent.SetPolicyFile(*file, v, unset) }
 	} else if !privileged() {
-		return usageErr("policy %s needs %s", args[0], privilegeName)
+		return usageMsg("cli-needs-privilege", "policy "+args[0], failMsg(privilegeName))
 	}
 	if args[0] == "unset" {
 		keys := fs.Args()
@@ -75,7 +79,7 @@ func cmdPolicy(e *env, args []string) error {
 			keys = slices.Concat(keys, msiPolicyKeys())
 		}
 		if len(keys) == 0 && !*msi {
-			return usageErr("name the keys to remove")
+			return usageMsg("cli-policy-unset-keys")
 		}
 		if err := write(nil, keys); err != nil {
 			return err
@@ -90,7 +94,7 @@ func cmdPolicy(e *env, args []string) error {
 	for _, a := range fs.Args() {
 		k, v, ok := strings.Cut(a, "=")
 		if !ok {
-			return usageErr("%q: want KEY=VALUE", a)
+			return usageMsg("cli-policy-want-kv", a)
 		}
 		if v == "" && *skipEmpty {
 			continue
@@ -106,7 +110,7 @@ func cmdPolicy(e *env, args []string) error {
 		if *skipEmpty {
 			return nil // the installer was given no policy
 		}
-		return usageErr("give KEY=VALUE")
+		return usageMsg("cli-policy-give-kv")
 	}
 	if err := write(values, nil); err != nil {
 		return err
@@ -121,7 +125,7 @@ func cmdPolicy(e *env, args []string) error {
 	if *file != "" {
 		where = *file
 	}
-	fmt.Fprintf(e.stdout, "policy %s: set %s\n", where, strings.Join(names, ", "))
+	fmt.Fprintln(e.stdout, e.T("cli-policy-set", where, strings.Join(names, ", ")))
 	return nil
 }
 

@@ -47,9 +47,9 @@ func TestServePolicyRefusals(t *testing.T) {
 		name, policy, want string
 	}{
 		{"unattended off", `{"disableUnattended":true}`, "unattended mode is turned off by the machine's policy"},
-		{"malformed", `{"allowedOrigins":"https://a.example"}`, "the agent does not start without its organisation's policy"},
+		{"malformed", `{"allowedOrigins":"https://a.example"}`, `line 1: the value of "allowedOrigins" is of the wrong kind: it must be a list`},
 		{"bad value", `{"locale":"fr"}`, `locale "fr"`},
-		{"not JSON", `allowedOrigins = x`, "invalid character"},
+		{"not JSON", `allowedOrigins = x`, "line 1: this is not valid JSON"}, // not encoding/json's "invalid character"
 		// A typo, a key in the wrong case or given twice, null, a
 		// dialog that closes at once: refused, naming the line and key.
 		{"unknown key", `{"disableKeyFile":true}`, `line 1: key "disableKeyFile" is not a setting`},

@@ -12,9 +12,11 @@ import (
 // user: root.
 func privileged() bool { return os.Geteuid() == 0 }
 
-const privilegeName = "root"
+// privilegeName is the catalog key of the rights --all-users and service install need.
+const privilegeName = "cli-privilege-root"
 
-// trustNote says what the system will show while the CA is trusted; on
+// trustNote is the catalog key of what the system will show while the CA
+// is trusted; on
 // Linux and macOS nothing unexpected (macOS asks for the administrator's
 // password itself).
 func trustNote(installer.Options) string { return "" }

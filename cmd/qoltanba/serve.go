@@ -49,7 +49,7 @@ func cmdServe(e *env, args []string) error {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	// The organisation's policy wins over config.json; one that cannot be
 	// read stops the agent rather than let it run unmanaged.
-	pol, err := agent.LoadMachinePolicy(*policyFile)
+	pol, err := loadPolicy(*policyFile)
 	if err != nil {
 		return fmt.Errorf("%w (the agent does not start without its organisation's policy)", err)
 	}

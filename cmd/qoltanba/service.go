@@ -33,7 +33,7 @@ const serviceUsage = `usage: qoltanba service <command> [flags]
 func cmdService(e *env, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, serviceUsage)
-		return usageErr("a service command is needed")
+		return usageMsg("cli-service-command-needed")
 	}
 	switch args[0] {
 	case "install":
@@ -49,7 +49,7 @@ func cmdService(e *env, args []string) error {
 		return nil
 	}
 	fmt.Fprint(e.stderr, serviceUsage)
-	return usageErr("unknown service command %q", args[0])
+	return usageMsg("cli-service-unknown-command", args[0])
 }
 
 func serviceInstall(e *env, args []string) error {
@@ -66,17 +66,17 @@ func serviceInstall(e *env, args []string) error {
 		return err
 	}
 	if !*unattended {
-		return usageErr("the service signs without a dialog: say so with --unattended")
+		return usageMsg("cli-service-unattended")
 	}
 	if len(allow) == 0 {
-		return usageErr("--allow-origin is needed at least once: the service never signs for every site")
+		return usageMsg("cli-service-allow-origin")
 	}
 	secret := ks.pwFile
 	if ks.module != "" {
 		secret = ks.pinFile
 	}
 	if secret == "" || (ks.p12 == "" && ks.module == "") {
-		return usageErr("give --p12 with --password-file, or --pkcs11 with --pin-file")
+		return usageMsg("cli-service-secret")
 	}
 	if err := ks.check(); err != nil {
 		return err
@@ -85,20 +85,20 @@ func serviceInstall(e *env, args []string) error {
 	for _, a := range allow {
 		o, err := agent.ParseOrigin(a)
 		if err != nil || o.IsLocal() || (o.Scheme != "https" && o.Scheme != "http") {
-			return usageErr("--allow-origin %q: want https://host[:port]", a)
+			return usageMsg("cli-service-bad-origin", a)
 		}
 		origins = append(origins, o.String())
 	}
 	if !privileged() {
-		return usageErr("service install needs %s", privilegeName)
+		return usageMsg("cli-needs-privilege", "service install", failMsg(privilegeName))
 	}
-	pol, err := agent.LoadMachinePolicy(*policyFile)
+	pol, err := loadPolicy(*policyFile)
 	if err != nil {
 		return err
 	}
 	cfg := pol.Apply(agent.DefaultConfig())
 	if cfg.DisableUnattended {
-		return fmt.Errorf("unattended mode is turned off by the machine's policy (%s)", cfg.PolicySource)
+		return failMsg("cli-unattended-off", cfg.PolicySource)
 	}
 	if cfg.DisableKeyFiles && ks.p12 != "" {
 		return errKeyFilesOff(cfg)
@@ -148,7 +148,7 @@ func serviceInstall(e *env, args []string) error {
 	// The key must open with the secret now rather than fail at every start.
 	keys, closeKeys, err := ks.open(e)
 	if err != nil {
-		return fmt.Errorf("the key does not open with that secret: %w", err)
+		return failMsg("cli-service-key", err)
 	}
 	closeKeys()
 	s, err := installer.NewService(spec)
@@ -156,14 +156,13 @@ func serviceInstall(e *env, args []string) error {
 		return err
 	}
 	if installer.ServiceInstalled(s) {
-		return fmt.Errorf("the service is already installed: qoltanba service uninstall first")
+		return failMsg("cli-service-already")
 	}
 	if err := s.Install(); err != nil {
 		return fmt.Errorf("service install: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "installed the %s service (%s): it signs for %s with %s, WITHOUT asking anyone.\n",
-		installer.ServiceName, s.Platform(), strings.Join(origins, ", "), keys[0].Certificate.Subject.CommonName)
-	fmt.Fprintln(e.stdout, "Start it with: qoltanba service start; check with: qoltanba service status")
+	fmt.Fprintln(e.stdout, e.T("cli-service-installed", installer.ServiceName, s.Platform(), strings.Join(origins, ", "), keys[0].Certificate.Subject.CommonName))
+	fmt.Fprintln(e.stdout, e.T("cli-service-next"))
 	return nil
 }
 
@@ -184,16 +183,16 @@ func serviceUninstall(e *env, args []string) error {
 		if *ifInstalled {
 			return nil
 		}
-		return errors.New("the service is not installed")
+		return failMsg("cli-service-not-installed")
 	}
 	if !privileged() {
-		return usageErr("service uninstall needs %s", privilegeName)
+		return usageMsg("cli-needs-privilege", "service uninstall", failMsg(privilegeName))
 	}
 	s.Stop() // it may not be running
 	if err := s.Uninstall(); err != nil {
 		return fmt.Errorf("service uninstall: %w", err)
 	}
-	fmt.Fprintln(e.stdout, "removed the service")
+	fmt.Fprintln(e.stdout, e.T("cli-service-removed"))
 	return nil
 }
 
@@ -206,7 +205,7 @@ func serviceControl(e *env, verb string, args []string) error {
 	if err != nil {
 		if verb == "status" {
 			fmt.Fprintf(e.stdout, "not installed: %v\n", err)
-			return &invalidError{errors.New("the service is not installed")}
+			return failMsg("cli-service-not-installed")
 		}
 		return err
 	}
@@ -224,7 +223,7 @@ func serviceControl(e *env, verb string, args []string) error {
 	switch {
 	case errors.Is(err, service.ErrNotInstalled):
 		fmt.Fprintln(e.stdout, "not installed")
-		return &invalidError{errors.New("the service is not installed")}
+		return failMsg("cli-service-not-installed")
 	case err != nil:
 		return err
 	case st == service.StatusRunning:
@@ -232,7 +231,7 @@ func serviceControl(e *env, verb string, args []string) error {
 		return nil
 	}
 	fmt.Fprintln(e.stdout, "stopped")
-	return &invalidError{errors.New("the service is not running")}
+	return failMsg("cli-service-not-running")
 }
 
 // serviceProgram runs `serve --unattended` under the service manager.

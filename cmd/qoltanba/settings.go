@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"reflect"
 
 	"github.com/qoltanba/qoltanba/agent"
@@ -12,15 +11,16 @@ import (
 // printSettings writes the machine policy in force (or why it cannot be
 // read) and the settings the agent runs with, each with where its value
 // comes from: the policy, config.json or the default (qoltanba status).
-func printSettings(w io.Writer, user agent.Config, pol *agent.Policy, polErr error) {
+func printSettings(e *env, user agent.Config, pol *agent.Policy, polErr error) {
+	w := e.stdout
 	switch {
 	case polErr != nil:
-		fmt.Fprintf(w, "FAIL policy: %v\n", polErr)
+		fmt.Fprintf(w, "FAIL %s\n", e.T("cli-settings-policy-error", errText(e.locale, polErr)))
 		return
 	case pol == nil:
-		fmt.Fprintf(w, "policy: none (%s not present): the user's settings apply\n", agent.PolicyPath)
+		fmt.Fprintln(w, e.T("cli-settings-no-policy", agent.PolicyPath))
 	default:
-		fmt.Fprintf(w, "policy: %s (managed by your organisation)\n", pol.Source)
+		fmt.Fprintln(w, e.T("cli-settings-policy", pol.Source))
 	}
 	eff := pol.Apply(user)
 	def := agent.DefaultConfig()
@@ -58,7 +58,9 @@ func printSettings(w io.Writer, user agent.Config, pol *agent.Policy, polErr err
 		{"promptTimeout", eff.PromptTimeout, user.PromptTimeout, def.PromptTimeout},
 		{"auditDir", eff.AuditDir, "", ""},
 	}
-	fmt.Fprintln(w, "settings:")
+	// The keys and where each value comes from are config.json's and the
+	// policy's own words: they stay as they are.
+	fmt.Fprintln(w, e.T("cli-settings"))
 	for _, r := range rows {
 		fmt.Fprintf(w, "  %-18s = %s  [%s]\n", r.key, show(r.value), from(r.key, r.user, r.def))
 	}

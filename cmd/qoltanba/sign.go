@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -41,25 +42,25 @@ func cmdSign(e *env, args []string) error {
 	}
 	switch {
 	case *format != "cms" && *format != "xml":
-		return usageErr("--format must be cms or xml")
+		return usageMsg("cli-format")
 	case *format == "xml" && (*detached || *isHash || *tsa != "" || *pemOut):
-		return usageErr("--detached, --hash, --tsa and --pem apply to cms only")
+		return usageMsg("cli-cms-only-flags")
 	}
 	// What can be refused is refused before the password is asked for.
 	if *out == "-" && *format == "cms" && !*pemOut && isTerminal(e.stdout) {
-		return usageErr("the signature is binary (DER) and would garble this terminal: give --out FILE, or --pem to print it as text")
+		return usageMsg("cli-sign-der-terminal")
 	}
 	if *in != "-" && !*detached && !*isHash {
-		limit, hint := int64(maxInMemoryInput), " (or sign it with --detached: the signature then travels beside the file)"
+		limit, key := int64(maxInMemoryInput), "cli-sign-too-large-detached"
 		if *format == "xml" {
-			limit, hint = signer.MaxXMLSize, ""
+			limit, key = signer.MaxXMLSize, "cli-sign-too-large"
 		}
 		if fi, err := os.Stat(*in); err == nil && fi.Mode().IsRegular() && fi.Size() > limit {
-			return fmt.Errorf("%s is %d MB; a signature that holds its content takes at most %d MB%s", *in, fi.Size()>>20, limit>>20, hint)
+			return failMsg(key, *in, fi.Size()>>20, limit>>20)
 		}
 	}
 	if *in == "-" && isTerminal(e.stdin) {
-		fmt.Fprintln(e.stderr, "reading what to sign from standard input; end it with Ctrl-D (or give --in FILE)")
+		fmt.Fprintln(e.stderr, e.T("cli-sign-reading-stdin"))
 	}
 	keys, closeKeys, err := ks.open(e)
 	if err != nil {
@@ -75,8 +76,7 @@ func cmdSign(e *env, args []string) error {
 		return err
 	}
 	if now := time.Now(); now.Before(key.Certificate.NotBefore) || now.After(key.Certificate.NotAfter) {
-		fmt.Fprintf(e.stderr, "WARNING: the certificate of %s is not valid now (valid %s to %s); verifiers will reject this signature\n",
-			key.Alias, key.Certificate.NotBefore.UTC().Format(time.RFC3339), key.Certificate.NotAfter.UTC().Format(time.RFC3339))
+		fmt.Fprintln(e.stderr, e.T("cli-sign-cert-not-valid", key.Alias, key.Certificate.NotBefore.UTC().Format(time.RFC3339), key.Certificate.NotAfter.UTC().Format(time.RFC3339)))
 	}
 
 	var result []byte
@@ -105,7 +105,7 @@ func cmdSign(e *env, args []string) error {
 			}
 			result, err = signer.SignCMSDigest(e.ctx, digest, pair, opts)
 			if err != nil {
-				return err
+				return signError(*tsa, err)
 			}
 		case *detached:
 			r, closeIn, err := openInput(e, *in)
@@ -115,7 +115,7 @@ func cmdSign(e *env, args []string) error {
 			result, err = signer.SignCMSReader(e.ctx, r, pair, opts)
 			closeIn()
 			if err != nil {
-				return err
+				return signError(*tsa, err)
 			}
 		default:
 			data, err := readInput(e, *in, maxInMemoryInput)
@@ -123,7 +123,7 @@ func cmdSign(e *env, args []string) error {
 				return err
 			}
 			if result, err = signer.SignCMS(e.ctx, data, pair, opts); err != nil {
-				return err
+				return signError(*tsa, err)
 			}
 		}
 		if *pemOut {
@@ -131,6 +131,15 @@ func cmdSign(e *env, args []string) error {
 		}
 	}
 	return writeOutput(e, *out, result)
+}
+
+// signError says a timestamp that could not be had in the user's
+// language (tsahttp's English words, which name the cause, for English).
+func signError(tsa string, err error) error {
+	if tsa != "" && errors.Is(err, signer.ErrTimestamp) {
+		return &msg{key: "cli-sign-tsa", args: []any{tsa}, en: err}
+	}
+	return err
 }
 
 // decodeDigest accepts a digest as raw bytes, hex or base64.
@@ -154,7 +163,7 @@ func decodeDigest(raw []byte, pair signer.KeyPair) ([]byte, error) {
 	if b, err := base64.StdEncoding.DecodeString(t); err == nil && len(b) == n {
 		return b, nil
 	}
-	return nil, fmt.Errorf("--hash: input is not a %d-byte %s digest (raw, hex or base64)", n, s.Key)
+	return nil, failMsg("cli-sign-bad-hash", n, s.Key)
 }
 
 // pemCMS armours a DER CMS as NCALayer's basics module does.
@@ -187,10 +196,10 @@ func readInput(e *env, path string, limit int64) ([]byte, error) {
 	defer closeIn()
 	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, failMsg("cli-read-failed", path, err)
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, limit)
+		return nil, tooLarge(path, limit)
 	}
 	return b, nil
 }
@@ -212,17 +221,17 @@ func checkProfile(want string, alg signer.KeyAlgorithm) error {
 		return nil
 	}
 	if want != "kz" && want != "ru" {
-		return usageErr("--profile must be kz or ru")
+		return usageMsg("cli-profile")
 	}
 	if !alg.IsGOST() {
-		return usageErr("--profile applies to GOST keys; this key is %s", alg)
+		return usageMsg("cli-profile-not-gost", alg)
 	}
 	have := "kz"
 	if alg.Profile() == signer.ProfileRU {
 		have = "ru"
 	}
 	if want != have {
-		return usageErr("--profile %s: this key's certificate is a %s key (%s), signed in the %s byte order; a %s signature from it would not verify anywhere", want, have, alg, have, want)
+		return usageMsg("cli-profile-mismatch", want, have, alg)
 	}
 	return nil
 }

@@ -20,12 +20,12 @@ func cmdTokens(e *env, args []string) error {
 	for _, x := range extra {
 		path, spec, ok := p11.Resolve(p11.DefaultCatalog(), x)
 		if !ok {
-			return fmt.Errorf("pkcs11 module %q not found", x)
+			return failMsg("cli-module-not-found", x, catalogNames())
 		}
 		found = append(found, p11.Found{Spec: spec, Path: path})
 	}
 	if len(found) == 0 {
-		fmt.Fprintf(e.stdout, "no PKCS#11 module found (looked for: %s)\n", catalogNames())
+		fmt.Fprintln(e.stdout, e.T("cli-tokens-no-module", catalogNames()))
 		return nil
 	}
 	seen := map[string]bool{}
@@ -37,14 +37,14 @@ func cmdTokens(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "module %s (%s) storage=%s\n", f.Spec.Name, f.Path, f.Spec.Storage)
 		m, err := p11.Open(e.ctx, f.Path, f.Spec)
 		if err != nil {
-			fmt.Fprintf(e.stdout, "  error: %v\n", err)
+			fmt.Fprintf(e.stdout, "  %s\n", e.T("cli-tokens-error", errText(e.locale, err)))
 			continue
 		}
 		ts, err := m.Tokens(e.ctx)
 		if err != nil {
-			fmt.Fprintf(e.stdout, "  error: %v\n", err)
+			fmt.Fprintf(e.stdout, "  %s\n", e.T("cli-tokens-error", errText(e.locale, err)))
 		} else if len(ts) == 0 {
-			fmt.Fprintln(e.stdout, "  no token present")
+			fmt.Fprintf(e.stdout, "  %s\n", e.T("cli-tokens-none"))
 		}
 		for _, t := range ts {
 			fmt.Fprintf(e.stdout, "  slot=%d label=%s manufacturer=%s model=%s serial=%s storage=%s pin=%s\n",

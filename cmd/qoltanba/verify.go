@@ -36,13 +36,13 @@ func cmdVerify(e *env, args []string) error {
 		return err
 	}
 	if *format != "cms" && *format != "xml" {
-		return usageErr("--format must be cms or xml")
+		return usageMsg("cli-format")
 	}
 	opts := signer.VerifyOptions{}
 	if *at != "" {
 		t, err := parseWhen(*at)
 		if err != nil {
-			return usageErr("--at %q: give a date like 2026-01-15 or a time like 2026-01-15T12:00:00Z", *at)
+			return usageMsg("cli-at", *at)
 		}
 		opts.Chain.Time = t
 	}
@@ -53,20 +53,23 @@ func cmdVerify(e *env, args []string) error {
 	if *trustSet != "" {
 		set, err := trust.ParseSet(*trustSet)
 		if err != nil {
-			return usageErr("--trust: %v", err)
+			return usageMsg("cli-trust-set", *trustSet)
 		}
 		if set != trust.Test && *caDir == "" {
-			return usageErr("--trust %s needs --ca-dir: a directory of NCA's production CA certificates (download them from pki.gov.kz/cert/)", set)
+			return usageMsg("cli-trust-needs-ca-dir", set)
 		}
 		nca, err := trust.Load(set, *caDir)
 		if err != nil {
 			// Asked to check against a set that has no anchor: an error,
 			// never "VALID, chain not checked".
+			if errors.Is(err, trust.ErrNoProductionCAs) {
+				return &msg{key: "cli-no-production-cas", args: []any{*caDir}, en: err}
+			}
 			return err
 		}
 		opts.Chain.Roots = append(opts.Chain.Roots, nca...)
 	} else if *caDir != "" {
-		return usageErr("--ca-dir goes with --trust production|both")
+		return usageMsg("cli-ca-dir-alone")
 	}
 	if opts.TSARoots, err = loadCerts(tsaCAs); err != nil {
 		return err
@@ -74,26 +77,26 @@ func cmdVerify(e *env, args []string) error {
 	for _, f := range crls {
 		b, err := readLimited(f, 64<<20)
 		if err != nil {
-			return fmt.Errorf("--crl: %w", err)
+			return failMsg("cli-crl-read", err)
 		}
 		crl, err := signer.ParseCRL(b, nil) // signature checked against the chain's issuer
 		if err != nil {
-			return fmt.Errorf("--crl %s: %w", f, err)
+			return failMsg("cli-not-crl", f)
 		}
 		opts.Chain.CRLs = append(opts.Chain.CRLs, crl)
-	}
-	if len(opts.Chain.Roots) == 0 {
-		opts.NoChain = true
-		fmt.Fprintln(e.stderr, "WARNING: no --ca or --trust given: the signatures are checked, the signers' certificates are NOT (integrity only, not identity)")
 	}
 	sig, err := readInput(e, *in, signer.MaxCMSSize)
 	if err != nil {
 		return err
 	}
+	if len(opts.Chain.Roots) == 0 {
+		opts.NoChain = true
+		fmt.Fprintln(e.stderr, e.T("cli-warn-no-chain"))
+	}
 	var signers []signer.VerifiedSigner
 	if *format == "xml" {
 		if *data != "" {
-			return usageErr("--data applies to cms only")
+			return usageMsg("cli-data-cms-only")
 		}
 		res, err := signer.VerifyXML(sig, opts)
 		if err != nil {
@@ -113,12 +116,14 @@ func cmdVerify(e *env, args []string) error {
 		res, err := signer.VerifyCMS(der, opts)
 		if err != nil {
 			if errors.Is(err, signer.ErrContentMissing) {
-				return usageErr("detached signature: give the signed content with --data")
+				return usageMsg("cli-detached-needs-data")
 			}
 			return &invalidError{err}
 		}
 		signers = res.Signers
 	}
+	// VALID: and the signer lines are for scripts: their words stay as
+	// they are in every language (README, "What scripts can rely on").
 	fmt.Fprintf(e.stdout, "VALID: %d signer(s)\n", len(signers))
 	for i, s := range signers {
 		printSigner(e.stdout, i+1, s, opts.NoChain)
@@ -170,7 +175,7 @@ func loadCerts(files []string) ([]*x509.Certificate, error) {
 	for _, f := range files {
 		b, err := readLimited(f, 16<<20)
 		if err != nil {
-			return nil, fmt.Errorf("certificate file: %w", err)
+			return nil, failMsg("cli-cert-read", err)
 		}
 		var ders [][]byte
 		for rest := b; ; {
@@ -189,7 +194,7 @@ func loadCerts(files []string) ([]*x509.Certificate, error) {
 		for _, d := range ders {
 			c, err := x509.ParseCertificate(d)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", f, err)
+				return nil, failMsg("cli-not-cert", f)
 			}
 			out = append(out, c)
 		}
