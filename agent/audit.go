@@ -187,16 +187,24 @@ func summaryLine(site string, w *siteLines, now time.Time) []byte {
 }
 
 // siteOf is the registrable domain of an origin's host (egov.kz for
-// https://idp.egov.kz), the host itself where there is none (an IP
-// address, localhost).
+// https://idp.egov.kz), the host itself where there is none (localhost);
+// an IP address counts with its network (IPv4 /24, IPv6 /48), as the
+// server's connection caps count it: one holder of an IPv6 network has
+// addresses beyond counting, each of which would have its own lines.
 func siteOf(origin string) string {
 	host := origin
 	if u, err := url.Parse(origin); err == nil && u.Host != "" {
 		host = u.Hostname()
 	}
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	if net.ParseIP(host) != nil {
-		return host
+	host = strings.ToLower(strings.TrimRight(host, "."))
+	if ip := net.ParseIP(host); ip != nil {
+		switch {
+		case ip.IsLoopback():
+			return ip.String()
+		case ip.To4() != nil:
+			return ip.To4().Mask(net.CIDRMask(24, 32)).String() + "/24"
+		}
+		return ip.Mask(net.CIDRMask(48, 128)).String() + "/48"
 	}
 	if d, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
 		return d

@@ -251,3 +251,24 @@ func TestAuditPerSiteLimit(t *testing.T) {
 		t.Errorf("%d signatures logged, want 5", n)
 	}
 }
+
+// TestAuditSiteOf: the audit's per-site allowance counts a page as the
+// server's caps do: subdomains (with or without a trailing dot) are one
+// site, and so is an IP network, not each of its addresses.
+func TestAuditSiteOf(t *testing.T) {
+	for origin, want := range map[string]string{
+		"https://idp.egov.kz":         "egov.kz",
+		"https://x1.evil.example.":    "evil.example",
+		"http://localhost:3000":       "localhost",
+		"http://127.0.0.1:8080":       "127.0.0.1",
+		"http://[::1]:8080":           "::1",
+		"http://203.0.113.7":          "203.0.113.0/24",
+		"http://203.0.113.200:8080":   "203.0.113.0/24",
+		"http://[2001:db8:1:2::7]":    "2001:db8:1::/48",
+		"http://[2001:db8:1:ffff::1]": "2001:db8:1::/48",
+	} {
+		if got := siteOf(origin); got != want {
+			t.Errorf("siteOf(%q) = %q, want %q", origin, got, want)
+		}
+	}
+}

@@ -64,8 +64,10 @@ func looksLikeLogin(d []byte, digest bool) bool {
 	t := bytes.TrimLeft(bytes.TrimPrefix(d, []byte("\xef\xbb\xbf")), " \t\r\n")
 	switch {
 	case len(t) > 0 && t[0] == '{' && len(d) <= maxLoginJSONCheck:
+		// The first JSON value, as a decoder reading a stream takes it:
+		// text after it does not make it any less a login.
 		var m map[string]json.RawMessage
-		if json.Unmarshal(t, &m) != nil {
+		if json.NewDecoder(bytes.NewReader(t)).Decode(&m) != nil {
 			return false
 		}
 		var challenge, origin bool

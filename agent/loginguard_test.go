@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/qoltanba/qoltanba/signer"
@@ -103,6 +104,11 @@ func TestLooksLikeLogin(t *testing.T) {
 		`<doc><login>x</login></doc>`:             false,
 		`contract`:                                false,
 		`{"challenge":`:                           false, // not JSON: no verifier reads it
+		// A login followed by other text, or behind a long prolog.
+		`{"challenge":"AA","origin":"https://a","time":"t"} trailing`:                                      true,
+		`{"challenge":"AA","origin":"https://a"}{}`:                                                        true,
+		strings.Repeat("<!---->", 1001) + `<login xmlns="urn:qoltanba:login:1"><origin>o</origin></login>`: true,
+		strings.Repeat("<?p?>\n", 5000) + `<login><timeTicket>1</timeTicket></login>`:                      false,
 	} {
 		if got := looksLikeLogin([]byte(doc), false); got != want {
 			t.Errorf("%q: %v, want %v", doc, got, want)

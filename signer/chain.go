@@ -184,7 +184,7 @@ func isIn(c *x509.Certificate, set []*x509.Certificate) bool {
 // only when it is issuer's own (CRLIssuedBy: c's issuer name, issuer's key
 // identifier, issuer's signature) and current at at (CRLCurrent). A CRL
 // that names c's issuer but does not count (another key, a bad signature,
-// past its nextUpdate) fails closed unless a complete CRL of the issuer
+// past its nextUpdate, a narrower scope: CRLScope) fails closed unless a complete CRL of the issuer
 // that counts is also given; so does a certificate that names one of
 // opts.CRLURLs as its CRL distribution point when no such CRL is given. A
 // delta CRL's entries are looked up, but it alone does not cover c.
@@ -200,6 +200,10 @@ func checkRevoked(c, issuer *x509.Certificate, opts *ChainOptions, at time.Time)
 			continue
 		}
 		if err := CRLCurrent(crl, at); err != nil {
+			unusable = err
+			continue
+		}
+		if err := CRLScope(crl); err != nil {
 			unusable = err
 			continue
 		}

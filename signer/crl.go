@@ -129,6 +129,34 @@ func IsDeltaCRL(crl *x509.RevocationList) bool {
 	return false
 }
 
+// oidIssuingDistributionPoint narrows a CRL's scope (RFC 5280 5.2.5): one
+// partition of the issuer's certificates, only CA or only end-entity
+// certificates, only some reasons, or an indirect CRL.
+var oidIssuingDistributionPoint = asn1.ObjectIdentifier{2, 5, 29, 28}
+
+// CRLScope reports why crl may not stand for every certificate of its
+// issuer: it has an issuing distribution point (its scope is narrower
+// than the issuer's certificates: a CA-only CRL, one partition, some
+// reasons), or a critical extension this package does not understand,
+// which RFC 5280 (5.2) forbids using a CRL with. Such a CRL is the
+// issuer's own and validly signed, so whoever serves a plain-http CRL URL
+// could otherwise hand it out in place of the complete one and hide
+// every end-entity revocation. A delta CRL is not refused here (see
+// IsDeltaCRL).
+func CRLScope(crl *x509.RevocationList) error {
+	for _, e := range crl.Extensions {
+		switch {
+		case e.Id.Equal(oidIssuingDistributionPoint):
+			return fmt.Errorf("%w: CRL %s of %q covers only part of its issuer's certificates (issuing distribution point)",
+				ErrStaleRevocation, crlNumber(crl), crl.Issuer.CommonName)
+		case e.Critical && !e.Id.Equal(oidDeltaCRLIndicator):
+			return fmt.Errorf("%w: CRL %s of %q has a critical extension %v that is not understood", ErrStaleRevocation,
+				crlNumber(crl), crl.Issuer.CommonName, e.Id)
+		}
+	}
+	return nil
+}
+
 // CRLIssuedBy reports whether crl is ca's own CRL, the only one that may
 // speak for ca's certificates: it names ca as its issuer, its authority key
 // identifier is ca's subject key identifier (when both are there), and

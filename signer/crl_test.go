@@ -153,6 +153,20 @@ func TestCRLOfItsIssuerOnly(t *testing.T) {
 		crl, _ := x509.ParseRevocationList(der)
 		return crl
 	}
+	// A's own CRLs of a narrower scope, validly signed: only CA
+	// certificates (issuing distribution point, critical), or with a
+	// critical extension nobody here understands.
+	withExt := func(id asn1.ObjectIdentifier, value []byte) *x509.RevocationList {
+		der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(6), ThisUpdate: now.Add(-time.Minute),
+			NextUpdate: now.Add(time.Hour), ExtraExtensions: []pkix.Extension{{Id: id, Critical: true, Value: value}}}, a.CA, a.CAKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		crl, _ := x509.ParseRevocationList(der)
+		return crl
+	}
+	caOnly := withExt(asn1.ObjectIdentifier{2, 5, 29, 28}, []byte{0x30, 0x03, 0x82, 0x01, 0xff}) // onlyContainsCACerts
+	unknownCritical := withExt(asn1.ObjectIdentifier{1, 2, 3, 4}, []byte{0x05, 0x00})
 	l := func(crls ...*x509.RevocationList) []*x509.RevocationList { return crls }
 	for _, tc := range []struct {
 		name string
@@ -177,6 +191,11 @@ func TestCRLOfItsIssuerOnly(t *testing.T) {
 		{"a delta CRL alone does not cover it", l(delta()), []string{url}, signer.ErrStaleRevocation},
 		{"a delta CRL revokes it", l(aClean, delta(42)), []string{url}, signer.ErrRevoked},
 		{"another CRL URL", l(bClean), []string{"http://crl.example.kz/b.crl"}, nil},
+		{"its issuer's CA-only CRL at its CRL URL", l(caOnly), []string{url}, signer.ErrStaleRevocation},
+		{"its issuer's CA-only CRL", l(caOnly), nil, signer.ErrStaleRevocation},
+		{"a CRL with a critical extension not understood", l(unknownCritical), []string{url}, signer.ErrStaleRevocation},
+		{"a CA-only CRL beside the complete one", l(caOnly, aRevokes), []string{url}, signer.ErrRevoked},
+		{"a CA-only CRL beside a clean complete one", l(caOnly, aClean), []string{url}, nil},
 	} {
 		_, err := signer.VerifyChain(a.Leaf, signer.ChainOptions{Roots: []*x509.Certificate{a.CA, b.CA}, CRLs: tc.crls, CRLURLs: tc.urls, Time: now})
 		if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {

@@ -116,12 +116,14 @@ func LoginXML(origin string, challenge []byte, t time.Time) []byte {
 // qoltanba login's (login in LoginNamespace, under any prefix, any case):
 // what a login verifier reads. Other documents named login are not ours:
 // NCALayer pages' own logins sign <login><timeTicket>…</timeTicket></login>
-// (egov.kz), and they must keep working. Only the start is read.
+// (egov.kz), and they must keep working. Only the start is read: the
+// prolog (declaration, comments, processing instructions, however many:
+// a page could otherwise hide the root behind them) and the root's tag.
 func LooksLikeLoginXML(doc []byte) bool {
 	d := xml.NewDecoder(bytes.NewReader(doc))
 	d.Strict = false
 	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	for range 1000 { // prolog: declaration, comments, processing instructions
+	for {
 		tok, err := d.RawToken()
 		if err != nil {
 			return false
@@ -140,7 +142,6 @@ func LooksLikeLoginXML(doc []byte) bool {
 			return strings.EqualFold(strings.TrimSpace(ns), LoginNamespace)
 		}
 	}
-	return false
 }
 
 // attrValues returns the values of every attribute of type oidDER in a

@@ -459,7 +459,12 @@ func ecdsaDERToRaw(der []byte, cert *x509.Certificate) ([]byte, error) {
 // XMLTree is the size of the tree a document makes, counted by ScanXML.
 type XMLTree struct {
 	Elements, Attrs, Depth int
-	Bytes                  int // the document's length
+	// Nodes are the tree's other nodes: comments, processing
+	// instructions, directives, and text nodes beyond the two an element
+	// is charged for (CDATA sections and text between comments each make
+	// one). A few bytes make one, as they make an element.
+	Nodes int
+	Bytes int // the document's length
 }
 
 // Per-item costs of signing an XML document, measured with
@@ -467,17 +472,21 @@ type XMLTree struct {
 // then the canonical form and the signed copy beside it). Per element:
 // 114 bytes measured for an empty one, plus up to two text nodes around
 // its tags (about 64 bytes each with their places in the parent); per
-// attribute: 56 measured; per byte of the document: its text in the
-// tree, in the canonical form and in the signed copy.
+// attribute: 56 measured; per other node: 44 to 61 measured (a comment,
+// a processing instruction, a CDATA section) with its place in the
+// parent; per byte of the document: its text in the tree, in the
+// canonical form and in the signed copy.
 const (
 	xmlCostElement = 256
 	xmlCostAttr    = 64
+	xmlCostNode    = 80
 	xmlCostByte    = 3
 )
 
 // Memory estimates the bytes SignXML holds at its peak for the document.
 func (t XMLTree) Memory() int64 {
-	return int64(t.Elements)*xmlCostElement + int64(t.Attrs)*xmlCostAttr + int64(t.Bytes)*xmlCostByte
+	return int64(t.Elements)*xmlCostElement + int64(t.Attrs)*xmlCostAttr + int64(t.Nodes)*xmlCostNode +
+		int64(t.Bytes)*xmlCostByte
 }
 
 // ScanXML counts a document's elements, attributes and depth with
@@ -486,19 +495,24 @@ func (t XMLTree) Memory() int64 {
 // the caller can bound and charge the tree before it is built. Syntax
 // errors end the count without an error (the tree builder reports them
 // in its own words).
-func ScanXML(doc []byte) (XMLTree, error) {
-	t := XMLTree{Bytes: len(doc)}
+func ScanXML(doc []byte) (t XMLTree, err error) {
+	t.Bytes = len(doc)
 	dec := xml.NewDecoder(bytes.NewReader(doc))
 	dec.CharsetReader = func(charset string, _ io.Reader) (io.Reader, error) {
 		return nil, fmt.Errorf("encoding %q is not supported: use UTF-8", charset)
 	}
-	depth := 0
+	depth, texts := 0, 0
+	defer func() { t.Nodes += max(0, texts-2*t.Elements) }()
 	for {
-		tok, err := dec.RawToken()
-		if err != nil {
+		tok, rerr := dec.RawToken()
+		if rerr != nil {
 			return t, nil
 		}
 		switch el := tok.(type) {
+		case xml.CharData:
+			texts++
+		case xml.Comment, xml.ProcInst, xml.Directive:
+			t.Nodes++
 		case xml.StartElement:
 			t.Elements++
 			t.Attrs += len(el.Attr)

@@ -20,6 +20,12 @@ func TestXMLTreeMemory(t *testing.T) {
 		{"text", "<a>" + strings.Repeat("t", 100) + "</a>\n", 50000},
 		{"nested", "<a><b/></a>\n", 100000},
 		{"namespaced", `<p:a xmlns:p="urn:x" p:k="v">z</p:a>`, 50000},
+		// Nodes that are not elements: each is a node of the tree too,
+		// and a few bytes make one.
+		{"processing instructions", "<?a?>", 200000},
+		{"comments", "<!---->", 200000},
+		{"CDATA sections", "<![CDATA[]]>", 200000},
+		{"text between comments", "<!---->x", 200000},
 	} {
 		doc := []byte("<r>" + strings.Repeat(c.el, c.n) + "</r>")
 		tr, err := ScanXML(doc)

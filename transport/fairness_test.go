@@ -26,6 +26,16 @@ func TestSiteOf(t *testing.T) {
 		"http://[::1]:8080":               "::1",
 		"":                                "local program",
 		"https://xn--80ak6aa92e.xn--p1ai": "xn--80ak6aa92e.xn--p1ai",
+		// A trailing dot (browsers send it as the page's address has it)
+		// does not make each subdomain a site of its own.
+		"https://x1.evil.example.":    "evil.example",
+		"http://x2.evil.example.:80":  "evil.example",
+		"https://egov.kz.":            "egov.kz",
+		"http://localhost.:3000":      "localhost",
+		"http://203.0.113.7":          "203.0.113.0/24",
+		"http://203.0.113.200:8080":   "203.0.113.0/24",
+		"http://[2001:db8:1:2::7]":    "2001:db8:1::/48",
+		"http://[2001:db8:1:ffff::1]": "2001:db8:1::/48",
 	} {
 		o, err := agent.ParseOrigin(origin)
 		if err != nil {
@@ -47,6 +57,19 @@ func TestOneSiteCannotTakeAllConnections(t *testing.T) {
 	for i := range 8 { // 8 subdomains x 4 connections would fill all 16
 		for range 4 {
 			ws, err := h.tryDial(fmt.Sprintf("https://x%d.evil.example", i), "/", "")
+			if err != nil {
+				if !strings.Contains(err.Error(), "HTTP 503") {
+					t.Fatal(err)
+				}
+				continue
+			}
+			t.Cleanup(func() { ws.Close() })
+			held++
+		}
+	}
+	for i := range 8 { // the same subdomains written with a trailing dot
+		for range 4 {
+			ws, err := h.tryDial(fmt.Sprintf("https://x%d.evil.example.", i), "/", "")
 			if err != nil {
 				if !strings.Contains(err.Error(), "HTTP 503") {
 					t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -217,18 +218,30 @@ func (s *Server) enter(site string) (leave func(), ok bool) {
 // siteOf is what the connection caps and the request budget count a page
 // by: the registrable domain of its origin's host (a page's subdomains,
 // whatever their scheme or port, are one site: egov.kz for
-// idp.egov.kz), or the host itself for an IP address, localhost or a
-// bare public suffix; local programs are one site.
+// idp.egov.kz), or the host itself for localhost or a bare public suffix;
+// local programs are one site. A trailing dot is dropped first: browsers
+// send x1.evil.example. as written, DNS serves it as x1.evil.example, and
+// without the dot the public-suffix lookup fails, which made every such
+// subdomain a site of its own. IP addresses count by the network one
+// holder gets (IPv4 /24, IPv6 /48), not one by one: an IPv6 holder has
+// addresses beyond counting.
 func siteOf(o agent.Origin) string {
 	if o.IsLocal() {
 		return o.String()
 	}
-	if net.ParseIP(o.Host) != nil {
-		return o.Host
+	host := strings.TrimRight(o.Host, ".")
+	if ip := net.ParseIP(host); ip != nil {
+		if ip.IsLoopback() {
+			return ip.String()
+		}
+		if v4 := ip.To4(); v4 != nil {
+			return v4.Mask(net.CIDRMask(24, 32)).String() + "/24"
+		}
+		return ip.Mask(net.CIDRMask(48, 128)).String() + "/48"
 	}
-	reg, err := publicsuffix.EffectiveTLDPlusOne(o.Host)
+	reg, err := publicsuffix.EffectiveTLDPlusOne(host)
 	if err != nil {
-		return o.Host
+		return host
 	}
 	return reg
 }

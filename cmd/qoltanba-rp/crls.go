@@ -30,7 +30,8 @@ const (
 // nextUpdate (and at least every refresh).
 //
 // A fetched CRL is kept only if a trusted CA issued it (issuer name, key
-// identifier and signature: signer.CRLIssuer) and it is current; it
+// identifier and signature: signer.CRLIssuer), it is current and complete
+// (not a delta, no narrower scope: signer.CRLScope); it
 // replaces the URL's held CRL only if it is of the same CA and not older,
 // or if the held one is past its nextUpdate. Anything else is refused,
 // logged, and the held CRL kept; the URL is tried again with back-off.
@@ -228,6 +229,15 @@ func (c *crlSet) fetch(ctx context.Context, url string) (time.Duration, error) {
 	}
 	now := c.clock()
 	if err := signer.CRLCurrent(crl, now); err != nil {
+		return 0, fmt.Errorf("refused: %w", err)
+	}
+	// The CA's own delta or narrower-scope CRL is validly signed and
+	// newer, but it is not the complete CRL this URL stands for: taken,
+	// it would push out the complete one (and, being newer, keep it out).
+	if signer.IsDeltaCRL(crl) {
+		return 0, fmt.Errorf("refused: CRL %v of %q is a delta CRL, not a complete one", crl.Number, ca.Subject.CommonName)
+	}
+	if err := signer.CRLScope(crl); err != nil {
 		return 0, fmt.Errorf("refused: %w", err)
 	}
 	c.mu.Lock()

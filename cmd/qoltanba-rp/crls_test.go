@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/base64"
 	"errors"
 	"io"
 	"log/slog"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -278,4 +282,48 @@ func equalDurations(a, b []time.Duration) bool {
 		}
 	}
 	return true
+}
+
+// TestCRLURLKeepsCompleteCRL: the CA's own delta CRL, or its CA-only CRL,
+// served at the URL of its complete CRL (plain http: anyone on the path
+// can) is refused and the complete CRL kept; taken, it would push the
+// complete one out, and being newer keep it out.
+func TestCRLURLKeepsCompleteCRL(t *testing.T) {
+	now := time.Now()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := newCRLServer(t)
+	a := ncatest.NewLoginPKI(t, "rp CA A", now).NamingCRL(t, srv.URL)
+	s, ts := crlSite(t, srv.URL, log, a)
+	full := a.CRL(t, 3, now.Add(-time.Hour), now.Add(time.Hour), 42)
+	srv.serve(full)
+	if _, err := s.crls.fetch(context.Background(), srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	scoped := func(id asn1.ObjectIdentifier, value []byte) *x509.RevocationList {
+		der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(7), ThisUpdate: now.Add(-time.Minute),
+			NextUpdate: now.Add(2 * time.Hour), ExtraExtensions: []pkix.Extension{{Id: id, Critical: true, Value: value}}}, a.CA, a.CAKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		crl, err := x509.ParseRevocationList(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return crl
+	}
+	for name, crl := range map[string]*x509.RevocationList{
+		"delta":   scoped(asn1.ObjectIdentifier{2, 5, 29, 27}, []byte{2, 1, 3}),
+		"CA-only": scoped(asn1.ObjectIdentifier{2, 5, 29, 28}, []byte{0x30, 0x03, 0x82, 0x01, 0xff}),
+	} {
+		srv.serve(crl)
+		if _, err := s.crls.fetch(context.Background(), srv.URL); err == nil {
+			t.Errorf("%s CRL taken at the complete CRL's URL", name)
+		}
+		if got := numbers(s.crls.List()); len(got) != 1 || got[0] != 3 {
+			t.Errorf("after the %s CRL the site holds CRLs %v, want [3]", name, got)
+		}
+	}
+	if code, _ := loginAs(t, ts.URL, a); code == 200 {
+		t.Error("the revoked certificate logs in")
+	}
 }

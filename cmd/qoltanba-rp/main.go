@@ -344,10 +344,17 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 	} else {
 		ss.LoggedIn = true
 	}
-	if err := s.saveSession(r.Context(), id, ss); err != nil {
+	// A new session id for the signed-in session: the one the browser
+	// came with may be known to someone else (set into the browser by a
+	// sibling subdomain or over plain http: session fixation), and would
+	// then share the login.
+	newID := randomB64(24)
+	if err := s.saveSession(r.Context(), newID, ss); err != nil {
 		s.unavailable(w, err)
 		return
 	}
+	s.store.Delete(r.Context(), "session:"+id)
+	http.SetCookie(w, &http.Cookie{Name: "rp_session", Value: newID, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "otp": s.otp})
 }
 

@@ -253,3 +253,30 @@ func TestSessionsOnlyWhenNeeded(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionRenewedAtLogin: a session id known before the login (set
+// into the victim's browser by a sibling subdomain, say) is not the
+// signed-in session: the login gives the browser a new one, and the old
+// one is nobody's.
+func TestSessionRenewedAtLogin(t *testing.T) {
+	p := ncatest.NewLoginPKI(t, "rp fixation CA", time.Now())
+	s := &site{roots: []*x509.Certificate{p.CA}, log: slog.New(slog.NewTextHandler(io.Discard, nil)), store: &memStore{}, allowNCALayer: true}
+	_, ts, victim := startSite(t, s)
+	getChallenge(t, victim, ts.URL)
+	u, _ := url.Parse(ts.URL)
+	fixed := victim.Jar.Cookies(u)
+	attacker := newClient()
+	attacker.Jar.SetCookies(u, fixed)
+	if code, body := loginWith(t, victim, ts.URL, p); code != 200 {
+		t.Fatalf("login: %d %s", code, body)
+	}
+	if code, _ := me(t, victim, ts.URL); code != 200 {
+		t.Errorf("the victim is not logged in: %d", code)
+	}
+	if got := victim.Jar.Cookies(u); len(got) != 1 || len(fixed) != 1 || got[0].Value == fixed[0].Value {
+		t.Errorf("the session id was not renewed at login: %v -> %v", fixed, got)
+	}
+	if code, _ := me(t, attacker, ts.URL); code == 200 {
+		t.Error("the session id known before the login is logged in")
+	}
+}

@@ -8,8 +8,9 @@ import (
 // Sessions are stored only when a browser asks for a challenge: a
 // cookieless GET (the login page, /me) or a POST that needs a session it
 // does not have (/login, /otp) stores nothing. A session started for a
-// challenge lives as long as the challenge (challengeTTL); saving a login
-// in it (saveSession) keeps it for sessionTTL.
+// challenge lives as long as the challenge (challengeTTL); a login moves it
+// to a new id, kept for sessionTTL (the browser's old id may be known to
+// someone else: session fixation).
 
 // loadSession returns the browser's stored session, or a nil session when
 // it has none (no cookie, an unknown or expired one).
