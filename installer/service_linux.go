@@ -179,10 +179,11 @@ func CheckServiceFile(path string) (string, error) {
 // checkRootPath: path, made absolute, must be a regular file owned by
 // root that neither its group nor others may write, reached through no
 // symbolic link, in directories each owned by root and not writable by
-// others (a root-owned directory with the sticky bit, /tmp, is allowed:
-// nobody else can rename or remove root's entries there). Otherwise a
-// user could replace the file, or a directory on its way, between now and
-// the service's start, when systemd reads it as root.
+// others. Otherwise a user could replace the file, or a directory on its
+// way, between now and the service's start, when systemd reads it as root.
+// A sticky world-writable directory (/tmp) is refused too: nobody can
+// remove root's file there, but it is emptied at a reboot, and then a user
+// can put their own key and password at the path the unit names.
 func checkRootPath(path string) (string, os.FileInfo, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -209,7 +210,7 @@ func checkRootPath(path string) (string, os.FileInfo, error) {
 			return "", nil, fmt.Errorf("%s: %w: %s is owned by uid %d, not root: chown root:root it", abs, ErrSecretExposed, p, st.Uid)
 		case last && !fi.Mode().IsRegular():
 			return "", nil, fmt.Errorf("%s: not a regular file", abs)
-		case fi.Mode().Perm()&0o022 != 0 && !(fi.IsDir() && fi.Mode()&os.ModeSticky != 0):
+		case fi.Mode().Perm()&0o022 != 0:
 			return "", nil, fmt.Errorf("%s: %w: %s can be changed by others (mode %v): chmod go-w it", abs, ErrSecretExposed, p, fi.Mode().Perm())
 		}
 	}

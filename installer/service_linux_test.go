@@ -61,8 +61,23 @@ func TestSystemdUnit(t *testing.T) {
 	}
 }
 
+// rootDir is a throwaway directory on a path of root's own directories
+// (under /run, not the sticky, world-writable /tmp that the checks refuse),
+// or t.TempDir() for an ordinary user, whose files are refused anyway.
+func rootDir(t *testing.T) string {
+	if os.Geteuid() != 0 {
+		return t.TempDir()
+	}
+	dir, err := os.MkdirTemp("/run", "qoltanba-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
 func TestCheckSecretFile(t *testing.T) {
-	dir := t.TempDir()
+	dir := rootDir(t)
 	for _, tc := range []struct {
 		mode os.FileMode
 		ok   bool
@@ -95,7 +110,7 @@ func TestCheckServiceFilePaths(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root: the files must be root's to pass")
 	}
-	dir := t.TempDir()
+	dir := rootDir(t)
 	write := func(p string, mode os.FileMode) string {
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		if err := os.WriteFile(p, []byte("Qwerty12\n"), mode); err != nil {
@@ -112,6 +127,7 @@ func TestCheckServiceFilePaths(t *testing.T) {
 	os.Symlink(filepath.Join(dir, "etc"), linkDir)
 	open := write(filepath.Join(dir, "open", "pw"), 0o600)
 	os.Chmod(filepath.Dir(open), 0o777)
+	sticky := write(filepath.Join(t.TempDir(), "pw"), 0o600)
 	users := write(filepath.Join(dir, "users", "pw"), 0o600)
 	os.Chown(filepath.Dir(users), 65534, 65534)
 	userKey := write(filepath.Join(dir, "etc", "user.p12"), 0o666)
@@ -138,6 +154,9 @@ func TestCheckServiceFilePaths(t *testing.T) {
 		{"secret through a link", link, "is a symbolic link", CheckSecretFile},
 		{"secret in a linked directory", filepath.Join(linkDir, "pw"), "is a symbolic link", CheckSecretFile},
 		{"secret in a directory anyone may write", open, "can be changed by others", CheckSecretFile},
+		// /tmp: sticky, so nobody removes root's file, but emptied at a
+		// reboot, after which a user can put their own there.
+		{"secret in /tmp", sticky, "can be changed by others", CheckSecretFile},
 		{"secret in a user's directory", users, "owned by uid 65534", CheckSecretFile},
 		{"key file 0666 of a user", userKey, "owned by uid 65534", CheckServiceFile},
 		{"key file its group may write", groupKey, "can be changed by others", CheckServiceFile},
