@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -213,14 +214,22 @@ func policyKeys() []string {
 }
 
 // LoadPolicyFile reads a policy file; a missing file is no policy (nil).
-// A symbolic link whose target is missing is an error, not "no policy":
-// the organisation meant the machine to be managed.
+// A symbolic link whose target is missing — the file's or a directory's on
+// its way (/etc/qoltanba linked to a share that is not mounted) — is an
+// error, not "no policy": the organisation meant the machine to be managed.
 func LoadPolicyFile(path string) (*Policy, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
-			target, _ := os.Readlink(path)
-			return nil, fmt.Errorf("policy %s: it links to %s, which does not exist: restore the policy, or remove the link", path, target)
+		for p := filepath.Clean(path); ; p = filepath.Dir(p) {
+			if fi, lerr := os.Lstat(p); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
+				if _, serr := os.Stat(p); serr != nil {
+					target, _ := os.Readlink(p)
+					return nil, fmt.Errorf("policy %s: %s links to %s, which does not exist: restore the policy, or remove the link", path, p, target)
+				}
+			}
+			if d := filepath.Dir(p); d == p {
+				break
+			}
 		}
 		return nil, nil
 	}

@@ -222,4 +222,13 @@ func TestLoadPolicyFileDangling(t *testing.T) {
 	if p != nil || err == nil || !strings.Contains(err.Error(), "does not exist") || !strings.Contains(err.Error(), link) {
 		t.Errorf("dangling link: %v %v, want an error naming it", p, err)
 	}
+	// The policy's directory a link to a share that is not there.
+	etc := filepath.Join(dir, "etc-qoltanba")
+	if err := os.Symlink(filepath.Join(dir, "gpo-share", "qoltanba"), etc); err != nil {
+		t.Fatal(err)
+	}
+	p, err = LoadPolicyFile(filepath.Join(etc, "policy.json"))
+	if p != nil || err == nil || !strings.Contains(err.Error(), etc+" links to") {
+		t.Errorf("dangling directory link: %v %v, want an error naming it", p, err)
+	}
 }
