@@ -57,6 +57,8 @@ func TestCLISpeaksTheUsersLanguage(t *testing.T) {
 			{[]string{"sign", "--p12", rsaKey, "--password-file", pw, "--format", "cms", "--tsa", "http://127.0.0.1:1/", "--in", doc, "--out", sig + ".t"}, 1, "не удалось получить метку времени от службы http://127.0.0.1:1/"},
 			{[]string{"verify", "--format", "cms", "--in", sig, "--data", doc, "--trust", "production", "--ca-dir", home}, 1, "нет рабочих сертификатов УЦ НУЦ: скачайте их с pki.gov.kz/cert/"},
 			{[]string{"origin", "egov"}, 64, "не адрес сайта"},
+			{[]string{"serve", "--unattended", "--p12", rsaKey, "--password-file", pw}, 2, "для --unattended нужен хотя бы один --allow-origin"},
+			{[]string{"serve", "--ui", "bogus"}, 2, "--ui должен быть desktop, tty или auto"},
 			{[]string{"uninstall"}, 0, ""},
 			{[]string{"frobnicate"}, 2, "неизвестная команда \"frobnicate\""},
 		}},

@@ -68,15 +68,14 @@ func keyState(k *token.Key, now time.Time) string {
 // warnUnusableKeys says at start when no configured key is valid now: each
 // request would otherwise end in "no key matches" with nothing to say why
 // (pages that set allowExpired still get signatures).
-func warnUnusableKeys(w io.Writer, keys []*token.Key, now time.Time) {
+func warnUnusableKeys(e *env, keys []*token.Key, now time.Time) {
 	for _, k := range keys {
 		if keyState(k, now) == "" {
 			return
 		}
 	}
 	for _, k := range keys {
-		fmt.Fprintf(w, "WARNING: the key %s is %s (valid %s to %s): requests will be answered \"no key matches\" unless the page allows expired keys; configure a current key\n",
-			k.Alias, strings.ReplaceAll(keyState(k, now), "-", " "), k.Certificate.NotBefore.UTC().Format(time.DateOnly), k.Certificate.NotAfter.UTC().Format(time.DateOnly))
+		fmt.Fprintln(e.stderr, e.T("cli-serve-key-unusable", k.Alias, k.Certificate.NotBefore.UTC().Format(time.DateOnly), k.Certificate.NotAfter.UTC().Format(time.DateOnly)))
 	}
 }
 

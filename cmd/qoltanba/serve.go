@@ -51,7 +51,7 @@ func cmdServe(e *env, args []string) error {
 	// read stops the agent rather than let it run unmanaged.
 	pol, err := loadPolicy(*policyFile)
 	if err != nil {
-		return fmt.Errorf("%w (the agent does not start without its organisation's policy)", err)
+		return failMsg("cli-serve-policy-unreadable", err)
 	}
 	if pol != nil {
 		cfg = pol.Apply(cfg)
@@ -66,16 +66,16 @@ func cmdServe(e *env, args []string) error {
 	var unattendedOrigins []agent.Origin
 	if *unattended {
 		if cfg.DisableUnattended {
-			return fmt.Errorf("unattended mode is turned off by the machine's policy (%s)", cfg.PolicySource)
+			return failMsg("cli-serve-unattended-off", cfg.PolicySource)
 		}
 		if cfg.DisableKeyFiles && ks.p12 != "" {
 			return errKeyFilesOff(cfg)
 		}
 		if len(allow) == 0 {
-			return usageErr("--unattended needs at least one --allow-origin: it never signs for every site")
+			return usageMsg("cli-serve-unattended-origin")
 		}
 		if (ks.p12 == "" || ks.pwFile == "") && (ks.module == "" || ks.pinFile == "") {
-			return usageErr("--unattended needs --p12 with --password-file, or --pkcs11 with --pin-file")
+			return usageMsg("cli-serve-unattended-key")
 		}
 		if err := ks.check(); err != nil {
 			return err
@@ -83,7 +83,7 @@ func cmdServe(e *env, args []string) error {
 		for _, a := range allow {
 			o, err := agent.ParseOrigin(a)
 			if err != nil || o.IsLocal() {
-				return usageErr("--allow-origin %q: want a site's origin, scheme://host[:port] (https://my-site.example, or http://localhost:8080 for a local test site)", a)
+				return usageMsg("cli-serve-bad-origin", a)
 			}
 			unattendedOrigins = append(unattendedOrigins, o)
 		}
@@ -97,18 +97,14 @@ func cmdServe(e *env, args []string) error {
 			return err
 		}
 		defer closeKeys()
-		warnUnusableKeys(e.stderr, keys, time.Now())
+		warnUnusableKeys(e, keys, time.Now())
 		prompter = &agent.Unattended{Origins: unattendedOrigins, Open: func(context.Context) ([]*token.Key, func(), error) {
 			return keys, func() {}, nil
 		}}
-		fmt.Fprintf(e.stderr, "%s\n", strings.Repeat("!", 72))
-		fmt.Fprintf(e.stderr, "!! UNATTENDED MODE: every request from %s\n", strings.Join(allow, ", "))
-		fmt.Fprintf(e.stderr, "!! is signed with the configured key WITHOUT asking anyone.\n")
-		fmt.Fprintf(e.stderr, "!! Use it only for automated tests and kiosks. Every signature is logged.\n")
-		fmt.Fprintf(e.stderr, "%s\n", strings.Repeat("!", 72))
+		fmt.Fprintf(e.stderr, "%s\n%s\n%s\n", strings.Repeat("!", 72), e.T("cli-serve-banner", strings.Join(allow, ", ")), strings.Repeat("!", 72))
 	} else {
 		if ks.p12 != "" || ks.module != "" || len(allow) > 0 {
-			return usageErr("--p12, --pkcs11 and --allow-origin go with --unattended")
+			return usageMsg("cli-serve-key-without-unattended")
 		}
 		kind := *uiKind
 		if kind == "auto" {
@@ -117,22 +113,22 @@ func cmdServe(e *env, args []string) error {
 		switch kind {
 		case "desktop":
 			if !desktopBuilt {
-				return errors.New("this build of qoltanba has no desktop dialogs (it was built with -tags nodesktop): use --ui tty")
+				return failMsg("cli-serve-no-desktop-build")
 			}
 			if !hasDisplay() {
-				return errors.New("--ui desktop needs a display, and none can be reached (DISPLAY and WAYLAND_DISPLAY are unset, or name no running display): run it in a desktop session, or use --ui tty in a terminal")
+				return failMsg("cli-serve-no-display")
 			}
 			return runDesktop(e, cfg, *configFile, log)
 		case "tty":
 			f, ok := terminalIn(e)
 			if !ok {
-				return fmt.Errorf("--ui tty needs a terminal on standard input")
+				return failMsg("cli-serve-tty-needs-terminal")
 			}
 			prompter = ui.NewTTY(f, e.stdout, int(f.Fd()))
 		case "none":
 			prompter = agent.NoDialog{}
 		default:
-			return usageErr("--ui must be desktop, tty or auto")
+			return usageMsg("cli-serve-bad-ui")
 		}
 	}
 	return serve(e, cfg, prompter, unattendedOrigins, log, nil)
@@ -256,7 +252,7 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 
 // errKeyFilesOff refuses --p12 where the policy allows tokens only.
 func errKeyFilesOff(cfg agent.Config) error {
-	return fmt.Errorf("key files are turned off by the machine's policy (%s): use a token (--pkcs11 with --pin-file)", cfg.PolicySource)
+	return failMsg("cli-serve-key-files-off", cfg.PolicySource)
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
