@@ -296,14 +296,26 @@ func fix[T any](managed map[string]bool, key string, dst, policy *T) {
 
 // LoadMachinePolicy reads the machine's policy (the file or registry of
 // this platform: machinePolicy); with path set, that file instead (tests,
-// --policy).
+// --policy), if only an administrator could have written it
+// (readAdminFile): a user's own file is refused.
 func LoadMachinePolicy(path string) (*Policy, error) {
 	if path != "" {
-		p, err := LoadPolicyFile(path)
-		if err == nil && p == nil {
+		b, err := readAdminFile(path)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			if _, lerr := LoadPolicyFile(path); lerr != nil {
+				return nil, lerr // a dangling link on the way, named
+			}
 			return nil, fmt.Errorf("policy: %s does not exist", path)
+		case err != nil:
+			return nil, err
+		case len(b) > maxPolicySize:
+			return nil, fmt.Errorf("policy %s: larger than %d bytes", path, maxPolicySize)
 		}
-		return p, err
+		return ParsePolicy(b, path)
 	}
 	return machinePolicy()
 }
+
+// maxPolicySize bounds a policy file: a few kilobytes in practice.
+const maxPolicySize = 1 << 20
