@@ -163,8 +163,9 @@ var actionText = map[agent.Action]string{
 	agent.ActionKeyInfo: "Choose a key", agent.ActionSignFile: "Sign a file",
 }
 
-// Choose runs the signing dialog.
-func (t *TTY) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, error) {
+// Choose runs the signing dialog; the approved key signs through the
+// session (Session.Approve), as in every prompter.
+func (t *TTY) Choose(ctx context.Context, s *agent.Session) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	r := s.Request
@@ -200,7 +201,7 @@ func (t *TTY) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, e
 	stores := s.Stores(ctx)
 	if len(stores) == 0 {
 		fmt.Fprintln(t.Out, "None of the key stores this site allows is available.")
-		return nil, agent.ErrCanceled
+		return agent.ErrCanceled
 	}
 	for {
 		fmt.Fprintln(t.Out, "Key stores:")
@@ -213,10 +214,10 @@ func (t *TTY) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, e
 		}
 		a, err := t.ask(ctx, "Store number, or c to cancel: ")
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if a == "c" {
-			return nil, agent.ErrCanceled
+			return agent.ErrCanceled
 		}
 		n, err := strconv.Atoi(a)
 		if err != nil || n < 1 || n > len(stores) {
@@ -225,7 +226,7 @@ func (t *TTY) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, e
 		opts, err := t.openStore(ctx, s, stores[n-1])
 		if err != nil {
 			if ctx.Err() != nil || errors.Is(err, agent.ErrCanceled) || errors.Is(err, errInputClosed) {
-				return nil, err
+				return err
 			}
 			fmt.Fprintf(t.Out, "  %s\n", agent.Inert(err.Error()))
 			if pe := (*token.PINError)(nil); errors.As(err, &pe) {
@@ -235,8 +236,12 @@ func (t *TTY) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, e
 			}
 			continue
 		}
-		if k, err := t.pickKey(ctx, opts); k != nil || err != nil {
-			return k, err
+		k, err := t.pickKey(ctx, opts)
+		if err != nil {
+			return err
+		}
+		if k != nil {
+			return s.Approve(ctx, k, nil)
 		}
 	}
 }

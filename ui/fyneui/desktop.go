@@ -62,10 +62,11 @@ func (d *Desktop) newWindow(title string) fyne.Window {
 	return w
 }
 
-// Choose shows the signing dialog until it ends: signed (after "Signed ✓"
-// was shown), canceled (Cancel, Esc, closing it), or ctx ends (the page
-// went away, the time ran out).
-func (d *Desktop) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, error) {
+// Choose shows the signing dialog until it ends: signed (the page has its
+// answer when the signature exists; "Signed ✓" stays a moment after),
+// canceled (Cancel, Esc, closing it), or ctx ends (the page went away, the
+// time ran out).
+func (d *Desktop) Choose(ctx context.Context, s *agent.Session) error {
 	d.busy(true)
 	defer d.busy(false)
 	m := ui.NewDialog(ctx, s, ui.DialogOptions{Locale: d.locale(s.Request.Locale), Delay: d.Delay, Recent: d.recent()})
@@ -104,7 +105,7 @@ func (d *Desktop) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOptio
 		r = ui.Result{Err: agent.ErrCanceled}
 	}
 	fyne.Do(func() { sw.win.Close() })
-	return r.Key, r.Err
+	return r.Err
 }
 
 // Consent asks about a site seen for the first time: what each answer

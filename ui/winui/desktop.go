@@ -42,9 +42,10 @@ func (d *Desktop) locale(requested string) string {
 	return ui.SystemLocale()
 }
 
-// Choose shows the signing dialog until it ends: signed (after "Signed ✓"
-// was shown), canceled (Cancel, Esc, closing it), or ctx ends.
-func (d *Desktop) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, error) {
+// Choose shows the signing dialog until it ends: signed (the page has its
+// answer when the signature exists; "Signed ✓" stays a moment after),
+// canceled (Cancel, Esc, closing it), or ctx ends.
+func (d *Desktop) Choose(ctx context.Context, s *agent.Session) error {
 	d.busy(true)
 	defer d.busy(false)
 	m := ui.NewDialog(ctx, s, ui.DialogOptions{Locale: d.locale(s.Request.Locale), Delay: d.Delay, Recent: d.Recent})
@@ -63,7 +64,7 @@ func (d *Desktop) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOptio
 		})
 	})
 	if err := <-built; err != nil {
-		return nil, err
+		return err
 	}
 	m.SetOnChange(func() { d.UI.Go(sd.refresh) })
 	go func() { // Sign becomes possible after the delay; tokens come and go
@@ -91,7 +92,7 @@ func (d *Desktop) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOptio
 		r = ui.Result{Err: agent.ErrCanceled}
 	}
 	d.UI.Do(func() { sd.dlg.Close(walk.DlgCmdCancel) })
-	return r.Key, r.Err
+	return r.Err
 }
 
 // Consent asks about a site seen for the first time: each answer with what
