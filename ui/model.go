@@ -64,7 +64,8 @@ type Result struct {
 // Dialog is the signing dialog's state and rules apart from any widgets:
 // what it shows (View), what the user can do (the methods), and when it
 // is done (Done). Renderers (fyne on Linux and macOS, Win32 on Windows)
-// draw View and forward events; the terminal prompter uses its wording.
+// draw View and forward events; the terminal prompter (TTY) drives the
+// same model and prints its View.
 // Methods are safe from any goroutine; SetOnChange tells the renderer
 // when something changed that it did not cause (signing progress).
 type Dialog struct {
