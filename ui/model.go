@@ -758,3 +758,24 @@ func TokenName(storage, locale string) string {
 // IndentXML re-indents an XML preview for reading its source; on any doubt
 // it returns the text as it is (this is a view, never what is signed).
 func IndentXML(s string) string { return indentXML(s) }
+
+// MoveFocus carries out the View's request to move the focus, once per
+// request: the renderer's control for v.Focus (targets; none for
+// FocusNone) gets it if ready says it can take it now, else a later
+// refresh tries again (Sign during its delay). It returns the FocusSeq
+// done, which the renderer passes back as done next time.
+func MoveFocus[W comparable](v View, done int, targets map[Focus]W, ready func(W) bool, focus func(W)) int {
+	if v.FocusSeq == done {
+		return done
+	}
+	var none W
+	target := targets[v.Focus]
+	if target == none {
+		return v.FocusSeq
+	}
+	if !ready(target) {
+		return done
+	}
+	focus(target)
+	return v.FocusSeq
+}
