@@ -23,10 +23,16 @@ type Prompter interface {
 	// Consent asks whether an origin seen for the first time may ask for
 	// signatures at all.
 	Consent(ctx context.Context, q ConsentQuestion) (Consent, error)
-	// Choose shows the request, lets the user open a store (key file +
+	// Choose shows the request and lets the user open a store (key file +
 	// password, or token + PIN, through the Session) and approve one
-	// selectable key. It returns that key.
-	Choose(ctx context.Context, s *Session) (*KeyOption, error)
+	// selectable key: approving is Session.Approve, which signs. Choose
+	// returns only how it ended: nil after an Approve that succeeded, else
+	// why there is no signature (ErrCanceled, ...). Handle answers the
+	// page from the Session as soon as Approve succeeded: a prompter may
+	// keep showing "Signed ✓" a moment before it returns, and ctx is no
+	// longer canceled by the page or the prompt timeout once the session
+	// is signed (only by a short grace period, AfterSigned).
+	Choose(ctx context.Context, s *Session) error
 	// ChooseFile lets the user pick a file (NCALayer showFileChooser);
 	// extension and dir are the page's words, already made inert.
 	ChooseFile(ctx context.Context, origin Origin, extension, dir string) (string, error)
@@ -261,8 +267,7 @@ func (a *Agent) Handle(ctx context.Context, req *Request) (*Result, error) {
 		a.record(req, nil, err, false)
 		return nil, err
 	}
-	defer release()
-	res, err := a.handle(ctx, req)
+	res, err := a.prompt(ctx, req, release)
 	if err = a.record(req, res, err, true); err != nil {
 		return nil, err // with a required audit log, no signature leaves without its line
 	}
@@ -300,27 +305,58 @@ func (a *Agent) record(req *Request, res *Result, err error, shown bool) error {
 	return err
 }
 
-func (a *Agent) handle(ctx context.Context, req *Request) (*Result, error) {
-	ctx, cancel := context.WithTimeout(ctx, time.Duration(a.cfg.PromptTimeout))
-	defer cancel()
+// AfterSigned is how long a prompter may keep its dialog once the session
+// is signed (the desktop shows "Signed ✓" for ui.SignedPause) before its
+// context is canceled.
+const AfterSigned = 5 * time.Second
+
+// prompt runs the prompter on a new session and returns as soon as the
+// session holds its result (Session.Approve succeeded), or the prompter
+// ended without one. The prompter may stay on screen a moment longer: the
+// prompt slot (release) and the keys it opened are freed only when it
+// returns, so the next request's dialog never covers this one.
+func (a *Agent) prompt(ctx context.Context, req *Request, release func()) (*Result, error) {
 	s := a.newSession(req, a.queue.waiting)
-	defer s.close()
-	choice, err := a.prompter.Choose(ctx, s)
-	if err = a.promptErr(ctx, err); err != nil {
+	// The prompter's context: canceled with the caller's or by the prompt
+	// timeout until the session is signed; after that only by AfterSigned.
+	pctx, stop := context.WithCancelCause(context.WithoutCancel(ctx))
+	ended := make(chan error, 1)
+	go func() {
+		err := a.prompter.Choose(pctx, s)
+		stop(nil)
+		s.close()
+		release()
+		ended <- err
+	}()
+	timeout := time.NewTimer(time.Duration(a.cfg.PromptTimeout))
+	defer timeout.Stop()
+	select {
+	case <-s.signed:
+		time.AfterFunc(AfterSigned, func() { stop(ErrTimeout) })
+		return s.signedResult(), nil
+	case err := <-ended:
+		if res := s.signedResult(); res != nil {
+			return res, nil // signed as it returned
+		}
+		if err == nil {
+			err = errNotOffered // it ended "well" without a signature
+		}
 		return nil, err
+	case <-ctx.Done():
+		stop(ctx.Err())
+		err := <-ended
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, ErrTimeout
+		}
+		if err == nil {
+			err = ErrCanceled
+		}
+		return nil, err
+	case <-timeout.C:
+		stop(ErrTimeout)
+		<-ended
+		return nil, ErrTimeout
 	}
-	if !s.owns(choice) {
-		return nil, errNotOffered
-	}
-	if res := s.approved(choice); res != nil {
-		return res, nil // signed in the dialog, which showed how it went
-	}
-	if req.KeyOnly {
-		k := *choice
-		return &Result{Certificate: choice.Key.Certificate, Key: &k}, nil
-	}
-	// A prompter without a signing phase (the terminal, unattended).
-	return a.sign(ctx, req, choice.Key, nil)
 }
 
 // keyPair adapts a token key for the signer.

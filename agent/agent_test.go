@@ -49,7 +49,7 @@ func (f *fakePrompter) Consent(_ context.Context, q ConsentQuestion) (Consent, e
 	return f.consent, nil
 }
 
-func (f *fakePrompter) Choose(ctx context.Context, s *Session) (*KeyOption, error) {
+func (f *fakePrompter) Choose(ctx context.Context, s *Session) error {
 	f.mu.Lock()
 	f.chooses++
 	f.seen = append(f.seen, s)
@@ -59,23 +59,23 @@ func (f *fakePrompter) Choose(ctx context.Context, s *Session) (*KeyOption, erro
 		select {
 		case <-block:
 		case <-ctx.Done():
-			return nil, ErrCanceled
+			return ErrCanceled
 		}
 	}
 	if cancel {
-		return nil, ErrCanceled
+		return ErrCanceled
 	}
 	opts, err := s.OpenKeyFile(ctx, file, []byte("Qwerty12"))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, o := range opts {
 		if o.Selectable {
-			return &o, nil
+			return s.Approve(ctx, &o, nil)
 		}
 	}
-	// A buggy UI returning a greyed key must not get a signature.
-	return &opts[0], nil
+	// A buggy UI approving a greyed key must not get a signature.
+	return s.Approve(ctx, &opts[0], nil)
 }
 
 func (f *fakePrompter) ChooseFile(context.Context, Origin, string, string) (string, error) {
@@ -357,32 +357,35 @@ type approvingPrompter struct {
 	fakePrompter
 	errs     []error
 	progress [][2]int
+	returned chan struct{} // a value each time Choose returns
 }
 
-func (p *approvingPrompter) Choose(ctx context.Context, s *Session) (*KeyOption, error) {
+func (p *approvingPrompter) Choose(ctx context.Context, s *Session) error {
+	defer func() { p.returned <- struct{}{} }()
 	opts, err := s.OpenKeyFile(ctx, gostFL, []byte("Qwerty12"))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	k := &opts[0]
 	for range 2 {
 		err := s.Approve(ctx, k, func(done, total int) { p.progress = append(p.progress, [2]int{done, total}) })
 		p.errs = append(p.errs, err)
 		if err == nil {
-			return k, nil
+			return nil
 		}
 	}
-	return nil, ErrCanceled
+	return ErrCanceled
 }
 
 func TestApproveInTheDialog(t *testing.T) {
-	p := &approvingPrompter{fakePrompter: fakePrompter{consent: AllowAlways}}
+	p := &approvingPrompter{fakePrompter: fakePrompter{consent: AllowAlways}, returned: make(chan struct{}, 2)}
 	a, _ := newAgent(t, p)
 	res, err := a.Handle(context.Background(), &Request{Origin: site, Method: "t", Format: FormatCMS,
 		Documents: [][]byte{[]byte("a"), []byte("b")}, Filter: Filter{Chain: ChainAny}})
 	if err != nil || len(res.Signatures) != 2 {
 		t.Fatalf("%v", err)
 	}
+	<-p.returned // the answer may leave before the prompter returns
 	// Signed once, in the dialog, with progress per document.
 	if len(p.errs) != 1 || p.errs[0] != nil || len(p.progress) != 3 || p.progress[2] != [2]int{2, 2} {
 		t.Errorf("errs %v progress %v", p.errs, p.progress)
@@ -393,6 +396,7 @@ func TestApproveInTheDialog(t *testing.T) {
 	a.tsa = tsahttp.New("http://tsa.qoltanba.invalid/")
 	_, err = a.Handle(context.Background(), &Request{Origin: site, Method: "t", Format: FormatCMS, Timestamp: true,
 		Documents: [][]byte{[]byte("a")}, Filter: Filter{Chain: ChainAny}})
+	<-p.returned
 	if !errors.Is(err, ErrCanceled) || len(p.errs) != 2 || OutcomeOf(p.errs[0]) != OutcomeTimestamp {
 		t.Fatalf("%v %v", err, p.errs)
 	}
@@ -412,4 +416,90 @@ func loadKeys(t *testing.T, files map[string]string) map[string]*token.Key {
 		keys[name] = ks[0]
 	}
 	return keys
+}
+
+// lingeringPrompter signs, then stays on screen ("Signed ✓") until told
+// to go, as the desktop dialog does.
+type lingeringPrompter struct {
+	fakePrompter
+	signed   chan *Session // a session, once Approve succeeded in it
+	linger   chan struct{} // closed: the dialog goes away
+	returned chan error    // what Choose returned
+	ctxErr   chan error    // the prompter's context when it went
+	closed   chan bool     // whether the key was closed while it lingered
+	keyOpen  atomic.Bool
+}
+
+func (p *lingeringPrompter) Choose(ctx context.Context, s *Session) error {
+	p.mu.Lock()
+	p.chooses++
+	p.mu.Unlock()
+	data, _ := os.ReadFile(gostFL)
+	keys, err := token.ParsePKCS12(data, []byte("Qwerty12"))
+	if err != nil {
+		return err
+	}
+	p.keyOpen.Store(true)
+	opts := s.Offer(keys, func() { p.keyOpen.Store(false); token.CloseAll(keys) })
+	err = s.Approve(ctx, &opts[0], nil)
+	if err == nil {
+		p.signed <- s
+		<-p.linger
+	}
+	p.closed <- !p.keyOpen.Load()
+	p.ctxErr <- ctx.Err()
+	p.returned <- err
+	return err
+}
+
+// TestAnswerLeavesWhenSigned: the page's answer leaves when the signature
+// exists, not when the dialog goes; the dialog keeps its slot (no second
+// dialog over "Signed ✓"), its keys and its context (the page going away
+// after its answer does not tear "Signed ✓" down) until it returns.
+func TestAnswerLeavesWhenSigned(t *testing.T) {
+	p := &lingeringPrompter{fakePrompter: fakePrompter{consent: AllowAlways}, signed: make(chan *Session, 2),
+		linger: make(chan struct{}), returned: make(chan error, 2), ctxErr: make(chan error, 2), closed: make(chan bool, 2)}
+	a, _ := newAgent(t, p)
+	ctx, cancel := context.WithCancel(context.Background())
+	answered := make(chan error, 2)
+	go func() {
+		res, err := a.Handle(ctx, cmsRequest("first"))
+		if err == nil && len(res.Signatures) != 1 {
+			err = errors.New("no signature")
+		}
+		answered <- err
+	}()
+	<-p.signed
+	select {
+	case err := <-answered:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the page got no answer while the dialog showed its signature")
+	}
+	cancel() // the page got its answer and went away
+	go func() { _, err := a.Handle(context.Background(), cmsRequest("second")); answered <- err }()
+	time.Sleep(200 * time.Millisecond)
+	p.mu.Lock()
+	shown := p.chooses
+	p.mu.Unlock()
+	if shown != 1 {
+		t.Fatalf("%d dialogs while the first still shows its signature", shown)
+	}
+	close(p.linger)
+	if closed, err, cerr := <-p.closed, <-p.returned, <-p.ctxErr; closed || err != nil || cerr != nil {
+		t.Fatalf("first dialog: key closed while shown %v, returned %v, context %v", closed, err, cerr)
+	}
+	if err := <-answered; err != nil {
+		t.Fatalf("second: %v", err)
+	}
+	<-p.returned
+	deadline := time.Now().Add(2 * time.Second)
+	for p.keyOpen.Load() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if p.keyOpen.Load() {
+		t.Error("the key stayed open after its dialog")
+	}
 }

@@ -4,9 +4,11 @@
 // and comes back as a Result. It knows nothing of WebSockets or JSON: the
 // transport package decodes protocols into Requests.
 //
-// Nothing is signed without a Prompter returning the user's chosen key; the
-// unattended mode is itself a Prompter that an operator configures
-// explicitly (see Unattended).
+// Nothing is signed but through Session.Approve, which a Prompter calls when
+// the user approved a key in its dialog; every prompter (desktop, terminal,
+// unattended) signs this one way, and the page's answer leaves as soon as
+// the signature exists. The unattended mode is itself a Prompter that an
+// operator configures explicitly (see Unattended).
 //
 // An organisation's machine policy (Policy, read by LoadMachinePolicy from
 // the file or registry of each platform) is applied over the user's Config

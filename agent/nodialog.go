@@ -19,7 +19,7 @@ type NoDialog struct{}
 func (NoDialog) Consent(context.Context, ConsentQuestion) (Consent, error) { return Block, ErrNoDialog }
 
 // Choose refuses.
-func (NoDialog) Choose(context.Context, *Session) (*KeyOption, error) { return nil, ErrNoDialog }
+func (NoDialog) Choose(context.Context, *Session) error { return ErrNoDialog }
 
 // ChooseFile refuses.
 func (NoDialog) ChooseFile(context.Context, Origin, string, string) (string, error) {

@@ -97,9 +97,11 @@ type Session struct {
 	closer func()
 	stores []StoreInfo // listed on first use: token scans cost time
 	listed bool
-	// result is what Approve signed, for the key it signed with.
-	result    *Result
-	resultKey *token.Key
+	// result is what Approve signed; signed is closed when it is set.
+	result  *Result
+	signed  chan struct{}
+	closed  bool
+	signing sync.WaitGroup // Approves under way (close waits for them)
 }
 
 // Stores lists the key file store and the tokens present that the request
@@ -141,13 +143,26 @@ func (s *Session) TokensAllowed() bool {
 	return len(f) == 0 || slices.ContainsFunc(f, func(st string) bool { return st != StorePKCS12 })
 }
 
-// Approve signs the request with k: it is what the dialog's Sign does. It
-// keeps the result for Handle; progress (may be nil) hears done/total
-// documents as they are signed. On an error (a timestamp server that does
-// not answer, a token pulled out) the dialog shows it and may call Approve
-// again or cancel; the request ends only when Choose returns. A key-info
-// request signs nothing.
+// Approve signs the request with k: it is what the dialog's Sign does.
+// Its result is the request's: Handle answers the page with it as soon as
+// Approve returns nil, while the prompter may still show "Signed ✓".
+// progress (may be nil) hears done/total documents as they are signed. On
+// an error (a timestamp server that does not answer, a token pulled out)
+// nothing is answered yet: the dialog shows why and may call Approve again
+// or give up (Choose returns). A key-info request signs nothing.
 func (s *Session) Approve(ctx context.Context, k *KeyOption, progress func(done, total int)) error {
+	s.mu.Lock()
+	switch {
+	case s.closed:
+		s.mu.Unlock()
+		return ErrCanceled
+	case s.result != nil:
+		s.mu.Unlock()
+		return errSigned
+	}
+	s.signing.Add(1)
+	s.mu.Unlock()
+	defer s.signing.Done()
 	if !s.owns(k) {
 		return errNotOffered
 	}
@@ -161,26 +176,30 @@ func (s *Session) Approve(ctx context.Context, k *KeyOption, progress func(done,
 			return err
 		}
 	}
+	if ctx.Err() != nil {
+		return ErrCanceled // canceled while signing: the user said no in time
+	}
 	s.mu.Lock()
-	s.result, s.resultKey = res, k.Key
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	if s.result != nil {
+		return errSigned
+	}
+	s.result = res
+	close(s.signed)
 	return nil
 }
 
-// approved returns what Approve signed with k, if it did.
-func (s *Session) approved(k *KeyOption) *Result {
+// signedResult is what Approve signed, or nil.
+func (s *Session) signedResult() *Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.result != nil && s.resultKey == k.Key {
-		return s.result
-	}
-	return nil
+	return s.result
 }
 
 const maxPreview = 64 << 10
 
 func (a *Agent) newSession(req *Request, waiting func() int) *Session {
-	s := &Session{Request: req, a: a, Waiting: waiting, File: Inert(req.FilePath)}
+	s := &Session{Request: req, a: a, Waiting: waiting, File: Inert(req.FilePath), signed: make(chan struct{})}
 	switch {
 	case req.Action != "":
 		s.Action = req.Action
@@ -323,8 +342,14 @@ func (s *Session) owns(k *KeyOption) bool {
 	return false
 }
 
-// close wipes and closes whatever the session opened.
+// close wipes and closes whatever the session opened, once no Approve is
+// signing with it any more (a dialog canceled while signing does not log
+// out of the token under the signer).
 func (s *Session) close() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.signing.Wait()
 	s.mu.Lock()
 	c := s.closer
 	s.closer, s.keys = nil, nil
@@ -334,7 +359,10 @@ func (s *Session) close() {
 	}
 }
 
-var errNotOffered = errors.New("agent: the prompter chose a key that is not selectable")
+var (
+	errNotOffered = errors.New("agent: the prompter chose a key that is not selectable")
+	errSigned     = errors.New("agent: the request is signed already")
+)
 
 // inertIdentity makes a certificate's names safe to show: a key file can
 // come from anyone, and its certificate's strings are as untrusted as a

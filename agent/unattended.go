@@ -30,24 +30,25 @@ func (u *Unattended) Consent(_ context.Context, q ConsentQuestion) (Consent, err
 	return Block, nil
 }
 
-// Choose opens the configured key and takes the first selectable one.
-func (u *Unattended) Choose(ctx context.Context, s *Session) (*KeyOption, error) {
+// Choose opens the configured key and signs with the first selectable one,
+// through the session as every prompter does.
+func (u *Unattended) Choose(ctx context.Context, s *Session) error {
 	if !u.allowed(s.Request.Origin) {
-		return nil, ErrOriginDenied
+		return ErrOriginDenied
 	}
 	if s.Request.FilePath != "" {
-		return nil, ErrCanceled // no file access without a person
+		return ErrCanceled // no file access without a person
 	}
 	keys, closer, err := u.Open(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, o := range s.Offer(keys, closer) {
 		if o.Selectable {
-			return &o, nil
+			return s.Approve(ctx, &o, nil)
 		}
 	}
-	return nil, ErrNoMatchingKey
+	return ErrNoMatchingKey
 }
 
 // ChooseFile is refused: nobody is there to choose.

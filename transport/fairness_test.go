@@ -104,14 +104,14 @@ type sitePrompter struct{ release chan struct{} }
 func (p *sitePrompter) Consent(context.Context, agent.ConsentQuestion) (agent.Consent, error) {
 	return agent.AllowOnce, nil
 }
-func (p *sitePrompter) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, error) {
+func (p *sitePrompter) Choose(ctx context.Context, s *agent.Session) error {
 	if s.Request.Origin.Host != "egov.kz" {
 		select {
 		case <-p.release:
 		case <-ctx.Done():
 		}
 	}
-	return nil, agent.ErrCanceled
+	return agent.ErrCanceled
 }
 func (p *sitePrompter) ChooseFile(context.Context, agent.Origin, string, string) (string, error) {
 	return "", agent.ErrCanceled

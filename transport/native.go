@@ -24,11 +24,48 @@ import (
 // ProtocolVersion of the native protocol.
 const ProtocolVersion = 1
 
-// Stable error codes (JSON-RPC error.message; error.code is numeric).
-var nativeCodes = map[string]int{
-	"CANCELED": -32001, "ORIGIN_DENIED": -32002, "NO_MATCHING_KEY": -32003, "WRONG_PIN": -32004,
-	"TOKEN_LOCKED": -32005, "BAD_REQUEST": -32602, "TOO_LARGE": -32006, "BUSY": -32007, "TIMEOUT": -32008,
-	"TSA_FAILED": -32009, "NO_DIALOG": -32010, "INTERNAL": -32603, "METHOD_NOT_FOUND": -32601, "PARSE_ERROR": -32700,
+// nativeCode is one of the protocol's stable error codes (docs/protocol.md):
+// its number is JSON-RPC's error.code, its name error.message. Typed
+// constants: a misspelt code does not compile (a name looked up in a map
+// gave 0).
+type nativeCode int
+
+// The native protocol's error codes.
+const (
+	codeCanceled       nativeCode = -32001
+	codeOriginDenied   nativeCode = -32002
+	codeNoMatchingKey  nativeCode = -32003
+	codeWrongPIN       nativeCode = -32004
+	codeTokenLocked    nativeCode = -32005
+	codeTooLarge       nativeCode = -32006
+	codeBusy           nativeCode = -32007
+	codeTimeout        nativeCode = -32008
+	codeTSAFailed      nativeCode = -32009
+	codeNoDialog       nativeCode = -32010
+	codeBadRequest     nativeCode = -32602
+	codeInternal       nativeCode = -32603
+	codeMethodNotFound nativeCode = -32601
+	codeParseError     nativeCode = -32700
+)
+
+// nativeCodeNames are the codes' names, as pages compare them.
+var nativeCodeNames = map[nativeCode]string{
+	codeCanceled: "CANCELED", codeOriginDenied: "ORIGIN_DENIED", codeNoMatchingKey: "NO_MATCHING_KEY",
+	codeWrongPIN: "WRONG_PIN", codeTokenLocked: "TOKEN_LOCKED", codeTooLarge: "TOO_LARGE", codeBusy: "BUSY",
+	codeTimeout: "TIMEOUT", codeTSAFailed: "TSA_FAILED", codeNoDialog: "NO_DIALOG", codeBadRequest: "BAD_REQUEST",
+	codeInternal: "INTERNAL", codeMethodNotFound: "METHOD_NOT_FOUND", codeParseError: "PARSE_ERROR",
+}
+
+// String is the code's name (error.message).
+func (c nativeCode) String() string { return nativeCodeNames[c] }
+
+// outcomeCodes: how a request's outcome is told to a native page; any
+// other outcome is INTERNAL.
+var outcomeCodes = map[agent.Outcome]nativeCode{
+	agent.OutcomeCanceled: codeCanceled, agent.OutcomeDenied: codeOriginDenied, agent.OutcomeNoMatchingKey: codeNoMatchingKey,
+	agent.OutcomeBusy: codeBusy, agent.OutcomeTimeout: codeTimeout, agent.OutcomeTooLarge: codeTooLarge,
+	agent.OutcomeTokenLocked: codeTokenLocked, agent.OutcomeWrongPIN: codeWrongPIN, agent.OutcomeBadRequest: codeBadRequest,
+	agent.OutcomeTimestamp: codeTSAFailed, agent.OutcomeNoDialog: codeNoDialog,
 }
 
 // maxInFlight bounds concurrent requests on one connection.
@@ -54,11 +91,11 @@ type rpcResponse struct {
 	Error   *rpcError       `json:"error,omitempty"`
 }
 
-func rpcErr(id json.RawMessage, code string, detail string) rpcResponse {
+func rpcErr(id json.RawMessage, code nativeCode, detail string) rpcResponse {
 	if id == nil {
 		id = json.RawMessage("null")
 	}
-	return rpcResponse{JSONRPC: "2.0", ID: id, Error: &rpcError{Code: nativeCodes[code], Message: code, Data: detail}}
+	return rpcResponse{JSONRPC: "2.0", ID: id, Error: &rpcError{Code: int(code), Message: code.String(), Data: detail}}
 }
 
 func (s *Server) serveNative(w http.ResponseWriter, r *http.Request, origin agent.Origin) {
@@ -89,7 +126,7 @@ func (s *Server) serveNative(w http.ResponseWriter, r *http.Request, origin agen
 		}
 		if m.refused() {
 			id, _ := m.fields.field("id")
-			c.writeText(mustJSON(rpcErr(validID(id), "BUSY", agent.OutcomeBusy.Message())))
+			c.writeText(mustJSON(rpcErr(validID(id), codeBusy, agent.OutcomeBusy.Message())))
 			continue
 		}
 		req, bad := decodeRequest(m.data)
@@ -102,7 +139,7 @@ func (s *Server) serveNative(w http.ResponseWriter, r *http.Request, origin agen
 		case sem <- struct{}{}:
 		default:
 			m.lease.release()
-			c.writeText(mustJSON(rpcErr(validID(req.ID), "BUSY", "too many requests in flight")))
+			c.writeText(mustJSON(rpcErr(validID(req.ID), codeBusy, "too many requests in flight")))
 			continue
 		}
 		inFlight.Add(1)
@@ -132,11 +169,11 @@ func decodeRequest(data []byte) (*rpcRequest, *rpcResponse) {
 		if errors.As(err, &ke) && !ke.top {
 			json.Unmarshal(data, &req)
 		}
-		bad := rpcErr(validID(req.ID), "BAD_REQUEST", err.Error())
+		bad := rpcErr(validID(req.ID), codeBadRequest, err.Error())
 		return nil, &bad
 	}
 	if err := json.Unmarshal(data, &req); err != nil || req.JSONRPC != "2.0" || req.Method == "" {
-		bad := rpcErr(validID(req.ID), "PARSE_ERROR", "not a JSON-RPC 2.0 request")
+		bad := rpcErr(validID(req.ID), codeParseError, "not a JSON-RPC 2.0 request")
 		return nil, &bad
 	}
 	return &req, nil
@@ -210,11 +247,11 @@ func (s *Server) nativeCall(ctx context.Context, origin agent.Origin, r *rpcRequ
 	case "login":
 		var p loginParams
 		if err := json.Unmarshal(r.Params, &p); err != nil {
-			return rpcErr(id, "BAD_REQUEST", "params: challenge (string), format (string), allowExpired (boolean)")
+			return rpcErr(id, codeBadRequest, "params: challenge (string), format (string), allowExpired (boolean)")
 		}
 		ch, err := base64.StdEncoding.DecodeString(p.Challenge)
 		if err != nil || len(ch) < 32 || len(ch) > 128 {
-			return rpcErr(id, "BAD_REQUEST", "challenge must be base64 of 32 to 128 bytes")
+			return rpcErr(id, codeBadRequest, "challenge must be base64 of 32 to 128 bytes")
 		}
 		now := time.Now()
 		req := &agent.Request{Origin: origin, Method: "native.login", Action: agent.ActionLogin,
@@ -225,7 +262,7 @@ func (s *Server) nativeCall(ctx context.Context, origin agent.Origin, r *rpcRequ
 		case "xml":
 			req.Format, req.Documents = agent.FormatXML, [][]byte{loginXML(origin, ch, now)}
 		default:
-			return rpcErr(id, "BAD_REQUEST", "format must be cms or xml")
+			return rpcErr(id, codeBadRequest, "format must be cms or xml")
 		}
 		res, err := s.Agent.Handle(ctx, req)
 		if err != nil {
@@ -235,13 +272,13 @@ func (s *Server) nativeCall(ctx context.Context, origin agent.Origin, r *rpcRequ
 			"certificate": base64.StdEncoding.EncodeToString(res.Certificate.Raw), "signedContent": string(req.Documents[0])})
 	case "sign":
 		if !chargeEscapes(r.Params, l) {
-			return rpcErr(id, "BUSY", agent.OutcomeBusy.Message())
+			return rpcErr(id, codeBusy, agent.OutcomeBusy.Message())
 		}
 		var p signParams
 		if err := json.Unmarshal(r.Params, &p); errors.Is(err, errTooMany) {
-			return rpcErr(id, "TOO_LARGE", agent.PublicMessage(agent.TooLarge("more than %d documents", agent.MaxDocuments)))
+			return rpcErr(id, codeTooLarge, agent.PublicMessage(agent.TooLarge("more than %d documents", agent.MaxDocuments)))
 		} else if err != nil {
-			return rpcErr(id, "BAD_REQUEST", "params: format (string), documents (array of base64 strings), detached, digested, tsa, allowExpired (booleans)")
+			return rpcErr(id, codeBadRequest, "params: format (string), documents (array of base64 strings), detached, digested, tsa, allowExpired (booleans)")
 		}
 		req := &agent.Request{Origin: origin, Method: "native.sign", Format: agent.Format(p.Format),
 			Detached: p.Detached, Digested: p.Digested, Timestamp: p.TSA,
@@ -249,12 +286,12 @@ func (s *Server) nativeCall(ctx context.Context, origin agent.Origin, r *rpcRequ
 		for i, d := range p.Documents {
 			n := base64.StdEncoding.DecodedLen(len(d))
 			if !l.grow(int64(n)) {
-				return rpcErr(id, "BUSY", agent.OutcomeBusy.Message())
+				return rpcErr(id, codeBusy, agent.OutcomeBusy.Message())
 			}
 			b := make([]byte, n)
 			k, err := base64.StdEncoding.Decode(b, d)
 			if err != nil {
-				return rpcErr(id, "BAD_REQUEST", "documents["+strconv.Itoa(i)+"] is not base64")
+				return rpcErr(id, codeBadRequest, "documents["+strconv.Itoa(i)+"] is not base64")
 			}
 			req.Documents = append(req.Documents, b[:k])
 		}
@@ -269,7 +306,7 @@ func (s *Server) nativeCall(ctx context.Context, origin agent.Origin, r *rpcRequ
 		}
 		return ok(&signResult{format: req.Format, sigs: res.Signatures, cert: res.Certificate.Raw})
 	}
-	return rpcErr(id, "METHOD_NOT_FOUND", r.Method)
+	return rpcErr(id, codeMethodNotFound, r.Method)
 }
 
 // signResult is a sign answer's result, written straight to the
@@ -336,30 +373,9 @@ func encodeSig(f agent.Format, sig []byte) string {
 // nativeError maps an outcome to the protocol's code, with the fixed
 // public message (never the error's own text).
 func nativeError(id json.RawMessage, err error) rpcResponse {
-	code := "INTERNAL"
-	switch agent.OutcomeOf(err) {
-	case agent.OutcomeCanceled:
-		code = "CANCELED"
-	case agent.OutcomeDenied:
-		code = "ORIGIN_DENIED"
-	case agent.OutcomeNoMatchingKey:
-		code = "NO_MATCHING_KEY"
-	case agent.OutcomeBusy:
-		code = "BUSY"
-	case agent.OutcomeTimeout:
-		code = "TIMEOUT"
-	case agent.OutcomeTooLarge:
-		code = "TOO_LARGE"
-	case agent.OutcomeTokenLocked:
-		code = "TOKEN_LOCKED"
-	case agent.OutcomeWrongPIN:
-		code = "WRONG_PIN"
-	case agent.OutcomeBadRequest:
-		code = "BAD_REQUEST"
-	case agent.OutcomeTimestamp:
-		code = "TSA_FAILED"
-	case agent.OutcomeNoDialog:
-		code = "NO_DIALOG"
+	code, ok := outcomeCodes[agent.OutcomeOf(err)]
+	if !ok {
+		code = codeInternal
 	}
 	return rpcErr(id, code, agent.PublicMessage(err))
 }

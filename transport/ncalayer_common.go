@@ -161,11 +161,8 @@ func (h *ncaHandler) commonUtils(ctx context.Context, method string, raw []byte,
 	case "getActiveTokens":
 		return ok200(h.s.Agent.ActiveStorages(ctx))
 	case "changeLocale":
-		switch p.str(0) {
-		case "kk", "kz":
-			h.locale = "kk"
-		case "ru", "en":
-			h.locale = p.str(0)
+		if l := agent.NormalizeLocale(p.str(0)); l != "" {
+			h.locale = string(l)
 		}
 		return commonAnswer{Code: "200"}
 	case "showFileChooser":

@@ -380,14 +380,14 @@ type cancelPrompter struct{ block chan struct{} }
 func (p *cancelPrompter) Consent(context.Context, agent.ConsentQuestion) (agent.Consent, error) {
 	return agent.AllowOnce, nil
 }
-func (p *cancelPrompter) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, error) {
+func (p *cancelPrompter) Choose(ctx context.Context, s *agent.Session) error {
 	if p.block != nil {
 		select {
 		case <-p.block:
 		case <-ctx.Done():
 		}
 	}
-	return nil, agent.ErrCanceled
+	return agent.ErrCanceled
 }
 func (p *cancelPrompter) ChooseFile(context.Context, agent.Origin, string, string) (string, error) {
 	return "", agent.ErrCanceled
@@ -558,14 +558,14 @@ type blockingPrompter struct {
 func (p *blockingPrompter) Consent(context.Context, agent.ConsentQuestion) (agent.Consent, error) {
 	return agent.AllowOnce, nil
 }
-func (p *blockingPrompter) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, error) {
+func (p *blockingPrompter) Choose(ctx context.Context, s *agent.Session) error {
 	p.started <- struct{}{}
 	select {
 	case <-p.release:
 	case <-ctx.Done():
 		p.canceled.Add(1)
 	}
-	return nil, agent.ErrCanceled
+	return agent.ErrCanceled
 }
 func (p *blockingPrompter) ChooseFile(context.Context, agent.Origin, string, string) (string, error) {
 	return "", agent.ErrCanceled

@@ -5,8 +5,12 @@
 // (SiteView), the tray menu (TrayMenu), the kk/ru/en catalog, and the
 // terminal prompter (TTY).
 //
-// Renderers draw these models: ui/fyneui with fyne on Linux and macOS,
-// and the Win32 one on Windows. ui imports no toolkit and no cgo (make
-// lint checks it), so every renderer shows the same states from the same
-// rules, and the rules are tested without a display.
+// Desk is the one desktop Prompter (one dialog at a time, the tray's busy
+// signal, the language, Sign's delay, rescans for a token, closing a
+// dialog whose request ended) over a small Renderer interface that the
+// toolkits implement: ui/fyneui with fyne on Linux and macOS, ui/winui
+// with Win32 on Windows. They only draw these models and forward events;
+// the TTY draws the same models as lines. ui imports no toolkit and no cgo
+// (make lint checks it), so every renderer shows the same states from the
+// same rules, and the rules are tested without a display.
 package ui

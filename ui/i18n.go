@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/qoltanba/qoltanba/agent"
 )
 
 // Locales the dialogs speak.
@@ -205,20 +207,9 @@ func T(locale, key string, args ...any) string {
 }
 
 // NormalizeLocale maps NCALayer's locale ids ("kz" too) and OS values
-// ("ru_RU.UTF-8") to kk, ru or en; "" and unknown give "".
-func NormalizeLocale(l string) string {
-	l = strings.ToLower(l)
-	if i := strings.IndexAny(l, "_.-@"); i >= 0 {
-		l = l[:i]
-	}
-	switch l {
-	case "kk", "kz":
-		return "kk"
-	case "ru", "en":
-		return l
-	}
-	return ""
-}
+// ("ru_RU.UTF-8") to kk, ru or en; "" and unknown give "" (it is
+// agent.NormalizeLocale, the one rule the doors follow too).
+func NormalizeLocale(l string) string { return string(agent.NormalizeLocale(l)) }
 
 // SystemLocale reads the OS language (the first of LC_ALL, LC_MESSAGES,
 // LANG that is set): kk, ru or en; the C/POSIX locale is English; any

@@ -34,8 +34,13 @@ const (
 	FocusRetry
 )
 
-// SignedPause is how long "Signed ✓" stays before the dialog closes.
+// SignedPause is how long "Signed ✓" stays before the dialog closes. The
+// page has its answer already (it leaves when Session.Approve signed); the
+// dialog closes sooner when another request waits for the screen.
 const SignedPause = 1200 * time.Millisecond
+
+// signedPoll is how often the "Signed ✓" pause looks for a waiting request.
+const signedPoll = 50 * time.Millisecond
 
 // DialogOptions are a dialog's settings.
 type DialogOptions struct {
@@ -49,17 +54,18 @@ type DialogOptions struct {
 	Now func() time.Time
 }
 
-// Result is how a dialog ended: the approved key (signed with, through
-// Session.Approve) or an error (agent.ErrCanceled).
+// Result is how a dialog ended: Err is nil when it signed (through
+// Session.Approve, whose result is the request's), else why not
+// (agent.ErrCanceled). It is what the Prompter's Choose returns.
 type Result struct {
-	Key *agent.KeyOption
 	Err error
 }
 
 // Dialog is the signing dialog's state and rules apart from any widgets:
 // what it shows (View), what the user can do (the methods), and when it
 // is done (Done). Renderers (fyne on Linux and macOS, Win32 on Windows)
-// draw View and forward events; the terminal prompter uses its wording.
+// draw View and forward events; the terminal prompter (TTY) drives the
+// same model and prints its View.
 // Methods are safe from any goroutine; SetOnChange tells the renderer
 // when something changed that it did not cause (signing progress).
 type Dialog struct {
@@ -88,6 +94,7 @@ type Dialog struct {
 	onChange   func()
 	cancelSign context.CancelFunc
 	finished   chan Result
+	ended      chan struct{} // closed by finish
 	once       sync.Once
 }
 
@@ -106,7 +113,7 @@ func NewDialog(ctx context.Context, s *agent.Session, o DialogOptions) *Dialog {
 	if o.Locale == "" {
 		o.Locale = SystemLocale()
 	}
-	d := &Dialog{s: s, o: o, locale: o.Locale, key: -1, finished: make(chan Result, 1)}
+	d := &Dialog{s: s, o: o, locale: o.Locale, key: -1, finished: make(chan Result, 1), ended: make(chan struct{})}
 	d.site = NewSiteView(s.Request.Origin, s.Site(), o.Locale)
 	d.source = make([]bool, len(s.Docs))
 	d.changedAt = o.Now()
@@ -161,6 +168,7 @@ func (d *Dialog) finish(r Result) {
 			d.cancelSign()
 		}
 		d.mu.Unlock()
+		close(d.ended)
 		d.finished <- r
 	})
 }
@@ -417,9 +425,10 @@ func (d *Dialog) CanSign() bool {
 }
 
 // Sign is the user's approval: it signs with the chosen key (through the
-// agent's Session.Approve) and shows progress, then "Signed ✓" for
-// SignedPause before the dialog ends; a failure stays on screen with Try
-// again and Cancel. It does nothing unless CanSign.
+// agent's Session.Approve, which answers the page at once) and shows
+// progress, then "Signed ✓" for SignedPause (less when another request
+// waits) before the dialog ends; a failure stays on screen with Try again
+// and Cancel. It does nothing unless CanSign.
 func (d *Dialog) Sign(ctx context.Context) {
 	d.mu.Lock()
 	if !d.canSign() {
@@ -457,7 +466,7 @@ func (d *Dialog) startSigning(ctx context.Context) {
 			d.phase = PhaseSigned
 			d.mu.Unlock()
 			d.changed()
-			time.AfterFunc(SignedPause, func() { d.finish(Result{Key: &k}) })
+			d.signedPause()
 			return
 		}
 		if ctx.Err() != nil { // the page went away, or the time ran out
@@ -470,6 +479,29 @@ func (d *Dialog) startSigning(ctx context.Context) {
 		d.mu.Unlock()
 		d.changed()
 	}()
+}
+
+// signedPause keeps "Signed ✓" on screen for SignedPause, or until another
+// request waits for the screen, and ends the dialog (signed).
+func (d *Dialog) signedPause() {
+	end := time.NewTimer(SignedPause)
+	defer end.Stop()
+	poll := time.NewTicker(signedPoll)
+	defer poll.Stop()
+	for {
+		select {
+		case <-end.C:
+			d.finish(Result{})
+			return
+		case <-poll.C:
+			if d.s.Waiting() > 0 {
+				d.finish(Result{})
+				return
+			}
+		case <-d.ended:
+			return
+		}
+	}
 }
 
 func (d *Dialog) failureText(err error) string {
@@ -487,8 +519,18 @@ func (d *Dialog) failureText(err error) string {
 }
 
 // Cancel ends the dialog without a signature (Cancel, Esc, closing the
-// window); during signing it stops the signing.
-func (d *Dialog) Cancel() { d.finish(Result{Err: agent.ErrCanceled}) }
+// window); during signing it stops the signing. Once signed, it only
+// closes "Signed ✓" early: the signature has left already.
+func (d *Dialog) Cancel() {
+	d.mu.Lock()
+	signed := d.phase == PhaseSigned
+	d.mu.Unlock()
+	if signed {
+		d.finish(Result{})
+		return
+	}
+	d.finish(Result{Err: agent.ErrCanceled})
+}
 
 // View is everything a renderer draws, in the dialog's language.
 type View struct {
@@ -716,3 +758,24 @@ func TokenName(storage, locale string) string {
 // IndentXML re-indents an XML preview for reading its source; on any doubt
 // it returns the text as it is (this is a view, never what is signed).
 func IndentXML(s string) string { return indentXML(s) }
+
+// MoveFocus carries out the View's request to move the focus, once per
+// request: the renderer's control for v.Focus (targets; none for
+// FocusNone) gets it if ready says it can take it now, else a later
+// refresh tries again (Sign during its delay). It returns the FocusSeq
+// done, which the renderer passes back as done next time.
+func MoveFocus[W comparable](v View, done int, targets map[Focus]W, ready func(W) bool, focus func(W)) int {
+	if v.FocusSeq == done {
+		return done
+	}
+	var none W
+	target := targets[v.Focus]
+	if target == none {
+		return v.FocusSeq
+	}
+	if !ready(target) {
+		return done
+	}
+	focus(target)
+	return v.FocusSeq
+}

@@ -77,6 +77,35 @@ func NewSiteView(o agent.Origin, info agent.OriginInfo, locale string) SiteView 
 // "idp.egov.kz").
 func (v SiteView) Host() string { return v.Sub + v.Site }
 
+// SubLine is the small line under the site: the whole host when it is more
+// than the registrable domain, and the note, joined by " · "; "" when
+// there is neither.
+func (v SiteView) SubLine() string {
+	sub := ""
+	if v.Sub != "" {
+		sub = v.Host()
+	}
+	if v.Note != "" {
+		if sub != "" {
+			sub += " · "
+		}
+		sub += v.Note
+	}
+	return sub
+}
+
+// MarkedBadge is the badge with its mark: "✓ " for a known site, "⚠ " for
+// a look-alike.
+func (v SiteView) MarkedBadge() string {
+	switch v.Class {
+	case agent.OriginKnown:
+		return "✓ " + v.Badge
+	case agent.OriginLookalike:
+		return "⚠ " + v.Badge
+	}
+	return v.Badge
+}
+
 // ConsentView is the first-use question for a site.
 type ConsentView struct {
 	Title    string

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,13 +14,15 @@ import (
 	"golang.org/x/term"
 
 	"github.com/qoltanba/qoltanba/agent"
-	"github.com/qoltanba/qoltanba/token"
 )
 
 // TTY asks on a terminal: the consent question, the signing dialog (store,
 // password or PIN with echo off, key list with the unselectable keys and
-// their reasons, an explicit "yes"), and file paths. Plain Enter never
-// approves, and an approval typed within Delay of the key list is ignored.
+// their reasons, an explicit "yes"), and file paths. It draws the same
+// models as the desktop dialogs (ConsentView, Dialog), in the same words
+// and language (kk, ru, en: the request's, else Locale). Plain Enter never
+// approves, and an approval typed within Delay of the last change is
+// ignored.
 type TTY struct {
 	In  io.Reader
 	Out io.Writer
@@ -28,6 +31,9 @@ type TTY struct {
 	Fd int
 	// Delay before an approval counts (anti-clickjacking for the terminal).
 	Delay time.Duration
+	// Locale returns the configured dialog language (kk, ru, en) for a
+	// request that names none; nil: the system's.
+	Locale func() string
 
 	once  sync.Once
 	bytes chan byte
@@ -116,197 +122,254 @@ func (t *TTY) askSecret(ctx context.Context, q string) ([]byte, error) {
 	return b, err
 }
 
-// Consent asks about an origin seen for the first time, with what
-// qoltanba knows of the site (a look-alike is named, and not offered
-// "always").
+// locale is the dialog language: the request's (the page's), else the
+// configured one (Locale), else the system's — as in the desktop dialogs.
+func (t *TTY) locale(requested string) string {
+	if l := NormalizeLocale(requested); l != "" {
+		return l
+	}
+	if t.Locale != nil {
+		return t.Locale()
+	}
+	return SystemLocale()
+}
+
+// header is the origin from the handshake, in capitals: a page's text is
+// always indented and marked, so it cannot draw one of its own.
+func (t *TTY) header(o agent.Origin, site SiteView) {
+	fmt.Fprintf(t.Out, "\n==== %s ====\n", strings.ToUpper(o.String()))
+	if site.Note != "" {
+		fmt.Fprintln(t.Out, "("+site.Note+")")
+	}
+	fmt.Fprintln(t.Out, site.Badge)
+	if site.Warning != "" {
+		fmt.Fprintln(t.Out, "!! "+site.Warning)
+	}
+}
+
+// Consent asks about an origin seen for the first time, in the consent
+// model's words: what qoltanba knows of the site (a look-alike is named,
+// and not offered "always"), each answer numbered with what it means.
 func (t *TTY) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.Consent, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	o := q.Origin
-	v := NewConsentView(o, q.Site, ttyLocale)
-	fmt.Fprintf(t.Out, "\n==== %s ====\n", strings.ToUpper(o.String()))
-	if v.Site.Note != "" {
-		fmt.Fprintln(t.Out, "("+v.Site.Note+")")
+	l := t.locale(q.Locale)
+	v := NewConsentView(q.Origin, q.Site, l)
+	t.header(q.Origin, v.Site)
+	fmt.Fprintln(t.Out, v.Question)
+	for i, c := range v.Choices {
+		fmt.Fprintf(t.Out, "  %d) %s — %s\n", i+1, c.Label, c.Explain)
 	}
-	fmt.Fprintln(t.Out, v.Site.Badge)
-	if v.Site.Warning != "" {
-		fmt.Fprintln(t.Out, "!! "+v.Site.Warning)
-	}
-	choices := "[o]nce / [a]lways / [b]lock"
-	if q.Site.Class == agent.OriginLookalike {
-		choices = "[o]nce / [b]lock"
-	}
+	fmt.Fprintln(t.Out, v.Tip)
 	for {
-		a, err := t.ask(ctx, fmt.Sprintf("Allow %s to ask for your signatures? %s: ", o, choices))
+		a, err := t.ask(ctx, T(l, "tty-choice"))
 		if err != nil {
 			return agent.Block, err
 		}
-		switch strings.ToLower(a) {
-		case "o", "once":
-			return agent.AllowOnce, nil
-		case "a", "always":
-			if q.Site.Class != agent.OriginLookalike {
-				return agent.AllowAlways, nil
-			}
-		case "b", "block":
-			return agent.Block, nil
+		// The letters of the English words (once, always, block) work too.
+		pick := map[string]agent.Consent{"o": agent.AllowOnce, "once": agent.AllowOnce, "a": agent.AllowAlways,
+			"always": agent.AllowAlways, "b": agent.Block, "block": agent.Block}
+		c, ok := pick[strings.ToLower(a)]
+		if n, err := strconv.Atoi(a); err == nil && n >= 1 && n <= len(v.Choices) {
+			c, ok = v.Choices[n-1].Consent, true
+		}
+		if ok && slices.ContainsFunc(v.Choices, func(ch ConsentChoice) bool { return ch.Consent == c }) {
+			return c, nil
 		}
 	}
 }
 
-// ttyLocale: the terminal dialog speaks English (servers and developers'
-// terminals); the desktop dialogs speak kk, ru and en.
-const ttyLocale = "en"
-
-var actionText = map[agent.Action]string{
-	agent.ActionLogin: "Log in", agent.ActionSign: "Sign", agent.ActionSignHash: "Sign a document hash",
-	agent.ActionKeyInfo: "Choose a key", agent.ActionSignFile: "Sign a file",
-}
-
-// Choose runs the signing dialog.
-func (t *TTY) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, error) {
+// Choose runs the signing dialog on the terminal: the dialog model
+// (Dialog) drawn as lines, with its words in the dialog's language. The
+// approved key signs through the model, that is through Session.Approve,
+// as in every prompter.
+func (t *TTY) Choose(ctx context.Context, s *agent.Session) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	r := s.Request
-	fmt.Fprintf(t.Out, "\n==== %s ====\n", strings.ToUpper(r.Origin.String()))
-	if site := NewSiteView(r.Origin, s.Site(), ttyLocale); site.Class == agent.OriginLookalike || site.Note != "" {
-		fmt.Fprintln(t.Out, site.Badge)
-		if site.Note != "" {
-			fmt.Fprintln(t.Out, "("+site.Note+")")
-		}
+	d := NewDialog(ctx, s, DialogOptions{Locale: t.locale(s.Request.Locale), Delay: t.Delay})
+	defer d.Cancel() // ends the model (and "Signed ✓" at once: nothing to keep on a terminal)
+	v := d.View()
+	t.header(s.Request.Origin, v.Site)
+	fmt.Fprintln(t.Out, v.Heading)
+	fmt.Fprintln(t.Out, v.DocsTitle+":")
+	if v.DocsSummary != "" && (len(v.Docs) != 1 || v.DocsSummary != v.Docs[0].Title) {
+		fmt.Fprintln(t.Out, "  "+v.DocsSummary)
 	}
-	what := actionText[s.Action]
-	if n := len(s.Docs); n > 1 {
-		what = fmt.Sprintf("%s %d documents", what, n)
-	} else if s.File != "" {
-		what += ": " + s.File
-	}
-	fmt.Fprintf(t.Out, "%s asks: %s\n", r.Origin, what)
-	for i, d := range s.Docs {
-		fmt.Fprintf(t.Out, "  document %d: %s, %d bytes, SHA-256 %s\n", i+1, d.Kind, d.Size, d.SHA256)
-		if d.Preview != "" {
-			p := d.Preview
+	for i, line := range v.Docs {
+		fmt.Fprintf(t.Out, "  %s, SHA-256 %s\n", line.Title, s.Docs[i].SHA256)
+		if p := line.Text; p != "" {
 			if r := []rune(p); len(r) > 400 {
 				p = string(r[:400]) + "…"
 			}
-			// The page's text, marked as such line by line (Preview is
-			// already inert: no control sequence reaches the terminal).
+			// The page's text, marked as such line by line (it is inert
+			// already: no control sequence reaches the terminal).
 			fmt.Fprintf(t.Out, "    │ %s\n", strings.ReplaceAll(p, "\n", "\n    │ "))
 		}
 	}
-	if w := s.Waiting(); w > 0 {
-		fmt.Fprintf(t.Out, "(%d more requests waiting)\n", w)
+	if v.Waiting != "" {
+		fmt.Fprintln(t.Out, "("+v.Waiting+")")
 	}
-	stores := s.Stores(ctx)
-	if len(stores) == 0 {
-		fmt.Fprintln(t.Out, "None of the key stores this site allows is available.")
-		return nil, agent.ErrCanceled
+	if len(v.Stores) == 0 {
+		fmt.Fprintln(t.Out, d.T("tty-no-stores"))
+		return agent.ErrCanceled
 	}
 	for {
-		fmt.Fprintln(t.Out, "Key stores:")
-		for i, st := range stores {
-			if st.Storage == agent.StorePKCS12 {
-				fmt.Fprintf(t.Out, "  %d) key file (PKCS#12)\n", i+1)
-			} else {
-				fmt.Fprintf(t.Out, "  %d) %s %q (PIN: %s)\n", i+1, TokenName(st.Storage, ttyLocale), st.Label, st.PIN.String())
-			}
+		v = d.View()
+		fmt.Fprintln(t.Out, v.StoresTitle+":")
+		for i, st := range v.Stores {
+			fmt.Fprintf(t.Out, "  %d) %s\n", i+1, st)
 		}
-		a, err := t.ask(ctx, "Store number, or c to cancel: ")
+		if v.StoresNote != "" {
+			fmt.Fprintln(t.Out, "  "+v.StoresNote)
+		}
+		a, err := t.ask(ctx, d.T("tty-store"))
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if a == "c" {
-			return nil, agent.ErrCanceled
+		if a == "0" || a == "c" {
+			return agent.ErrCanceled
 		}
 		n, err := strconv.Atoi(a)
-		if err != nil || n < 1 || n > len(stores) {
+		if err != nil || n < 1 || n > len(v.Stores) {
 			continue
 		}
-		opts, err := t.openStore(ctx, s, stores[n-1])
-		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, agent.ErrCanceled) || errors.Is(err, errInputClosed) {
-				return nil, err
-			}
-			fmt.Fprintf(t.Out, "  %s\n", agent.Inert(err.Error()))
-			if pe := (*token.PINError)(nil); errors.As(err, &pe) {
-				stores[n-1].PIN = pe.State // what the token says after the try
-			} else {
-				stores = s.Rescan(ctx) // a token may have gone
+		d.SelectStore(n - 1)
+		if err := t.load(ctx, d); err != nil {
+			return err
+		}
+		v = d.View()
+		if v.Message != "" {
+			fmt.Fprintln(t.Out, "  "+v.Message)
+		}
+		if len(v.Keys) == 0 {
+			if !v.ShowSecret || v.Message == d.T("fail-token-removed") {
+				d.Rescan(ctx) // a token may have come or gone (a wrong PIN keeps the state it told)
 			}
 			continue
 		}
-		if k, err := t.pickKey(ctx, opts); k != nil || err != nil {
-			return k, err
+		err = t.pickKey(ctx, d)
+		if err == errBack {
+			d.Rescan(ctx)
+			continue
 		}
+		return err
 	}
 }
 
-func (t *TTY) openStore(ctx context.Context, s *agent.Session, st agent.StoreInfo) ([]agent.KeyOption, error) {
-	if st.Storage == agent.StorePKCS12 {
-		path, err := t.ask(ctx, "Key file path: ")
+// load asks for the key file's path and password, or the token's PIN, and
+// opens the store; a wrong password is asked again.
+func (t *TTY) load(ctx context.Context, d *Dialog) error {
+	v := d.View()
+	if !v.ShowSecret {
+		return nil // "plug in your token", or a locked PIN: the message says
+	}
+	if v.ShowPath {
+		path, err := t.ask(ctx, v.PathLabel+": ")
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for {
-			pw, err := t.askSecret(ctx, "Password: ")
-			if err != nil {
-				return nil, err
-			}
-			opts, err := s.OpenKeyFile(ctx, path, pw)
-			clear(pw)
-			if errors.Is(err, token.ErrWrongPassword) {
-				fmt.Fprintln(t.Out, "  wrong password")
-				continue
-			}
-			return opts, err
-		}
+		d.SetPath(path)
 	}
-	pin, err := t.askSecret(ctx, fmt.Sprintf("PIN for %q: ", st.Label))
-	if err != nil {
-		return nil, err
-	}
-	defer clear(pin)
-	return s.OpenToken(ctx, st, pin)
-}
-
-// pickKey lists keys and asks for a number and an explicit yes. It returns
-// nil, nil to go back to the store list.
-func (t *TTY) pickKey(ctx context.Context, opts []agent.KeyOption) (*agent.KeyOption, error) {
-	fmt.Fprintln(t.Out, "Keys:")
-	now := time.Now()
-	for i, o := range opts {
-		// The dialog's own words for a key (owner, purpose, validity,
-		// issuer, and why it cannot be chosen).
-		lines := NewKeyRow(o, now, ttyLocale).Lines()
-		fmt.Fprintf(t.Out, "  %d) %s\n", i+1, strings.Join(lines, "\n     "))
-	}
-	shown := time.Now()
 	for {
-		a, err := t.ask(ctx, "Key number, b to go back, c to cancel: ")
+		secret, err := t.askSecret(ctx, v.SecretLabel+": ")
 		if err != nil {
-			return nil, err
+			return err
+		}
+		d.Load(ctx, secret) // wipes secret
+		v = d.View()
+		if !v.ShowPath || len(v.Keys) > 0 || v.Focus != FocusSecret {
+			return nil // a token's wrong PIN goes back to the list, which shows what is left
+		}
+		fmt.Fprintln(t.Out, "  "+v.Message)
+	}
+}
+
+var errBack = errors.New("back to the stores")
+
+// pickKey lists the keys in the dialog's words and asks for a number and
+// an explicit yes; an approval typed before the dialog's delay passed is
+// ignored. It returns errBack to go back to the store list.
+func (t *TTY) pickKey(ctx context.Context, d *Dialog) error {
+	v := d.View()
+	fmt.Fprintln(t.Out, v.KeysTitle+":")
+	for i, k := range v.Keys {
+		fmt.Fprintf(t.Out, "  %d) %s\n", i+1, strings.Join(k.Lines(), "\n     "))
+	}
+	for {
+		a, err := t.ask(ctx, d.T("tty-key"))
+		if err != nil {
+			return err
 		}
 		switch a {
 		case "c":
-			return nil, agent.ErrCanceled
-		case "b":
-			return nil, nil
+			return agent.ErrCanceled
+		case "0", "b":
+			return errBack
 		}
 		n, err := strconv.Atoi(a)
-		if err != nil || n < 1 || n > len(opts) || !opts[n-1].Selectable {
-			fmt.Fprintln(t.Out, "  choose a selectable key")
+		if err != nil || !d.SelectKey(n-1) {
+			fmt.Fprintln(t.Out, "  "+d.T("tty-not-selectable"))
 			continue
 		}
-		yes, err := t.ask(ctx, "Type yes to sign: ")
+		v = d.View()
+		fmt.Fprintln(t.Out, v.Summary)
+		yes, err := t.ask(ctx, d.T("tty-confirm", v.SignLabel, d.T("tty-yes")))
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if time.Since(shown) < t.Delay {
-			fmt.Fprintln(t.Out, "  too fast; read the request and answer again")
+		if !strings.EqualFold(yes, d.T("tty-yes")) && !strings.EqualFold(yes, "yes") {
 			continue
 		}
-		if strings.EqualFold(yes, "yes") {
-			return &opts[n-1], nil
+		if !d.CanSign() {
+			fmt.Fprintln(t.Out, "  "+d.T("tty-too-fast"))
+			continue
+		}
+		return t.sign(ctx, d, d.Sign)
+	}
+}
+
+// sign starts signing (Sign or Retry) and prints the model's status until
+// it is signed, or failed and the user gives up.
+func (t *TTY) sign(ctx context.Context, d *Dialog, start func(context.Context)) error {
+	changed := make(chan struct{}, 1)
+	d.SetOnChange(func() {
+		select {
+		case changed <- struct{}{}:
+		default:
+		}
+	})
+	start(ctx)
+	last := ""
+	for {
+		v := d.View()
+		if v.Status != last {
+			fmt.Fprintln(t.Out, v.Status)
+			last = v.Status
+		}
+		switch v.Phase {
+		case PhaseSigned:
+			return nil
+		case PhaseFailed:
+			if !v.CanRetry {
+				return agent.ErrCanceled
+			}
+			a, err := t.ask(ctx, d.T("tty-retry"))
+			if err != nil {
+				return err
+			}
+			if a != "1" {
+				return agent.ErrCanceled
+			}
+			last = ""
+			d.Retry(ctx)
+			continue
+		}
+		select {
+		case <-changed:
+		case r := <-d.Done():
+			return r.Err
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 }
@@ -315,7 +378,7 @@ func (t *TTY) pickKey(ctx context.Context, opts []agent.KeyOption) (*agent.KeyOp
 func (t *TTY) ChooseFile(ctx context.Context, o agent.Origin, ext, dir string) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	p, err := t.ask(ctx, fmt.Sprintf("%s asks for a file (*.%s, from %s). Path, or empty to cancel: ", o, ext, dir))
+	p, err := t.ask(ctx, T(t.locale(""), "tty-file", o, ext, dir))
 	if err != nil {
 		return "", err
 	}
@@ -323,11 +386,4 @@ func (t *TTY) ChooseFile(ctx context.Context, o agent.Origin, ext, dir string) (
 		return "", agent.ErrCanceled
 	}
 	return p, nil
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

@@ -41,15 +41,16 @@ func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) e
 	keep := a.NewWindow("qoltanba")
 	keep.SetCloseIntercept(keep.Hide)
 	var tray *fyneui.Tray
-	desk := &fyneui.Desktop{App: a, Locale: locale.Get, Delay: time.Second, OnBusy: func(busy bool) {
-		if tray != nil {
-			if busy {
-				tray.SetState(fyneui.TrayWaiting)
-			} else {
-				tray.SetState(fyneui.TrayIdle)
+	desk := &ui.Desk{Renderer: &fyneui.Desktop{App: a}, Locale: locale.Get, Delay: time.Second,
+		Recent: &ui.RecentFiles{Prefs: a.Preferences()}, OnBusy: func(busy bool) {
+			if tray != nil {
+				if busy {
+					tray.SetState(fyneui.TrayWaiting)
+				} else {
+					tray.SetState(fyneui.TrayIdle)
+				}
 			}
-		}
-	}}
+		}}
 	prompter := newSwitchPrompter(desk)
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()

@@ -39,7 +39,7 @@ func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) e
 	}
 	defer u.Quit()
 	var tray *winui.Tray
-	desk := &winui.Desktop{UI: u, Locale: locale, Delay: time.Second, Recent: &ui.RecentFiles{Prefs: prefs}, OnBusy: func(busy bool) {
+	desk := &ui.Desk{Renderer: &winui.Desktop{UI: u}, Locale: locale, Delay: time.Second, Recent: &ui.RecentFiles{Prefs: prefs}, OnBusy: func(busy bool) {
 		if tray != nil {
 			if busy {
 				tray.SetState(winui.TrayWaiting)

@@ -26,7 +26,7 @@ func (s *switchPrompter) get() agent.Prompter  { return *s.p.Load() }
 func (s *switchPrompter) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.Consent, error) {
 	return s.get().Consent(ctx, q)
 }
-func (s *switchPrompter) Choose(ctx context.Context, ss *agent.Session) (*agent.KeyOption, error) {
+func (s *switchPrompter) Choose(ctx context.Context, ss *agent.Session) error {
 	return s.get().Choose(ctx, ss)
 }
 func (s *switchPrompter) ChooseFile(ctx context.Context, o agent.Origin, ext, dir string) (string, error) {

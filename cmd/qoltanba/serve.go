@@ -124,7 +124,9 @@ func cmdServe(e *env, args []string) error {
 			if !ok {
 				return failMsg("cli-serve-tty-needs-terminal")
 			}
-			prompter = ui.NewTTY(f, e.stdout, int(f.Fd()))
+			tty := ui.NewTTY(f, e.stdout, int(f.Fd()))
+			tty.Locale = func() string { return ui.EffectiveLocale(cfg, "") } // the desktop dialog's language
+			prompter = tty
 		case "none":
 			prompter = agent.NoDialog{}
 		default:

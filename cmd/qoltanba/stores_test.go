@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -31,8 +32,8 @@ func TestTokenThroughDialog(t *testing.T) {
 	mgr := p11.NewManager(catalog, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	defer mgr.Close()
 	in := strings.NewReader(strings.Join([]string{"o", "2", "0000", "2", tok.PIN, "1", "yes"}, "\n") + "\n")
-	out := &strings.Builder{}
-	tty := &ui.TTY{In: in, Out: out, Fd: -1}
+	out := &lockedBuffer{}
+	tty := &ui.TTY{In: in, Out: out, Fd: -1, Locale: func() string { return "en" }}
 	a, err := agent.New(agent.Options{Config: agent.DefaultConfig(), Prompter: tty, KeyStores: tokenStores{mgr}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +51,10 @@ func TestTokenThroughDialog(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := out.String()
-	if !strings.Contains(o, `SoftHSM "qoltanba" (PIN: ok)`) || !strings.Contains(o, "wrong PIN") || !strings.Contains(o, `SoftHSM "qoltanba" (PIN: count low)`) {
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(o, "Signed ✓") && time.Now().Before(deadline); o = out.String() {
+		time.Sleep(10 * time.Millisecond) // the answer leaves before the dialog's last line
+	}
+	if !strings.Contains(o, "2) SoftHSM “qoltanba”\n") || !strings.Contains(o, "Wrong PIN") || !strings.Contains(o, "SoftHSM “qoltanba” — PIN: wrong tries before") {
 		t.Errorf("dialog:\n%s", o)
 	}
 }

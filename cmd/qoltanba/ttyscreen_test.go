@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/qoltanba/qoltanba/internal/ncatest"
 )
 
 // tmuxScreen runs a command in a detached tmux session (a real terminal
@@ -77,45 +79,45 @@ func (s *tmuxScreen) send(keys ...string) {
 func TestTTYPageTextCannotRepaintTheScreen(t *testing.T) {
 	home := t.TempDir()
 	port := freePort(t)
-	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "XDG_DATA_HOME=" + filepath.Join(home, "data"), "TERM=xterm"}
+	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "XDG_DATA_HOME=" + filepath.Join(home, "data"), "TERM=xterm", "LANG=en_US.UTF-8"}
 	sc := newTmuxScreen(t, env, fmt.Sprintf("%s serve --ui tty --port %d 2>%s", binary, port, filepath.Join(home, "stderr")))
 	sc.waitFor("listening on wss://127.0.0.1:" + strconv.Itoa(port))
 
 	ws := dialAgent(t, port, "https://evil.example")
-	fake := "\x1b[2J\x1b[H==== HTTPS://EGOV.KZ ====\nhttps://egov.kz asks: Log in\n\x1b[8m"
+	fake := "\x1b[2J\x1b[H==== HTTPS://EGOV.KZ ====\nLog in to egov.kz\n\x1b[8m"
 	data, _ := json.Marshal("I transfer my flat to evil LLC." + fake)
-	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":`+string(data)+`,"signingParams":{"allowExpired":true},"signerParams":{"chain":[]}}}`))
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":`+string(data)+`,"locale":"en","signingParams":{"allowExpired":true},"signerParams":{"chain":[]}}}`))
 
-	screen := sc.waitFor("[o]nce")
+	screen := sc.waitFor("1) Allow once")
 	if !strings.Contains(screen, "==== HTTPS://EVIL.EXAMPLE ====") {
 		t.Fatalf("consent without the real origin:\n%s", screen)
 	}
-	sc.send("o", "Enter")
-	screen = sc.waitFor("Store number")
+	sc.send("1", "Enter")
+	screen = sc.waitFor("Key store number")
 	for _, want := range []string{
 		"==== HTTPS://EVIL.EXAMPLE ====",             // the real origin, still there
-		"https://evil.example asks: Sign",            // who asks, from the handshake
+		"Sign data for evil.example",                 // who asks, from the handshake
 		"│ I transfer my flat to evil LLC.␛[2J␛[H==", // the page's text, inert and marked
-		"│ https://egov.kz asks: Log in",             // the fake line only as document text
+		"│ Log in to egov.kz",                        // the fake line only as document text
 	} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("screen lacks %q:\n%s", want, screen)
 		}
 	}
 	for _, line := range strings.Split(screen, "\n") {
-		if strings.HasPrefix(strings.TrimSpace(line), "==== HTTPS://EGOV.KZ") || strings.HasPrefix(line, "https://egov.kz asks") {
+		if strings.HasPrefix(strings.TrimSpace(line), "==== HTTPS://EGOV.KZ") || strings.HasPrefix(line, "Log in to egov.kz") {
 			t.Errorf("the page drew a header of its own: %q\n%s", line, screen)
 		}
 	}
-	sc.send("c", "Enter")
+	sc.send("0", "Enter")
 	if _, msg, err := ws.ReadMessage(); err != nil || !strings.Contains(string(msg), `"status":true`) {
 		t.Fatalf("cancel answer %s %v", msg, err)
 	}
 
 	// showFileChooser: the extension and directory are the page's words too.
 	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.commonUtils","method":"showFileChooser","args":["p12\u001b[2J\u001b[H==== HTTPS://EGOV.KZ ==== egov.kz asks for your key file","\u202eC:\\keys"]}`))
-	sc.waitFor("[o]nce")
-	sc.send("o", "Enter")
+	sc.waitFor("1) Allow once")
+	sc.send("1", "Enter")
 	screen = sc.waitFor("asks for a file")
 	if !strings.Contains(screen, "https://evil.example asks for a file (*.p12␛[2J␛[H==== HTTPS://EGOV.KZ ==== egov.kz asks for your key file, from <U+202E>C:\\keys)") {
 		t.Errorf("chooser arguments not inert:\n%s", screen)
@@ -127,5 +129,43 @@ func TestTTYPageTextCannotRepaintTheScreen(t *testing.T) {
 	ws.ReadMessage()
 	if b, _ := os.ReadFile(filepath.Join(home, "stderr")); strings.Contains(string(b), "panic") {
 		t.Fatalf("agent:\n%s", b)
+	}
+}
+
+// TestTTYScreenInRussian: for a page that asks in Russian the terminal
+// dialog speaks Russian, in the desktop dialog's words, up to "Подписано ✓";
+// the page gets its signature.
+func TestTTYScreenInRussian(t *testing.T) {
+	home := t.TempDir()
+	port := freePort(t)
+	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "XDG_DATA_HOME=" + filepath.Join(home, "data"), "TERM=xterm", "LANG=ru_RU.UTF-8"}
+	sc := newTmuxScreen(t, env, fmt.Sprintf("%s serve --ui tty --port %d 2>%s", binary, port, filepath.Join(home, "stderr")))
+	sc.waitFor("listening on wss://127.0.0.1:" + strconv.Itoa(port))
+	ws := dialAgent(t, port, "https://egov.kz")
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","locale":"ru","signingParams":{"allowExpired":true},"signerParams":{"chain":[]}}}`))
+	sc.waitFor("Разрешить сайту egov.kz запрашивать вашу подпись?")
+	sc.send("1", "Enter")
+	sc.waitFor("Номер хранилища ключей (0 — отмена):")
+	sc.send("1", "Enter")
+	sc.waitFor("Путь к файлу ключа:")
+	sc.send(ncatest.GOST2015FL, "Enter")
+	sc.waitFor("Пароль:")
+	sc.send("Qwerty12", "Enter")
+	sc.waitFor("Номер ключа (0 — назад к хранилищам):")
+	time.Sleep(1100 * time.Millisecond) // the dialog's delay before an approval counts
+	sc.send("1", "Enter")
+	sc.waitFor("Подписать? Введите «да» и нажмите Enter:")
+	sc.send("да", "Enter")
+	screen := sc.waitFor("Подписано ✓")
+	for _, want := range []string{"Известный сайт", "Подпись данных для egov.kz", "Файл ключа (PKCS#12)", "ТЕСТОВ ТЕСТ, ИИН 123456789011"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("screen lacks %q:\n%s", want, screen)
+		}
+	}
+	if strings.Contains(screen, "Qwerty12") {
+		t.Error("the password is on the screen")
+	}
+	if _, msg, err := ws.ReadMessage(); err != nil || !strings.Contains(string(msg), `"status":true`) || !strings.Contains(string(msg), `"body":{"result":`) {
+		t.Fatalf("answer %s %v", msg, err)
 	}
 }

@@ -31,29 +31,25 @@ type Options struct {
 // Run is a request waiting in the agent for its dialog.
 type Run struct {
 	Session *agent.Session
-	answer  chan answer
-	err     chan error
+	answer  chan error
 	once    sync.Once
-	result  error
-}
-
-type answer struct {
-	k   *agent.KeyOption
-	err error
+	// handled is closed when Handle returned res, err: the page's answer.
+	handled chan struct{}
+	res     *agent.Result
+	err     error
 }
 
 type prompter struct {
 	sessions chan *agent.Session
-	answers  chan answer
+	answers  chan error
 }
 
 func (p *prompter) Consent(context.Context, agent.ConsentQuestion) (agent.Consent, error) {
 	return agent.AllowOnce, nil
 }
-func (p *prompter) Choose(_ context.Context, s *agent.Session) (*agent.KeyOption, error) {
+func (p *prompter) Choose(_ context.Context, s *agent.Session) error {
 	p.sessions <- s
-	a := <-p.answers
-	return a.k, a.err
+	return <-p.answers
 }
 func (p *prompter) ChooseFile(context.Context, agent.Origin, string, string) (string, error) {
 	return "", agent.ErrCanceled
@@ -66,7 +62,7 @@ func Start(tb testing.TB, req *agent.Request, o Options) *Run {
 	if o.Now.IsZero() {
 		o.Now = ncatest.Time2026
 	}
-	p := &prompter{sessions: make(chan *agent.Session, 1), answers: make(chan answer, 1)}
+	p := &prompter{sessions: make(chan *agent.Session, 1), answers: make(chan error, 1)}
 	cfg := agent.DefaultConfig()
 	cfg.KnownOrigins = o.Known
 	cfg = o.Policy.Apply(cfg)
@@ -79,21 +75,40 @@ func Start(tb testing.TB, req *agent.Request, o Options) *Run {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	r := &Run{answer: p.answers, err: make(chan error, 1)}
-	go func() { _, err := a.Handle(context.Background(), req); r.err <- err }()
+	r := &Run{answer: p.answers, handled: make(chan struct{})}
+	go func() {
+		r.res, r.err = a.Handle(context.Background(), req)
+		close(r.handled)
+	}()
 	r.Session = <-p.sessions
-	tb.Cleanup(func() { r.End(nil, agent.ErrCanceled) })
+	tb.Cleanup(func() { r.End(agent.ErrCanceled) })
 	return r
 }
 
-// End gives the prompter's answer (the key approved, or an error) and
-// returns what Handle returned. Later calls return the same.
-func (r *Run) End(k *agent.KeyOption, err error) error {
-	r.once.Do(func() {
-		r.answer <- answer{k, err}
-		r.result = <-r.err
-	})
-	return r.result
+// Handled is closed when Handle has answered the page (see Answer).
+func (r *Run) Handled() <-chan struct{} { return r.handled }
+
+// Answer waits up to 10 s for what Handle answered the page: the
+// signature, which leaves as soon as Session.Approve made it, or why there
+// is none, once the prompter returned.
+func (r *Run) Answer(tb testing.TB) (*agent.Result, error) {
+	tb.Helper()
+	select {
+	case <-r.handled:
+		return r.res, r.err
+	case <-time.After(10 * time.Second):
+		tb.Fatal("the request got no answer")
+	}
+	return nil, nil
+}
+
+// End makes the prompter return err (nil after the dialog signed through
+// Session.Approve, else why not) and returns what Handle returned. Later
+// calls return the same.
+func (r *Run) End(err error) error {
+	r.once.Do(func() { r.answer <- err })
+	<-r.handled
+	return r.err
 }
 
 // Origin parses an origin, failing the test on error.

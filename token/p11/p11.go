@@ -82,6 +82,9 @@ type Module struct {
 	hung atomic.Pointer[error]
 	// sessions counts open sessions; Reinit waits for none.
 	sessions atomic.Int32
+	// finalized (under mu) is set by Close: the library logged every
+	// session out, and a session closed later has nothing left to close.
+	finalized bool
 }
 
 // Open loads and initialises a module. The library path must come from the
@@ -114,6 +117,7 @@ func (m *Module) Close() error {
 	err := m.call(context.Background(), func() error {
 		e := m.ctx.Finalize()
 		m.ctx.Destroy()
+		m.finalized = true
 		return e
 	})
 	if !errors.Is(err, ErrTimeout) {
@@ -312,6 +316,9 @@ func (s *Session) Close() error {
 		return nil
 	}
 	err := s.m.call(context.Background(), func() error {
+		if s.m.finalized {
+			return nil // the module closed first (the agent is stopping): finalizing ended the session
+		}
 		e1 := s.m.ctx.Logout(s.sh)
 		e2 := s.m.ctx.CloseSession(s.sh)
 		if e2 != nil {

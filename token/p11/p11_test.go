@@ -392,3 +392,25 @@ func TestNewestVersion(t *testing.T) {
 		t.Error("versionCompare")
 	}
 }
+
+// TestSessionClosedAfterModule: a dialog that closes its token session
+// after the module was closed (the page has its answer and the agent
+// stops) does not crash the agent; the PIN is wiped all the same.
+func TestSessionClosedAfterModule(t *testing.T) {
+	tok := p11test.New(t)
+	tok.AddECDSA(t, "01", "ec key")
+	m := openSoftHSM(t, tok)
+	s, err := m.Login(ctx, onlyToken(t, m).Slot, []byte(tok.PIN))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s.pin != nil {
+		t.Error("PIN kept")
+	}
+}

@@ -2,7 +2,6 @@ package fyneui
 
 import (
 	"context"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -15,17 +14,11 @@ import (
 	"github.com/qoltanba/qoltanba/ui"
 )
 
-// Desktop is the fyne Prompter: the consent question and the signing
+// Desktop draws the desktop Prompter's windows with fyne (a ui.Renderer;
+// ui.Desk is the Prompter over it): the consent question and the signing
 // dialog as windows on top, centred, with focus.
 type Desktop struct {
 	App fyne.App
-	// Locale returns the current dialog language (kk, ru, en).
-	Locale func() string
-	// Delay before Sign can be pressed after the dialog appeared or changed.
-	Delay time.Duration
-	// OnBusy is told when a dialog opens (true) and closes (false): the
-	// tray shows a request waiting.
-	OnBusy func(bool)
 }
 
 // Icon is qoltanba's icon as a fyne resource (windows, tray, about).
@@ -38,37 +31,14 @@ var ConsentSize = fyne.NewSize(640, 440)
 // the taskbar, and nothing in it is clipped at this size.
 var DialogSize = fyne.NewSize(720, 640)
 
-func (d *Desktop) recent() *ui.RecentFiles { return &ui.RecentFiles{Prefs: d.App.Preferences()} }
-
-func (d *Desktop) busy(b bool) {
-	if d.OnBusy != nil {
-		d.OnBusy(b)
-	}
-}
-
-func (d *Desktop) locale(requested string) string {
-	if l := ui.NormalizeLocale(requested); l != "" {
-		return l
-	}
-	if d.Locale != nil {
-		return d.Locale()
-	}
-	return ui.SystemLocale()
-}
-
 func (d *Desktop) newWindow(title string) fyne.Window {
 	w := d.App.NewWindow(title)
 	w.SetIcon(Icon)
 	return w
 }
 
-// Choose shows the signing dialog until it ends: signed (after "Signed ✓"
-// was shown), canceled (Cancel, Esc, closing it), or ctx ends (the page
-// went away, the time ran out).
-func (d *Desktop) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, error) {
-	d.busy(true)
-	defer d.busy(false)
-	m := ui.NewDialog(ctx, s, ui.DialogOptions{Locale: d.locale(s.Request.Locale), Delay: d.Delay, Recent: d.recent()})
+// OpenDialog shows the signing dialog of m.
+func (d *Desktop) OpenDialog(ctx context.Context, m *ui.Dialog) (refresh, closeWin func(), err error) {
 	var sw *signWindow
 	fyne.DoAndWait(func() {
 		win := d.newWindow(m.View().Title)
@@ -78,69 +48,22 @@ func (d *Desktop) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOptio
 		win.Show()
 		win.RequestFocus()
 	})
-	m.SetOnChange(func() { fyne.Do(sw.refresh) })
-	go func() { // Sign becomes possible after the delay; tokens come and go
-		t := time.NewTicker(200 * time.Millisecond)
-		defer t.Stop()
-		for n := 0; ; n++ {
-			select {
-			case <-ctx.Done():
-				return
-			case <-m.Done():
-				return
-			case <-t.C:
-				if n%10 == 0 && m.WaitingForToken() {
-					m.Rescan(ctx)
-				}
-				fyne.Do(sw.refresh)
-			}
-		}
-	}()
-	var r ui.Result
-	select {
-	case r = <-m.Done():
-	case <-ctx.Done():
-		m.Cancel()
-		r = ui.Result{Err: agent.ErrCanceled}
-	}
-	fyne.Do(func() { sw.win.Close() })
-	return r.Key, r.Err
+	return func() { fyne.Do(sw.refresh) }, func() { fyne.Do(func() { sw.win.Close() }) }, nil
 }
 
-// Consent asks about a site seen for the first time: what each answer
-// means, the focus on "allow once" (on "block" for a look-alike, which is
-// not offered "always"). Esc and closing the window dismiss the question:
-// this request only is canceled, nothing is remembered.
-func (d *Desktop) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.Consent, error) {
-	d.busy(true)
-	defer d.busy(false)
-	v := ui.NewConsentView(q.Origin, q.Site, d.locale(q.Locale))
-	res := make(chan agent.Consent, 1)
-	pick := func(c agent.Consent) func() {
-		return func() {
-			select {
-			case res <- c:
-			default:
-			}
-		}
-	}
+// OpenConsent shows the first-use question.
+func (d *Desktop) OpenConsent(v ui.ConsentView, pick func(agent.Consent)) (closeWin func(), err error) {
 	var win fyne.Window
 	fyne.DoAndWait(func() {
 		win = d.newWindow(v.Title)
-		showConsent(v, pick, win)
-		win.SetCloseIntercept(pick(agent.Dismiss))
+		showConsent(v, func(c agent.Consent) func() { return func() { pick(c) } }, win)
+		win.SetCloseIntercept(func() { pick(agent.Dismiss) })
 		win.Resize(ConsentSize)
 		win.CenterOnScreen()
 		win.Show()
 		win.RequestFocus()
 	})
-	defer fyne.Do(func() { win.Close() })
-	select {
-	case c := <-res:
-		return c, nil
-	case <-ctx.Done():
-		return agent.Block, ctx.Err()
-	}
+	return func() { fyne.Do(func() { win.Close() }) }, nil
 }
 
 // showConsent lays the question out in win: who asks, the question, each
@@ -185,19 +108,18 @@ func showConsent(v ui.ConsentView, pick func(agent.Consent) func(), win fyne.Win
 	}
 }
 
-// ChooseFile shows a file chooser (NCALayer's showFileChooser).
-func (d *Desktop) ChooseFile(ctx context.Context, o agent.Origin, ext, dir string) (string, error) {
-	res := make(chan string, 1)
+// OpenFileChooser shows fyne's file chooser in a window of its own.
+func (d *Desktop) OpenFileChooser(title, ext, dir string, picked func(string)) (closeWin func()) {
 	var win fyne.Window
 	fyne.DoAndWait(func() {
-		win = d.newWindow(ui.T(d.locale(""), "title-site", o.String()))
+		win = d.newWindow(title)
 		fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 			p := ""
 			if err == nil && r != nil {
 				p = r.URI().Path()
 				r.Close()
 			}
-			res <- p
+			picked(p)
 		}, win)
 		if ext != "" {
 			fd.SetFilter(storage.NewExtensionFileFilter([]string{"." + ext}))
@@ -206,16 +128,7 @@ func (d *Desktop) ChooseFile(ctx context.Context, o agent.Origin, ext, dir strin
 		win.Show()
 		fd.Show()
 	})
-	defer fyne.Do(func() { win.Close() })
-	select {
-	case p := <-res:
-		if p == "" {
-			return "", agent.ErrCanceled
-		}
-		return p, nil
-	case <-ctx.Done():
-		return "", agent.ErrCanceled
-	}
+	return func() { fyne.Do(func() { win.Close() }) }
 }
 
 // LocaleSetting is the user's language, kept in the app's preferences;

@@ -92,7 +92,7 @@ func TestSignWindowFlow(t *testing.T) {
 		t.Errorf("signed: %q", w.status.Text)
 	}
 	r := waitDone(t, w.m)
-	if err := run.End(r.Key, r.Err); err != nil {
+	if err := run.End(r.Err); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -153,7 +153,7 @@ func TestKeyboardOnly(t *testing.T) {
 	}
 	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
 	r := waitDone(t, w.m)
-	if err := run.End(r.Key, r.Err); err != nil || r.Key == nil {
+	if res, err := run.Answer(t); err != nil || res == nil || r.Err != nil {
 		t.Fatal(r.Err, err)
 	}
 }

@@ -46,26 +46,15 @@ func (h *siteHeader) set(v ui.SiteView) {
 		h.site.Color = theme.Color(theme.ColorNameError)
 		h.badge.Importance = widget.DangerImportance
 		h.badge.TextStyle = fyne.TextStyle{Bold: true}
-		h.badge.SetText("⚠ " + v.Badge)
 	case agent.OriginKnown:
 		h.site.Color = theme.Color(theme.ColorNamePrimary)
 		h.badge.Importance = widget.SuccessImportance
-		h.badge.SetText("✓ " + v.Badge)
 	default:
 		h.site.Color = theme.Color(theme.ColorNameForeground)
 		h.badge.Importance = widget.WarningImportance
-		h.badge.SetText(v.Badge)
 	}
-	sub := v.Sub
-	if sub != "" {
-		sub = v.Sub + v.Site
-	}
-	if v.Note != "" {
-		if sub != "" {
-			sub += " · "
-		}
-		sub += v.Note
-	}
+	h.badge.SetText(v.MarkedBadge())
+	sub := v.SubLine()
 	h.sub.SetText(sub)
 	if sub == "" {
 		h.sub.Hide()

@@ -336,29 +336,12 @@ func (w *signWindow) refresh() {
 	}
 	setText(w.status, v.Status)
 
-	if v.FocusSeq != w.focusSeq {
-		var target fyne.Focusable
-		switch v.Focus {
-		case ui.FocusPath:
-			target = w.path
-		case ui.FocusSecret:
-			target = w.secret
-		case ui.FocusKeys:
-			target = w.keys
-		case ui.FocusSign:
-			target = w.sign
-		case ui.FocusRetry:
-			target = w.retry
-		}
-		// A target that cannot take the focus yet (Sign during its delay)
-		// gets it on a later refresh.
-		if d, ok := target.(fyne.Disableable); !ok || !d.Disabled() {
-			if target != nil {
-				w.win.Canvas().Focus(target)
-			}
-			w.focusSeq = v.FocusSeq
-		}
-	}
+	targets := map[ui.Focus]fyne.Focusable{ui.FocusPath: w.path, ui.FocusSecret: w.secret, ui.FocusKeys: w.keys,
+		ui.FocusSign: w.sign, ui.FocusRetry: w.retry}
+	w.focusSeq = ui.MoveFocus(v, w.focusSeq, targets, func(t fyne.Focusable) bool {
+		d, ok := t.(fyne.Disableable)
+		return !ok || !d.Disabled()
+	}, w.win.Canvas().Focus)
 }
 
 // keyRowHeight fits n lines of text with the list's padding.

@@ -4,7 +4,6 @@ package winui
 
 import (
 	"context"
-	"time"
 
 	"github.com/lxn/walk"
 
@@ -12,42 +11,15 @@ import (
 	"github.com/qoltanba/qoltanba/ui"
 )
 
-// Desktop is the Win32 Prompter: the consent question and the signing
-// dialog as native windows, centred, in front, with focus.
+// Desktop draws the desktop Prompter's windows with Win32 controls (a
+// ui.Renderer; ui.Desk is the Prompter over it): the consent question and
+// the signing dialog as native windows, centred, in front, with focus.
 type Desktop struct {
 	UI *UI
-	// Locale returns the current dialog language (kk, ru, en).
-	Locale func() string
-	// Delay before Sign can be pressed after the dialog appeared or changed.
-	Delay time.Duration
-	// Recent remembers key files that opened.
-	Recent *ui.RecentFiles
-	// OnBusy is told when a dialog opens (true) and closes (false).
-	OnBusy func(bool)
 }
 
-func (d *Desktop) busy(b bool) {
-	if d.OnBusy != nil {
-		d.OnBusy(b)
-	}
-}
-
-func (d *Desktop) locale(requested string) string {
-	if l := ui.NormalizeLocale(requested); l != "" {
-		return l
-	}
-	if d.Locale != nil {
-		return d.Locale()
-	}
-	return ui.SystemLocale()
-}
-
-// Choose shows the signing dialog until it ends: signed (after "Signed ✓"
-// was shown), canceled (Cancel, Esc, closing it), or ctx ends.
-func (d *Desktop) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOption, error) {
-	d.busy(true)
-	defer d.busy(false)
-	m := ui.NewDialog(ctx, s, ui.DialogOptions{Locale: d.locale(s.Request.Locale), Delay: d.Delay, Recent: d.Recent})
+// OpenDialog shows the signing dialog of m.
+func (d *Desktop) OpenDialog(ctx context.Context, m *ui.Dialog) (refresh, closeDlg func(), err error) {
 	var sd *signDlg
 	built := make(chan error, 1)
 	d.UI.Go(func() {
@@ -63,54 +35,14 @@ func (d *Desktop) Choose(ctx context.Context, s *agent.Session) (*agent.KeyOptio
 		})
 	})
 	if err := <-built; err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	m.SetOnChange(func() { d.UI.Go(sd.refresh) })
-	go func() { // Sign becomes possible after the delay; tokens come and go
-		t := time.NewTicker(200 * time.Millisecond)
-		defer t.Stop()
-		for n := 0; ; n++ {
-			select {
-			case <-ctx.Done():
-				return
-			case <-m.Done():
-				return
-			case <-t.C:
-				if n%10 == 0 && m.WaitingForToken() {
-					m.Rescan(ctx)
-				}
-				d.UI.Go(sd.refresh)
-			}
-		}
-	}()
-	var r ui.Result
-	select {
-	case r = <-m.Done():
-	case <-ctx.Done():
-		m.Cancel()
-		r = ui.Result{Err: agent.ErrCanceled}
-	}
-	d.UI.Do(func() { sd.dlg.Close(walk.DlgCmdCancel) })
-	return r.Key, r.Err
+	return func() { d.UI.Go(sd.refresh) }, func() { d.UI.Do(func() { sd.dlg.Close(walk.DlgCmdCancel) }) }, nil
 }
 
-// Consent asks about a site seen for the first time: each answer with what
-// it means, the focus on "allow once" (on "block" for a look-alike, which
-// is not offered "always"). Esc and closing the dialog dismiss the
-// question: this request only is canceled, nothing is remembered.
-func (d *Desktop) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.Consent, error) {
-	d.busy(true)
-	defer d.busy(false)
-	v := ui.NewConsentView(q.Origin, q.Site, d.locale(q.Locale))
-	res := make(chan agent.Consent, 1)
-	pick := func(c agent.Consent) func() {
-		return func() {
-			select {
-			case res <- c:
-			default:
-			}
-		}
-	}
+// OpenConsent shows the first-use question: each answer with what it
+// means, the focus on the default one.
+func (d *Desktop) OpenConsent(v ui.ConsentView, pick func(agent.Consent)) (closeDlg func(), err error) {
 	var dlg *walk.Dialog
 	built := make(chan error, 1)
 	d.UI.Go(func() {
@@ -125,28 +57,18 @@ func (d *Desktop) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.C
 		dlg.SetTitle(v.Title)
 		dlg.SetLayout(walk.NewVBoxLayout())
 		site := v.Site
-		siteColor, badgeColor, badge := colorText, colorWarning, site.Badge
+		siteColor, badgeColor := colorText, colorWarning
 		switch site.Class {
 		case agent.OriginKnown:
-			siteColor, badgeColor, badge = colorPrimary, colorSuccess, "✓ "+badge
+			siteColor, badgeColor = colorPrimary, colorSuccess
 		case agent.OriginLookalike:
-			siteColor, badgeColor, badge = colorDanger, colorDanger, "⚠ "+badge
+			siteColor, badgeColor = colorDanger, colorDanger
 		}
 		label(dlg, site.Site, 18, walk.FontBold, siteColor)
-		sub := site.Sub
-		if sub != "" {
-			sub += site.Site
-		}
-		if site.Note != "" {
-			if sub != "" {
-				sub += " · "
-			}
-			sub += site.Note
-		}
-		if sub != "" {
+		if sub := site.SubLine(); sub != "" {
 			label(dlg, sub, 9, 0, colorMuted)
 		}
-		label(dlg, badge, 10, walk.FontBold, badgeColor)
+		label(dlg, site.MarkedBadge(), 10, walk.FontBold, badgeColor)
 		if site.Warning != "" {
 			label(dlg, site.Warning, 10, walk.FontBold, colorDanger)
 		}
@@ -154,7 +76,7 @@ func (d *Desktop) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.C
 		var focus *walk.PushButton
 		for _, c := range v.Choices {
 			r := row(dlg)
-			b := button(r, c.Label, pick(c.Consent))
+			b := button(r, c.Label, func() { pick(c.Consent) })
 			b.SetMinMaxSize(walk.Size{Width: 190}, walk.Size{Width: 190})
 			label(r, c.Explain, 9, 0, colorText)
 			if c.Consent == v.Default {
@@ -164,10 +86,10 @@ func (d *Desktop) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.C
 		label(dlg, v.Tip, 9, walk.FontItalic, colorMuted)
 		// Esc presses the dialog's cancel button: a hidden one that
 		// dismisses, as closing does (walk ignores Esc without one).
-		dismiss := button(dlg, "", pick(agent.Dismiss))
+		dismiss := button(dlg, "", func() { pick(agent.Dismiss) })
 		dismiss.SetVisible(false)
 		dlg.SetCancelButton(dismiss)
-		dlg.Closing().Attach(func(*bool, walk.CloseReason) { pick(agent.Dismiss)() })
+		dlg.Closing().Attach(func(*bool, walk.CloseReason) { pick(agent.Dismiss) })
 		dlg.SetMinMaxSize(walk.Size{Width: 640, Height: 360}, walk.Size{})
 		runDialog(dlg, func() {
 			centre(dlg, 0, 0)
@@ -178,38 +100,23 @@ func (d *Desktop) Consent(ctx context.Context, q agent.ConsentQuestion) (agent.C
 		})
 	})
 	if err := <-built; err != nil {
-		return agent.Block, err
+		return nil, err
 	}
-	defer d.UI.Do(func() { dlg.Close(walk.DlgCmdCancel) })
-	select {
-	case c := <-res:
-		return c, nil
-	case <-ctx.Done():
-		return agent.Block, ctx.Err()
-	}
+	return func() { d.UI.Do(func() { dlg.Close(walk.DlgCmdCancel) }) }, nil
 }
 
-// ChooseFile shows the Windows file dialog (NCALayer's showFileChooser).
-func (d *Desktop) ChooseFile(ctx context.Context, o agent.Origin, ext, dir string) (string, error) {
-	res := make(chan string, 1)
+// OpenFileChooser shows the Windows file dialog (modal; it closes itself).
+func (d *Desktop) OpenFileChooser(title, ext, dir string, picked func(string)) (closeDlg func()) {
 	d.UI.Go(func() {
-		fd := &walk.FileDialog{Title: ui.T(d.locale(""), "title-site", o.String()), InitialDirPath: dir}
+		fd := &walk.FileDialog{Title: title, InitialDirPath: dir}
 		if ext != "" {
 			fd.Filter = "*." + ext + "|*." + ext
 		}
 		if ok, _ := fd.ShowOpen(d.UI.Owner()); ok {
-			res <- fd.FilePath
+			picked(fd.FilePath)
 			return
 		}
-		res <- ""
+		picked("")
 	})
-	select {
-	case p := <-res:
-		if p == "" {
-			return "", agent.ErrCanceled
-		}
-		return p, nil
-	case <-ctx.Done():
-		return "", agent.ErrCanceled
-	}
+	return func() {}
 }

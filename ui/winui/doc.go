@@ -2,7 +2,7 @@
 // controls (github.com/lxn/walk; common controls v6, DPI aware, no
 // OpenGL): the consent question, the signing dialog and the tray menu,
 // each a thin rendering of package ui's model, as ui/fyneui is on Linux and
-// macOS. It works on any Windows desktop, RDP sessions and VMs without 3D
+// macOS: Desktop is a ui.Renderer under ui.Desk, the one desktop Prompter. It works on any Windows desktop, RDP sessions and VMs without 3D
 // included, where fyne's OpenGL cannot start.
 //
 // walk runs on one GUI thread with its own message loop; Start creates it

@@ -181,31 +181,19 @@ func (d *signDlg) refresh() {
 	d.dlg.SetTitle(v.Title)
 	setText(d.heading, v.Heading)
 	d.site.SetText(v.Site.Site)
-	sub := v.Site.Sub
-	if sub != "" {
-		sub += v.Site.Site
-	}
-	if v.Site.Note != "" {
-		if sub != "" {
-			sub += " · "
-		}
-		sub += v.Site.Note
-	}
-	setText(d.sub, sub)
+	setText(d.sub, v.Site.SubLine())
 	switch v.Site.Class {
 	case agent.OriginLookalike:
 		d.site.SetTextColor(colorDanger)
 		d.badge.SetTextColor(colorDanger)
-		setText(d.badge, "⚠ "+v.Site.Badge)
 	case agent.OriginKnown:
 		d.site.SetTextColor(colorPrimary)
 		d.badge.SetTextColor(colorSuccess)
-		setText(d.badge, "✓ "+v.Site.Badge)
 	default:
 		d.site.SetTextColor(colorText)
 		d.badge.SetTextColor(colorWarning)
-		setText(d.badge, v.Site.Badge)
 	}
+	setText(d.badge, v.Site.MarkedBadge())
 	setText(d.warning, v.Site.Warning)
 	setText(d.waiting, v.Waiting)
 
@@ -324,31 +312,11 @@ func (d *signDlg) refresh() {
 	}
 	setText(d.status, v.Status)
 
-	if v.FocusSeq != d.focusSeq {
-		var target walk.Widget
-		switch v.Focus {
-		case ui.FocusPath:
-			target = d.path
-		case ui.FocusSecret:
-			target = d.secret
-		case ui.FocusKeys:
-			if len(d.keyRBs) > 0 {
-				target = d.keyRBs[0]
-			}
-		case ui.FocusSign:
-			target = d.sign
-		case ui.FocusRetry:
-			target = d.retry
-		}
-		// A target that cannot take the focus yet (Sign during its delay)
-		// gets it on a later refresh.
-		if target == nil || target.Enabled() {
-			if target != nil {
-				target.SetFocus()
-			}
-			d.focusSeq = v.FocusSeq
-		}
+	targets := map[ui.Focus]walk.Widget{ui.FocusPath: d.path, ui.FocusSecret: d.secret, ui.FocusSign: d.sign, ui.FocusRetry: d.retry}
+	if len(d.keyRBs) > 0 {
+		targets[ui.FocusKeys] = d.keyRBs[0]
 	}
+	d.focusSeq = ui.MoveFocus(v, d.focusSeq, targets, walk.Widget.Enabled, func(t walk.Widget) { t.SetFocus() })
 }
 
 // addKey adds key i: a radio button with the owner, the facts under it,
