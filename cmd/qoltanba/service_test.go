@@ -90,29 +90,53 @@ func TestServiceRefusals(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, "control character") {
 		t.Errorf("alias with a line break: %+v", r)
 	}
-	pwLink := filepath.Join(t.TempDir(), "pw-link")
-	os.Symlink(pw, pwLink)
-	userDir := t.TempDir()
+	// The files in a directory of root's own (not /tmp, which the checks
+	// refuse as a whole), so that each case meets the check it is about.
+	base, err := os.MkdirTemp("/run", "qoltanba-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(base) })
+	file := func(name string, data []byte, mode os.FileMode) string {
+		p := filepath.Join(base, name)
+		if err := os.WriteFile(p, data, mode); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(p, mode)
+		return p
+	}
+	b, _ := os.ReadFile(gostKey)
+	rootKey := file("key.p12", b, 0o644)
+	rootPW := file("pw", []byte("Qwerty12\n"), 0o600)
+	openPW := file("open-pw", []byte("Qwerty12\n"), 0o644)
+	pwLink := filepath.Join(base, "pw-link")
+	os.Symlink(rootPW, pwLink)
+	userDir := filepath.Join(base, "user")
+	os.Mkdir(userDir, 0o755)
 	os.Chown(userDir, 65534, 65534)
 	userPW := filepath.Join(userDir, "pw")
 	os.WriteFile(userPW, []byte("Qwerty12\n"), 0o600)
-	b, _ := os.ReadFile(gostKey)
-	userKey := filepath.Join(t.TempDir(), "key.p12")
-	os.WriteFile(userKey, b, 0o666)
-	os.Chmod(userKey, 0o666)
+	userKey := file("user.p12", b, 0o666)
 	os.Chown(userKey, 65534, 65534)
+	sticky := filepath.Join(base, "sticky") // as /tmp: anyone may add, and a reboot empties it
+	os.Mkdir(sticky, 0o777)
+	os.Chmod(sticky, 0o777|os.ModeSticky)
+	stickyPW := filepath.Join(sticky, "pw")
+	os.WriteFile(stickyPW, []byte("Qwerty12\n"), 0o600)
+	rootKeyArgs := []string{"--p12", rootKey, "--password-file", rootPW}
 	for _, tc := range []struct {
 		name string
 		args []string
 		want string
 	}{
-		{"secret readable by others", []string{"--p12", gostKey, "--password-file", open}, "can be read or changed by other users"},
-		{"wrong password", []string{"--p12", gostKey, "--password-file", tempFile(t, "bad", []byte("nope\n"))}, "does not open with that secret"},
-		{"policy forbids", append([]string{"--policy", off}, key...), "turned off by the machine's policy"},
-		{"key files off", append([]string{"--policy", tempFile(t, "policy.json", []byte(`{"disableKeyFiles":true}`))}, key...), "key files are turned off"},
-		{"secret through a link", []string{"--p12", gostKey, "--password-file", pwLink}, "is a symbolic link"},
-		{"secret in a user's directory", []string{"--p12", gostKey, "--password-file", userPW}, "owned by uid 65534, not root"},
-		{"key file 0666 of a user", []string{"--p12", userKey, "--password-file", pw}, "owned by uid 65534, not root"},
+		{"secret readable by others", []string{"--p12", rootKey, "--password-file", openPW}, "can be read or changed by other users"},
+		{"wrong password", []string{"--p12", rootKey, "--password-file", file("bad", []byte("nope\n"), 0o600)}, "does not open with that secret"},
+		{"policy forbids", append([]string{"--policy", off}, rootKeyArgs...), "turned off by the machine's policy"},
+		{"key files off", append([]string{"--policy", tempFile(t, "policy.json", []byte(`{"disableKeyFiles":true}`))}, rootKeyArgs...), "key files are turned off"},
+		{"secret through a link", []string{"--p12", rootKey, "--password-file", pwLink}, "is a symbolic link"},
+		{"secret in a user's directory", []string{"--p12", rootKey, "--password-file", userPW}, "owned by uid 65534, not root"},
+		{"key file 0666 of a user", []string{"--p12", userKey, "--password-file", rootPW}, "owned by uid 65534, not root"},
+		{"secret in a directory like /tmp", []string{"--p12", rootKey, "--password-file", stickyPW}, "sticky can be changed by others"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"service", "install", "--unattended", "--allow-origin", "https://k.example"}, tc.args...)
