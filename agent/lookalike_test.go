@@ -215,6 +215,7 @@ var classifyTable = []struct{ origin, want string }{
 	{"https://salky.kz.evil.com", "lookalike salyk.kz swapped"},
 	{"https://gow.kz.evil.com", "lookalike gov.kz one-edit"},
 	{"https://idp.egvo-kz.evil.com", "lookalike egov.kz swapped"},
+	{"https://egow-kz.evil.com", "lookalike egov.kz one-edit"},
 	{"https://elicnse.kz.example.net", "lookalike elicense.kz one-edit"},
 	{"https://open-almatty.kz.evil.com", "lookalike open-almaty.kz one-edit"},
 	// the known domain running into the next label
