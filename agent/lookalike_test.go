@@ -207,6 +207,66 @@ var classifyTable = []struct{ origin, want string }{
 	{"https://salik.kz", "lookalike salyk.kz one-edit"},
 	{"https://gow.kz", "lookalike gov.kz one-edit"},
 	{"https://egov.kq", "lookalike egov.kz other-suffix"},
+	// A second attacker's review: a letter edited outside the
+	// registrable label, read across dots and hyphens alike.
+	{"https://egow.kz.evil.com", "lookalike egov.kz one-edit"},
+	{"https://egow.kz-secure.com", "lookalike egov.kz one-edit"},
+	{"https://egvo.kz.evil.com", "lookalike egov.kz swapped"},
+	{"https://salky.kz.evil.com", "lookalike salyk.kz swapped"},
+	{"https://gow.kz.evil.com", "lookalike gov.kz one-edit"},
+	{"https://idp.egvo-kz.evil.com", "lookalike egov.kz swapped"},
+	{"https://egow-kz.evil.com", "lookalike egov.kz one-edit"},
+	{"https://elicnse.kz.example.net", "lookalike elicense.kz one-edit"},
+	{"https://open-almatty.kz.evil.com", "lookalike open-almaty.kz one-edit"},
+	// the known domain running into the next label
+	{"https://gov.kz-online.com", "lookalike gov.kz contains"},
+	{"https://kgd.gov.kz-secure.com", "lookalike gov.kz contains"},
+	{"https://gov.kzonline.com", "lookalike gov.kz contains"},
+	// the words of a name swapped round
+	{"https://almaty-open.kz", "lookalike open-almaty.kz swapped"},
+	{"https://almatyopen.kz", "lookalike open-almaty.kz swapped"},
+	{"https://almaty-open.com", "lookalike open-almaty.kz swapped"},
+	{"https://almatyopen-kz.com", "lookalike open-almaty.kz swapped"},
+	{"https://www.almatyopen.kz", "lookalike open-almaty.kz swapped"},
+	{"https://almaty-open.evil.com", "lookalike open-almaty.kz swapped"},
+	// a digit for a letter in a lure word (k2 for kz, q4z for qaz)
+	{"https://egovk2.com", "lookalike egov.kz prefix"},
+	{"https://egov-k2.com", "lookalike egov.kz prefix"},
+	{"https://k2egov.com", "lookalike egov.kz prefix"},
+	{"https://salykk2.com", "lookalike salyk.kz prefix"},
+	{"https://egovq4z.com", "lookalike egov.kz prefix"},
+	// honest names that must stay unknown: other countries' governments
+	// (gov is every government's word: a three-letter name counts only
+	// with a lure beside it), the word e-license is made of, surnames
+	// built on a known word, other sites
+	{"https://gov.uz", "unknown"},
+	{"https://my.gov.uz", "unknown"},
+	{"https://stat.gov.uz", "unknown"},
+	{"https://gov.by", "unknown"},
+	{"https://gov.com", "unknown"},
+	{"https://gov.ru", "unknown"},
+	{"https://gosuslugi.ru", "unknown"},
+	{"https://license.kz", "unknown"},
+	{"https://licensing.kz", "unknown"},
+	{"https://salykov.kz", "unknown"},
+	{"https://salykova.kz", "unknown"},
+	{"https://salykov.ru", "unknown"},
+	{"https://enbekov.kz", "unknown"},
+	{"https://open.kz", "unknown"},
+	{"https://almaty.tv", "unknown"},
+	{"https://astana.kz", "unknown"},
+	{"https://almaty-online.kz", "unknown"},
+	{"https://almaty-open-air.kz", "unknown"}, // the words swapped count with lure words only
+	{"https://egow.evil.com", "unknown"},      // an edited name in a sub-label counts with the known ending beside it
+	{"https://egor.mail.ru", "unknown"},
+	// The consistent rule, kept: a known name of four letters or more as
+	// the registrable label under another ending is a look-alike, news
+	// site or other country's portal alike (NCA keys are Kazakhstan's: a
+	// page elsewhere named like a Kazakh portal asking for one is what
+	// phishing looks like); glued to a word without a hyphen it is not.
+	{"https://egov.uz", "lookalike egov.kz other-suffix"},
+	{"https://egov.by", "lookalike egov.kz other-suffix"},
+	{"https://salyk.uz", "lookalike salyk.kz other-suffix"},
 }
 
 // toBrowserOrigin writes origin's host in punycode, as browsers send it.

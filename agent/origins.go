@@ -66,10 +66,10 @@ type LookalikeWhy string
 // Why a site is a look-alike.
 const (
 	WhyNotHTTPS    LookalikeWhy = "not-https"    // the known site over http, or on another port
-	WhyContains    LookalikeWhy = "contains"     // the known name is only part of the address (egov.kz.example.com, egov-kz.example.com)
+	WhyContains    LookalikeWhy = "contains"     // the known name is only part of the address (egov.kz.example.com, egov-kz.example.com, gov.kz-online.com)
 	WhyPrefix      LookalikeWhy = "prefix"       // the known name with a word or a hyphen added (egov-kz.com, myegov.kz, kgdgov.kz, e-gov.kz)
-	WhyOneEdit     LookalikeWhy = "one-edit"     // a letter or two away (egow.kz, eegov.kz, elicnse.kz)
-	WhySwapped     LookalikeWhy = "swapped"      // two letters swapped (egvo.kz, salky.kz)
+	WhyOneEdit     LookalikeWhy = "one-edit"     // a letter or two away (egow.kz, eegov.kz, elicnse.kz, egow.kz.evil.com)
+	WhySwapped     LookalikeWhy = "swapped"      // two letters swapped (egvo.kz, salky.kz), or the name's words (almaty-open.kz)
 	WhyConfusable  LookalikeWhy = "confusable"   // Latin letters or digits that look alike (eg0v.kz, rnybank.kz)
 	WhyOtherScript LookalikeWhy = "other-script" // letters of another alphabet that look like the name (еgov.kz with a Cyrillic е, еԍоѵ.kz)
 	WhyOtherSuffix LookalikeWhy = "other-suffix" // the known name under another ending (egov.com)
@@ -182,6 +182,28 @@ type host struct {
 	foldD     []string // each label folded with its digits kept (egov24 is egov and a number)
 	nReg      int      // labels of the registrable domain (all if none)
 	nSuffix   int      // labels of its public suffix (0 if none)
+	// The folded host split at dots and hyphens (egow.kz-secure.com:
+	// egow kz secure com): tokSep[i] is the separator after tok[i],
+	// tokLabel[i] the label tok[i] is in.
+	tok      []string
+	tokSep   []byte
+	tokLabel []int
+}
+
+// tokenize splits folded labels at dots and hyphens.
+func tokenize(labels []string) (tok []string, sep []byte, lab []int) {
+	for i, l := range labels {
+		parts := strings.Split(l, "-")
+		for j, t := range parts {
+			tok, lab = append(tok, t), append(lab, i)
+			if j < len(parts)-1 {
+				sep = append(sep, '-')
+			} else {
+				sep = append(sep, '.')
+			}
+		}
+	}
+	return tok, sep, lab
 }
 
 func parseHost(h string) host {
@@ -207,6 +229,7 @@ func parseHost(h string) host {
 		p.foldD[i] = foldKeepDigits(p.uniLabels[i])
 	}
 	p.uni = strings.Join(p.uniLabels, ".")
+	p.tok, p.tokSep, p.tokLabel = tokenize(p.fold)
 	p.nReg = len(labels)
 	if reg, err := publicsuffix.EffectiveTLDPlusOne(h); err == nil {
 		p.reg = reg
@@ -226,6 +249,20 @@ type service struct {
 	name   string   // the first label folded, hyphens kept ("egov", "open-almaty")
 	joined string   // name without hyphens ("openalmaty")
 	raw    string   // the first label as written, in Unicode
+	// The folded domain split at dots and hyphens (open almaty kz), the
+	// separators between them, and how many tokens the name has.
+	tok    []string
+	tokSep []byte
+	nName  int
+	dotted string // tok joined with dots ("open.almaty.kz")
+	// core is the name less a one- or two-letter lure it starts with, when what is left is a word of five letters or more of its
+	// own (e-license: "license"); that word alone is someone else's
+	// name, not a slip of the known one.
+	core string
+	// swaps are the name's words in every other order, joined
+	// (almatyopen for open-almaty): names of two to four words of three
+	// letters or more.
+	swaps []string
 }
 
 var builtins = services(nil)
@@ -242,6 +279,19 @@ func services(extra []KnownService) []service {
 		s := service{k: &all[i], labels: p.uniLabels, fold: p.fold}
 		s.raw, s.name = p.uniLabels[0], p.fold[0]
 		s.joined = strings.ReplaceAll(s.name, "-", "")
+		s.tok, s.tokSep, _ = tokenize(p.fold)
+		s.tokSep = s.tokSep[:len(s.tokSep)-1]
+		s.nName = strings.Count(s.name, "-") + 1
+		s.dotted = strings.Join(s.tok, ".")
+		for _, w := range shortLureFolded {
+			if len(w) > 2 {
+				continue
+			}
+			if c, ok := strings.CutPrefix(s.joined, w); ok && utf8.RuneCountInString(c) >= 5 && s.core == "" {
+				s.core = c // (the first lure that fits: e-license, not elicens-e)
+			}
+		}
+		s.swaps = wordOrders(s.tok[:s.nName])
 		out = append(out, s)
 	}
 	return out
@@ -266,7 +316,7 @@ func lookalikeOf(h host, svcs []service) (*KnownService, LookalikeWhy) {
 	if h.ip || len(h.fold) <= h.nSuffix {
 		return nil, "" // an IP address, localhost, a bare ending
 	}
-	for _, rule := range []func(host, service) LookalikeWhy{ruleContains, ruleTail, ruleOtherSuffix, ruleWords, ruleEdits} {
+	for _, rule := range []func(host, service) LookalikeWhy{ruleContains, ruleTail, ruleOtherSuffix, ruleWords, ruleEdits, ruleSwappedWords} {
 		for _, s := range svcs {
 			if why := rule(h, s); why != "" {
 				return s.k, why
@@ -294,6 +344,25 @@ func ruleContains(h host, s service) LookalikeWhy {
 			}
 		}
 	}
+	// The known domain running into the next label (gov.kz-online.com,
+	// kgd.gov.kz-secure.com, gov.kzonline.com).
+	k := len(s.tok)
+	for t := 0; t+k <= len(h.tok); t++ {
+		end := t + k - 1
+		if h.tokLabel[end] >= n-h.nSuffix {
+			break // ends in the public suffix: the tail's, or a word added (login-egov.kz)
+		}
+		if !slices.Equal(h.tok[t:end], s.tok[:k-1]) || !slices.Equal(h.tokSep[t:end], s.tokSep) {
+			continue
+		}
+		last, end0 := h.tok[end], s.tok[k-1]
+		if last == end0 && h.tokSep[end] == '-' {
+			return WhyContains
+		}
+		if rest, ok := strings.CutPrefix(last, end0); ok && rest != "" && affixWords(rest, lureFolded) {
+			return WhyContains
+		}
+	}
 	return ""
 }
 
@@ -312,6 +381,9 @@ func ruleTail(h host, s service) LookalikeWhy {
 func ruleOtherSuffix(h host, s service) LookalikeWhy {
 	if h.nSuffix == 0 {
 		return ""
+	}
+	if utf8.RuneCountInString(s.joined) < 4 {
+		return "" // gov.uz, gov.ua: every country's government, not gov.kz's look-alike
 	}
 	i := len(h.fold) - h.nReg
 	if h.fold[i] != s.name {
@@ -367,6 +439,8 @@ func wordsAdded(l string, s service) bool {
 		i += off
 		pre, post := j[:i], j[i+len(s.joined):]
 		switch {
+		case pre == "" && slices.Contains(personFolded, post):
+			// salykov, salykova: a surname built on the same word
 		case utf8.RuneCountInString(s.joined) >= 5:
 			return true // enbekshi, xsalykx: a long name is not an accident
 		case utf8.RuneCountInString(s.joined) >= 4 && affixWords(pre, lureFolded) && affixWords(post, lureFolded):
@@ -388,11 +462,16 @@ func ruleEdits(h host, s service) LookalikeWhy {
 	dom := strings.Join(s.fold, ".")
 	nameLen := utf8.RuneCountInString(s.joined)
 	first := h.fold[n-h.nReg]
-	if utf8.RuneCountInString(dom) >= 5 && utf8.RuneCountInString(first) >= min(4, nameLen) {
-		// (ego.kz is a word, not egov.kz with a letter lost)
+	if utf8.RuneCountInString(dom) >= 5 && utf8.RuneCountInString(first) >= min(4, nameLen) && first != s.name && first != s.core {
+		// (ego.kz is a word, not egov.kz with a letter lost; gov.uz
+		// differs in the ending only: ruleOtherSuffix's; license.kz is
+		// the word e-license is made of)
 		if d, swap := osa(reg, dom); d == 1 {
 			return editWhy(swap)
 		}
+	}
+	if why := tokenEdits(h, s); why != "" {
+		return why
 	}
 	if nameLen < 4 || h.nSuffix == 0 {
 		return ""
@@ -412,7 +491,7 @@ func ruleEdits(h host, s service) LookalikeWhy {
 		}
 	}
 	for _, c := range cands {
-		if c == s.joined || c == s.name {
+		if c == s.joined || c == s.name || c == s.core {
 			continue // the name itself: another rule's (or not a look-alike)
 		}
 		if utf8.RuneCountInString(c) < 4 {
@@ -427,6 +506,91 @@ func ruleEdits(h host, s service) LookalikeWhy {
 		}
 	}
 	return ""
+}
+
+// tokenEdits: the known domain a letter away, written as labels or words
+// anywhere before the address's ending (egow.kz.evil.com,
+// egow.kz-secure.com, idp.egvo-kz.evil.com, gow.kz.evil.com): the name's
+// words and the ending's, read across dots and hyphens alike. The edit
+// must touch the name (gov.uz.example.com is not gov.kz's), whose first
+// word has four letters or more (three for gov).
+func tokenEdits(h host, s service) LookalikeWhy {
+	if utf8.RuneCountInString(s.dotted) < 5 {
+		return ""
+	}
+	n, k := len(h.fold), len(s.tok)
+	nameTok := strings.Join(s.tok[:s.nName], ".")
+	minFirst := min(4, utf8.RuneCountInString(s.tok[0]))
+	for t := 0; t+k <= len(h.tok); t++ {
+		if h.tokLabel[t+k-1] >= n-h.nSuffix {
+			break
+		}
+		if utf8.RuneCountInString(h.tok[t]) < minFirst {
+			continue
+		}
+		w := strings.Join(h.tok[t:t+k], ".")
+		if diff := utf8.RuneCountInString(w) - utf8.RuneCountInString(s.dotted); diff > 1 || diff < -1 {
+			continue
+		}
+		if nt := strings.Join(h.tok[t:t+s.nName], "."); nt == nameTok || nt == s.core {
+			continue
+		}
+		if d, swap := osa(w, s.dotted); d == 1 {
+			return editWhy(swap)
+		}
+	}
+	return ""
+}
+
+// ruleSwappedWords: the words of a known name of several words in
+// another order, alone or with lure words or digits glued on
+// (almaty-open.kz, almatyopen.kz, almatyopen-kz.com), in any label
+// before the ending.
+func ruleSwappedWords(h host, s service) LookalikeWhy {
+	if len(s.swaps) == 0 {
+		return ""
+	}
+	for i := range h.fold[:len(h.fold)-h.nSuffix] {
+		for _, l := range []string{h.fold[i], h.foldD[i]} {
+			j := strings.ReplaceAll(l, "-", "")
+			for _, sw := range s.swaps {
+				pre, post, ok := strings.Cut(j, sw)
+				if ok && affixWords(pre, lureFolded) && affixWords(post, lureFolded) {
+					return WhySwapped
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// wordOrders are words joined in every order but the given one (none
+// unless there are two to four words of three letters or more).
+func wordOrders(words []string) []string {
+	if len(words) < 2 || len(words) > 4 {
+		return nil
+	}
+	for _, w := range words {
+		if utf8.RuneCountInString(w) < 3 {
+			return nil
+		}
+	}
+	given := strings.Join(words, "")
+	var out []string
+	var perm func(rest []string, acc string)
+	perm = func(rest []string, acc string) {
+		if len(rest) == 0 {
+			if acc != given && !slices.Contains(out, acc) {
+				out = append(out, acc)
+			}
+			return
+		}
+		for i := range rest {
+			perm(slices.Concat(rest[:i], rest[i+1:]), acc+rest[i])
+		}
+	}
+	perm(words, "")
+	return out
 }
 
 func editWhy(swap bool) LookalikeWhy {
@@ -459,9 +623,13 @@ var lureWords = []string{
 	"zapis", "info", "ru", "com", "net", "org",
 }
 
+// personEndings make a surname or a patronymic of a word (Salykov,
+// Salykova, Enbekuly): a person's name, not a name with a word added.
+var personEndings = []string{"ov", "ova", "ev", "eva", "in", "ina", "uly", "ulu", "kyzy", "qyzy", "ovich", "ovna", "evich", "evna", "ovs", "ovy", "ovym"}
+
 var shortLureWords = []string{"kz", "kaz", "qaz", "kazakhstan", "qazaqstan", "rk", "my", "e", "i", "m"}
 
-var lureFolded, shortLureFolded = foldAll(lureWords), foldAll(shortLureWords)
+var lureFolded, shortLureFolded, personFolded = foldAll(lureWords), foldAll(shortLureWords), foldAll(personEndings)
 
 func foldAll(words []string) []string {
 	out := make([]string, len(words))
@@ -516,8 +684,8 @@ var ownFolds = map[rune]string{
 	'ĸ': "k", 'ɢ': "g", 'ǝ': "e", 'ʀ': "r", 'ɪ': "i", 'ʏ': "y", 'ᴋ': "k", 'ᴍ': "m", 'ᴏ': "o", 'ᴛ': "t",
 }
 
-// digitFolds are digits written for letters (eg3v, 5alyk, 6ank).
-var digitFolds = map[rune]string{'3': "e", '4': "a", '5': "s", '6': "b", '7': "t", '8': "b", '9': "g"}
+// digitFolds are digits written for letters (eg3v, 5alyk, 6ank, k2 for kz).
+var digitFolds = map[rune]string{'2': "z", '3': "e", '4': "a", '5': "s", '6': "b", '7': "t", '8': "b", '9': "g"}
 
 // latinTricks are letter pairs that read as one letter (UTS #39 maps
 // single characters only; it already maps m to rn).
