@@ -86,7 +86,7 @@ func TestDebPackage(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := asUser("qoltanba", "status")
-	for _, want := range []string{"installed for every user of this machine", "policy: /etc/qoltanba/policy.json", `locale             = "kk"  [policy]`, "ok   trust system store", "ok   autostart: xdg-system",
+	for _, want := range []string{"installed for every user of this machine", "policy: /etc/qoltanba/policy.json", `locale             = "kk"  [policy]`, "ok   trust system store", "ok   autostart: /etc/xdg/autostart/qoltanba.desktop",
 		"ok   trust " + profile, "ok   trust " + chromium} {
 		if !strings.Contains(string(st), want) {
 			t.Errorf("status as the user lacks %q:\n%s", want, st)

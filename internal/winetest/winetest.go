@@ -50,10 +50,24 @@ func New(t testing.TB, display string) *Prefix {
 	p := &Prefix{t: t, Dir: dir, Env: env}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	boot := exec.CommandContext(ctx, "wineboot", "-i")
-	boot.Env = env
-	if out, err := boot.CombinedOutput(); err != nil {
-		t.Fatalf("wineboot: %v\n%s", err, out)
+	// Wine now and then fails to set up a fresh prefix ("could not load
+	// kernel32.dll", seen right after another test's wineserver ended):
+	// that prefix is thrown away and made once more.
+	for try := 1; ; try++ {
+		boot := exec.CommandContext(ctx, "wineboot", "-i")
+		boot.Env = env
+		out, err := boot.CombinedOutput()
+		if err == nil {
+			break
+		}
+		if try == 2 {
+			t.Fatalf("wineboot: %v\n%s", err, out)
+		}
+		t.Logf("wineboot failed, making the prefix again: %v\n%s", err, out)
+		k := exec.Command("wineserver", "-k")
+		k.Env = env
+		k.Run()
+		os.RemoveAll(dir)
 	}
 	t.Cleanup(func() {
 		k := exec.Command("wineserver", "-k")
