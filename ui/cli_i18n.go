@@ -1,10 +1,5 @@
 package ui
 
-import (
-	"os"
-	"strings"
-)
-
 // cliCatalog holds what the command line (cmd/qoltanba) says to a person:
 // errors, warnings and results, in the dialogs' three languages. It joins
 // the dialogs' catalog (init), so T serves both. Keywords that scripts
@@ -230,18 +225,8 @@ func CLIKeys() []string {
 // by default), a shell that names no language of ours reads English: a
 // server's, a CI's, an administrator's.
 func CLILocale(configured string) string {
-	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		l := os.Getenv(v)
-		if l == "" {
-			continue
-		}
-		if n := NormalizeLocale(l); n != "" {
-			return n
-		}
-		if c := strings.ToUpper(l); c == "C" || c == "POSIX" || strings.HasPrefix(c, "C.") || strings.HasPrefix(c, "POSIX.") {
-			return "en"
-		}
-		break
+	if l := envLocale(); l != "" {
+		return l
 	}
 	if n := NormalizeLocale(configured); n != "" {
 		return n

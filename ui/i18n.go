@@ -215,6 +215,16 @@ func NormalizeLocale(l string) string { return string(agent.NormalizeLocale(l)) 
 // LANG that is set): kk, ru or en; the C/POSIX locale is English; any
 // other language, or none set, is Kazakh.
 func SystemLocale() string {
+	if l := envLocale(); l != "" {
+		return l
+	}
+	return "kk"
+}
+
+// envLocale is the environment's language: the first of LC_ALL,
+// LC_MESSAGES, LANG that is set, as kk, ru or en (C and POSIX are en);
+// "" when none is set or that one names another language.
+func envLocale() string {
 	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		l := os.Getenv(v)
 		if l == "" {
@@ -226,7 +236,7 @@ func SystemLocale() string {
 		if c := strings.ToUpper(l); c == "C" || c == "POSIX" || strings.HasPrefix(c, "C.") || strings.HasPrefix(c, "POSIX.") {
 			return "en"
 		}
-		return "kk"
+		return ""
 	}
-	return "kk"
+	return ""
 }
