@@ -1,4 +1,5 @@
-# qoltanba — see README.md. Every target works on a fresh clone after .ci/run's packages.
+# qoltanba — see README.md. Every target works on a fresh clone with .ci/run's Debian
+# packages installed (test-deb installs into the machine and needs root: CI runs it).
 GO      ?= go
 BIN     := bin/qoltanba
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)

@@ -1,13 +1,21 @@
 // Command qoltanba is the local signing agent and its command-line tools.
 //
-//	qoltanba keys    list the keys of a key file
-//	qoltanba sign    make a CMS or XML signature
-//	qoltanba verify  check a CMS or XML signature
-//	qoltanba tokens  list PKCS#11 tokens
-//	qoltanba origin  classify a site (known, unknown, look-alike)
-//	qoltanba serve   run the signing agent
-//	qoltanba service the agent as a headless system service (unattended)
-//	qoltanba version print the version
+//	qoltanba run       the agent for a desktop session: dialogs and tray
+//	qoltanba serve     the agent in a terminal (or --unattended, without a dialog)
+//	qoltanba install   local certificate, browser trust, start at login
+//	qoltanba uninstall remove all that install added
+//	qoltanba status    what is and is not in place, and the machine policy
+//	qoltanba policy    show or set the machine policy (show|set|unset)
+//	qoltanba service   the agent as a headless system service (unattended)
+//	qoltanba keys      list the keys of a key file or token
+//	qoltanba sign      make a CMS or XML signature
+//	qoltanba verify    check a CMS or XML signature
+//	qoltanba tokens    list PKCS#11 modules, tokens and PIN states
+//	qoltanba origin    what the agent makes of a site (known, unknown, look-alike, denied)
+//	qoltanba version   print the version
+//
+// Everything a person reads comes from the kk/ru/en catalog (ui), in the
+// language of LC_ALL/LC_MESSAGES/LANG or the config.
 package main
 
 import (
@@ -55,7 +63,7 @@ commands:
   sign     make a CMS or XML signature         (qoltanba sign --p12 FILE|--pkcs11 MODULE --format cms|xml ...)
   verify   check a CMS or XML signature        (qoltanba verify --format cms|xml --in FILE ...)
   tokens   list PKCS#11 modules, tokens and PIN state
-  origin   say what the agent makes of a site: known, unknown or a look-alike (exit 0, 1, 2)
+  origin   say what the agent makes of a site: known, unknown, a look-alike or denied (exit 0, 1, 2, 4)
   install  set up the local certificate, browser trust and start at login ([--all-users] [--no-autostart])
   uninstall remove all of it again ([--purge] also deletes settings and logs)
   status   say what is and is not in place, and the machine policy (exit 0 only when browsers can connect)
