@@ -37,8 +37,13 @@ func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) e
 	a.Lifecycle().SetOnStarted(fyneui.SetWindowClass)
 	locale := &fyneui.LocaleSetting{App: a, Config: cfg}
 	// A window that is never closed keeps fyne's loop alive when the last
-	// dialog closes (fyne quits when its last window is destroyed).
-	keep := a.NewWindow("qoltanba")
+	// dialog closes (fyne quits when its last window is destroyed). It is
+	// the first window: where the display went away since hasDisplay
+	// looked, GLFW panics here, and that is said in one line.
+	keep, err := newFyneWindow(a, "qoltanba")
+	if err != nil {
+		return failMsg("cli-serve-no-display")
+	}
 	keep.SetCloseIntercept(keep.Hide)
 	var tray *fyneui.Tray
 	desk := &ui.Desk{Renderer: &fyneui.Desktop{App: a}, Locale: locale.Get, Delay: time.Second,
@@ -106,6 +111,17 @@ func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) e
 	}
 	cancel()
 	return <-errc
+}
+
+// newFyneWindow is a.NewWindow, turning the panic GLFW raises when the
+// display cannot be opened into an error.
+func newFyneWindow(a fyne.App, title string) (w fyne.Window, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return a.NewWindow(title), nil
 }
 
 // runFyne runs fyne's loop, turning the panic fyne raises when its driver
