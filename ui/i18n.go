@@ -149,6 +149,8 @@ var catalog = map[string]map[string]string{
 	"no-stores":          {"kk": "Сайт рұқсат еткен кілт қоймасы жоқ", "ru": "Нет хранилищ ключей, разрешённых сайтом", "en": "None of the key stores this site allows is available"},
 
 	// The tray and settings
+	"outcome-suppressed":       {"kk": "сайттың тым көп сұрауы: журналға бір жолмен жазылды", "ru": "слишком много запросов сайта: записаны в журнал одной строкой", "en": "too many requests from the site: logged as one line"},
+	"outcome-audit-failed":     {"kk": "журналға жазу мүмкін болмады: қолтаңба берілмеді", "ru": "не удалось записать в журнал: подпись не выдана", "en": "the audit log could not be written: no signature was given"},
 	"outcome-ok":               {"kk": "орындалды", "ru": "выполнено", "en": "done"},
 	"outcome-canceled":         {"kk": "бас тартылды", "ru": "отменено", "en": "canceled"},
 	"outcome-denied":           {"kk": "сайт бұғатталған", "ru": "сайт заблокирован", "en": "site blocked"},
