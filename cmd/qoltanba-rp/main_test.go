@@ -100,6 +100,18 @@ func me(t *testing.T, c *http.Client, base string) (int, string) {
 	return r.StatusCode, string(b)
 }
 
+// boundLogin is the form a page posts for a qoltanba login: challenge ch
+// signed with k for origin, as the agent's login door signs it.
+func boundLogin(t *testing.T, k signer.KeyPair, origin string, ch []byte) map[string]string {
+	t.Helper()
+	cms, err := signer.SignLoginCMS(context.Background(), verify.LoginContent(origin, ch, time.Now()), k, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{"protocol": "qoltanba", "format": "cms",
+		"signature": base64.StdEncoding.EncodeToString(cms), "challenge": base64.StdEncoding.EncodeToString(ch)}
+}
+
 func TestLoginFlows(t *testing.T) {
 	s, srv, c := newSite(t, false)
 	k := gostKey(t)
@@ -107,12 +119,7 @@ func TestLoginFlows(t *testing.T) {
 		t.Errorf("/me before login: %d", code)
 	}
 	// qoltanba protocol: the signed content binds this site's origin.
-	ch := getChallenge(t, c, srv.URL)
-	cms, err := signer.SignLoginCMS(context.Background(), verify.LoginContent(srv.URL, ch, time.Now()), k, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	login := map[string]string{"protocol": "qoltanba", "format": "cms", "signature": base64.StdEncoding.EncodeToString(cms), "challenge": base64.StdEncoding.EncodeToString(ch)}
+	login := boundLogin(t, k, srv.URL, getChallenge(t, c, srv.URL))
 	if code, body := postLogin(t, c, srv.URL, login); code != 200 {
 		t.Fatalf("qoltanba login: %d %s", code, body)
 	}
@@ -124,15 +131,13 @@ func TestLoginFlows(t *testing.T) {
 		t.Errorf("replay: %d %s", code, body)
 	}
 	// Signed for another origin (a phishing site relaying our challenge).
-	ch = getChallenge(t, c, srv.URL)
-	cms, _ = signer.SignLoginCMS(context.Background(), verify.LoginContent("https://phish.example", ch, time.Now()), k, nil)
-	login = map[string]string{"protocol": "qoltanba", "format": "cms", "signature": base64.StdEncoding.EncodeToString(cms), "challenge": base64.StdEncoding.EncodeToString(ch)}
+	login = boundLogin(t, k, "https://phish.example", getChallenge(t, c, srv.URL))
 	if code, body := postLogin(t, c, srv.URL, login); code != 403 || !strings.Contains(body, "another site") {
 		t.Errorf("wrong origin: %d %s", code, body)
 	}
 	// NCALayer protocol: basics.sign's PEM CMS over the challenge.
-	ch = getChallenge(t, c, srv.URL)
-	cms, _ = signer.SignCMS(context.Background(), ch, k, nil)
+	ch := getChallenge(t, c, srv.URL)
+	cms, _ := signer.SignCMS(context.Background(), ch, k, nil)
 	login = map[string]string{"protocol": "ncalayer", "format": "cms", "signature": string(pem.EncodeToMemory(&pem.Block{Type: "CMS", Bytes: cms})), "challenge": base64.StdEncoding.EncodeToString(ch)}
 	if code, body := postLogin(t, c, srv.URL, login); code != 403 || !strings.Contains(body, "only the qoltanba login") {
 		t.Errorf("NCALayer login by default (it binds no origin): %d %s", code, body)
@@ -171,10 +176,7 @@ func TestLoginFlows(t *testing.T) {
 func TestSecondFactor(t *testing.T) {
 	s, srv, c := newSite(t, true)
 	k := gostKey(t)
-	ch := getChallenge(t, c, srv.URL)
-	cms, _ := signer.SignLoginCMS(context.Background(), verify.LoginContent(srv.URL, ch, time.Now()), k, nil)
-	code, body := postLogin(t, c, srv.URL, map[string]string{"protocol": "qoltanba", "format": "cms",
-		"signature": base64.StdEncoding.EncodeToString(cms), "challenge": base64.StdEncoding.EncodeToString(ch)})
+	code, body := postLogin(t, c, srv.URL, boundLogin(t, k, srv.URL, getChallenge(t, c, srv.URL)))
 	if code != 200 || !strings.Contains(body, `"otp":true`) {
 		t.Fatalf("login: %d %s", code, body)
 	}
@@ -208,9 +210,7 @@ func TestExpiredChallenge(t *testing.T) {
 	k := gostKey(t)
 	ch := getChallenge(t, c, srv.URL)
 	s.store.(*memStore).Now = func() time.Time { return time.Now().Add(6 * time.Minute) }
-	cms, _ := signer.SignLoginCMS(context.Background(), verify.LoginContent(srv.URL, ch, time.Now()), k, nil)
-	code, body := postLogin(t, c, srv.URL, map[string]string{"protocol": "qoltanba", "format": "cms",
-		"signature": base64.StdEncoding.EncodeToString(cms), "challenge": base64.StdEncoding.EncodeToString(ch)})
+	code, body := postLogin(t, c, srv.URL, boundLogin(t, k, srv.URL, ch))
 	if code != 403 || !strings.Contains(body, "expired") {
 		t.Errorf("expired challenge: %d %s", code, body)
 	}

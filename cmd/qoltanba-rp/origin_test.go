@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net"
@@ -11,10 +9,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/qoltanba/qoltanba/signer"
-	"github.com/qoltanba/qoltanba/signer/verify"
 )
 
 // TestOriginIsConfiguration: the site's origin is its configuration, not
@@ -43,13 +37,7 @@ func TestOriginIsConfiguration(t *testing.T) {
 		if err := json.Unmarshal(b, &j); err != nil || len(j.Challenge) != 32 {
 			t.Fatalf("challenge %s", b)
 		}
-		ch := j.Challenge
-		cms, err := signer.SignLoginCMS(context.Background(), verify.LoginContent(signedFor, ch, time.Now()), k, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ = json.Marshal(map[string]string{"protocol": "qoltanba", "format": "cms",
-			"signature": base64.StdEncoding.EncodeToString(cms), "challenge": base64.StdEncoding.EncodeToString(ch)})
+		b, _ = json.Marshal(boundLogin(t, k, signedFor, j.Challenge))
 		code, out := do("/login", host, b)
 		return code, string(out)
 	}

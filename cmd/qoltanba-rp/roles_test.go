@@ -1,16 +1,12 @@
 package main
 
 import (
-	"context"
-	"encoding/base64"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/qoltanba/qoltanba/internal/ncatest"
 	"github.com/qoltanba/qoltanba/signer"
-	"github.com/qoltanba/qoltanba/signer/verify"
 	"github.com/qoltanba/qoltanba/token"
 )
 
@@ -34,13 +30,7 @@ func TestRolesByName(t *testing.T) {
 	if !strings.Contains(strings.Join(roles, " "), "1.2.398.3.3.4.1.2.1") {
 		t.Fatalf("the first head's test key has roles %v", roles)
 	}
-	ch := getChallenge(t, c, srv.URL)
-	cms, err := signer.SignLoginCMS(context.Background(), verify.LoginContent(srv.URL, ch, time.Now()), k, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	login := map[string]string{"protocol": "qoltanba", "format": "cms", "signature": base64.StdEncoding.EncodeToString(cms), "challenge": base64.StdEncoding.EncodeToString(ch)}
-	if code, body := postLogin(t, c, srv.URL, login); code != 200 {
+	if code, body := postLogin(t, c, srv.URL, boundLogin(t, k, srv.URL, getChallenge(t, c, srv.URL))); code != 200 {
 		t.Fatalf("login: %d %s", code, body)
 	}
 	code, body := me(t, c, srv.URL)
