@@ -28,7 +28,7 @@ test: lint
 	$(MAKE) test-rpm
 	$(MAKE) test-windows
 
-# check-docs (internal/docstest, part of test) runs every command block of
+# check-docs (internal/testkit/docstest, part of test) runs every command block of
 # README.md and docs/*.md as written, on a fresh copy of the tracked files
 # after make build, with a throwaway HOME and NCA's test keys: scripts must
 # exit 0, daemons must print their marker's line ("listening") and stop on
@@ -38,7 +38,7 @@ test: lint
 # It also runs docs/protocol.md's JavaScript on Cyrillic documents in
 # headless Chromium and node.
 check-docs:
-	$(GO) test -count=1 ./internal/docstest
+	$(GO) test -count=1 ./internal/testkit/docstest
 
 # test-rpm checks the .rpm's files, dependencies and scriptlets, and
 # installs and erases its files in a throwaway rpm root.
@@ -75,6 +75,8 @@ lint:
 	 if [ -n "$$bad" ]; then echo "signer must do no I/O (the timestamp client's HTTP is signer/tsahttp)"; exit 1; fi
 	@bad=$$($(GO) list -deps ./transport | grep -E '/signer/verify' || true); \
 	 if [ -n "$$bad" ]; then echo "transport (the agent's doors) must not import the relying party's verifier:"; echo "$$bad"; exit 1; fi
+	@bad=$$($(GO) list -deps ./cmd/... | grep -E '/internal/testkit/' || true); \
+	 if [ -n "$$bad" ]; then echo "the programs must not carry test kits (internal/testkit is for tests):"; echo "$$bad"; exit 1; fi
 
 # fuzz runs each fuzz target for FUZZTIME (default 20s). Minimizing is
 # capped at 100 runs per input: go test stops counting executions while it

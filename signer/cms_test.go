@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
 
 	"go.cypherpunks.ru/gogost/v5/gost3410"
 	"go.cypherpunks.ru/gogost/v5/gost34112012512"

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
 
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"

@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
 
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
 

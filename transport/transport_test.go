@@ -20,12 +20,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
 
 	"github.com/gorilla/websocket"
 
 	"github.com/qoltanba/qoltanba/agent"
-	"github.com/qoltanba/qoltanba/internal/testtsa"
+	"github.com/qoltanba/qoltanba/internal/testkit/testtsa"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/token"
 )

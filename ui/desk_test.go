@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/qoltanba/qoltanba/agent"
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
 )
 
 // fakeRenderer stands for a toolkit: it records what Desk asks of it and

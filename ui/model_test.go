@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/qoltanba/qoltanba/agent"
-	"github.com/qoltanba/qoltanba/internal/dialogtest"
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/dialogtest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/token"
 )

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/x509"
@@ -20,7 +19,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/syncbuf"
 	"github.com/qoltanba/qoltanba/signer"
 )
 
@@ -188,19 +188,6 @@ func (f *fakeClock) sleep(d time.Duration) <-chan time.Time {
 	return ch
 }
 
-// syncBuffer is a log destination the refresh goroutine writes to.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 // TestCRLBackoff: with a clock of its own, the waits between fetches of a
 // URL that serves a refused CRL double from a minute up to an hour while
 // the held CRL is current, never past its nextUpdate, and up to ten
@@ -212,7 +199,7 @@ func TestCRLBackoff(t *testing.T) {
 	srv := newCRLServer(t)
 	a := ncatest.NewLoginPKI(t, "rp CA A", start)
 	b := ncatest.NewLoginPKI(t, "rp CA B", start)
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	run := func(stop int, good *x509.RevocationList, bad *x509.RevocationList) (*crlSet, []time.Duration) {
 		ctx, cancel := context.WithCancel(context.Background())

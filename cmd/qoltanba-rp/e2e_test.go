@@ -14,11 +14,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
 
 	"github.com/gorilla/websocket"
 
-	"github.com/qoltanba/qoltanba/internal/chromiumtest"
+	"github.com/qoltanba/qoltanba/internal/testkit/chromiumtest"
 )
 
 func freePort(t *testing.T) int {

@@ -18,8 +18,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
-	"github.com/qoltanba/qoltanba/internal/redistest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/redistest"
+	"github.com/qoltanba/qoltanba/internal/testkit/syncbuf"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/verify/redisstore"
 )
@@ -68,7 +69,7 @@ func TestOTPAttempts(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			now := time.Now()
 			p := ncatest.NewLoginPKI(t, "rp OTP CA", now)
-			var logs syncBuffer
+			var logs syncbuf.Buffer
 			// loginWith uses the NCALayer login: the protocol is not what
 			// this test is about.
 			s := &site{roots: []*x509.Certificate{p.CA}, otp: true, log: slog.New(slog.NewTextHandler(&logs, nil)), store: &memStore{}, allowNCALayer: true}

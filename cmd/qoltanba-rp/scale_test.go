@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
-	"github.com/qoltanba/qoltanba/internal/redistest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/redistest"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/verify/redisstore"
 	"github.com/qoltanba/qoltanba/signer/verify/trust"

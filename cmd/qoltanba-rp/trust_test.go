@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
 )
 
 // TestProductionTrustNeedsProductionCAs: a site asked to trust NCA's

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/chromiumtest"
+	"github.com/qoltanba/qoltanba/internal/testkit/chromiumtest"
 )
 
 // TestBrowserTrustsInstalledAgent: after `qoltanba install` in a private

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
 
-	"github.com/qoltanba/qoltanba/internal/testtsa"
+	"github.com/qoltanba/qoltanba/internal/testkit/testtsa"
 )
 
 var (

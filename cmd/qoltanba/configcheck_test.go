@@ -31,7 +31,7 @@ func TestStatusChecksConfigAsServe(t *testing.T) {
 // expired says so at start (each request would get "no key matches").
 func TestUnattendedExpiredKeySaysSo(t *testing.T) {
 	_, _, stderr := startServe(t, "--unattended", "--p12", gostKey, "--password-file", passwordFile(t), "--allow-origin", "https://a.example")
-	if !stderr.waitFor("is not valid now (valid 2025-10-17 to 2026-10-17)", 5*time.Second) {
+	if !stderr.WaitFor("is not valid now (valid 2025-10-17 to 2026-10-17)", 5*time.Second) {
 		t.Errorf("no word of the expired key:\n%s", stderr)
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/qoltanba/qoltanba/internal/testkit/syncbuf"
 )
 
 // noDisplayEnv is a throwaway home with no display.
@@ -33,7 +35,7 @@ func TestRunWithNeitherDisplayNorTerminal(t *testing.T) {
 	cmd := exec.Command(binary, "run", "--port", strconv.Itoa(port))
 	cmd.Env = noDisplayEnv(t)
 	cmd.SysProcAttr = detachedFromTTY()
-	stderr := &lockedBuffer{}
+	stderr := &syncbuf.Buffer{}
 	cmd.Stderr = stderr
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
@@ -44,7 +46,7 @@ func TestRunWithNeitherDisplayNorTerminal(t *testing.T) {
 	if err != nil || !strings.Contains(line, "listening on") {
 		t.Fatalf("run did not start: %q %v\n%s", line, err, stderr)
 	}
-	if !stderr.waitFor("no display and no terminal", 5*time.Second) {
+	if !stderr.WaitFor("no display and no terminal", 5*time.Second) {
 		t.Errorf("the log does not say why no one is asked:\n%s", stderr)
 	}
 	ws := dialAgent(t, port, "https://egov.kz")

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/qoltanba/qoltanba/internal/testkit/syncbuf"
 )
 
 // TestInstallStatusUninstall: install in a private HOME (a Firefox profile
@@ -51,7 +53,7 @@ func TestInstallStatusUninstall(t *testing.T) {
 	cmd := exec.Command(binary, "serve", "--port", strconv.Itoa(port), "--unattended", "--p12", gostKey, "--password-file", passwordFile(t), "--allow-origin", "https://site.example")
 	cmd.Env = env
 	out, _ := cmd.StdoutPipe()
-	stderr := &lockedBuffer{}
+	stderr := &syncbuf.Buffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

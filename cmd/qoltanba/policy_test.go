@@ -22,7 +22,7 @@ func TestServePolicy(t *testing.T) {
 	pw := passwordFile(t)
 	port, _, stderr := startServe(t, "--policy", pol, "--unattended", "--p12", gostKey, "--password-file", pw,
 		"--allow-origin", "https://site.example", "--allow-origin", "https://other.example")
-	if !stderr.waitFor("managed by a machine policy", 5*time.Second) {
+	if !stderr.WaitFor("managed by a machine policy", 5*time.Second) {
 		t.Errorf("the policy is not reported:\n%s", stderr)
 	}
 	// A site outside the policy's list is refused, though --allow-origin names it.
@@ -162,7 +162,7 @@ func TestServeAuditRequired(t *testing.T) {
 	if strings.Contains(string(msg), `"status":true`) || strings.Contains(string(msg), "MII") || !strings.Contains(string(msg), "audit log") {
 		t.Errorf("answer with an unwritable audit log: %s", msg)
 	}
-	if !stderr.waitFor("outcome=audit-failed", 5*time.Second) {
+	if !stderr.WaitFor("outcome=audit-failed", 5*time.Second) {
 		t.Errorf("the local log does not say why:\n%s", stderr)
 	}
 }

@@ -23,8 +23,9 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
-	"github.com/qoltanba/qoltanba/internal/testtsa"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/syncbuf"
+	"github.com/qoltanba/qoltanba/internal/testkit/testtsa"
 	"github.com/qoltanba/qoltanba/token/p11/p11test"
 )
 
@@ -64,7 +65,7 @@ type screen struct {
 	t    *testing.T
 	env  []string
 	keep string // QOLTANBA_SCREENSHOTS_DIR
-	log  *lockedBuffer
+	log  *syncbuf.Buffer
 }
 
 func (s *screen) xdo(args ...string) string {
@@ -218,7 +219,7 @@ func TestDesktopScreenshots(t *testing.T) {
 	env := []string{"DISPLAY=" + display, "HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
 		"XDG_DATA_HOME=" + filepath.Join(home, "data"), "PATH=" + os.Getenv("PATH"), "SOFTHSM2_CONF=" + conf, "LANG=C.UTF-8"}
 	cmd.Env = env
-	stderr := &lockedBuffer{}
+	stderr := &syncbuf.Buffer{}
 	cmd.Stderr = stderr
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
@@ -324,7 +325,7 @@ func TestDesktopScreenshots(t *testing.T) {
 		}
 		sc.gone("qoltanba — egov\\.kz")
 	}
-	if !stderr.waitFor("no system tray", 5*time.Second) {
+	if !stderr.WaitFor("no system tray", 5*time.Second) {
 		t.Errorf("no tray message in the log:\n%s", stderr)
 	}
 	// A second copy on the same port shows why it cannot start.

@@ -13,12 +13,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 
+	"github.com/qoltanba/qoltanba/internal/testkit/syncbuf"
 	"github.com/qoltanba/qoltanba/signer"
 )
 
@@ -33,13 +33,13 @@ func freePort(t *testing.T) int {
 
 // startServe runs `qoltanba serve` with private config/data dirs and waits
 // until it listens.
-func startServe(t *testing.T, args ...string) (port int, home string, stderr *lockedBuffer) {
+func startServe(t *testing.T, args ...string) (port int, home string, stderr *syncbuf.Buffer) {
 	t.Helper()
 	port = freePort(t)
 	home = t.TempDir()
 	cmd := exec.Command(binary, append([]string{"serve", "--port", strconv.Itoa(port)}, args...)...)
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_DATA_HOME="+filepath.Join(home, "data"))
-	stderr = &lockedBuffer{}
+	stderr = &syncbuf.Buffer{}
 	cmd.Stderr = stderr
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
@@ -56,7 +56,7 @@ func startServe(t *testing.T, args ...string) (port int, home string, stderr *lo
 func TestServeUnattended(t *testing.T) {
 	pw := passwordFile(t)
 	port, home, stderr := startServe(t, "--unattended", "--p12", gostKey, "--password-file", pw, "--allow-origin", "https://site.example")
-	if !stderr.waitFor("UNATTENDED MODE", 5*time.Second) {
+	if !stderr.WaitFor("UNATTENDED MODE", 5*time.Second) {
 		t.Errorf("no warning banner:\n%s", stderr)
 	}
 	// The shared keys have expired by now: signAs's page allows expired keys
@@ -104,35 +104,6 @@ func TestServeRefusals(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "port already in use") {
 		t.Errorf("taken port: %+v", r)
 	}
-}
-
-// lockedBuffer collects a child's output, which arrives from another
-// goroutine.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// waitFor waits until s appears in the output.
-func (l *lockedBuffer) waitFor(s string, d time.Duration) bool {
-	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
-		if strings.Contains(l.String(), s) {
-			return true
-		}
-	}
-	return false
 }
 
 // dialAgent connects to the agent on port as origin (accepting its

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/qoltanba/qoltanba/internal/testkit/syncbuf"
 )
 
 // TestServiceRunForeground: `service run` — what the service manager
@@ -22,7 +24,7 @@ func TestServiceRunForeground(t *testing.T) {
 	cmd := exec.Command(binary, "service", "run", "--port", strconv.Itoa(port), "--p12", gostKey, "--password-file", passwordFile(t),
 		"--allow-origin", "https://kiosk.example")
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_DATA_HOME="+filepath.Join(home, "data"), "DISPLAY=:99")
-	stderr := &lockedBuffer{}
+	stderr := &syncbuf.Buffer{}
 	cmd.Stderr = stderr
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
@@ -34,7 +36,7 @@ func TestServiceRunForeground(t *testing.T) {
 		t.Fatalf("service run did not start: %q %v\n%s", line, err, stderr)
 	}
 	// Standard error arrives through its own pipe: wait for it.
-	if !stderr.waitFor("is signed with the configured key WITHOUT asking anyone", 5*time.Second) || !strings.Contains(stderr.String(), "service starting") {
+	if !stderr.WaitFor("is signed with the configured key WITHOUT asking anyone", 5*time.Second) || !strings.Contains(stderr.String(), "service starting") {
 		t.Errorf("log lacks the start and the unattended banner:\n%s", stderr)
 	}
 	signAs(t, port, nil, "https://kiosk.example")
@@ -159,7 +161,7 @@ func TestServiceRunRequiresAudit(t *testing.T) {
 	cmd := exec.Command(binary, "service", "run", "--port", strconv.Itoa(port), "--p12", gostKey, "--password-file", passwordFile(t),
 		"--allow-origin", "https://kiosk.example")
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_DATA_HOME="+filepath.Join(home, "data"))
-	stderr := &lockedBuffer{}
+	stderr := &syncbuf.Buffer{}
 	cmd.Stderr = stderr
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {

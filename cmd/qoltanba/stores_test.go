@@ -17,6 +17,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/internal/testkit/syncbuf"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/token/p11"
 	"github.com/qoltanba/qoltanba/token/p11/p11test"
@@ -32,7 +33,7 @@ func TestTokenThroughDialog(t *testing.T) {
 	mgr := p11.NewManager(catalog, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	defer mgr.Close()
 	in := strings.NewReader(strings.Join([]string{"o", "2", "0000", "2", tok.PIN, "1", "yes"}, "\n") + "\n")
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	tty := &ui.TTY{In: in, Out: out, Fd: -1, Locale: func() string { return "en" }}
 	a, err := agent.New(agent.Options{Config: agent.DefaultConfig(), Prompter: tty, KeyStores: tokenStores{mgr}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/winetest"
+	"github.com/qoltanba/qoltanba/internal/testkit/winetest"
 )
 
 // TestWindowsPolicy: the machine policy in HKLM\Software\Policies\qoltanba

@@ -34,8 +34,9 @@ import (
 	"github.com/gorilla/websocket"
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
-	"github.com/qoltanba/qoltanba/internal/winetest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/syncbuf"
+	"github.com/qoltanba/qoltanba/internal/testkit/winetest"
 )
 
 // windowsDist returns the GUI and console programs make test-windows built.
@@ -206,10 +207,10 @@ func caOf(t *testing.T, path string) (*x509.Certificate, string) {
 
 // startWin runs a Windows program that serves (serve or run) under Wine
 // and waits until it listens on port; stop ends it.
-func startWin(t *testing.T, w *winetest.Prefix, exe string, port int, args ...string) (stderr *lockedBuffer, stop func()) {
+func startWin(t *testing.T, w *winetest.Prefix, exe string, port int, args ...string) (stderr *syncbuf.Buffer, stop func()) {
 	t.Helper()
 	cmd := w.Cmd(exe, args...)
-	stderr = &lockedBuffer{}
+	stderr = &syncbuf.Buffer{}
 	cmd.Stderr = stderr
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {

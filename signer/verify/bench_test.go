@@ -16,7 +16,7 @@ import (
 
 	"golang.org/x/crypto/ocsp"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
 	"github.com/qoltanba/qoltanba/signer"
 )
 

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
 	"github.com/qoltanba/qoltanba/signer"
 )
 

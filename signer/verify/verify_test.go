@@ -22,7 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
 
 	"golang.org/x/crypto/ocsp"
 

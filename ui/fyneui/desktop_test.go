@@ -12,8 +12,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/qoltanba/qoltanba/agent"
-	"github.com/qoltanba/qoltanba/internal/dialogtest"
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/dialogtest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
 	"github.com/qoltanba/qoltanba/ui"
 )
 

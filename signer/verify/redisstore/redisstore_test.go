@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/redistest"
+	"github.com/qoltanba/qoltanba/internal/testkit/redistest"
 	"github.com/qoltanba/qoltanba/signer/verify"
 )
 

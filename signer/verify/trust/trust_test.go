@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
 )
 
 // TestSets: the carried test CAs are exactly the shared material's CA

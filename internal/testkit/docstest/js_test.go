@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/chromiumtest"
+	"github.com/qoltanba/qoltanba/internal/testkit/chromiumtest"
 )
 
 // protocolBase64 is the encoding function of docs/protocol.md's JavaScript

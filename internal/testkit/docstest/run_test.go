@@ -13,12 +13,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/syncbuf"
 )
 
 const (
@@ -182,24 +182,6 @@ func freshCopy(t *testing.T, root string) (string, []string) {
 	return clone, env
 }
 
-// lockedBuffer collects a process's output while it runs.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // command is bash running script in dir, with no terminal, in a process
 // group of its own (so that what it starts is stopped with it).
 func command(dir string, env []string, script string, out io.Writer) *exec.Cmd {
@@ -213,7 +195,7 @@ func command(dir string, env []string, script string, out io.Writer) *exec.Cmd {
 // run runs script to its end, or kills it and everything it started after
 // blockTimeout.
 func run(dir string, env []string, script string) (string, error) {
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	c := command(dir, env, script, out)
 	if err := c.Start(); err != nil {
 		return "", err
@@ -236,7 +218,7 @@ func run(dir string, env []string, script string) (string, error) {
 // one: `qoltanba serve` asks there), waits until its output says ready,
 // then presses Ctrl-C in that terminal and waits for it to end.
 func daemon(dir string, env []string, cmdline, ready string) (string, error) {
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	c := exec.Command("script", "-qfec", cmdline, "/dev/null")
 	c.Dir, c.Env, c.Stdout, c.Stderr = dir, append(env, "SHELL=/bin/bash"), out, out
 	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -30,7 +30,7 @@ var (
 // README says where each file comes from).
 var Dir = func() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "nca")
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "testdata", "nca")
 }()
 
 // Path names a file of the test material.

@@ -18,7 +18,7 @@ func repoRoot(t testing.TB) string {
 	if !ok {
 		t.Fatal("cannot tell where the repository is")
 	}
-	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", "..", ".."))
 }
 
 // blockKind says whether a fenced block holds commands, and for which system.

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/qoltanba/qoltanba/agent"
-	"github.com/qoltanba/qoltanba/internal/ncatest"
+	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
 	"github.com/qoltanba/qoltanba/signer/tsahttp"
 	"github.com/qoltanba/qoltanba/token"
 )
