@@ -245,7 +245,7 @@ func makeSignerInfo(ctx context.Context, contentType asn1.ObjectIdentifier, dige
 	slices.SortFunc(attrs, bytes.Compare) // DER SET OF order
 	attrSet := bytes.Join(attrs, nil)
 	toSign, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSet, IsCompound: true, Bytes: attrSet})
-	sig, err := key.Signer.Sign(opts.rand(), s.Digest(toSign), s)
+	sig, err := SignData(key.Signer, opts.rand(), toSign, s)
 	if err != nil {
 		return nil, fmt.Errorf("cms: sign: %w", err)
 	}

@@ -143,7 +143,7 @@ func SignXML(doc []byte, key KeyPair, opts *XMLOptions) ([]byte, error) {
 	} else if siCanon, err = canonicalizeExclusive(siEl); err != nil {
 		return nil, fmt.Errorf("%w: canonicalize SignedInfo: %v", ErrXML, err)
 	}
-	sig, err := key.Signer.Sign(opts.rand(), s.Digest(siCanon), s)
+	sig, err := SignData(key.Signer, opts.rand(), siCanon, s)
 	if err != nil {
 		return nil, fmt.Errorf("xml: sign: %w", err)
 	}

@@ -21,11 +21,13 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/asn1"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"math/big"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -259,6 +261,10 @@ type Session struct {
 	pin   []byte
 	keys  []*token.Key
 	token TokenInfo
+	// mechs is the slot's mechanism list, read once (mechsRead) by the
+	// first GOST key; nil when the token would not list them.
+	mechs     map[uint]bool
+	mechsRead bool
 }
 
 // Login opens a session on slot and logs the user in. A wrong PIN gives a
@@ -339,16 +345,20 @@ func (s *Session) Close() error {
 }
 
 type object struct {
-	h         pkcs11.ObjectHandle
-	id        []byte
-	label     string
-	value     []byte
-	alwaysAut bool
+	h          pkcs11.ObjectHandle
+	id         []byte
+	label      string
+	value      []byte
+	alwaysAut  bool
+	keyType    uint // CKA_KEY_TYPE, when hasKeyType
+	hasKeyType bool
+	gostParams []byte // CKA_GOSTR3410_PARAMS of a GOST key (DER OID)
 }
 
 // find lists objects of a class with the attributes asked for (CKA_ID,
-// CKA_LABEL, CKA_VALUE, CKA_ALWAYS_AUTHENTICATE). Asking private objects
-// for few attributes matters: some tokens decrypt each one.
+// CKA_LABEL, CKA_VALUE, CKA_ALWAYS_AUTHENTICATE, CKA_KEY_TYPE; a GOST key
+// type brings its CKA_GOSTR3410_PARAMS). Asking private objects for few
+// attributes matters: some tokens decrypt each one.
 func (s *Session) find(class uint, want []uint, match ...*pkcs11.Attribute) ([]object, error) {
 	c := s.m.ctx
 	tmpl := append([]*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, class)}, match...)
@@ -391,11 +401,33 @@ func (s *Session) find(class uint, want []uint, match ...*pkcs11.Attribute) ([]o
 				o.value = v
 			case pkcs11.CKA_ALWAYS_AUTHENTICATE:
 				o.alwaysAut = len(v) == 1 && v[0] != 0
+			case pkcs11.CKA_KEY_TYPE:
+				o.keyType, o.hasKeyType = ulong(v)
+			}
+		}
+		if o.hasKeyType && (o.keyType == pkcs11.CKK_GOSTR3410 || o.keyType == ckkGOSTR3410_512) {
+			attrs, err := getAttributes(c, s.sh, h, []uint{pkcs11.CKA_GOSTR3410_PARAMS})
+			if err != nil {
+				return nil, err
+			}
+			for _, a := range attrs {
+				o.gostParams = a.Value
 			}
 		}
 		out = append(out, o)
 	}
 	return out, nil
+}
+
+// ulong decodes a CK_ULONG attribute (the platform's unsigned long).
+func ulong(v []byte) (uint, bool) {
+	switch len(v) {
+	case 8:
+		return uint(binary.NativeEndian.Uint64(v)), true
+	case 4:
+		return uint(binary.NativeEndian.Uint32(v)), true
+	}
+	return 0, false
 }
 
 // getAttributes reads the wanted attributes in one call, or one by one
@@ -473,10 +505,11 @@ func (s *Session) Key(ctx context.Context, c Certificate) (*token.Key, error) {
 	}
 	var k *token.Key
 	err = s.m.call(ctx, func() error {
-		privs, err := s.find(pkcs11.CKO_PRIVATE_KEY, []uint{pkcs11.CKA_ALWAYS_AUTHENTICATE}, pkcs11.NewAttribute(pkcs11.CKA_ID, c.ID))
+		privs, err := s.find(pkcs11.CKO_PRIVATE_KEY, []uint{pkcs11.CKA_ALWAYS_AUTHENTICATE, pkcs11.CKA_KEY_TYPE}, pkcs11.NewAttribute(pkcs11.CKA_ID, c.ID))
 		if err != nil {
 			return err
 		}
+		privs = slices.DeleteFunc(privs, func(o object) bool { return !gostPairs(scheme.Key, c.Cert, o) })
 		if len(privs) == 0 {
 			return ErrNoKey
 		}
@@ -485,7 +518,7 @@ func (s *Session) Key(ctx context.Context, c Certificate) (*token.Key, error) {
 			alias = hex.EncodeToString(c.ID)
 		}
 		k = &token.Key{Alias: alias, Certificate: c.Cert, Algorithm: scheme.Key, ID: c.ID,
-			Signer: &keySigner{s: s, h: privs[0].h, alwaysAuth: privs[0].alwaysAut, pub: pub, scheme: scheme}}
+			Signer: s.newKeySigner(privs[0], pub, scheme)}
 		return nil
 	})
 	if err != nil {
@@ -505,7 +538,7 @@ func (s *Session) Keys(ctx context.Context) ([]*token.Key, error) {
 		if err != nil {
 			return err
 		}
-		privs, err := s.find(pkcs11.CKO_PRIVATE_KEY, []uint{pkcs11.CKA_ID, pkcs11.CKA_ALWAYS_AUTHENTICATE})
+		privs, err := s.find(pkcs11.CKO_PRIVATE_KEY, []uint{pkcs11.CKA_ID, pkcs11.CKA_ALWAYS_AUTHENTICATE, pkcs11.CKA_KEY_TYPE})
 		if err != nil {
 			return err
 		}
@@ -522,22 +555,22 @@ func (s *Session) Keys(ctx context.Context) ([]*token.Key, error) {
 			if cert == nil || len(c.id) == 0 {
 				continue
 			}
-			var priv *object
-			for j := range privs {
-				if string(privs[j].id) == string(c.id) {
-					priv = &privs[j]
-					break
-				}
-			}
-			if priv == nil {
-				continue
-			}
 			pub, err := signer.PublicKey(cert)
 			if err != nil {
 				continue // an algorithm we cannot sign with
 			}
 			scheme, err := signer.SchemeFor(pub)
 			if err != nil {
+				continue
+			}
+			var priv *object
+			for j := range privs {
+				if string(privs[j].id) == string(c.id) && gostPairs(scheme.Key, cert, privs[j]) {
+					priv = &privs[j]
+					break
+				}
+			}
+			if priv == nil {
 				continue
 			}
 			alias := c.label
@@ -547,7 +580,7 @@ func (s *Session) Keys(ctx context.Context) ([]*token.Key, error) {
 			keys = append(keys, &token.Key{
 				Alias: alias, Certificate: cert, Algorithm: scheme.Key, ID: c.id,
 				Chain:  token.BuildChain(cert, all),
-				Signer: &keySigner{s: s, h: priv.h, alwaysAuth: priv.alwaysAut, pub: pub, scheme: scheme},
+				Signer: s.newKeySigner(*priv, pub, scheme),
 			})
 		}
 		return nil
@@ -566,6 +599,20 @@ type keySigner struct {
 	alwaysAuth bool                // CKA_ALWAYS_AUTHENTICATE: log in again for each signature
 	pub        crypto.PublicKey
 	scheme     signer.Scheme
+	// Russian GOST-2012 keys: the mechanism over a hash computed here
+	// (raw) and the one where the token hashes (withHash), 0 when the
+	// token does not offer it (see ruMechanisms).
+	raw, withHash uint
+}
+
+// newKeySigner binds a private key object to the session. Called inside
+// a module call.
+func (s *Session) newKeySigner(priv object, pub crypto.PublicKey, scheme signer.Scheme) *keySigner {
+	k := &keySigner{s: s, h: priv.h, alwaysAuth: priv.alwaysAut, pub: pub, scheme: scheme}
+	if scheme.Key == signer.GOSTR2012_256 || scheme.Key == signer.GOSTR2012_512 {
+		k.raw, k.withHash = ruMechanisms(scheme.Key, s.mechanisms())
+	}
+	return k
 }
 
 func (k *keySigner) Public() crypto.PublicKey { return k.pub }
@@ -580,18 +627,23 @@ var digestInfoPrefix = map[crypto.Hash][]byte{
 	crypto.SHA512: {0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40},
 }
 
-// PKCS#11 3.0 mechanism for GOST R 34.10-2012 512-bit over a given digest.
+// The mechanism NCA's GOST 34.10-2015 512-bit keys sign with over a given
+// digest on Kazakh tokens.
 const ckmGOSTR3410_512 = 0x00001006
 
+// ErrHashOnToken means the token signs this GOST key only over the whole
+// data (CKM_GOSTR3410_WITH_GOSTR3411_12_*): a caller with only a digest
+// cannot use it; signer.SignData passes the data.
+var ErrHashOnToken = errors.New("pkcs11: this token signs GOST only over the whole data, not a digest")
+
 // Sign signs a digest on the token. RSA: CKM_RSA_PKCS over the DigestInfo;
-// ECDSA: CKM_ECDSA, converted to ASN.1; GOST: CKM_GOSTR3410(_512) over the
-// digest computed here (NCA's keys and Russian GOST-2012 keys alike), its
-// s‖r turned into the key's order: Kalkan's or RFC 4490's (signer.GOSTProfile).
+// ECDSA: CKM_ECDSA, converted to ASN.1; GOST: CKM_GOSTR3410 over the
+// digest computed here (NCA's keys, Russian GOST-2012-256 keys), NCA's
+// 512-bit keys with their token's 0x1006, Russian 512-bit keys with TC26's
+// CKM_GOSTR3410_512. The token's s‖r (PKCS#11's and RFC 4490's order:
+// the Russian tokens' CMS samples put it into SignerInfo unchanged) is
+// turned into the key's order: Kalkan's or RFC 4490's (signer.GOSTProfile).
 func (k *keySigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
-	s := k.s
-	if s.pin == nil {
-		return nil, errors.New("pkcs11: session closed")
-	}
 	var mech *pkcs11.Mechanism
 	input := digest
 	switch k.pub.(type) {
@@ -605,13 +657,54 @@ func (k *keySigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]
 	case *ecdsa.PublicKey:
 		mech = pkcs11.NewMechanism(pkcs11.CKM_ECDSA, nil)
 	case *signer.GOSTPublicKey:
-		m := uint(pkcs11.CKM_GOSTR3410) // 256-bit keys: NCA's 2004 ones, Russian 2012-256
-		if k.scheme.Key == signer.GOST2015 || k.scheme.Key == signer.GOSTR2012_512 {
+		var m uint
+		switch k.scheme.Key {
+		case signer.GOST2004:
+			m = pkcs11.CKM_GOSTR3410
+		case signer.GOST2015:
 			m = ckmGOSTR3410_512
+		default: // Russian GOST-2012
+			if k.raw == 0 {
+				return nil, ErrHashOnToken
+			}
+			m = k.raw
+		}
+		if len(digest) != k.scheme.DigestSize() {
+			return nil, fmt.Errorf("pkcs11: a %s digest is %d bytes, not %d", k.scheme.Key, k.scheme.DigestSize(), len(digest))
 		}
 		mech = pkcs11.NewMechanism(m, nil)
 	default:
 		return nil, signer.ErrUnsupportedKey
+	}
+	return k.sign(mech, input)
+}
+
+// SignMessage signs data (crypto.MessageSigner; signer.SignData calls it
+// for GOST keys): over a hash computed here when the token can sign one,
+// else a Russian GOST key's data goes to the token to hash
+// (CKM_GOSTR3410_WITH_GOSTR3411_12_256/512).
+func (k *keySigner) SignMessage(r io.Reader, msg []byte, opts crypto.SignerOpts) ([]byte, error) {
+	if _, gost := k.pub.(*signer.GOSTPublicKey); gost {
+		if k.raw == 0 && k.withHash != 0 {
+			return k.sign(pkcs11.NewMechanism(k.withHash, nil), msg)
+		}
+		return k.Sign(r, k.scheme.Digest(msg), opts)
+	}
+	h := opts.HashFunc()
+	if !h.Available() {
+		return nil, fmt.Errorf("pkcs11: hash %v is not available", h)
+	}
+	d := h.New()
+	d.Write(msg)
+	return k.Sign(r, d.Sum(nil), opts)
+}
+
+// sign runs one C_SignInit/C_Sign and turns the result into what package
+// signer takes.
+func (k *keySigner) sign(mech *pkcs11.Mechanism, input []byte) ([]byte, error) {
+	s := k.s
+	if s.pin == nil {
+		return nil, errors.New("pkcs11: session closed")
 	}
 	var sig []byte
 	err := s.m.call(context.Background(), func() error {
