@@ -63,6 +63,7 @@ type Agent struct {
 	prompter      Prompter
 	keyStores     KeyStores
 	perms         *Permissions
+	known         *KnownKeys
 	audit         *Audit
 	queue         *queue
 	tsa           *signer.TSAClient
@@ -73,10 +74,12 @@ type Agent struct {
 
 // Options are the agent's parts.
 type Options struct {
-	Config        Config
-	Prompter      Prompter
-	KeyStores     KeyStores // nil: key files only
-	Permissions   *Permissions
+	Config      Config
+	Prompter    Prompter
+	KeyStores   KeyStores // nil: key files only
+	Permissions *Permissions
+	// KnownKeys is "my keys", the remembered key files (nil: none kept).
+	KnownKeys     *KnownKeys
 	Audit         *Audit
 	ProductionCAs []*x509.Certificate
 	Log           *slog.Logger
@@ -91,7 +94,7 @@ func New(o Options) (*Agent, error) {
 	if o.Prompter == nil {
 		return nil, errors.New("agent: a Prompter is required")
 	}
-	a := &Agent{cfg: o.Config, prompter: o.Prompter, keyStores: o.KeyStores, perms: o.Permissions, audit: o.Audit,
+	a := &Agent{cfg: o.Config, prompter: o.Prompter, keyStores: o.KeyStores, perms: o.Permissions, known: o.KnownKeys, audit: o.Audit,
 		queue: newQueue(o.Config.MaxQueuedPerOrigin), productionCAs: o.ProductionCAs, log: o.Log, now: o.Now, tsa: o.TSA}
 	if a.perms == nil {
 		a.perms, _ = LoadPermissions("", o.Config.AllowedOrigins, o.Config.DeniedOrigins)

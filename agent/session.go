@@ -96,6 +96,9 @@ type Session struct {
 	keys   []KeyOption
 	closer func()
 	stores []StoreInfo // listed on first use: token scans cost time
+	// keyFile is the key file the offered keys came from ("" for a
+	// token): a signature with one of them puts it first in "my keys".
+	keyFile string
 	listed bool
 	// result is what Approve signed; signed is closed when it is set.
 	result  *Result
@@ -180,12 +183,19 @@ func (s *Session) Approve(ctx context.Context, k *KeyOption, progress func(done,
 		return ErrCanceled // canceled while signing: the user said no in time
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.result != nil {
+		s.mu.Unlock()
 		return errSigned
 	}
 	s.result = res
 	close(s.signed)
+	keyFile := s.keyFile
+	s.mu.Unlock()
+	if keyFile != "" {
+		if err := s.a.known.Used(keyFile, k.Key); err != nil {
+			s.a.log.Warn("my keys not updated", "err", err) // the signature stands
+		}
+	}
 	return nil
 }
 
@@ -288,7 +298,11 @@ func (s *Session) OpenKeyFile(ctx context.Context, path string, password []byte)
 	if err != nil {
 		return nil, err
 	}
-	return s.Offer(keys, func() { token.CloseAll(keys) }), nil
+	opts := s.Offer(keys, func() { token.CloseAll(keys) })
+	s.mu.Lock()
+	s.keyFile = path
+	s.mu.Unlock()
+	return opts, nil
 }
 
 // OpenToken logs in to one of the session's tokens with the PIN typed.
@@ -319,7 +333,7 @@ func (s *Session) Offer(keys []*token.Key, closer func()) []KeyOption {
 	}
 	s.mu.Lock()
 	old := s.closer
-	s.keys, s.closer = opts, closer
+	s.keys, s.closer, s.keyFile = opts, closer, ""
 	s.mu.Unlock()
 	if old != nil {
 		old()
