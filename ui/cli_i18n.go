@@ -198,6 +198,13 @@ var cliCatalog = map[string]map[string]string{
 	"cli-service-not-installed":   {"kk": "қызмет орнатылмаған", "ru": "служба не установлена", "en": "the service is not installed"},
 	"cli-service-not-running":     {"kk": "қызмет жұмыс істеп тұрған жоқ: qoltanba service start арқылы іске қосыңыз", "ru": "служба не запущена: запустите её командой qoltanba service start", "en": "the service is not running: start it with qoltanba service start"},
 	"cli-unattended-off":          {"kk": "диалогсыз режимді компьютер саясаты өшірген (%s)", "ru": "режим без диалога отключён политикой компьютера (%s)", "en": "unattended mode is turned off by the machine's policy (%s)"},
+
+	// keys --add/--forget/--known: "my keys", the remembered key files (issue 24)
+	"cli-keys-one-mode":  {"kk": "--add, --forget, --known, --p12 немесе --pkcs11 жалаушаларының біреуін ғана беріңіз (--password-file тек --add не --p12-мен)", "ru": "укажите только одно из --add, --forget, --known, --p12 или --pkcs11 (--password-file — только с --add или --p12)", "en": "give one of --add, --forget, --known, --p12 or --pkcs11 (--password-file goes with --add or --p12)"},
+	"cli-keys-added":     {"kk": "«Менің кілттерім» тізіміне %[2]s файлының %[1]d кілті қосылды: беттер оларды құпиясөзсіз көре алады, құпиясөз қол қойғанда ғана сұралады", "ru": "в «Мои ключи» добавлено ключей: %d из %s: страницы видят их без пароля, пароль спрашивается только при подписи", "en": "remembered %d key(s) of %s in \"my keys\": pages can list them before any password; the password is asked only when signing"},
+	"cli-keys-forgotten": {"kk": "«Менің кілттерім» тізімінен %[2]s файлының %[1]d кілті алынды", "ru": "из «Моих ключей» убрано ключей: %d из %s", "en": "removed %d key(s) of %s from \"my keys\""},
+	"cli-keys-not-known": {"kk": "%s «Менің кілттерім» тізімінде жоқ (тізімді qoltanba keys --known көрсетеді)", "ru": "%s нет в «Моих ключах» (список покажет qoltanba keys --known)", "en": "%s is not in \"my keys\" (qoltanba keys --known lists them)"},
+	"cli-keys-none":      {"kk": "«Менің кілттерім» бос: кілт файлын qoltanba keys --add ФАЙЛ арқылы қосыңыз немесе онымен диалогта қол қойыңыз", "ru": "«Мои ключи» пусты: добавьте файл ключа командой qoltanba keys --add ФАЙЛ или подпишите им в диалоге", "en": "\"my keys\" is empty: add a key file with qoltanba keys --add FILE, or sign with it in the dialog"},
 }
 
 func init() {

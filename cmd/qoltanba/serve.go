@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -204,7 +205,7 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 	audit.Required = cfg.AuditDir != "" || e.requireAudit
 	defer audit.Close()
 	a, err := agent.New(agent.Options{Config: cfg, Prompter: prompter, KeyStores: tokenStores{mgr}, Permissions: perms,
-		Audit: audit, ProductionCAs: prodCAs, Log: log})
+		KnownKeys: knownKeys(), Audit: audit, ProductionCAs: prodCAs, Log: log})
 	if err != nil {
 		return err
 	}
@@ -271,6 +272,27 @@ func (t tokenStores) Tokens(ctx context.Context) []agent.StoreInfo {
 }
 
 func (t tokenStores) ActiveStorages(ctx context.Context) []string { return t.mg.ActiveStorages(ctx) }
+
+// Certificates lists a token's certificates without a PIN (agent.KnownKeys).
+func (t tokenStores) Certificates(ctx context.Context, s agent.StoreInfo) ([]agent.KnownKey, error) {
+	mt, ok := s.Ref.(p11.ModuleToken)
+	if !ok {
+		return nil, agent.ErrUnknownStore
+	}
+	certs, err := mt.Module.Certificates(ctx, mt.Slot)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]agent.KnownKey, 0, len(certs))
+	for _, c := range certs {
+		alias := c.Label
+		if alias == "" {
+			alias = hex.EncodeToString(c.ID)
+		}
+		out = append(out, agent.KnownKey{Alias: alias, ID: c.ID, Certificate: c.Cert})
+	}
+	return out, nil
+}
 
 func (t tokenStores) Open(ctx context.Context, s agent.StoreInfo, pin []byte) ([]*token.Key, func(), error) {
 	mt, ok := s.Ref.(p11.ModuleToken)
