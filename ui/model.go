@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -96,6 +97,7 @@ type Dialog struct {
 	finished   chan Result
 	ended      chan struct{} // closed by finish
 	once       sync.Once
+	known      []string // "my keys": remembered key files, the one signed with last first
 }
 
 // storeEntry is one line of the store list; a placeholder stands for
@@ -121,18 +123,32 @@ func NewDialog(ctx context.Context, s *agent.Session, o DialogOptions) *Dialog {
 	if len(d.stores) > 0 {
 		d.selectStore(0)
 	}
-	if len(d.o.recentList()) > 0 && d.isKeyFileLocked() {
-		d.path = d.o.recentList()[0]
+	// "My keys" first, the key file signed with last at their head (the
+	// agent's list: NCALayer pages get the last-used key pre-selected),
+	// then the files this dialog opened lately.
+	for _, k := range s.KnownKeyFiles() {
+		if !slices.Contains(d.known, k.Path) {
+			d.known = append(d.known, k.Path)
+		}
+	}
+	if r := d.recentList(); len(r) > 0 && d.isKeyFileLocked() {
+		d.path = r[0]
 		d.requestFocus(FocusSecret)
 	}
 	return d
 }
 
-func (o DialogOptions) recentList() []string {
-	if o.Recent == nil {
-		return nil
+// recentList is the key files offered: "my keys", then the recent ones.
+func (d *Dialog) recentList() []string {
+	l := slices.Clone(d.known)
+	if d.o.Recent != nil {
+		for _, p := range d.o.Recent.List() {
+			if !slices.Contains(l, p) {
+				l = append(l, p)
+			}
+		}
 	}
-	return o.Recent.List()
+	return l
 }
 
 // T translates in the dialog's language.
@@ -604,7 +620,7 @@ func (d *Dialog) View() View {
 		Title: T(l, "title-site", host), Site: d.site, Heading: d.heading(host),
 		DocsTitle: T(l, "what"), DocsOpen: d.docsOpenLocked(),
 		StoresTitle: T(l, "store"), Store: d.store,
-		PathLabel: T(l, "path"), Path: d.path, Recent: d.o.recentList(), RecentLabel: T(l, "recent"), BrowseLabel: T(l, "browse"),
+		PathLabel: T(l, "path"), Path: d.path, Recent: d.recentList(), RecentLabel: T(l, "recent"), BrowseLabel: T(l, "browse"),
 		LoadLabel: T(l, "load"), Message: d.message, MessageIsError: d.msgError,
 		KeysTitle: T(l, "keys"), Key: d.key, Phase: d.phase,
 		SignLabel: T(l, "sign-"+string(s.Action)), CancelLabel: T(l, "cancel"), RetryLabel: T(l, "retry"),

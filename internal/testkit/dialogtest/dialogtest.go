@@ -26,6 +26,8 @@ type Options struct {
 	TSA    string          // a timestamp server URL
 	Known  []agent.KnownService
 	Policy *agent.Policy // a machine policy in force (nil: none)
+	// KnownKeys is "my keys", the remembered key files (nil: none).
+	KnownKeys *agent.KnownKeys
 }
 
 // Run is a request waiting in the agent for its dialog.
@@ -66,7 +68,7 @@ func Start(tb testing.TB, req *agent.Request, o Options) *Run {
 	cfg := agent.DefaultConfig()
 	cfg.KnownOrigins = o.Known
 	cfg = o.Policy.Apply(cfg)
-	opts := agent.Options{Config: cfg, Prompter: p, KeyStores: o.Tokens, Now: func() time.Time { return o.Now },
+	opts := agent.Options{Config: cfg, Prompter: p, KeyStores: o.Tokens, KnownKeys: o.KnownKeys, Now: func() time.Time { return o.Now },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if o.TSA != "" {
 		opts.TSA = tsahttp.New(o.TSA)
