@@ -99,7 +99,7 @@ type Session struct {
 	// keyFile is the key file the offered keys came from ("" for a
 	// token): a signature with one of them puts it first in "my keys".
 	keyFile string
-	listed bool
+	listed  bool
 	// result is what Approve signed; signed is closed when it is set.
 	result  *Result
 	signed  chan struct{}
