@@ -7,7 +7,7 @@
 //	qoltanba status    what is and is not in place, and the machine policy
 //	qoltanba policy    show or set the machine policy (show|set|unset)
 //	qoltanba service   the agent as a headless system service (unattended)
-//	qoltanba keys      list the keys of a key file or token
+//	qoltanba keys      list the keys of a key file or token; "my keys" (--add, --forget, --known)
 //	qoltanba sign      make a CMS or XML signature
 //	qoltanba verify    check a CMS or XML signature
 //	qoltanba tokens    list PKCS#11 modules, tokens and PIN states
@@ -59,7 +59,8 @@ func main() {
 const usage = `usage: qoltanba <command> [flags]
 
 commands:
-  keys     list the keys of a key file or token (qoltanba keys --p12 FILE | --pkcs11 MODULE)
+  keys     list the keys of a key file or token (qoltanba keys --p12 FILE | --pkcs11 MODULE);
+           remember a key file in "my keys" (--add FILE, --forget FILE, --known)
   sign     make a CMS or XML signature         (qoltanba sign --p12 FILE|--pkcs11 MODULE --format cms|xml ...)
   verify   check a CMS or XML signature        (qoltanba verify --format cms|xml --in FILE ...)
   tokens   list PKCS#11 modules, tokens and PIN state
