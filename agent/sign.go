@@ -93,13 +93,17 @@ func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key, progress f
 			return nil, err
 		}
 		for i, d := range req.Documents {
-			digest := d
+			var sig []byte
+			var err error
 			if !req.Digested {
-				digest = s.Digest(d)
+				// The data itself: a GOST token that only hashes on the
+				// card gets it (signer.SignData).
+				sig, err = signer.SignData(k.Signer, rand.Reader, d, s)
 			} else if len(d) != s.DigestSize() {
 				return nil, BadRequest("document %d: a %s digest is %d bytes", i+1, s.Key, s.DigestSize())
+			} else {
+				sig, err = k.Signer.Sign(rand.Reader, d, s)
 			}
-			sig, err := k.Signer.Sign(rand.Reader, digest, s)
 			if err != nil {
 				return nil, fmt.Errorf("document %d: %w", i+1, err)
 			}

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/qoltanba/qoltanba/agent"
 	"github.com/qoltanba/qoltanba/internal/testkit/gostp11"
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/token/p11"
 )
 
 // TestKnownKeysCLI: keys --add remembers a key file in "my keys" (its
@@ -80,5 +84,83 @@ func TestGOSTTokenCLI(t *testing.T) {
 	gostp11.OpenSSL(t, "cms", "-verify", "-engine", "gost", "-inform", "DER", "-in", out, "-CAfile", tok.CAFile, "-purpose", "any", "-binary", "-out", os.DevNull)
 	if r := qoltanba(t, nil, "verify", "--format", "cms", "--in", out, "--ca", tok.CAFile).mustOK(t); !strings.Contains(r.stdout, "VALID: 1 signer(s)") {
 		t.Errorf("verify:\n%s", r.stdout)
+	}
+}
+
+// tokenPrompter allows the site, opens the first token with its PIN and
+// approves its first usable key; it counts the dialogs.
+type tokenPrompter struct {
+	pin     string
+	chooses int
+}
+
+func (p *tokenPrompter) Consent(context.Context, agent.ConsentQuestion) (agent.Consent, error) {
+	return agent.AllowOnce, nil
+}
+
+func (p *tokenPrompter) Choose(ctx context.Context, s *agent.Session) error {
+	p.chooses++
+	for _, st := range s.Stores(ctx) {
+		if st.Storage == agent.StorePKCS12 {
+			continue
+		}
+		opts, err := s.OpenToken(ctx, st, []byte(p.pin))
+		if err != nil {
+			return err
+		}
+		for _, o := range opts {
+			if o.Selectable {
+				return s.Approve(ctx, &o, nil)
+			}
+		}
+	}
+	return agent.ErrCanceled
+}
+
+func (p *tokenPrompter) ChooseFile(context.Context, agent.Origin, string, string) (string, error) {
+	return "", agent.ErrCanceled
+}
+
+// TestAgentGOSTToken: through the agent and the serve's PKCS#11 adapter, a
+// Russian token that only hashes on the card (CKM_GOSTR3410_WITH_GOSTR3411_12_512):
+// KnownKeys names its certificate before any PIN or dialog; a raw
+// signature over the data is made on the token and verifies.
+func TestAgentGOSTToken(t *testing.T) {
+	tok := gostp11.New(t)
+	k := tok.AddKey(t, "b2", "Сидоров 512", "gost2012_512", "A", "/CN=Сидоров/C=RU")
+	tok.Mechanisms = "hash"
+	lib := tok.Module(t)
+	mgr := p11.NewManager([]p11.ModuleSpec{{Name: "rutoken", Storage: p11.StorageRutoken, Paths: []string{lib}}}, nil)
+	defer mgr.Close()
+	p := &tokenPrompter{pin: tok.PIN}
+	cfg := agent.DefaultConfig()
+	a, err := agent.New(agent.Options{Config: cfg, Prompter: p, KeyStores: tokenStores{mgr},
+		KnownKeys: agent.OpenKnownKeys(filepath.Join(t.TempDir(), agent.KnownKeysFile))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	known := a.KnownKeys(ctx)
+	if len(known) != 1 || known[0].Storage != p11.StorageRutoken || known[0].Alias != "Сидоров 512" ||
+		string(known[0].ID) != "\xb2" || !known[0].Certificate.Equal(k.Cert) || p.chooses != 0 {
+		t.Fatalf("known keys before any PIN: %+v (dialogs %d)", known, p.chooses)
+	}
+	origin, _ := agent.ParseOrigin("https://esia.gosuslugi.ru")
+	doc := []byte("challenge-4f1c")
+	res, err := a.Handle(ctx, &agent.Request{Origin: origin, Method: "test.raw", Format: agent.FormatRaw,
+		Documents: [][]byte{doc}, Filter: agent.Filter{Chain: agent.ChainAny}})
+	if err != nil || len(res.Signatures) != 1 {
+		t.Fatalf("raw signature: %v", err)
+	}
+	gpub, err := signer.PublicKey(k.Cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := signer.SchemeFor(gpub)
+	if !gpub.(*signer.GOSTPublicKey).Verify(s.Digest(doc), res.Signatures[0]) {
+		t.Error("the token's raw signature does not verify")
+	}
+	if gpub.(*signer.GOSTPublicKey).Verify(s.Digest([]byte("other")), res.Signatures[0]) {
+		t.Error("it verifies for other data too")
 	}
 }
