@@ -423,3 +423,35 @@ func (s *Session) KnownKeyFiles() []KnownKey {
 	}
 	return list
 }
+
+// ErrKnownKeyGone means a remembered key is no longer in its store: the
+// key file changed, or the token holds other keys now.
+var ErrKnownKeyGone = errors.New("the remembered key is no longer in its key file or on its token")
+
+// OpenKnown opens the store of a key listed by KnownKeys with the password
+// or PIN the user typed into the dialog and returns that key's option
+// (the store's other keys are offered too, as OpenKeyFile and OpenToken
+// do). A token is matched by its storage and label among the session's
+// stores.
+func (s *Session) OpenKnown(ctx context.Context, k KnownKey, secret []byte) (KeyOption, error) {
+	var opts []KeyOption
+	var err error
+	if k.Storage == StorePKCS12 {
+		opts, err = s.OpenKeyFile(ctx, k.Path, secret)
+	} else {
+		i := slices.IndexFunc(s.Stores(ctx), func(st StoreInfo) bool { return st.Storage == k.Storage && st.Label == Inert(k.Token.Label) })
+		if i < 0 {
+			return KeyOption{}, ErrUnknownStore
+		}
+		opts, err = s.OpenToken(ctx, s.Stores(ctx)[i], secret)
+	}
+	if err != nil {
+		return KeyOption{}, err
+	}
+	for _, o := range opts {
+		if o.Key.Certificate.Equal(k.Certificate) {
+			return o, nil
+		}
+	}
+	return KeyOption{}, ErrKnownKeyGone
+}

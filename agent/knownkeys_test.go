@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -212,4 +213,65 @@ func (c *certStores) Open(context.Context, StoreInfo, []byte) ([]*token.Key, fun
 }
 func (c *certStores) Certificates(context.Context, StoreInfo) ([]KnownKey, error) {
 	return c.certs, nil
+}
+
+// knownPrompter approves the first remembered key file's key, opened
+// through Session.OpenKnown with the password it was given.
+type knownPrompter struct {
+	fakePrompter
+	password string
+	err      error
+}
+
+func (p *knownPrompter) Choose(ctx context.Context, s *Session) error {
+	known := s.KnownKeyFiles()
+	if len(known) == 0 {
+		return ErrCanceled
+	}
+	o, err := s.OpenKnown(ctx, known[0], []byte(p.password))
+	if p.err = err; err != nil {
+		return err
+	}
+	return s.Approve(ctx, &o, nil)
+}
+
+// TestOpenKnown: a remembered key is opened with the password typed and
+// signs; a wrong password is the key file's error; a file that no longer
+// holds the key says so.
+func TestOpenKnown(t *testing.T) {
+	dir := t.TempDir()
+	kk := OpenKnownKeys(filepath.Join(dir, KnownKeysFile))
+	keyFile := filepath.Join(dir, "mine.p12")
+	data, _ := os.ReadFile(gostFL)
+	os.WriteFile(keyFile, data, 0o600)
+	if _, err := kk.Add(keyFile, p12Keys(t, keyFile)); err != nil {
+		t.Fatal(err)
+	}
+	p := &knownPrompter{fakePrompter: fakePrompter{consent: AllowAlways}, password: "Qwerty12"}
+	cfg := DefaultConfig()
+	cfg.PromptTimeout = Duration(5 * time.Second)
+	a, err := New(Options{Config: cfg, Prompter: p, KnownKeys: kk, Now: func() time.Time { return time2026 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	req := func() *Request {
+		r := cmsRequest("doc")
+		r.Filter.Chain = ChainAny
+		return r
+	}
+	res, err := a.Handle(ctx, req())
+	if err != nil || !res.Certificate.Equal(p12Keys(t, gostFL)[0].Certificate) {
+		t.Fatalf("signed with the known key: %v", err)
+	}
+	p.password = "wrong"
+	if _, err := a.Handle(ctx, req()); err == nil || !errors.Is(p.err, token.ErrWrongPassword) {
+		t.Errorf("wrong password: %v / %v", err, p.err)
+	}
+	other, _ := os.ReadFile(rsaSign)
+	os.WriteFile(keyFile, other, 0o600)
+	p.password = "Qwerty12"
+	if _, err := a.Handle(ctx, req()); err == nil || !errors.Is(p.err, ErrKnownKeyGone) {
+		t.Errorf("a changed key file: %v / %v", err, p.err)
+	}
 }
