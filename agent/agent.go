@@ -126,7 +126,7 @@ func (a *Agent) OriginRefused(o Origin) bool {
 	return a.perms.Get(o.String()) == Denied
 }
 
-// ActiveStorages answers getActiveTokens.
+// ActiveStorages are the storage ids (token.Storages) of the tokens plugged in now.
 func (a *Agent) ActiveStorages(ctx context.Context) []string {
 	if a.keyStores == nil {
 		return []string{}

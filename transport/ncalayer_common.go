@@ -159,7 +159,7 @@ func (h *ncaHandler) commonUtils(ctx context.Context, method string, raw []byte,
 	}
 	switch method {
 	case "getActiveTokens":
-		return ok200(h.s.Agent.ActiveStorages(ctx))
+		return ok200(ncaActiveStorages(h.s.Agent.ActiveStorages(ctx)))
 	case "changeLocale":
 		if l := agent.NormalizeLocale(p.str(0)); l != "" {
 			h.locale = string(l)
@@ -172,7 +172,7 @@ func (h *ncaHandler) commonUtils(ctx context.Context, method string, raw []byte,
 		}
 		return ok200(path)
 	case "applyCAdEST":
-		if !knownStorages[p.str(0)] {
+		if !ncaStorage(p.str(0)) {
 			return ansStorageUnknown
 		}
 		cms, bad := decodeBase64(p.s[2], l)
@@ -186,7 +186,7 @@ func (h *ncaHandler) commonUtils(ctx context.Context, method string, raw []byte,
 		return ok200(base64.StdEncoding.EncodeToString(out))
 	}
 	// Every other method names a storage and a key type.
-	if !knownStorages[p.str(0)] {
+	if !ncaStorage(p.str(0)) {
 		return ansStorageUnknown
 	}
 	req := &agent.Request{Origin: h.origin, Method: "commonUtils." + method, Locale: h.locale,

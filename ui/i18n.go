@@ -72,8 +72,6 @@ var catalog = map[string]map[string]string{
 	"store-file":        {"kk": "Кілт файлы (PKCS#12)", "ru": "Файл ключа (PKCS#12)", "en": "Key file (PKCS#12)"},
 	"store-token":       {"kk": "%s «%s»", "ru": "%s «%s»", "en": "%s “%s”"},
 	"store-no-token":    {"kk": "Токен (USB немесе жеке куәлік)", "ru": "Токен (USB или удостоверение личности)", "en": "Token (USB or ID card)"},
-	"token-smartcard":   {"kk": "Смарт-карта", "ru": "Смарт-карта", "en": "Smart card"},
-	"token-idcard":      {"kk": "Жеке куәлік", "ru": "Удостоверение личности", "en": "ID card"},
 	"token-insert":      {"kk": "Токенді салыңыз немесе жеке куәлікті оқу құрылғысына салыңыз: ол пайда болғанда тізім өзі жаңарады", "ru": "Вставьте токен или удостоверение личности в считыватель: список обновится сам, когда он появится", "en": "Plug in your token or put your ID card in the reader: the list updates by itself when it appears"},
 	"token-locked-note": {"kk": "Бұл токеннің PIN-коды бұғатталған. Оны PUK-кодпен немесе ХҚО-да ашыңыз.", "ru": "PIN-код этого токена заблокирован. Разблокируйте его PUK-кодом или в ЦОН.", "en": "This token's PIN is locked. Unlock it with its PUK or at a public service centre."},
 	"pin-state-locked":  {"kk": "PIN бұғатталған", "ru": "PIN заблокирован", "en": "PIN locked"},

@@ -729,31 +729,10 @@ func (d *Dialog) storeLabel(st storeEntry) string {
 	return label
 }
 
-// TokenName is a storage's name as people know it (NCALayer's storage ids
-// are internal: AKKaztokenStore is a Kaztoken).
-func TokenName(storage, locale string) string {
-	switch storage {
-	case "AKKaztokenStore":
-		return "Kaztoken"
-	case "AKKZIDCardStore":
-		return T(locale, "token-idcard")
-	case "AKEToken72KStore":
-		return "eToken 72K"
-	case "AKEToken5110Store":
-		return "eToken 5110"
-	case "AKJaCartaStore":
-		return "JaCarta"
-	case "AKAKEYStore":
-		return "AKey"
-	case "RutokenStore":
-		return "Rutoken"
-	case "OpenSCStore":
-		return T(locale, "token-smartcard")
-	case "SoftHSMStore":
-		return "SoftHSM"
-	}
-	return storage
-}
+// TokenName is a storage's name as people know it, from the one table of
+// storages (token.Storages: NCALayer's ids are internal, AKKaztokenStore
+// is a Kaztoken); an admin's own storage id is shown as it is.
+func TokenName(storage, locale string) string { return token.StorageName(storage, locale) }
 
 // IndentXML re-indents an XML preview for reading its source; on any doubt
 // it returns the text as it is (this is a view, never what is signed).

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	tok "github.com/qoltanba/qoltanba/token"
 )
 
 // agentConsts reads the agent package's source for the values of every
@@ -77,5 +79,33 @@ func TestEveryWordOfTheAgentHasWords(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestEveryStorageHasWords: every storage of the one table (token.Storages)
+// has a name in every language the dialogs speak — its words there, or a
+// brand name that is the same in all — and the dialog shows that name.
+func TestEveryStorageHasWords(t *testing.T) {
+	for _, s := range tok.Storages() {
+		if s.Names != nil {
+			for _, l := range Locales {
+				if s.Names[l] == "" {
+					t.Errorf("storage %s: no words in %s", s.ID, l)
+				}
+			}
+		} else if s.Name == "" {
+			t.Errorf("storage %s: neither a name nor words", s.ID)
+		}
+		for _, l := range Locales {
+			if got := TokenName(s.ID, l); got == "" || got != s.NameIn(l) {
+				t.Errorf("storage %s in %s: the dialog says %q, the table %q", s.ID, l, got, s.NameIn(l))
+			}
+		}
+	}
+	if got := TokenName(tok.StorageIDCard, "ru"); got != "Удостоверение личности" {
+		t.Errorf("the ID card in Russian is %q", got)
+	}
+	if got := TokenName("MyBankStore", "kk"); got != "MyBankStore" {
+		t.Errorf("an admin's own storage is shown as %q, not as its id", got)
 	}
 }

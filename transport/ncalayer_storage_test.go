@@ -1,0 +1,29 @@
+package transport
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestNCALayerStorages: a page may name NCALayer's storages only, and
+// getActiveTokens tells it only of those (a Rutoken or a SoftHSM token is
+// shown in the dialog, but a page could not ask for it by name).
+func TestNCALayerStorages(t *testing.T) {
+	for _, s := range []string{"PKCS12", "JKS", "AKKaztokenStore", "AKKZIDCardStore", "AKEToken72KStore", "AKEToken5110Store", "AKJaCartaStore", "AKAKEYStore"} {
+		if !ncaStorage(s) {
+			t.Errorf("%s refused", s)
+		}
+	}
+	for _, s := range []string{"FLOPPY", "RutokenStore", "SoftHSMStore", "VNPT-CA", "pkcs12", ""} {
+		if ncaStorage(s) {
+			t.Errorf("%s accepted", s)
+		}
+	}
+	got := ncaActiveStorages([]string{"AKJaCartaStore", "RutokenStore", "AKKaztokenStore", "SoftHSMStore"})
+	if !slices.Equal(got, []string{"AKJaCartaStore", "AKKaztokenStore"}) {
+		t.Errorf("getActiveTokens would say %v", got)
+	}
+	if got := ncaActiveStorages(nil); got == nil || len(got) != 0 {
+		t.Errorf("no tokens: %#v, want an empty list", got)
+	}
+}
