@@ -188,6 +188,10 @@ var catalog = map[string]map[string]string{
 	"org-keyfiles-off":         {"kk": "Кілт файлдарын ұйымыңыз өшірген: токенді пайдаланыңыз", "ru": "Файлы ключей отключены вашей организацией: используйте токен", "en": "Key files are turned off by your organisation: use your token"},
 	"tray-about":               {"kk": "Бағдарлама туралы", "ru": "О программе", "en": "About"},
 	"tray-quit":                {"kk": "Шығу", "ru": "Выход", "en": "Quit"},
+
+	// key-file errors that had no words of their own (StoreErrorKey)
+	"key-file-too-large": {"kk": "Бұл файл кілт файлы болу үшін тым үлкен: .p12 (.pfx) файлын таңдаңыз", "ru": "Этот файл слишком велик для файла ключа: выберите файл .p12 (.pfx)", "en": "This file is too large to be a key file: choose a .p12 (.pfx) file"},
+	"key-file-no-key":    {"kk": "Бұл файлда сертификаты бар жабық кілт жоқ: басқа кілт файлын таңдаңыз", "ru": "В этом файле нет закрытого ключа с сертификатом: выберите другой файл ключа", "en": "This file holds no private key with its certificate: choose another key file"},
 }
 
 // T translates key into locale (falling back to Kazakh, then the key).

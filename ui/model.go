@@ -82,6 +82,7 @@ type Dialog struct {
 	key        int
 	message    string
 	msgError   bool
+	tokenGone  bool // the last Load found the token gone
 	changedAt  time.Time
 	phase      Phase
 	done, of   int
@@ -204,7 +205,7 @@ func (d *Dialog) selectStore(i int) {
 	if i < 0 || i >= len(d.stores) || d.phase != PhaseChoose {
 		return
 	}
-	d.store, d.keys, d.key, d.message, d.msgError, d.changedAt = i, nil, -1, "", false, d.o.Now()
+	d.store, d.keys, d.key, d.message, d.msgError, d.changedAt, d.tokenGone = i, nil, -1, "", false, d.o.Now(), false
 	d.docsOpen = nil
 	switch {
 	case d.stores[i].placeholder:
@@ -315,7 +316,7 @@ func (d *Dialog) Load(ctx context.Context, secret []byte) {
 	var pe *token.PINError
 	switch {
 	case err == nil:
-		d.keys, d.message, d.msgError = opts, "", false
+		d.keys, d.message, d.msgError, d.tokenGone = opts, "", false, false
 		if file && d.o.Recent != nil {
 			d.o.Recent.Add(path)
 		}
@@ -345,24 +346,16 @@ func (d *Dialog) Load(ctx context.Context, secret []byte) {
 		d.message = d.T("choose-file-first")
 		d.requestFocus(FocusPath)
 		return
-	case errors.Is(err, token.ErrWrongPassword):
-		d.message = d.T("wrong-password")
-	case errors.Is(err, token.ErrNotPKCS12):
-		d.message = d.T("not-key-file") // the parser's words stay in the log
-	case errors.Is(err, token.ErrPINLocked):
-		d.message = d.T("pin-locked")
-		d.stores[d.store].info.PIN.Locked = true
-	case errors.As(err, &pe) && pe.State.FinalTry:
-		d.message = d.T("wrong-pin-final")
-		d.stores[d.store].info.PIN = pe.State
 	case errors.As(err, &pe):
-		d.message = d.T("wrong-pin-low")
-		d.stores[d.store].info.PIN = pe.State
-	case errors.Is(err, token.ErrWrongPIN):
-		d.message = d.T("wrong-pin")
-	case errors.Is(err, token.ErrTokenRemoved):
-		d.message = d.T("fail-token-removed")
-	default:
+		d.stores[d.store].info.PIN = pe.State // what the token says now
+	}
+	if errors.Is(err, token.ErrPINLocked) {
+		d.stores[d.store].info.PIN.Locked = true
+	}
+	d.tokenGone = errors.Is(err, token.ErrTokenRemoved)
+	if key, ok := StoreErrorKey(err); ok {
+		d.message = d.T(key)
+	} else {
 		d.message = d.T("load-failed", agent.Inert(err.Error()))
 	}
 	d.requestFocus(FocusSecret)
@@ -505,15 +498,8 @@ func (d *Dialog) signedPause() {
 }
 
 func (d *Dialog) failureText(err error) string {
-	switch agent.OutcomeOf(err) {
-	case agent.OutcomeTimestamp:
-		return d.T("fail-timestamp")
-	case agent.OutcomeTokenRemoved:
-		return d.T("fail-token-removed")
-	case agent.OutcomeBadRequest, agent.OutcomeTooLarge:
-		return d.T("fail-bad-request")
-	case agent.OutcomeTokenLocked:
-		return d.T("pin-locked")
+	if key, ok := FailureKey(err); ok {
+		return d.T(key)
 	}
 	return d.T("fail-other", agent.Inert(err.Error()))
 }
@@ -564,6 +550,7 @@ type View struct {
 
 	Message        string
 	MessageIsError bool
+	tokenGone      bool // Message says the token went away (the terminal rescans)
 
 	KeysTitle string
 	KeysHint  string // shown while no keys are listed
@@ -605,7 +592,7 @@ func (d *Dialog) View() View {
 		DocsTitle: T(l, "what"), DocsOpen: d.docsOpenLocked(),
 		StoresTitle: T(l, "store"), Store: d.store,
 		PathLabel: T(l, "path"), Path: d.path, Recent: d.o.recentList(), RecentLabel: T(l, "recent"), BrowseLabel: T(l, "browse"),
-		LoadLabel: T(l, "load"), Message: d.message, MessageIsError: d.msgError,
+		LoadLabel: T(l, "load"), Message: d.message, MessageIsError: d.msgError, tokenGone: d.tokenGone,
 		KeysTitle: T(l, "keys"), Key: d.key, Phase: d.phase,
 		SignLabel: T(l, "sign-"+string(s.Action)), CancelLabel: T(l, "cancel"), RetryLabel: T(l, "retry"),
 		CanSign: d.canSign(), CanRetry: d.phase == PhaseFailed && d.canRetry,

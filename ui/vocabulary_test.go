@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -9,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/signer"
 	tok "github.com/qoltanba/qoltanba/token"
 )
 
@@ -108,4 +112,117 @@ func TestEveryStorageHasWords(t *testing.T) {
 	if got := TokenName("MyBankStore", "kk"); got != "MyBankStore" {
 		t.Errorf("an admin's own storage is shown as %q, not as its id", got)
 	}
+}
+
+// TestEveryStoreErrorHasWords: every error the token packages export (read
+// from their source, so a new one fails here until it is worded or named
+// below as one without words of its own) and every outcome of a failed
+// signing read the same in the dialog, the terminal and the command line:
+// one key with words in every language.
+func TestEveryStoreErrorHasWords(t *testing.T) {
+	pinState := func(s tok.PINState) error { return &tok.PINError{Err: tok.ErrWrongPIN, State: s} }
+	for _, c := range []struct {
+		name string
+		err  error
+		key  string
+	}{
+		{"ErrWrongPassword", tok.ErrWrongPassword, "wrong-password"},
+		{"ErrNotPKCS12", fmt.Errorf("ber: length of 88 octets: %w", tok.ErrNotPKCS12), "not-key-file"},
+		{"ErrTooLarge", tok.ErrTooLarge, "key-file-too-large"},
+		{"ErrNoKey", tok.ErrNoKey, "key-file-no-key"},
+		{"ErrWrongPIN", tok.ErrWrongPIN, "wrong-pin"},
+		{"", pinState(tok.PINState{}), "wrong-pin"},
+		{"", pinState(tok.PINState{CountLow: true}), "wrong-pin-low"},
+		{"", pinState(tok.PINState{CountLow: true, FinalTry: true}), "wrong-pin-final"},
+		{"", pinState(tok.PINState{Locked: true}), "pin-locked"},
+		{"ErrPINLocked", &tok.PINError{Err: tok.ErrPINLocked}, "pin-locked"},
+		{"ErrTokenRemoved", fmt.Errorf("slot 1: %w", tok.ErrTokenRemoved), "fail-token-removed"},
+	} {
+		key, ok := StoreErrorKey(c.err)
+		if !ok || key != c.key {
+			t.Errorf("%v: %q, want %q", c.err, key, c.key)
+		}
+		if k, _ := FailureKey(c.err); k != c.key {
+			t.Errorf("%v after Sign: %q, want %q", c.err, k, c.key)
+		}
+		hasWords(t, c.key)
+	}
+	for _, name := range exportedErrs(t, filepath.Join("..", "token")) {
+		found := false
+		for _, k := range []string{"ErrWrongPassword", "ErrNotPKCS12", "ErrTooLarge", "ErrNoKey", "ErrWrongPIN", "ErrPINLocked", "ErrTokenRemoved"} {
+			found = found || k == name
+		}
+		if !found {
+			t.Errorf("token.%s has no words (StoreErrorKey)", name)
+		}
+	}
+	for o, key := range failureKeys {
+		hasWords(t, key)
+		if got, ok := FailureKey(fmt.Errorf("x: %w", errOf(o))); !ok || got != key {
+			t.Errorf("outcome %s: %q", o, got)
+		}
+	}
+	if _, ok := StoreErrorKey(errors.New("pkcs11: CKR_DEVICE_ERROR")); ok {
+		t.Error("an unknown error got words of its own")
+	}
+	if k, ok := FailureKey(agent.ErrTimeout); ok {
+		t.Errorf("a timeout after Sign is said as %q, not as failed with its error", k)
+	}
+}
+
+// errOf is an error of outcome o.
+func errOf(o agent.Outcome) error {
+	switch o {
+	case agent.OutcomeTimestamp:
+		return signer.ErrTimestamp
+	case agent.OutcomeTokenRemoved:
+		return tok.ErrTokenRemoved
+	case agent.OutcomeTokenLocked:
+		return tok.ErrPINLocked
+	case agent.OutcomeBadRequest:
+		return agent.ErrBadRequest
+	case agent.OutcomeTooLarge:
+		return agent.ErrTooLarge
+	}
+	return errors.New(string(o))
+}
+
+func hasWords(t *testing.T, key string) {
+	t.Helper()
+	for _, l := range Locales {
+		if catalog[key][l] == "" {
+			t.Errorf("%s: no words in %s", key, l)
+		}
+	}
+}
+
+// exportedErrs names the exported Err* variables of a package's source.
+func exportedErrs(t *testing.T, dir string) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	var out []string
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range file.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR {
+				for _, s := range g.Specs {
+					for _, n := range s.(*ast.ValueSpec).Names {
+						if strings.HasPrefix(n.Name, "Err") {
+							out = append(out, n.Name)
+						}
+					}
+				}
+			}
+		}
+	}
+	if len(out) < 5 {
+		t.Fatalf("only %v found in %s", out, dir)
+	}
+	return out
 }
