@@ -594,7 +594,7 @@ func (d *Dialog) View() View {
 		PathLabel: T(l, "path"), Path: d.path, Recent: d.o.recentList(), RecentLabel: T(l, "recent"), BrowseLabel: T(l, "browse"),
 		LoadLabel: T(l, "load"), Message: d.message, MessageIsError: d.msgError, tokenGone: d.tokenGone,
 		KeysTitle: T(l, "keys"), Key: d.key, Phase: d.phase,
-		SignLabel: T(l, "sign-"+string(s.Action)), CancelLabel: T(l, "cancel"), RetryLabel: T(l, "retry"),
+		SignLabel: word(signKeys, s.Action, l), CancelLabel: T(l, "cancel"), RetryLabel: T(l, "retry"),
 		CanSign: d.canSign(), CanRetry: d.phase == PhaseFailed && d.canRetry,
 		Focus: d.focus, FocusSeq: d.focusSeq,
 	}
@@ -606,7 +606,7 @@ func (d *Dialog) View() View {
 		total += doc.Size
 		line := DocLine{Title: T(l, "doc-n", i+1), Mono: doc.Kind == agent.DocXML}
 		if len(s.Docs) == 1 {
-			line.Title = T(l, "doc-kind-"+string(doc.Kind)) + ", " + formatSize(l, doc.Size)
+			line.Title = word(docKindKeys, doc.Kind, l) + ", " + formatSize(l, doc.Size)
 		}
 		switch doc.Kind {
 		case agent.DocXML:
@@ -651,7 +651,10 @@ func (d *Dialog) View() View {
 		v.SecretLabel, v.SecretHint = T(l, "pin"), T(l, "pin-hint")
 	}
 	if len(d.keys) == 0 && v.ShowSecret {
-		v.KeysHint = T(l, "keys-hint-"+map[bool]string{true: "file", false: "token"}[file])
+		v.KeysHint = T(l, "keys-hint-token")
+		if file {
+			v.KeysHint = T(l, "keys-hint-file")
+		}
 	}
 	now := d.o.Now()
 	for _, k := range d.keys {
@@ -670,7 +673,7 @@ func (d *Dialog) View() View {
 		}
 	case PhaseSigned:
 		v.Progress = 1
-		v.Status = T(l, "signed-"+string(s.Action))
+		v.Status = word(signedKeys, s.Action, l)
 	case PhaseFailed:
 		v.Status = d.failure
 	}

@@ -113,7 +113,7 @@ func RecentActivity(path string, n int, locale string) []string {
 		if json.Unmarshal(sc.Bytes(), &e) != nil {
 			continue
 		}
-		parts := []string{e.Time.Local().Format("02.01.2006 15:04"), e.Origin, e.Method, T(locale, "outcome-"+string(e.Outcome))}
+		parts := []string{e.Time.Local().Format("02.01.2006 15:04"), e.Origin, e.Method, word(outcomeKeys, e.Outcome, locale)}
 		if cn := subjectCN(e.Subject); cn != "" {
 			parts = append(parts, cn)
 		}

@@ -16,13 +16,13 @@ import (
 	tok "github.com/qoltanba/qoltanba/token"
 )
 
-// agentConsts reads the agent package's source for the values of every
-// constant of the named type: a constant added there without words here
-// fails the test below, whoever adds it.
-func agentConsts(t *testing.T, typ string) []string {
+// pkgConsts reads a package's source for the values of every constant of
+// the named type: a constant added there without words here fails the
+// tests below, whoever adds it.
+func pkgConsts(t *testing.T, pkg, typ string) []string {
 	t.Helper()
 	fset := token.NewFileSet()
-	files, _ := filepath.Glob(filepath.Join("..", "agent", "*.go"))
+	files, _ := filepath.Glob(filepath.Join("..", pkg, "*.go"))
 	var out []string
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
@@ -54,35 +54,90 @@ func agentConsts(t *testing.T, typ string) []string {
 		}
 	}
 	if len(out) == 0 {
-		t.Fatalf("no %s constants found in agent", typ)
+		t.Fatalf("no %s constants found in %s", typ, pkg)
 	}
 	return out
 }
 
+// wordTables are the tables of ui/words.go by the type they word, as
+// plain string maps for the test.
+func wordTables() map[string]map[string]string {
+	plain := func(m any) map[string]string {
+		out := map[string]string{}
+		switch m := m.(type) {
+		case map[agent.Reason]string:
+			for k, v := range m {
+				out[string(k)] = v
+			}
+		case map[agent.Outcome]string:
+			for k, v := range m {
+				out[string(k)] = v
+			}
+		case map[agent.LookalikeWhy]string:
+			for k, v := range m {
+				out[string(k)] = v
+			}
+		case map[agent.Action]string:
+			for k, v := range m {
+				out[string(k)] = v
+			}
+		case map[agent.DocKind]string:
+			for k, v := range m {
+				out[string(k)] = v
+			}
+		case map[signer.KeyKind]string:
+			for k, v := range m {
+				out[string(k)] = v
+			}
+		}
+		return out
+	}
+	return map[string]map[string]string{
+		"agent.Reason":       plain(reasonKeys),
+		"agent.Outcome":      plain(outcomeKeys),
+		"agent.LookalikeWhy": plain(whyKeys),
+		"agent.Action/sign":  plain(signKeys),
+		"agent.Action/done":  plain(signedKeys),
+		"agent.DocKind":      plain(docKindKeys),
+		"signer.KeyKind":     plain(keyKindKeys),
+	}
+}
+
 // TestEveryWordOfTheAgentHasWords: every reason a key cannot be chosen,
-// every outcome of a request and every look-alike reason the agent has has
-// its words in every language the dialogs speak.
+// every outcome of a request, every look-alike reason, action (its Sign
+// button and its status after), document kind and key kind has its
+// catalog key in ui/words.go's tables, and the key has words in every
+// language the dialogs speak.
 func TestEveryWordOfTheAgentHasWords(t *testing.T) {
-	for _, c := range []struct{ typ, prefix string }{
-		{"Reason", "reason-"},
-		{"Outcome", "outcome-"},
-		{"LookalikeWhy", "why-"},
+	tables := wordTables()
+	for _, c := range []struct{ pkg, typ, table string }{
+		{"agent", "Reason", "agent.Reason"},
+		{"agent", "Outcome", "agent.Outcome"},
+		{"agent", "LookalikeWhy", "agent.LookalikeWhy"},
+		{"agent", "Action", "agent.Action/sign"},
+		{"agent", "Action", "agent.Action/done"},
+		{"agent", "DocKind", "agent.DocKind"},
+		{"signer", "KeyKind", "signer.KeyKind"},
 	} {
-		for _, v := range agentConsts(t, c.typ) {
+		table := tables[c.table]
+		for _, v := range pkgConsts(t, c.pkg, c.typ) {
 			if v == "" {
 				continue // ReasonNone: nothing to say
 			}
-			m, ok := catalog[c.prefix+v]
+			key, ok := table[v]
 			if !ok {
-				t.Errorf("%s %q: no %s%s in the catalog", c.typ, v, c.prefix, v)
+				t.Errorf("%s %q: no key in the table %s", c.typ, v, c.table)
 				continue
 			}
 			for _, l := range Locales {
-				if m[l] == "" {
-					t.Errorf("%s %q: no words in %s", c.typ, v, l)
+				if catalog[key][l] == "" {
+					t.Errorf("%s %q (%s): no words in %s", c.typ, v, key, l)
 				}
 			}
 		}
+	}
+	if got := word(outcomeKeys, agent.Outcome("from-a-newer-version"), "kk"); got != "from-a-newer-version" {
+		t.Errorf("an outcome without words is shown as %q", got)
 	}
 }
 
