@@ -74,7 +74,7 @@ const (
 	ActionSign     Action = "sign"      // sign data (NCALayer pages, native sign)
 	ActionLogin    Action = "login"     // the native, origin-bound login
 	ActionSignHash Action = "sign-hash" // sign a digest the page made
-	ActionKeyInfo  Action = "key-info"  // choose a key, nothing signed (getKeyInfo)
+	ActionKeyInfo  Action = "key-info"  // choose a key, nothing signed
 	ActionSignFile Action = "sign-file" // sign a file the page names
 )
 

@@ -179,7 +179,7 @@ func (h *ncaHandler) commonUtils(ctx context.Context, method string, raw []byte,
 		if bad != nil {
 			return *bad
 		}
-		out, err := h.s.Agent.AddTimestamp(ctx, h.origin, cms)
+		out, err := h.s.Agent.AddTimestamp(ctx, h.origin, "applyCAdEST", cms)
 		if err != nil {
 			return commonError(err)
 		}
@@ -256,7 +256,17 @@ func commonError(err error) commonAnswer {
 	case agent.OutcomeUnknownStorage:
 		return ansStorageUnknown
 	}
-	return commonAnswer{Code: "500", Message: agent.PublicMessage(err)}
+	return commonAnswer{Code: "500", Message: ncaPublicMessage(err)}
+}
+
+// ncaPublicMessage is what an NCALayer page is told of a failure: its
+// protocol's "storage.unknown" for a store it may not use, else the
+// agent's fixed public message.
+func ncaPublicMessage(err error) string {
+	if agent.OutcomeOf(err) == agent.OutcomeUnknownStorage {
+		return ansStorageUnknown.Message
+	}
+	return agent.PublicMessage(err)
 }
 
 // keyInfoObject is getKeyInfo's answer.

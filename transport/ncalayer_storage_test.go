@@ -1,8 +1,12 @@
 package transport
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/qoltanba/qoltanba/agent"
 )
 
 // TestNCALayerStorages: a page may name NCALayer's storages only, and
@@ -25,5 +29,23 @@ func TestNCALayerStorages(t *testing.T) {
 	}
 	if got := ncaActiveStorages(nil); got == nil || len(got) != 0 {
 		t.Errorf("no tokens: %#v, want an empty list", got)
+	}
+}
+
+// TestNCALayerSaysStorageUnknown: "storage.unknown" is NCALayer's word, said
+// by its door; the agent's own message for the outcome names no protocol.
+func TestNCALayerSaysStorageUnknown(t *testing.T) {
+	err := fmt.Errorf("%w: key files are not allowed by this site", agent.ErrUnknownStore)
+	if got := ncaPublicMessage(err); got != "storage.unknown" {
+		t.Errorf("NCALayer page told %q", got)
+	}
+	if got := commonError(err); got.Message != "storage.unknown" || got.Code != "500" {
+		t.Errorf("commonUtils answer %+v", got)
+	}
+	if got := agent.PublicMessage(err); strings.Contains(got, "storage.unknown") {
+		t.Errorf("the agent speaks NCALayer: %q", got)
+	}
+	if got := ncaPublicMessage(agent.ErrNoMatchingKey); got != agent.PublicMessage(agent.ErrNoMatchingKey) {
+		t.Errorf("another failure told %q", got)
 	}
 }
