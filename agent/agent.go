@@ -33,7 +33,7 @@ type Prompter interface {
 	// longer canceled by the page or the prompt timeout once the session
 	// is signed (only by a short grace period, AfterSigned).
 	Choose(ctx context.Context, s *Session) error
-	// ChooseFile lets the user pick a file (NCALayer showFileChooser);
+	// ChooseFile lets the user pick a file for a page;
 	// extension and dir are the page's words, already made inert.
 	ChooseFile(ctx context.Context, origin Origin, extension, dir string) (string, error)
 }
@@ -129,7 +129,7 @@ func (a *Agent) OriginRefused(o Origin) bool {
 	return a.perms.Get(o.String()) == Denied
 }
 
-// ActiveStorages answers getActiveTokens.
+// ActiveStorages are the storage ids (token.Storages) of the tokens plugged in now.
 func (a *Agent) ActiveStorages(ctx context.Context) []string {
 	if a.keyStores == nil {
 		return []string{}
@@ -150,11 +150,12 @@ func (a *Agent) ChooseFile(ctx context.Context, o Origin, ext, dir string) (stri
 	return p, a.promptErr(ctx, err)
 }
 
-// AddTimestamp adds a CAdES-T timestamp to an existing CMS (applyCAdEST):
-// no key is used, so no key dialog; the origin still needs permission and
-// only the configured TSA is contacted.
-func (a *Agent) AddTimestamp(ctx context.Context, o Origin, cms []byte) ([]byte, error) {
-	req := &Request{Origin: o, Method: "applyCAdEST", Format: FormatCMS, Documents: [][]byte{cms}}
+// AddTimestamp adds a CAdES-T timestamp to an existing CMS: no key is
+// used, so no key dialog; the origin still needs permission and only the
+// configured TSA is contacted. method is the door's name of the call, for
+// the audit log.
+func (a *Agent) AddTimestamp(ctx context.Context, o Origin, method string, cms []byte) ([]byte, error) {
+	req := &Request{Origin: o, Method: method, Format: FormatCMS, Documents: [][]byte{cms}}
 	release, err := a.admit(ctx, o, "")
 	if err != nil {
 		a.record(req, nil, err, false)

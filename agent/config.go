@@ -49,13 +49,13 @@ type Config struct {
 	// PKCS11Only loads PKCS11Modules and no built-in module;
 	// DisableKeyFiles offers tokens only; DisableUnattended refuses serve
 	// --unattended; AuditDir moves the audit log.
-	OnlyAllowedOrigins bool            `json:"-"`
-	PKCS11Only         bool            `json:"-"`
-	DisableKeyFiles    bool            `json:"-"`
-	DisableUnattended  bool            `json:"-"`
-	AuditDir           string          `json:"-"`
-	PolicySource       string          `json:"-"` // where the policy was read, "" without one
-	Managed            map[string]bool `json:"-"` // the policy keys in force
+	OnlyAllowedOrigins bool               `json:"-"`
+	PKCS11Only         bool               `json:"-"`
+	DisableKeyFiles    bool               `json:"-"`
+	DisableUnattended  bool               `json:"-"`
+	AuditDir           string             `json:"-"`
+	PolicySource       string             `json:"-"` // where the policy was read, "" without one
+	Managed            map[PolicyKey]bool `json:"-"` // the policy keys in force
 }
 
 // ModuleConfig is an admin-added PKCS#11 module.
@@ -77,18 +77,24 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err == nil {
 		v, err := time.ParseDuration(s)
 		if err != nil {
-			return err
+			return &durationError{err}
 		}
 		*d = Duration(v)
 		return nil
 	}
 	var secs float64
 	if err := json.Unmarshal(b, &secs); err != nil {
-		return errors.New("duration: want \"5m\" or seconds")
+		return &durationError{errors.New("duration: want \"5m\" or seconds")}
 	}
 	*d = Duration(secs * float64(time.Second))
 	return nil
 }
+
+// durationError is a Duration that is neither "5m" nor seconds.
+type durationError struct{ err error }
+
+func (e *durationError) Error() string { return e.err.Error() }
+func (e *durationError) Unwrap() error { return e.err }
 
 // Defaults.
 const (

@@ -45,7 +45,7 @@ var outcomeMessages = map[Outcome]string{
 	OutcomeTooLarge:       "request too large",
 	OutcomeBadRequest:     "bad request",
 	OutcomeNoMatchingKey:  "no key matches the request",
-	OutcomeUnknownStorage: "storage.unknown",
+	OutcomeUnknownStorage: "unknown key store",
 	OutcomeWrongPIN:       "wrong password or PIN",
 	OutcomeTokenLocked:    "the token's PIN is locked",
 	OutcomeTokenRemoved:   "the token was removed",

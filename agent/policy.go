@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -56,7 +58,8 @@ const maxPolicyDepth = 16
 // or a key that is unknown, in the wrong case or repeated is an error.
 func ParsePolicy(b []byte, source string) (*Policy, error) {
 	if len(b) > MaxPolicySize {
-		return nil, fmt.Errorf("policy %s: %d bytes, more than %d", source, len(b), MaxPolicySize)
+		return nil, policyErr(PolicyError{Source: source, Kind: PolicyTooLarge, Value: strconv.Itoa(len(b)), Want: strconv.Itoa(MaxPolicySize)},
+			"policy %s: %d bytes, more than %d", source, len(b), MaxPolicySize)
 	}
 	if err := checkPolicyKeys(b, source); err != nil {
 		return nil, err
@@ -64,7 +67,7 @@ func ParsePolicy(b []byte, source string) (*Policy, error) {
 	p := &Policy{Source: source}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(p); err != nil {
-		return nil, fmt.Errorf("policy %s: %w", source, err)
+		return nil, decodeError(b, source, err)
 	}
 	p.Source = source
 	// Origins are compared as the browser's handshake gives them: written
@@ -76,28 +79,38 @@ func ParsePolicy(b []byte, source string) (*Policy, error) {
 				err = errors.New("want https://host[:port]")
 			}
 			if err != nil {
-				return nil, fmt.Errorf("policy %s: origin %q: %w", source, o, err)
+				key := PolicyAllowedOrigins
+				if list == &p.DeniedOrigins {
+					key = PolicyDeniedOrigins
+				}
+				return nil, policyErr(PolicyError{Source: source, Line: lineOf(b, strconv.Quote(o)), Key: string(key), Kind: PolicyBadOrigin, Value: o, Err: err},
+					"policy %s: origin %q: %v", source, o, err)
 			}
 			(*list)[i] = parsed.String()
 		}
 	}
 	if t := p.PromptTimeout; t != nil && (time.Duration(*t) < MinPolicyPromptTimeout || time.Duration(*t) > MaxPolicyPromptTimeout) {
-		return nil, fmt.Errorf("policy %s: promptTimeout %v is out of range: give a value from %v to %v, like \"2m\"",
+		return nil, policyErr(PolicyError{Source: source, Line: lineOf(b, `"promptTimeout"`), Key: string(PolicyPromptTimeout), Kind: PolicyTimeoutRange,
+			Value: time.Duration(*t).String(), Min: MinPolicyPromptTimeout.String(), Max: MaxPolicyPromptTimeout.String()},
+			"policy %s: promptTimeout %v is out of range: give a value from %v to %v, like \"2m\"",
 			source, time.Duration(*t), MinPolicyPromptTimeout, MaxPolicyPromptTimeout.String())
 	}
 	if p.Locale != nil && *p.Locale != "" && *p.Locale != "kk" && *p.Locale != "ru" && *p.Locale != "en" {
-		return nil, fmt.Errorf("policy %s: locale %q: want kk, ru or en", source, *p.Locale)
+		return nil, policyErr(PolicyError{Source: source, Line: lineOf(b, `"locale"`), Key: string(PolicyLocale), Kind: PolicyBadLocale, Value: *p.Locale},
+			"policy %s: locale %q: want kk, ru or en", source, *p.Locale)
 	}
 	if p.KnownOrigins != nil {
 		known, err := CheckKnownOrigins(p.KnownOrigins)
 		if err != nil {
-			return nil, fmt.Errorf("policy %s: %w", source, err)
+			return nil, policyErr(PolicyError{Source: source, Line: lineOf(b, `"knownOrigins"`), Key: string(PolicyKnownOrigins), Kind: PolicyBadKnown, Err: err},
+				"policy %s: %v", source, err)
 		}
 		p.KnownOrigins = known
 	}
 	for _, m := range p.PKCS11Modules {
 		if m.Name == "" || m.Path == "" {
-			return nil, fmt.Errorf("policy %s: a pkcs11Modules entry needs a name and a path", source)
+			return nil, policyErr(PolicyError{Source: source, Line: lineOf(b, `"pkcs11Modules"`), Key: string(PolicyPKCS11Modules), Kind: PolicyModuleFields},
+				"policy %s: a pkcs11Modules entry needs a name and a path", source)
 		}
 	}
 	return p, nil
@@ -116,23 +129,26 @@ func checkPolicyKeys(b []byte, source string) error {
 	line := func() int { return 1 + bytes.Count(b[:dec.InputOffset()], []byte("\n")) }
 	tok, err := dec.Token()
 	if err != nil {
-		return fmt.Errorf("policy %s: %w", source, err)
+		return decodeError(b, source, err)
 	}
 	switch tok {
 	case json.Delim('{'):
 	case nil:
-		return fmt.Errorf("policy %s: the file says null, not a set of settings: write {} for a policy that sets nothing, or remove the file", source)
+		return policyErr(PolicyError{Source: source, Kind: PolicyNull},
+			"policy %s: the file says null, not a set of settings: write {} for a policy that sets nothing, or remove the file", source)
 	default:
-		return fmt.Errorf("policy %s: want a JSON object of settings ({\"key\": value, ...}), not %s", source, jsonKind(tok))
+		return policyErr(PolicyError{Source: source, Line: line(), Kind: PolicyNotObject, Value: jsonKind(tok)},
+			"policy %s: want a JSON object of settings ({\"key\": value, ...}), not %s", source, jsonKind(tok))
 	}
 	known := map[string]string{}
-	for _, k := range policyKeys() {
-		known[strings.ToLower(k)] = k
+	for _, k := range policyKeys {
+		known[strings.ToLower(string(k))] = string(k)
 	}
 	var walk func(tok json.Token, depth int, top bool) error
 	walk = func(tok json.Token, depth int, top bool) error {
 		if depth > maxPolicyDepth {
-			return fmt.Errorf("policy %s, line %d: nested more than %d levels deep", source, line(), maxPolicyDepth)
+			return policyErr(PolicyError{Source: source, Line: line(), Kind: PolicyTooDeep, Want: strconv.Itoa(maxPolicyDepth)},
+				"policy %s, line %d: nested more than %d levels deep", source, line(), maxPolicyDepth)
 		}
 		switch tok {
 		case json.Delim('{'):
@@ -140,28 +156,31 @@ func checkPolicyKeys(b []byte, source string) error {
 			for dec.More() {
 				kt, err := dec.Token()
 				if err != nil {
-					return fmt.Errorf("policy %s, line %d: %w", source, line(), err)
+					return syntaxError(b, source, line(), err)
 				}
 				k, _ := kt.(string)
 				if prev, dup := seen[strings.ToLower(k)]; dup {
 					if prev == k {
-						return fmt.Errorf("policy %s, line %d: key %q is given twice: keep one", source, line(), k)
+						return policyErr(PolicyError{Source: source, Line: line(), Key: k, Kind: PolicyKeyTwice},
+							"policy %s, line %d: key %q is given twice: keep one", source, line(), k)
 					}
-					return fmt.Errorf("policy %s, line %d: key %q repeats %q in another case: keep one", source, line(), k, prev)
+					return policyErr(PolicyError{Source: source, Line: line(), Key: k, Kind: PolicyKeyRepeats, Want: prev},
+						"policy %s, line %d: key %q repeats %q in another case: keep one", source, line(), k, prev)
 				}
 				seen[strings.ToLower(k)] = k
 				if top {
 					switch want, ok := known[strings.ToLower(k)]; {
 					case !ok:
-						return fmt.Errorf("policy %s, line %d: key %q is not a setting this version knows (known: %s)",
-							source, line(), k, strings.Join(policyKeys(), ", "))
+						return policyErr(PolicyError{Source: source, Line: line(), Key: k, Kind: PolicyUnknownKey},
+							"policy %s, line %d: key %q is not a setting this version knows (known: %s)", source, line(), k, knownPolicyKeys())
 					case want != k:
-						return fmt.Errorf("policy %s, line %d: key %q must be written %q (keys are case-sensitive)", source, line(), k, want)
+						return policyErr(PolicyError{Source: source, Line: line(), Key: k, Kind: PolicyKeyCase, Want: want},
+							"policy %s, line %d: key %q must be written %q (keys are case-sensitive)", source, line(), k, want)
 					}
 				}
 				vt, err := dec.Token()
 				if err != nil {
-					return fmt.Errorf("policy %s, line %d: %w", source, line(), err)
+					return syntaxError(b, source, line(), err)
 				}
 				if err := walk(vt, depth+1, false); err != nil {
 					return err
@@ -171,7 +190,7 @@ func checkPolicyKeys(b []byte, source string) error {
 			for dec.More() {
 				vt, err := dec.Token()
 				if err != nil {
-					return fmt.Errorf("policy %s, line %d: %w", source, line(), err)
+					return syntaxError(b, source, line(), err)
 				}
 				if err := walk(vt, depth+1, false); err != nil {
 					return err
@@ -181,7 +200,7 @@ func checkPolicyKeys(b []byte, source string) error {
 			return nil // a scalar
 		}
 		if _, err := dec.Token(); err != nil { // the closing } or ]
-			return fmt.Errorf("policy %s, line %d: %w", source, line(), err)
+			return syntaxError(b, source, line(), err)
 		}
 		return nil
 	}
@@ -189,7 +208,8 @@ func checkPolicyKeys(b []byte, source string) error {
 		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("policy %s, line %d: something follows the settings object", source, line())
+		return policyErr(PolicyError{Source: source, Line: line(), Kind: PolicyTrailing},
+			"policy %s, line %d: something follows the settings object", source, line())
 	}
 	return nil
 }
@@ -207,10 +227,71 @@ func jsonKind(tok json.Token) string {
 	return "a number"
 }
 
-// policyKeys are the JSON names of Policy's fields.
-func policyKeys() []string {
-	return []string{"allowedOrigins", "deniedOrigins", "onlyAllowedOrigins", "knownOrigins", "tsaURL", "pkcs11Modules",
-		"disableKeyFiles", "disableUnattended", "locale", "promptTimeout", "auditDir"}
+// knownPolicyKeys lists the keys for a message: "allowedOrigins, ...".
+func knownPolicyKeys() string {
+	s := make([]string, len(policyKeys))
+	for i, k := range policyKeys {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ", ")
+}
+
+// lineOf is the line where b first says needle (a key, a quoted value), or
+// 0 when it does not.
+func lineOf(b []byte, needle string) int {
+	i := bytes.Index(b, []byte(needle))
+	if i < 0 {
+		return 0
+	}
+	return 1 + bytes.Count(b[:i], []byte("\n"))
+}
+
+// lineAt is the line of byte offset off of b.
+func lineAt(b []byte, off int64) int {
+	off = min(max(off, 0), int64(len(b)))
+	return 1 + bytes.Count(b[:off], []byte("\n"))
+}
+
+// syntaxError is a JSON error met while walking the keys, at line.
+func syntaxError(b []byte, source string, line int, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line = lineAt(b, se.Offset)
+	}
+	return policyErr(PolicyError{Source: source, Line: line, Kind: PolicySyntax, Err: err}, "policy %s, line %d: %v", source, line, err)
+}
+
+// decodeError is encoding/json's error about a policy said as a
+// PolicyError: not JSON, a value of the wrong kind (the key and what it
+// must be), or a promptTimeout that is no duration.
+func decodeError(b []byte, source string, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	var de *durationError
+	switch {
+	case errors.As(err, &te) && te.Field != "":
+		key, _, _ := strings.Cut(te.Field, ".")
+		want := TypeValue
+		switch te.Type.Kind() {
+		case reflect.String:
+			want = TypeText
+		case reflect.Bool:
+			want = TypeBool
+		case reflect.Slice:
+			want = TypeList
+		case reflect.Int, reflect.Int64, reflect.Float64:
+			want = TypeNumber
+		}
+		return policyErr(PolicyError{Source: source, Line: lineAt(b, te.Offset), Key: key, Kind: PolicyWrongType, Type: want, Err: err},
+			"policy %s: %v", source, err)
+	case errors.As(err, &se):
+		return policyErr(PolicyError{Source: source, Line: lineAt(b, se.Offset), Kind: PolicySyntax, Err: err}, "policy %s: %v", source, err)
+	case errors.As(err, &de):
+		return policyErr(PolicyError{Source: source, Line: lineOf(b, `"promptTimeout"`), Key: string(PolicyPromptTimeout), Kind: PolicyBadDuration, Err: err},
+			"policy %s: %v", source, err)
+	}
+	// io.ErrUnexpectedEOF and the like: the JSON ends too soon.
+	return policyErr(PolicyError{Source: source, Line: lineAt(b, int64(len(b))), Kind: PolicySyntax, Err: err}, "policy %s: %v", source, err)
 }
 
 // LoadPolicyFile reads a policy file; a missing file is no policy (nil).
@@ -224,7 +305,8 @@ func LoadPolicyFile(path string) (*Policy, error) {
 			if fi, lerr := os.Lstat(p); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
 				if _, serr := os.Stat(p); serr != nil {
 					target, _ := os.Readlink(p)
-					return nil, fmt.Errorf("policy %s: %s links to %s, which does not exist: restore the policy, or remove the link", path, p, target)
+					return nil, policyErr(PolicyError{Source: path, Kind: PolicyDangling, Value: p, Want: target},
+						"policy %s: %s links to %s, which does not exist: restore the policy, or remove the link", path, p, target)
 				}
 			}
 			if d := filepath.Dir(p); d == p {
@@ -249,45 +331,45 @@ func (p *Policy) Apply(cfg Config) Config {
 		return cfg
 	}
 	cfg.PolicySource = p.Source
-	cfg.Managed = map[string]bool{}
-	set := func(key string) { cfg.Managed[key] = true }
-	fix(cfg.Managed, "onlyAllowedOrigins", &cfg.OnlyAllowedOrigins, p.OnlyAllowedOrigins)
+	cfg.Managed = map[PolicyKey]bool{}
+	set := func(key PolicyKey) { cfg.Managed[key] = true }
+	fix(cfg.Managed, PolicyOnlyAllowedOrigins, &cfg.OnlyAllowedOrigins, p.OnlyAllowedOrigins)
 	if cfg.OnlyAllowedOrigins {
 		cfg.AllowedOrigins = slices.Clone(p.AllowedOrigins)
 	} else {
 		cfg.AllowedOrigins = slices.Concat(p.AllowedOrigins, cfg.AllowedOrigins)
 	}
 	if p.AllowedOrigins != nil {
-		set("allowedOrigins")
+		set(PolicyAllowedOrigins)
 	}
 	if p.DeniedOrigins != nil {
 		cfg.DeniedOrigins = slices.Concat(p.DeniedOrigins, cfg.DeniedOrigins)
 		cfg.AllowedOrigins = slices.DeleteFunc(cfg.AllowedOrigins, func(o string) bool { return slices.Contains(p.DeniedOrigins, o) })
-		set("deniedOrigins")
+		set(PolicyDeniedOrigins)
 	}
 	if p.KnownOrigins != nil {
 		// The organisation decides which sites its users see as known: a
 		// user's own list could make a look-alike of a site only the
 		// organisation knows "known", so it is not used beside the policy's.
 		cfg.KnownOrigins = slices.Clone(p.KnownOrigins)
-		set("knownOrigins")
+		set(PolicyKnownOrigins)
 	}
-	fix(cfg.Managed, "tsaURL", &cfg.TSAURL, p.TSAURL)
+	fix(cfg.Managed, PolicyTSAURL, &cfg.TSAURL, p.TSAURL)
 	if p.PKCS11Modules != nil {
 		cfg.PKCS11Modules, cfg.PKCS11Only = slices.Clone(p.PKCS11Modules), true
-		set("pkcs11Modules")
+		set(PolicyPKCS11Modules)
 	}
-	fix(cfg.Managed, "disableKeyFiles", &cfg.DisableKeyFiles, p.DisableKeyFiles)
-	fix(cfg.Managed, "disableUnattended", &cfg.DisableUnattended, p.DisableUnattended)
-	fix(cfg.Managed, "locale", &cfg.Locale, p.Locale)
-	fix(cfg.Managed, "promptTimeout", &cfg.PromptTimeout, p.PromptTimeout)
-	fix(cfg.Managed, "auditDir", &cfg.AuditDir, p.AuditDir)
+	fix(cfg.Managed, PolicyDisableKeyFiles, &cfg.DisableKeyFiles, p.DisableKeyFiles)
+	fix(cfg.Managed, PolicyDisableUnattended, &cfg.DisableUnattended, p.DisableUnattended)
+	fix(cfg.Managed, PolicyLocale, &cfg.Locale, p.Locale)
+	fix(cfg.Managed, PolicyPromptTimeout, &cfg.PromptTimeout, p.PromptTimeout)
+	fix(cfg.Managed, PolicyAuditDir, &cfg.AuditDir, p.AuditDir)
 	return cfg
 }
 
 // fix puts a value the policy sets (non-nil) into the config and marks the
 // key managed.
-func fix[T any](managed map[string]bool, key string, dst, policy *T) {
+func fix[T any](managed map[PolicyKey]bool, key PolicyKey, dst, policy *T) {
 	if policy != nil {
 		*dst = *policy
 		managed[key] = true
@@ -306,11 +388,12 @@ func LoadMachinePolicy(path string) (*Policy, error) {
 			if _, lerr := LoadPolicyFile(path); lerr != nil {
 				return nil, lerr // a dangling link on the way, named
 			}
-			return nil, fmt.Errorf("policy: %s does not exist", path)
+			return nil, policyErr(PolicyError{Source: path, Kind: PolicyMissing}, "policy: %s does not exist", path)
 		case err != nil:
 			return nil, err
 		case len(b) > maxPolicySize:
-			return nil, fmt.Errorf("policy %s: larger than %d bytes", path, maxPolicySize)
+			return nil, policyErr(PolicyError{Source: path, Kind: PolicyTooLarge, Value: strconv.Itoa(len(b)), Want: strconv.Itoa(maxPolicySize)},
+				"policy %s: larger than %d bytes", path, maxPolicySize)
 		}
 		return ParsePolicy(b, path)
 	}

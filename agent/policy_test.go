@@ -83,12 +83,12 @@ func TestPolicyApply(t *testing.T) {
 	if !c.PKCS11Only || len(c.PKCS11Modules) != 1 || c.PKCS11Modules[0].Name != "Kaztoken" {
 		t.Errorf("modules: only the policy's, got %+v (only=%v)", c.PKCS11Modules, c.PKCS11Only)
 	}
-	for _, k := range []string{"allowedOrigins", "deniedOrigins", "tsaURL", "pkcs11Modules", "disableKeyFiles", "auditDir"} {
+	for _, k := range []PolicyKey{PolicyAllowedOrigins, PolicyDeniedOrigins, PolicyTSAURL, PolicyPKCS11Modules, PolicyDisableKeyFiles, PolicyAuditDir} {
 		if !c.Managed[k] {
 			t.Errorf("%s not marked managed", k)
 		}
 	}
-	if c.Managed["locale"] || c.Managed["promptTimeout"] {
+	if c.Managed[PolicyLocale] || c.Managed[PolicyPromptTimeout] {
 		t.Errorf("managed too much: %v", c.Managed)
 	}
 

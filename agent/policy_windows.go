@@ -41,7 +41,7 @@ func machinePolicy() (*Policy, error) {
 				return nil, fmt.Errorf("policy %s\\%s: %w", PolicyPath, name, err)
 			}
 			switch name {
-			case "promptTimeout":
+			case string(PolicyPromptTimeout):
 				m[name] = v // seconds
 			default:
 				m[name] = v != 0

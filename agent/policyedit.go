@@ -15,8 +15,8 @@ import (
 // as strings. The result is checked as a policy of its own.
 func PolicyValue(key, text string) (any, error) {
 	var v any
-	switch key {
-	case "onlyAllowedOrigins", "disableKeyFiles", "disableUnattended":
+	switch PolicyKey(key) {
+	case PolicyOnlyAllowedOrigins, PolicyDisableKeyFiles, PolicyDisableUnattended:
 		switch strings.ToLower(strings.TrimSpace(text)) {
 		case "1", "true", "yes":
 			v = true
@@ -25,7 +25,7 @@ func PolicyValue(key, text string) (any, error) {
 		default:
 			return nil, fmt.Errorf("policy %s: %q is not 1 or 0", key, text)
 		}
-	case "promptTimeout":
+	case PolicyPromptTimeout:
 		if n, err := strconv.Atoi(strings.TrimSpace(text)); err == nil {
 			v = n
 		} else if d, err := time.ParseDuration(strings.TrimSpace(text)); err == nil {
@@ -33,18 +33,18 @@ func PolicyValue(key, text string) (any, error) {
 		} else {
 			return nil, fmt.Errorf("policy %s: %q is neither seconds nor a duration like 2m", key, text)
 		}
-	case "allowedOrigins", "deniedOrigins":
+	case PolicyAllowedOrigins, PolicyDeniedOrigins:
 		v = strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == ',' || r == ';' || r == '\t' || r == '\n' })
-	case "knownOrigins", "pkcs11Modules":
+	case PolicyKnownOrigins, PolicyPKCS11Modules:
 		var raw json.RawMessage
 		if err := json.Unmarshal([]byte(text), &raw); err != nil {
 			return nil, fmt.Errorf("policy %s: want JSON: %w", key, err)
 		}
 		v = raw
-	case "tsaURL", "locale", "auditDir":
+	case PolicyTSAURL, PolicyLocale, PolicyAuditDir:
 		v = text
 	default:
-		return nil, fmt.Errorf("policy: unknown key %q (known: %s)", key, strings.Join(policyKeys(), ", "))
+		return nil, fmt.Errorf("policy: unknown key %q (known: %s)", key, knownPolicyKeys())
 	}
 	b, _ := json.Marshal(map[string]any{key: v})
 	if _, err := ParsePolicy(b, "(command line)"); err != nil {

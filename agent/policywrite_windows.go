@@ -31,7 +31,7 @@ func SetMachinePolicy(values map[string]any, unset []string) error {
 		case int:
 			err = k.SetDWordValue(name, uint32(v))
 		case string:
-			if name == "promptTimeout" { // "2m": as seconds
+			if PolicyKey(name) == PolicyPromptTimeout { // "2m": as seconds
 				var d Duration
 				if err = json.Unmarshal([]byte(`"`+v+`"`), &d); err == nil {
 					err = k.SetDWordValue(name, uint32(time.Duration(d).Seconds()))

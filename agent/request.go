@@ -109,7 +109,7 @@ const (
 // ChainPolicy says which issuers' keys are selectable.
 type ChainPolicy int
 
-// Chain policies (NCALayer signerParams.chain: absent/null, [], [certs]).
+// Chain policies (a door maps its protocol's own words to these).
 const (
 	ChainProduction ChainPolicy = iota // issued by a production NCA CA
 	ChainAny                           // any issuer (test keys)
@@ -143,7 +143,7 @@ type Filter struct {
 // Request is everything a page (or local program) can ask.
 type Request struct {
 	Origin Origin
-	Method string // for the audit log: "basics.sign", "commonUtils.signXml", "native.login", ...
+	Method string // for the audit log: the door's name of what was asked ("basics.sign", "native.login", ...)
 	Format Format
 	// Documents to sign: data, or digests when Digested. For CMS a
 	// document that is itself a CMS SignedData is co-signed when CoSign.
@@ -157,9 +157,9 @@ type Request struct {
 	Filter    Filter
 	Locale    string
 	Logo      []byte // optional image for the dialog header
-	// KeyOnly asks for a key choice without signing (getKeyInfo).
+	// KeyOnly asks for a key choice without signing.
 	KeyOnly bool
-	// FilePath is a file the page names (createCAdESFromFile); it is read
+	// FilePath is a file the page names to be signed; it is read
 	// only after the user approved it in the dialog.
 	FilePath string
 	// Action overrides the dialog's summary (ActionLogin for a native
@@ -176,5 +176,5 @@ var (
 	ErrTimeout       = errors.New("the request waited too long for the user")
 	ErrBadRequest    = errors.New("bad request")
 	ErrTooLarge      = errors.New("request too large")
-	ErrUnknownStore  = errors.New("storage.unknown")
+	ErrUnknownStore  = errors.New("unknown key store")
 )

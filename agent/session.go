@@ -16,12 +16,12 @@ import (
 	"github.com/qoltanba/qoltanba/token"
 )
 
-// StorePKCS12 is the key-file storage.
-const StorePKCS12 = "PKCS12"
+// StorePKCS12 is the key-file storage (token.StoragePKCS12).
+const StorePKCS12 = token.StoragePKCS12
 
 // StoreInfo is a key store the dialog can offer.
 type StoreInfo struct {
-	Storage string // "PKCS12" or a token storage name (NCALayer's: "AKKaztokenStore", ...)
+	Storage string // a token.Storages id: StorePKCS12, or a token's ("AKKaztokenStore", ...)
 	Label   string // token label, made inert
 	PIN     token.PINState
 	Ref     any // the KeyStores' own handle, opaque to the UI
@@ -32,7 +32,7 @@ type StoreInfo struct {
 type KeyStores interface {
 	// Tokens lists the tokens present now.
 	Tokens(ctx context.Context) []StoreInfo
-	// ActiveStorages is NCALayer's getActiveTokens answer.
+	// ActiveStorages are the storage ids of the tokens plugged in now.
 	ActiveStorages(ctx context.Context) []string
 	// Open logs in to a token and returns its keys and a closer that logs
 	// out and wipes the PIN.
@@ -74,7 +74,7 @@ const (
 	ActionSign     Action = "sign"      // sign data (NCALayer pages, native sign)
 	ActionLogin    Action = "login"     // the native, origin-bound login
 	ActionSignHash Action = "sign-hash" // sign a digest the page made
-	ActionKeyInfo  Action = "key-info"  // choose a key, nothing signed (getKeyInfo)
+	ActionKeyInfo  Action = "key-info"  // choose a key, nothing signed
 	ActionSignFile Action = "sign-file" // sign a file the page names
 )
 

@@ -20,6 +20,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/token"
 )
 
 const (
@@ -44,18 +45,29 @@ var (
 	ansBasicsCanceled = []byte(`{"body":{},"status":true}`)
 )
 
-// knownStorages are NCALayer's storage names (JKS is a Java key store; we
-// offer the key-file store for it).
-var knownStorages = map[string]bool{
-	"PKCS12": true, "JKS": true, "AKKaztokenStore": true, "AKKZIDCardStore": true, "AKEToken72KStore": true,
-	"AKEToken5110Store": true, "AKJaCartaStore": true, "AKAKEYStore": true,
-}
+// ncaStorage reports whether a page may name the storage: one NCALayer
+// knows (token.Storages; JKS is a Java key store, we offer the key-file
+// store for it).
+func ncaStorage(name string) bool { return token.NCALayerStorage(name) }
 
+// storageFilter is the agent's filter for the storage a page names.
 func storageFilter(name string) []string {
-	if name == "JKS" {
-		return []string{agent.StorePKCS12}
+	if name == token.StorageJKS {
+		return []string{token.StoragePKCS12}
 	}
 	return []string{name}
+}
+
+// ncaActiveStorages is getActiveTokens' answer: the plugged-in tokens'
+// storages that NCALayer has names for (a page can ask only for those).
+func ncaActiveStorages(all []string) []string {
+	out := []string{}
+	for _, s := range all {
+		if ncaStorage(s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // ncaItem is one message waiting for its answer, in order.

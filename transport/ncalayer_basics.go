@@ -103,7 +103,7 @@ func (h *ncaHandler) basicsSign(ctx context.Context, raw rawRef, l *lease) answe
 		case agent.OutcomeBadRequest, agent.OutcomeTooLarge:
 			return bytesAnswer(basicsError("INVALID_SIGNING_PARAMS", agent.PublicMessage(err), ""))
 		}
-		return bytesAnswer(basicsError("SIGNING_FAILURE", agent.PublicMessage(err), ""))
+		return bytesAnswer(basicsError("SIGNING_FAILURE", ncaPublicMessage(err), ""))
 	}
 	return basicsResult(req.Format, res, sp.OutputCert.or(false))
 }

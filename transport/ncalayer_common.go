@@ -159,7 +159,7 @@ func (h *ncaHandler) commonUtils(ctx context.Context, method string, raw []byte,
 	}
 	switch method {
 	case "getActiveTokens":
-		return ok200(h.s.Agent.ActiveStorages(ctx))
+		return ok200(ncaActiveStorages(h.s.Agent.ActiveStorages(ctx)))
 	case "changeLocale":
 		if l := agent.NormalizeLocale(p.str(0)); l != "" {
 			h.locale = string(l)
@@ -172,21 +172,21 @@ func (h *ncaHandler) commonUtils(ctx context.Context, method string, raw []byte,
 		}
 		return ok200(path)
 	case "applyCAdEST":
-		if !knownStorages[p.str(0)] {
+		if !ncaStorage(p.str(0)) {
 			return ansStorageUnknown
 		}
 		cms, bad := decodeBase64(p.s[2], l)
 		if bad != nil {
 			return *bad
 		}
-		out, err := h.s.Agent.AddTimestamp(ctx, h.origin, cms)
+		out, err := h.s.Agent.AddTimestamp(ctx, h.origin, "applyCAdEST", cms)
 		if err != nil {
 			return commonError(err)
 		}
 		return ok200(base64.StdEncoding.EncodeToString(out))
 	}
 	// Every other method names a storage and a key type.
-	if !knownStorages[p.str(0)] {
+	if !ncaStorage(p.str(0)) {
 		return ansStorageUnknown
 	}
 	req := &agent.Request{Origin: h.origin, Method: "commonUtils." + method, Locale: h.locale,
@@ -256,7 +256,17 @@ func commonError(err error) commonAnswer {
 	case agent.OutcomeUnknownStorage:
 		return ansStorageUnknown
 	}
-	return commonAnswer{Code: "500", Message: agent.PublicMessage(err)}
+	return commonAnswer{Code: "500", Message: ncaPublicMessage(err)}
+}
+
+// ncaPublicMessage is what an NCALayer page is told of a failure: its
+// protocol's "storage.unknown" for a store it may not use, else the
+// agent's fixed public message.
+func ncaPublicMessage(err error) string {
+	if agent.OutcomeOf(err) == agent.OutcomeUnknownStorage {
+		return ansStorageUnknown.Message
+	}
+	return agent.PublicMessage(err)
 }
 
 // keyInfoObject is getKeyInfo's answer.

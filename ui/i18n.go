@@ -72,8 +72,6 @@ var catalog = map[string]map[string]string{
 	"store-file":        {"kk": "Кілт файлы (PKCS#12)", "ru": "Файл ключа (PKCS#12)", "en": "Key file (PKCS#12)"},
 	"store-token":       {"kk": "%s «%s»", "ru": "%s «%s»", "en": "%s “%s”"},
 	"store-no-token":    {"kk": "Токен (USB немесе жеке куәлік)", "ru": "Токен (USB или удостоверение личности)", "en": "Token (USB or ID card)"},
-	"token-smartcard":   {"kk": "Смарт-карта", "ru": "Смарт-карта", "en": "Smart card"},
-	"token-idcard":      {"kk": "Жеке куәлік", "ru": "Удостоверение личности", "en": "ID card"},
 	"token-insert":      {"kk": "Токенді салыңыз немесе жеке куәлікті оқу құрылғысына салыңыз: ол пайда болғанда тізім өзі жаңарады", "ru": "Вставьте токен или удостоверение личности в считыватель: список обновится сам, когда он появится", "en": "Plug in your token or put your ID card in the reader: the list updates by itself when it appears"},
 	"token-locked-note": {"kk": "Бұл токеннің PIN-коды бұғатталған. Оны PUK-кодпен немесе ХҚО-да ашыңыз.", "ru": "PIN-код этого токена заблокирован. Разблокируйте его PUK-кодом или в ЦОН.", "en": "This token's PIN is locked. Unlock it with its PUK or at a public service centre."},
 	"pin-state-locked":  {"kk": "PIN бұғатталған", "ru": "PIN заблокирован", "en": "PIN locked"},
@@ -190,6 +188,10 @@ var catalog = map[string]map[string]string{
 	"org-keyfiles-off":         {"kk": "Кілт файлдарын ұйымыңыз өшірген: токенді пайдаланыңыз", "ru": "Файлы ключей отключены вашей организацией: используйте токен", "en": "Key files are turned off by your organisation: use your token"},
 	"tray-about":               {"kk": "Бағдарлама туралы", "ru": "О программе", "en": "About"},
 	"tray-quit":                {"kk": "Шығу", "ru": "Выход", "en": "Quit"},
+
+	// key-file errors that had no words of their own (StoreErrorKey)
+	"key-file-too-large": {"kk": "Бұл файл кілт файлы болу үшін тым үлкен: .p12 (.pfx) файлын таңдаңыз", "ru": "Этот файл слишком велик для файла ключа: выберите файл .p12 (.pfx)", "en": "This file is too large to be a key file: choose a .p12 (.pfx) file"},
+	"key-file-no-key":    {"kk": "Бұл файлда сертификаты бар жабық кілт жоқ: басқа кілт файлын таңдаңыз", "ru": "В этом файле нет закрытого ключа с сертификатом: выберите другой файл ключа", "en": "This file holds no private key with its certificate: choose another key file"},
 }
 
 // T translates key into locale (falling back to Kazakh, then the key).

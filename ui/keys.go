@@ -52,7 +52,7 @@ func NewKeyRow(o agent.KeyOption, now time.Time, locale string) KeyRow {
 	id := o.Identity
 	r := KeyRow{
 		Owner:      id.CommonName,
-		Purpose:    T(locale, "kind-"+string(id.Kind)),
+		Purpose:    word(keyKindKeys, id.Kind, locale),
 		Validity:   T(locale, "key-valid", id.NotBefore.Format(dateFormat), id.NotAfter.Format(dateFormat)),
 		Issuer:     T(locale, "key-issuer", ShortIssuer(id.Issuer)),
 		Algorithm:  algorithmName(id.Algorithm),
@@ -83,7 +83,7 @@ func ReasonText(r agent.Reason, id signer.Identity, locale string) string {
 	case agent.ReasonNotYetValid:
 		return T(locale, "reason-not-yet-valid", id.NotBefore.Format(dateFormat))
 	}
-	return T(locale, "reason-"+string(r))
+	return word(reasonKeys, r, locale)
 }
 
 // ShortIssuer shortens NCA's issuer names ("ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ

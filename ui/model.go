@@ -83,6 +83,7 @@ type Dialog struct {
 	key        int
 	message    string
 	msgError   bool
+	tokenGone  bool // the last Load found the token gone
 	changedAt  time.Time
 	phase      Phase
 	done, of   int
@@ -220,7 +221,7 @@ func (d *Dialog) selectStore(i int) {
 	if i < 0 || i >= len(d.stores) || d.phase != PhaseChoose {
 		return
 	}
-	d.store, d.keys, d.key, d.message, d.msgError, d.changedAt = i, nil, -1, "", false, d.o.Now()
+	d.store, d.keys, d.key, d.message, d.msgError, d.changedAt, d.tokenGone = i, nil, -1, "", false, d.o.Now(), false
 	d.docsOpen = nil
 	switch {
 	case d.stores[i].placeholder:
@@ -331,7 +332,7 @@ func (d *Dialog) Load(ctx context.Context, secret []byte) {
 	var pe *token.PINError
 	switch {
 	case err == nil:
-		d.keys, d.message, d.msgError = opts, "", false
+		d.keys, d.message, d.msgError, d.tokenGone = opts, "", false, false
 		if file && d.o.Recent != nil {
 			d.o.Recent.Add(path)
 		}
@@ -361,24 +362,16 @@ func (d *Dialog) Load(ctx context.Context, secret []byte) {
 		d.message = d.T("choose-file-first")
 		d.requestFocus(FocusPath)
 		return
-	case errors.Is(err, token.ErrWrongPassword):
-		d.message = d.T("wrong-password")
-	case errors.Is(err, token.ErrNotPKCS12):
-		d.message = d.T("not-key-file") // the parser's words stay in the log
-	case errors.Is(err, token.ErrPINLocked):
-		d.message = d.T("pin-locked")
-		d.stores[d.store].info.PIN.Locked = true
-	case errors.As(err, &pe) && pe.State.FinalTry:
-		d.message = d.T("wrong-pin-final")
-		d.stores[d.store].info.PIN = pe.State
 	case errors.As(err, &pe):
-		d.message = d.T("wrong-pin-low")
-		d.stores[d.store].info.PIN = pe.State
-	case errors.Is(err, token.ErrWrongPIN):
-		d.message = d.T("wrong-pin")
-	case errors.Is(err, token.ErrTokenRemoved):
-		d.message = d.T("fail-token-removed")
-	default:
+		d.stores[d.store].info.PIN = pe.State // what the token says now
+	}
+	if errors.Is(err, token.ErrPINLocked) {
+		d.stores[d.store].info.PIN.Locked = true
+	}
+	d.tokenGone = errors.Is(err, token.ErrTokenRemoved)
+	if key, ok := StoreErrorKey(err); ok {
+		d.message = d.T(key)
+	} else {
 		d.message = d.T("load-failed", agent.Inert(err.Error()))
 	}
 	d.requestFocus(FocusSecret)
@@ -521,15 +514,8 @@ func (d *Dialog) signedPause() {
 }
 
 func (d *Dialog) failureText(err error) string {
-	switch agent.OutcomeOf(err) {
-	case agent.OutcomeTimestamp:
-		return d.T("fail-timestamp")
-	case agent.OutcomeTokenRemoved:
-		return d.T("fail-token-removed")
-	case agent.OutcomeBadRequest, agent.OutcomeTooLarge:
-		return d.T("fail-bad-request")
-	case agent.OutcomeTokenLocked:
-		return d.T("pin-locked")
+	if key, ok := FailureKey(err); ok {
+		return d.T(key)
 	}
 	return d.T("fail-other", agent.Inert(err.Error()))
 }
@@ -580,6 +566,7 @@ type View struct {
 
 	Message        string
 	MessageIsError bool
+	tokenGone      bool // Message says the token went away (the terminal rescans)
 
 	KeysTitle string
 	KeysHint  string // shown while no keys are listed
@@ -621,9 +608,9 @@ func (d *Dialog) View() View {
 		DocsTitle: T(l, "what"), DocsOpen: d.docsOpenLocked(),
 		StoresTitle: T(l, "store"), Store: d.store,
 		PathLabel: T(l, "path"), Path: d.path, Recent: d.recentList(), RecentLabel: T(l, "recent"), BrowseLabel: T(l, "browse"),
-		LoadLabel: T(l, "load"), Message: d.message, MessageIsError: d.msgError,
+		LoadLabel: T(l, "load"), Message: d.message, MessageIsError: d.msgError, tokenGone: d.tokenGone,
 		KeysTitle: T(l, "keys"), Key: d.key, Phase: d.phase,
-		SignLabel: T(l, "sign-"+string(s.Action)), CancelLabel: T(l, "cancel"), RetryLabel: T(l, "retry"),
+		SignLabel: word(signKeys, s.Action, l), CancelLabel: T(l, "cancel"), RetryLabel: T(l, "retry"),
 		CanSign: d.canSign(), CanRetry: d.phase == PhaseFailed && d.canRetry,
 		Focus: d.focus, FocusSeq: d.focusSeq,
 	}
@@ -635,7 +622,7 @@ func (d *Dialog) View() View {
 		total += doc.Size
 		line := DocLine{Title: T(l, "doc-n", i+1), Mono: doc.Kind == agent.DocXML}
 		if len(s.Docs) == 1 {
-			line.Title = T(l, "doc-kind-"+string(doc.Kind)) + ", " + formatSize(l, doc.Size)
+			line.Title = word(docKindKeys, doc.Kind, l) + ", " + formatSize(l, doc.Size)
 		}
 		switch doc.Kind {
 		case agent.DocXML:
@@ -680,7 +667,10 @@ func (d *Dialog) View() View {
 		v.SecretLabel, v.SecretHint = T(l, "pin"), T(l, "pin-hint")
 	}
 	if len(d.keys) == 0 && v.ShowSecret {
-		v.KeysHint = T(l, "keys-hint-"+map[bool]string{true: "file", false: "token"}[file])
+		v.KeysHint = T(l, "keys-hint-token")
+		if file {
+			v.KeysHint = T(l, "keys-hint-file")
+		}
 	}
 	now := d.o.Now()
 	for _, k := range d.keys {
@@ -699,7 +689,7 @@ func (d *Dialog) View() View {
 		}
 	case PhaseSigned:
 		v.Progress = 1
-		v.Status = T(l, "signed-"+string(s.Action))
+		v.Status = word(signedKeys, s.Action, l)
 	case PhaseFailed:
 		v.Status = d.failure
 	}
@@ -745,31 +735,10 @@ func (d *Dialog) storeLabel(st storeEntry) string {
 	return label
 }
 
-// TokenName is a storage's name as people know it (NCALayer's storage ids
-// are internal: AKKaztokenStore is a Kaztoken).
-func TokenName(storage, locale string) string {
-	switch storage {
-	case "AKKaztokenStore":
-		return "Kaztoken"
-	case "AKKZIDCardStore":
-		return T(locale, "token-idcard")
-	case "AKEToken72KStore":
-		return "eToken 72K"
-	case "AKEToken5110Store":
-		return "eToken 5110"
-	case "AKJaCartaStore":
-		return "JaCarta"
-	case "AKAKEYStore":
-		return "AKey"
-	case "RutokenStore":
-		return "Rutoken"
-	case "OpenSCStore":
-		return T(locale, "token-smartcard")
-	case "SoftHSMStore":
-		return "SoftHSM"
-	}
-	return storage
-}
+// TokenName is a storage's name as people know it, from the one table of
+// storages (token.Storages: NCALayer's ids are internal, AKKaztokenStore
+// is a Kaztoken); an admin's own storage id is shown as it is.
+func TokenName(storage, locale string) string { return token.StorageName(storage, locale) }
 
 // IndentXML re-indents an XML preview for reading its source; on any doubt
 // it returns the text as it is (this is a view, never what is signed).

@@ -443,7 +443,7 @@ func TestDialogKeyFilesOff(t *testing.T) {
 
 func TestTrayMenuManaged(t *testing.T) {
 	plain := TrayMenu("ru", 13579, "1.0", nil)
-	managed := TrayMenu("ru", 13579, "1.0", map[string]bool{"locale": true, "tsaURL": true})
+	managed := TrayMenu("ru", 13579, "1.0", map[agent.PolicyKey]bool{agent.PolicyLocale: true, agent.PolicyTSAURL: true})
 	if len(managed) != len(plain)+1 || managed[1].Label != "Управляется вашей организацией" || !managed[1].Disabled {
 		t.Fatalf("managed line: %+v", managed[:2])
 	}
@@ -467,7 +467,7 @@ func TestTrayMenuManaged(t *testing.T) {
 		}
 	}
 	// Only the language fixed: still "managed", languages greyed.
-	if m := TrayMenu("en", 1, "v", map[string]bool{"tsaURL": true}); m[1].Label != "Managed by your organisation" {
+	if m := TrayMenu("en", 1, "v", map[agent.PolicyKey]bool{agent.PolicyTSAURL: true}); m[1].Label != "Managed by your organisation" {
 		t.Errorf("en: %q", m[1].Label)
 	}
 }
@@ -490,7 +490,7 @@ func TestEffectiveLocale(t *testing.T) {
 		cfg := agent.DefaultConfig()
 		cfg.Locale = tc.cfgLocale
 		if tc.managed {
-			cfg.Managed = map[string]bool{"locale": true}
+			cfg.Managed = map[agent.PolicyKey]bool{agent.PolicyLocale: true}
 		}
 		if got := EffectiveLocale(cfg, tc.pref); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)

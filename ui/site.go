@@ -66,7 +66,7 @@ func NewSiteView(o agent.Origin, info agent.OriginInfo, locale string) SiteView 
 	case agent.OriginLookalike:
 		k := info.Service.Domain
 		v.Badge = T(locale, "site-lookalike", k)
-		v.Warning = T(locale, "why-"+string(info.Why), k, info.Site)
+		v.Warning = word(whyKeys, info.Why, locale, k, info.Site)
 	default:
 		v.Badge = T(locale, "site-unknown")
 	}

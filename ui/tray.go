@@ -41,14 +41,14 @@ type MenuItem struct {
 // organisation" under it when a machine policy is in force), allowed sites,
 // recent signatures, language (greyed when the policy fixes it), browser
 // trust, settings, about, quit. managed is Config.Managed.
-func TrayMenu(locale string, port int, version string, managed map[string]bool) []MenuItem {
+func TrayMenu(locale string, port int, version string, managed map[agent.PolicyKey]bool) []MenuItem {
 	var langs []MenuItem
 	for _, code := range Locales {
 		langs = append(langs, MenuItem{Label: LanguageNames[code], Action: TrayLanguage, Locale: code, Checked: code == locale,
-			Disabled: managed["locale"]})
+			Disabled: managed[agent.PolicyLocale]})
 	}
 	language := T(locale, "tray-language")
-	if managed["locale"] {
+	if managed[agent.PolicyLocale] {
 		language += " (" + T(locale, "org-set") + ")"
 	}
 	items := []MenuItem{{Label: T(locale, "tray-status", port, version), Disabled: true}}
@@ -72,7 +72,7 @@ func TrayMenu(locale string, port int, version string, managed map[string]bool) 
 // fixes one, else the user's choice (pref), else config.json's, else the
 // system's.
 func EffectiveLocale(cfg agent.Config, pref string) string {
-	if cfg.Managed["locale"] {
+	if cfg.Managed[agent.PolicyLocale] {
 		if l := NormalizeLocale(cfg.Locale); l != "" {
 			return l
 		}
@@ -113,7 +113,7 @@ func RecentActivity(path string, n int, locale string) []string {
 		if json.Unmarshal(sc.Bytes(), &e) != nil {
 			continue
 		}
-		parts := []string{e.Time.Local().Format("02.01.2006 15:04"), e.Origin, e.Method, T(locale, "outcome-"+string(e.Outcome))}
+		parts := []string{e.Time.Local().Format("02.01.2006 15:04"), e.Origin, e.Method, word(outcomeKeys, e.Outcome, locale)}
 		if cn := subjectCN(e.Subject); cn != "" {
 			parts = append(parts, cn)
 		}

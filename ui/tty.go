@@ -242,7 +242,7 @@ func (t *TTY) Choose(ctx context.Context, s *agent.Session) error {
 			fmt.Fprintln(t.Out, "  "+v.Message)
 		}
 		if len(v.Keys) == 0 {
-			if !v.ShowSecret || v.Message == d.T("fail-token-removed") {
+			if !v.ShowSecret || v.tokenGone {
 				d.Rescan(ctx) // a token may have come or gone (a wrong PIN keeps the state it told)
 			}
 			continue

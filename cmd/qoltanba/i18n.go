@@ -7,9 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"reflect"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/qoltanba/qoltanba/agent"
@@ -30,12 +28,18 @@ type msg struct {
 	// en, when set, is what English readers get instead: a lower
 	// package's own English message, more precise than the catalog's.
 	en error
+	// cause is the lower package's error the message says (errors.As
+	// finds it through the msg).
+	cause error
 }
 
 func (m *msg) Error() string { return m.in("en") }
 
 // Is makes a usage msg an errUsage.
 func (m *msg) Is(target error) bool { return m.usage && target == errUsage }
+
+// Unwrap is the error the message says, if any.
+func (m *msg) Unwrap() error { return m.cause }
 
 // in renders the message in locale; arguments that are errors are
 // rendered in it too.
@@ -180,100 +184,76 @@ func flagError(name string, err error) error {
 	return fmt.Errorf("%w: %v", errUsage, err)
 }
 
-// loadPolicy is agent.LoadMachinePolicy with the errors that encoding/json
-// and time write in their own words ("json: cannot unmarshal number into
-// Go struct field Policy.locale of type string", "invalid character '}'
-// after array element") said with the file, the line and the key, and
-// what the value must be. The strict parser's own errors already name
-// them.
+// loadPolicy is agent.LoadMachinePolicy with its errors (agent.PolicyError:
+// the file, the line, the key and what is wrong) said in the user's
+// language, with what the value must be — not encoding/json's words
+// ("json: cannot unmarshal number into Go struct field Policy.locale of
+// type string"). Another error stays as its package wrote it.
 func loadPolicy(path string) (*agent.Policy, error) {
 	pol, err := agent.LoadMachinePolicy(path)
-	if err == nil {
-		return pol, nil
+	var pe *agent.PolicyError
+	if err == nil || !errors.As(err, &pe) {
+		return pol, err
 	}
-	file := path
-	if file == "" {
-		file = agent.PolicyPath
-	}
-	b, _ := os.ReadFile(file) // nothing on Windows, whose policy is in the registry
-	line := func(off int64) int {
-		off = min(max(off, 0), int64(len(b)))
-		return 1 + strings.Count(string(b[:off]), "\n")
-	}
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &te) && te.Field != "":
-		key, _, _ := strings.Cut(te.Field, ".")
-		want := "cli-kind-value"
-		switch te.Type.Kind() {
-		case reflect.String:
-			want = "cli-kind-text"
-		case reflect.Bool:
-			want = "cli-kind-bool"
-		case reflect.Slice:
-			want = "cli-kind-list"
-		case reflect.Int, reflect.Int64, reflect.Float64:
-			want = "cli-kind-number"
-		}
-		return nil, failMsg("cli-policy-type", file, line(te.Offset), key, failMsg(want))
-	case errors.As(err, &se):
-		return nil, failMsg("cli-policy-syntax", file, line(se.Offset))
-	case strings.Contains(err.Error(), "time: invalid duration"), strings.Contains(err.Error(), "duration: want"):
-		l := 0
-		if i := strings.Index(string(b), `"promptTimeout"`); i >= 0 {
-			l = line(int64(i))
-		}
-		return nil, failMsg("cli-policy-duration", file, l)
-	}
-	// A value the policy checks after decoding: its key's line is where
-	// the file names it.
-	lineOf := func(needle string) int {
-		if i := strings.Index(string(b), needle); i >= 0 {
-			return line(int64(i))
-		}
-		return 0
-	}
-	if m := policyLocaleRe.FindStringSubmatch(err.Error()); m != nil {
-		return nil, failMsg("cli-policy-locale", file, lineOf(`"locale"`), m[1])
-	}
-	if m := policyTimeoutRe.FindStringSubmatch(err.Error()); m != nil {
-		return nil, failMsg("cli-policy-timeout-range", file, lineOf(`"promptTimeout"`), m[1], m[2], m[3])
-	}
-	if m := policyOriginRe.FindStringSubmatch(err.Error()); m != nil {
-		return nil, failMsg("cli-policy-origin", file, lineOf(strconv.Quote(m[1])), m[1])
-	}
-	// The strict parser's own errors (agent.checkPolicyKeys) name the file,
-	// line and key in English; in another language they are said from the
-	// catalog. A wording this does not know stays as the parser wrote it.
-	for _, p := range policyErrorPatterns {
-		if m := p.re.FindStringSubmatch(err.Error()); m != nil {
-			args := make([]any, len(m)-1)
-			for i, a := range m[1:] {
-				args[i] = a
-			}
-			return nil, &msg{key: p.key, args: args, en: err}
-		}
-	}
-	return nil, err
+	return nil, policyMsg(pe)
 }
 
-// agent.ParsePolicy's errors about a value (they name no line).
-var (
-	policyLocaleRe  = regexp.MustCompile(`^policy .+: locale "(.*)": want kk, ru or en$`)
-	policyTimeoutRe = regexp.MustCompile(`^policy .+: promptTimeout (.+) is out of range: give a value from (.+) to (.+), like "2m"$`)
-	policyOriginRe  = regexp.MustCompile(`^policy .+: origin "(.*)": `)
-)
-
-// policyErrorPatterns are agent.checkPolicyKeys' errors and their
-// catalog keys; each submatch is an argument, in order.
-var policyErrorPatterns = []struct {
-	re  *regexp.Regexp
-	key string
+// policyMsgs are the catalog's words for each kind of policy error, and
+// the arguments each takes (after the file and, when the words name one,
+// the line).
+var policyMsgs = map[agent.PolicyErrorKind]struct {
+	key  string
+	line bool
+	args func(*agent.PolicyError) []any
 }{
-	{regexp.MustCompile(`^policy (.+), line (\d+): key "(.*)" is not a setting this version knows \(known: (.*)\)$`), "cli-policy-unknown-key"},
-	{regexp.MustCompile(`^policy (.+), line (\d+): key "(.*)" must be written "(.*)" \(keys are case-sensitive\)$`), "cli-policy-key-case"},
-	{regexp.MustCompile(`^policy (.+), line (\d+): key "(.*)" is given twice: keep one$`), "cli-policy-key-twice"},
-	{regexp.MustCompile(`^policy (.+), line (\d+): key "(.*)" repeats "(.*)" in another case: keep one$`), "cli-policy-key-repeats"},
-	{regexp.MustCompile(`^policy (.+): the file says null, not a set of settings`), "cli-policy-null"},
+	agent.PolicySyntax:       {"cli-policy-syntax", true, nil},
+	agent.PolicyWrongType:    {"cli-policy-type", true, func(e *agent.PolicyError) []any { return []any{e.Key, failMsg(valueTypeKeys[e.Type])} }},
+	agent.PolicyBadDuration:  {"cli-policy-duration", true, nil},
+	agent.PolicyBadLocale:    {"cli-policy-locale", true, func(e *agent.PolicyError) []any { return []any{e.Value} }},
+	agent.PolicyTimeoutRange: {"cli-policy-timeout-range", true, func(e *agent.PolicyError) []any { return []any{e.Value, e.Min, e.Max} }},
+	agent.PolicyBadOrigin:    {"cli-policy-origin", true, func(e *agent.PolicyError) []any { return []any{e.Value} }},
+	agent.PolicyUnknownKey: {"cli-policy-unknown-key", true, func(e *agent.PolicyError) []any {
+		known := make([]string, 0, len(agent.PolicyKeys()))
+		for _, k := range agent.PolicyKeys() {
+			known = append(known, string(k))
+		}
+		return []any{e.Key, strings.Join(known, ", ")}
+	}},
+	agent.PolicyKeyCase:      {"cli-policy-key-case", true, func(e *agent.PolicyError) []any { return []any{e.Key, e.Want} }},
+	agent.PolicyKeyTwice:     {"cli-policy-key-twice", true, func(e *agent.PolicyError) []any { return []any{e.Key} }},
+	agent.PolicyKeyRepeats:   {"cli-policy-key-repeats", true, func(e *agent.PolicyError) []any { return []any{e.Key, e.Want} }},
+	agent.PolicyNull:         {"cli-policy-null", false, nil},
+	agent.PolicyNotObject:    {"cli-policy-not-object", false, nil},
+	agent.PolicyTooDeep:      {"cli-policy-too-deep", true, func(e *agent.PolicyError) []any { return []any{e.Want} }},
+	agent.PolicyTrailing:     {"cli-policy-trailing", true, nil},
+	agent.PolicyTooLarge:     {"cli-policy-too-large", false, func(e *agent.PolicyError) []any { return []any{e.Want} }},
+	agent.PolicyModuleFields: {"cli-policy-module-fields", true, nil},
+	agent.PolicyMissing:      {"cli-policy-missing", false, nil},
+	agent.PolicyDangling:     {"cli-policy-dangling", false, func(e *agent.PolicyError) []any { return []any{e.Value, e.Want} }},
+}
+
+// valueTypeKeys word what a policy's value must be.
+var valueTypeKeys = map[agent.ValueType]string{
+	agent.TypeText:   "cli-kind-text",
+	agent.TypeBool:   "cli-kind-bool",
+	agent.TypeList:   "cli-kind-list",
+	agent.TypeNumber: "cli-kind-number",
+	agent.TypeValue:  "cli-kind-value",
+}
+
+// policyMsg is a policy error in the user's language; a kind the catalog
+// has no words for (knownOrigins' own checks) stays in the agent's words.
+func policyMsg(e *agent.PolicyError) error {
+	m, ok := policyMsgs[e.Kind]
+	if !ok {
+		return e
+	}
+	args := []any{e.Source}
+	if m.line {
+		args = append(args, e.Line)
+	}
+	if m.args != nil {
+		args = append(args, m.args(e)...)
+	}
+	return &msg{key: m.key, args: args, cause: e}
 }

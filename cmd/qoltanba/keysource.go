@@ -2,12 +2,12 @@ package main
 
 import (
 	"encoding/hex"
-	"errors"
 	"flag"
 	"strings"
 
 	"github.com/qoltanba/qoltanba/token"
 	"github.com/qoltanba/qoltanba/token/p11"
+	"github.com/qoltanba/qoltanba/ui"
 )
 
 // keySource is where keys and commands come from: --p12 or --pkcs11.
@@ -93,21 +93,10 @@ func (ks *keySource) open(e *env) ([]*token.Key, func(), error) {
 	clear(pin)
 	if err != nil {
 		m.Close()
-		// The dialog's words for a wrong or locked PIN (English keeps
-		// the token's PIN state: "wrong PIN (PIN state: count low)").
-		var pe *token.PINError
-		errors.As(err, &pe)
-		switch {
-		case errors.Is(err, token.ErrPINLocked) || pe != nil && pe.State.Locked:
-			return nil, nil, failMsg("cli-token-error", ti.Label, &msg{key: "pin-locked", en: err})
-		case errors.Is(err, token.ErrWrongPIN):
-			key := "wrong-pin"
-			switch {
-			case pe != nil && pe.State.FinalTry:
-				key = "wrong-pin-final"
-			case pe != nil && pe.State.CountLow:
-				key = "wrong-pin-low"
-			}
+		// The dialog's words for a wrong or locked PIN, a removed token
+		// (English keeps the token's PIN state: "wrong PIN (PIN state:
+		// count low)").
+		if key, ok := ui.StoreErrorKey(err); ok {
 			return nil, nil, failMsg("cli-token-error", ti.Label, &msg{key: key, en: err})
 		}
 		return nil, nil, failMsg("cli-token-error", ti.Label, err)

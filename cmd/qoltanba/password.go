@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/qoltanba/qoltanba/token"
+	"github.com/qoltanba/qoltanba/ui"
 )
 
 // terminal is where a password is typed with echo off.
@@ -97,15 +98,22 @@ func openP12(e *env, path, passwordFile string) ([]*token.Key, error) {
 	defer clear(pw)
 	keys, err := token.ParsePKCS12(data, pw)
 	if err != nil {
-		if errors.Is(err, token.ErrWrongPassword) {
-			return nil, failMsg("cli-wrong-password", path)
-		}
-		if errors.Is(err, token.ErrNotPKCS12) { // not the parser's jargon (ber: length of 88 octets...)
-			return nil, failMsg("cli-not-key-file", path)
+		// The dialog's reading of the error (ui.StoreErrorKey), said with
+		// the file's name; not the parser's jargon (ber: length of 88
+		// octets...).
+		if key, ok := ui.StoreErrorKey(err); ok && cliKeyFileWords[key] != "" {
+			return nil, failMsg(cliKeyFileWords[key], path)
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return keys, nil
+}
+
+// cliKeyFileWords are the command line's words, naming the file, for
+// what ui.StoreErrorKey says of a key file.
+var cliKeyFileWords = map[string]string{
+	"wrong-password": "cli-wrong-password",
+	"not-key-file":   "cli-not-key-file",
 }
 
 func readLimited(path string, limit int64) ([]byte, error) {

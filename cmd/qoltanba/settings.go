@@ -24,7 +24,7 @@ func printSettings(e *env, user agent.Config, pol *agent.Policy, polErr error) {
 	}
 	eff := pol.Apply(user)
 	def := agent.DefaultConfig()
-	from := func(key string, u, d any) string {
+	from := func(key agent.PolicyKey, u, d any) string {
 		switch {
 		case eff.Managed[key]:
 			return "policy"
@@ -41,22 +41,22 @@ func printSettings(e *env, user agent.Config, pol *agent.Policy, polErr error) {
 		return string(b)
 	}
 	rows := []struct {
-		key       string
+		key       agent.PolicyKey // "port" is config.json's alone
 		value     any
 		user, def any
 	}{
 		{"port", eff.Port, user.Port, def.Port},
-		{"allowedOrigins", eff.AllowedOrigins, user.AllowedOrigins, def.AllowedOrigins},
-		{"deniedOrigins", eff.DeniedOrigins, user.DeniedOrigins, def.DeniedOrigins},
-		{"onlyAllowedOrigins", eff.OnlyAllowedOrigins, false, false},
-		{"knownOrigins", eff.KnownOrigins, user.KnownOrigins, def.KnownOrigins},
-		{"tsaURL", eff.TSAURL, user.TSAURL, def.TSAURL},
-		{"pkcs11Modules", eff.PKCS11Modules, user.PKCS11Modules, def.PKCS11Modules},
-		{"disableKeyFiles", eff.DisableKeyFiles, false, false},
-		{"disableUnattended", eff.DisableUnattended, false, false},
-		{"locale", eff.Locale, user.Locale, def.Locale},
-		{"promptTimeout", eff.PromptTimeout, user.PromptTimeout, def.PromptTimeout},
-		{"auditDir", eff.AuditDir, "", ""},
+		{agent.PolicyAllowedOrigins, eff.AllowedOrigins, user.AllowedOrigins, def.AllowedOrigins},
+		{agent.PolicyDeniedOrigins, eff.DeniedOrigins, user.DeniedOrigins, def.DeniedOrigins},
+		{agent.PolicyOnlyAllowedOrigins, eff.OnlyAllowedOrigins, false, false},
+		{agent.PolicyKnownOrigins, eff.KnownOrigins, user.KnownOrigins, def.KnownOrigins},
+		{agent.PolicyTSAURL, eff.TSAURL, user.TSAURL, def.TSAURL},
+		{agent.PolicyPKCS11Modules, eff.PKCS11Modules, user.PKCS11Modules, def.PKCS11Modules},
+		{agent.PolicyDisableKeyFiles, eff.DisableKeyFiles, false, false},
+		{agent.PolicyDisableUnattended, eff.DisableUnattended, false, false},
+		{agent.PolicyLocale, eff.Locale, user.Locale, def.Locale},
+		{agent.PolicyPromptTimeout, eff.PromptTimeout, user.PromptTimeout, def.PromptTimeout},
+		{agent.PolicyAuditDir, eff.AuditDir, "", ""},
 	}
 	// The keys and where each value comes from are config.json's and the
 	// policy's own words: they stay as they are.

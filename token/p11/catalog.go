@@ -5,19 +5,22 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/qoltanba/qoltanba/token"
 )
 
-// NCALayer's storage names for hardware tokens, and ours for generic ones.
+// The storage ids under their former names here (the table is
+// token.Storages).
 const (
-	StorageKaztoken   = "AKKaztokenStore"
-	StorageIDCard     = "AKKZIDCardStore"
-	StorageEToken72K  = "AKEToken72KStore"
-	StorageEToken5110 = "AKEToken5110Store"
-	StorageJaCarta    = "AKJaCartaStore"
-	StorageAKey       = "AKAKEYStore"
-	StorageRutoken    = "RutokenStore"
-	StorageOpenSC     = "OpenSCStore"
-	StorageSoftHSM    = "SoftHSMStore"
+	StorageKaztoken   = token.StorageKaztoken
+	StorageIDCard     = token.StorageIDCard
+	StorageEToken72K  = token.StorageEToken72K
+	StorageEToken5110 = token.StorageEToken5110
+	StorageJaCarta    = token.StorageJaCarta
+	StorageAKey       = token.StorageAKey
+	StorageRutoken    = token.StorageRutoken
+	StorageOpenSC     = token.StorageOpenSC
+	StorageSoftHSM    = token.StorageSoftHSM
 )
 
 // ModuleSpec is a PKCS#11 module the agent may load: a name, the storage it
@@ -26,7 +29,7 @@ const (
 // library path.
 type ModuleSpec struct {
 	Name    string   // short name, also accepted by --pkcs11
-	Storage string   // NCALayer storage name
+	Storage string   // its token.Storage id
 	Paths   []string // this OS's candidates: absolute paths or bare file names (searched in libDirs); either may be a glob
 	// ModelStorage maps a token model substring to another storage, for
 	// vendor libraries serving several NCALayer storages (eToken 72K/5110).
@@ -37,6 +40,33 @@ type ModuleSpec struct {
 type Found struct {
 	Spec ModuleSpec
 	Path string
+}
+
+// DefaultCatalog lists the token modules of this OS, read from the one
+// table of storages (token.Storages): Kazakhstan's, Russia's, Vietnam's
+// and the generic ones. Versioned names are globs; the newest installed
+// version is taken. None of these could be checked against real hardware
+// here; admins can add or override modules in the config file.
+func DefaultCatalog() []ModuleSpec {
+	var out []ModuleSpec
+	table := token.Storages()
+	for _, s := range table {
+		paths := osPaths(s)
+		if s.Module == "" || len(paths) == 0 {
+			continue
+		}
+		spec := ModuleSpec{Name: s.Module, Storage: s.ID, Paths: slices.Clone(paths)}
+		for _, o := range table {
+			if o.ServedBy == s.ID && o.Model != "" {
+				if spec.ModelStorage == nil {
+					spec.ModelStorage = map[string]string{}
+				}
+				spec.ModelStorage[o.Model] = o.ID
+			}
+		}
+		out = append(out, spec)
+	}
+	return out
 }
 
 // Installed returns the catalog modules whose library exists here.
@@ -150,7 +180,7 @@ func Resolve(catalog []ModuleSpec, nameOrPath string) (path string, spec ModuleS
 			return abs, f.Spec, true
 		}
 	}
-	return abs, ModuleSpec{Name: filepath.Base(abs), Storage: "PKCS11"}, true
+	return abs, ModuleSpec{Name: filepath.Base(abs), Storage: token.StoragePKCS11}, true
 }
 
 func same(a, b string) bool {

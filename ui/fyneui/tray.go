@@ -196,7 +196,7 @@ func (t *Tray) showSettings() {
 // by your organisation", and never written to the user's config.
 func (t *Tray) settingsForm(l, path string, done func()) *widget.Form {
 	c := t.Agent.Config()
-	managed := func(key string, item *widget.FormItem, w fyne.Disableable) *widget.FormItem {
+	managed := func(key agent.PolicyKey, item *widget.FormItem, w fyne.Disableable) *widget.FormItem {
 		if c.Managed[key] {
 			w.Disable()
 			item.HintText = ui.T(l, "org-set")

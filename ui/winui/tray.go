@@ -139,7 +139,7 @@ func (t *Tray) do(m ui.MenuItem) {
 		t.textWindow(ui.T(l, "tray-sites"), strings.Join(lines, "\r\n"))
 	case ui.TraySettings:
 		c := t.Agent.Config()
-		mark := func(key string) string {
+		mark := func(key agent.PolicyKey) string {
 			if c.Managed[key] {
 				return " (" + ui.T(l, "org-set") + ")"
 			}
