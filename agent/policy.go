@@ -85,8 +85,8 @@ func ParsePolicy(b []byte, source string) (*Policy, error) {
 		return nil, fmt.Errorf("policy %s: promptTimeout %v is out of range: give a value from %v to %v, like \"2m\"",
 			source, time.Duration(*t), MinPolicyPromptTimeout, MaxPolicyPromptTimeout.String())
 	}
-	if p.Locale != nil && *p.Locale != "" && *p.Locale != "kk" && *p.Locale != "ru" && *p.Locale != "en" {
-		return nil, fmt.Errorf("policy %s: locale %q: want kk, ru or en", source, *p.Locale)
+	if p.Locale != nil && *p.Locale != "" && !slices.Contains(Locales, Locale(*p.Locale)) {
+		return nil, fmt.Errorf("policy %s: locale %q: want kk, ru, en or vi", source, *p.Locale)
 	}
 	if p.KnownOrigins != nil {
 		known, err := CheckKnownOrigins(p.KnownOrigins)

@@ -88,7 +88,7 @@ func errText(locale string, err error) string {
 func (e *env) T(key string, args ...any) string { return ui.T(e.locale, key, args...) }
 
 // cliLocale is the language of the CLI: the environment's (LC_ALL,
-// LC_MESSAGES, LANG) when it is kk, ru or en (C/POSIX is en), else the
+// LC_MESSAGES, LANG) when it is kk, ru, en or vi (C/POSIX is en), else the
 // locale in config.json, else English — a server's or a CI's shell
 // without a language reads English.
 func cliLocale() string {
@@ -260,7 +260,7 @@ func loadPolicy(path string) (*agent.Policy, error) {
 
 // agent.ParsePolicy's errors about a value (they name no line).
 var (
-	policyLocaleRe  = regexp.MustCompile(`^policy .+: locale "(.*)": want kk, ru or en$`)
+	policyLocaleRe  = regexp.MustCompile(`^policy .+: locale "(.*)": want kk, ru, en or vi$`)
 	policyTimeoutRe = regexp.MustCompile(`^policy .+: promptTimeout (.+) is out of range: give a value from (.+) to (.+), like "2m"$`)
 	policyOriginRe  = regexp.MustCompile(`^policy .+: origin "(.*)": `)
 )
