@@ -42,7 +42,7 @@ var viDialog = map[string]string{
 	"why-one-edit":     "địa chỉ khác %s một hai chữ cái (%s)",
 	"why-swapped":      "%s bị đổi chỗ hai chữ cái (%s)",
 	"why-confusable":   "địa chỉ dùng chữ cái hoặc chữ số chỉ trông giống chữ của %s (%s)",
-	"why-other-script": "chữ cái của bảng chữ cái khác, trông giống %s (%s)",
+	"why-other-script": "chữ cái có dấu hoặc của bảng chữ cái khác, trông giống %s (%s)",
 	"why-other-suffix": "tên của %s nhưng với đuôi tên miền khác (%s)",
 	"punycode-note":    "địa chỉ được hiển thị dạng punycode; bằng chữ: %s",
 	"punycode-only":    "địa chỉ được hiển thị dạng punycode: hiển thị các chữ cái của nó là không an toàn",

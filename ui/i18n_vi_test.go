@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/qoltanba/qoltanba/agent"
 )
 
 // TestVietnameseWordsLand: every Vietnamese word found its key (none is
@@ -44,6 +46,39 @@ func TestVietnameseWordsLand(t *testing.T) {
 	for key, m := range catalog {
 		if strings.IndexFunc(m["vi"], func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) >= 0 {
 			t.Errorf("%s: Cyrillic in the Vietnamese text %q", key, m["vi"])
+		}
+	}
+}
+
+// TestVietnameseConsent: the first-use question for Vietnam's portals and
+// their look-alikes, in Vietnamese: the known portal by its name, a
+// look-alike in red with why, Block the default.
+func TestVietnameseConsent(t *testing.T) {
+	for _, c := range []struct {
+		origin, site, sub, badge, warning, note string
+		def                                     agent.Consent
+	}{
+		{"https://xacthuc.dichvucong.gov.vn", "dichvucong.gov.vn", "xacthuc.", "Trang web đã biết: Cổng Dịch vụ công quốc gia", "", "", agent.AllowOnce},
+		{"https://dichvucong.hanoi.gov.vn", "hanoi.gov.vn", "dichvucong.", "Trang web đã biết: cơ quan nhà nước", "", "", agent.AllowOnce},
+		{"https://dichvucong-gov.vn", "dichvucong-gov.vn", "", "Đây KHÔNG phải dichvucong.gov.vn", "dichvucong.gov.vn bị thêm một từ hoặc dấu gạch nối (dichvucong-gov.vn)", "", agent.Block},
+		{"https://dichvucong.gov.vn.tra-cuu.com", "tra-cuu.com", "dichvucong.gov.vn.", "Đây KHÔNG phải dichvucong.gov.vn", "dichvucong.gov.vn chỉ là một phần của địa chỉ: thực ra đây là trang tra-cuu.com", "", agent.Block},
+		{"http://dichvucong.gov.vn", "dichvucong.gov.vn", "", "Đây KHÔNG phải dichvucong.gov.vn", "dichvucong.gov.vn luôn mở qua https trên cổng riêng của mình; địa chỉ này thì khác", "kết nối không an toàn (http)", agent.Block},
+		{"https://xn--dchvcng-x0a0689dsha.vn", "xn--dchvcng-x0a0689dsha.vn", "", "Đây KHÔNG phải dichvucong.gov.vn",
+			"chữ cái có dấu hoặc của bảng chữ cái khác, trông giống dichvucong.gov.vn (xn--dchvcng-x0a0689dsha.vn)", "địa chỉ được hiển thị dạng punycode; bằng chữ: dịchvụcông.vn", agent.Block},
+		{"https://tiki.vn", "tiki.vn", "", "qoltanba không biết trang web này: hãy chắc chắn rằng bạn tin tưởng nó", "", "", agent.AllowOnce},
+	} {
+		o, err := agent.ParseOrigin(c.origin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := NewConsentView(o, agent.Classify(o, nil), "vi")
+		s := v.Site
+		if s.Site != c.site || s.Sub != c.sub || s.Badge != c.badge || s.Warning != c.warning || s.Note != c.note || v.Default != c.def {
+			t.Errorf("%s:\n got %q %q %q %q %q %v\nwant %q %q %q %q %q %v", c.origin, s.Site, s.Sub, s.Badge, s.Warning, s.Note, v.Default,
+				c.site, c.sub, c.badge, c.warning, c.note, c.def)
+		}
+		if !strings.HasPrefix(v.Question, "Cho phép ") || v.Choices[0].Label != "Cho phép một lần" {
+			t.Errorf("%s: %q %+v", c.origin, v.Question, v.Choices)
 		}
 	}
 }
