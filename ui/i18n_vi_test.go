@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"unicode"
@@ -79,6 +80,38 @@ func TestVietnameseConsent(t *testing.T) {
 		}
 		if !strings.HasPrefix(v.Question, "Cho phép ") || v.Choices[0].Label != "Cho phép một lần" {
 			t.Errorf("%s: %q %+v", c.origin, v.Question, v.Choices)
+		}
+	}
+}
+
+// TestTTYSpeaksVietnamese: the terminal prompter in Vietnamese, the
+// page's language (vi-VN) over the configured one, the confirmation word
+// typed without diacritics.
+func TestTTYSpeaksVietnamese(t *testing.T) {
+	out := &syncBuf{}
+	input := []string{"1", "1", gostFL, "x", "Qwerty12", "1", "co"}
+	tty := &TTY{In: strings.NewReader(strings.Join(input, "\n") + "\n"), Out: out, Fd: -1, Locale: func() string { return "ru" }}
+	a := newAgent(t, tty)
+	origin, _ := agent.ParseOrigin("https://xacthuc.dichvucong.gov.vn")
+	res, err := a.Handle(context.Background(), &agent.Request{Origin: origin, Format: agent.FormatCMS, Locale: "vi-VN",
+		Documents: [][]byte{[]byte("x")}, Filter: agent.Filter{Chain: agent.ChainAny}})
+	if err != nil || len(res.Signatures) != 1 {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	o := out.after("✓")
+	for _, w := range []string{
+		"Cho phép xacthuc.dichvucong.gov.vn yêu cầu chữ ký số của bạn?", "1) Cho phép một lần — Chỉ cho yêu cầu này",
+		"Trang web đã biết: Cổng Dịch vụ công quốc gia", "Ký dữ liệu cho xacthuc.dichvucong.gov.vn", "Kho khóa:",
+		"Số thứ tự kho khóa (0 để hủy): ", "Đường dẫn tệp khóa: ", "Mật khẩu: ", "Sai mật khẩu", "Khóa:",
+		"ТЕСТОВ ТЕСТ, Mã định danh 123456789011", "Ký số? Gõ “co” rồi nhấn Enter: ", "Đã ký ✓",
+	} {
+		if !strings.Contains(o, w) {
+			t.Errorf("output lacks %q:\n%s", w, o)
+		}
+	}
+	for _, other := range []string{"Key store", "Password", "Signed", "Type", "Подпис", "Пароль"} {
+		if strings.Contains(o, other) {
+			t.Errorf("%q in a Vietnamese dialog:\n%s", other, o)
 		}
 	}
 }
