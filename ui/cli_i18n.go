@@ -221,14 +221,18 @@ func CLIKeys() []string {
 // CLILocale is the command line's language: the environment's (the first
 // of LC_ALL, LC_MESSAGES, LANG that is set) when it is Kazakh, Russian,
 // English or Vietnamese (C and POSIX are English); else configured, the language of
-// config.json (kk, ru, en or vi); else English. Unlike the dialogs (Kazakh
-// by default), a shell that names no language of ours reads English: a
-// server's, a CI's, an administrator's.
+// config.json (kk, ru, en or vi); else, on Windows, whose shells set no
+// LANG, the display language when it is one of ours; else English. Unlike
+// the dialogs (Kazakh by default), a shell that names no language of ours
+// reads English: a server's, a CI's, an administrator's.
 func CLILocale(configured string) string {
 	if l := envLocale(); l != "" {
 		return l
 	}
 	if n := NormalizeLocale(configured); n != "" {
+		return n
+	}
+	if n := NormalizeLocale(osLocale()); n != "" {
 		return n
 	}
 	return "en"
