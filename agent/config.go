@@ -24,7 +24,7 @@ type Config struct {
 	TSAURL string `json:"tsaURL"`
 	// PKCS11Modules adds token libraries to the built-in catalog.
 	PKCS11Modules []ModuleConfig `json:"pkcs11Modules"`
-	// Locale of the dialogs: kk, ru or en ("" = the system's).
+	// Locale of the dialogs: kk, ru, en or vi ("" = the system's).
 	Locale string `json:"locale"`
 	// PromptTimeout cancels a dialog left open this long.
 	PromptTimeout Duration `json:"promptTimeout"`

@@ -10,12 +10,17 @@ const (
 	LocaleKK Locale = "kk"
 	LocaleRU Locale = "ru"
 	LocaleEN Locale = "en"
+	LocaleVI Locale = "vi"
 )
 
+// Locales are the dialogs' languages, in the order the language menus
+// list them.
+var Locales = []Locale{LocaleKK, LocaleRU, LocaleEN, LocaleVI}
+
 // NormalizeLocale maps what a page, a config or the OS calls a language —
-// NCALayer's ids ("kz" too), "ru_RU.UTF-8", "en-GB", any case — to kk, ru
-// or en; "" and anything else give "". It is the one place that decides,
-// for the doors and the dialogs alike.
+// NCALayer's ids ("kz" too), "ru_RU.UTF-8", "en-GB", "vi-VN" ("vn" too),
+// any case — to kk, ru, en or vi; "" and anything else give "". It is the
+// one place that decides, for the doors and the dialogs alike.
 func NormalizeLocale(l string) Locale {
 	l = strings.ToLower(l)
 	if i := strings.IndexAny(l, "_.-@"); i >= 0 {
@@ -28,6 +33,8 @@ func NormalizeLocale(l string) Locale {
 		return LocaleRU
 	case "en":
 		return LocaleEN
+	case "vi", "vn":
+		return LocaleVI
 	}
 	return ""
 }

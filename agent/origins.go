@@ -30,17 +30,20 @@ const (
 
 // KnownService is a site the dialog names: its domain (the site and every
 // name under it, https on port 443 only: gov.kz covers each state body's
-// kgd.gov.kz, ...) and its name in kk, ru and en.
+// kgd.gov.kz, ...) and its name in kk, ru and en (and vi for Vietnam's).
 type KnownService struct {
 	Domain string            `json:"domain"`
 	Names  map[string]string `json:"names"`
 }
 
-// Name is the service's name in locale (kk, ru, en; falling back to kk,
-// then the domain).
+// Name is the service's name in locale (kk, ru, en, vi; falling back to
+// kk — English first for vi — then the domain).
 func (k KnownService) Name(locale string) string {
 	if n := k.Names[locale]; n != "" {
 		return n
+	}
+	if n := k.Names["en"]; n != "" && locale == string(LocaleVI) {
+		return n // a Vietnamese reader of a Kazakh site's name: English
 	}
 	if n := k.Names["kk"]; n != "" {
 		return n
@@ -58,6 +61,23 @@ var KnownServices = []KnownService{
 	{Domain: "salyk.kz", Names: map[string]string{"kk": "Салық төлеушінің кабинеті", "ru": "Кабинет налогоплательщика", "en": "the taxpayer's cabinet"}},
 	{Domain: "enbek.kz", Names: map[string]string{"kk": "Электрондық еңбек биржасы", "ru": "Электронная биржа труда", "en": "the electronic labour exchange"}},
 	{Domain: "open-almaty.kz", Names: map[string]string{"kk": "Open Almaty", "ru": "Open Almaty", "en": "Open Almaty"}},
+
+	// --- Vietnam (issue 25): the portals that sign in and take
+	// declarations with a "USB ký số" through the VNPT-CA Plugin or VGCA
+	// SignService. The national public service portal (its sign-in,
+	// xacthuc.dichvucong.gov.vn, offers "USB ký số"), e-tax, and social
+	// insurance's e-transactions (gddt.baohiemxahoi.gov.vn); the
+	// provinces' portals (dichvucong.hanoi.gov.vn, dvc.bacninh.gov.vn),
+	// customs (customs.gov.vn) and the treasury are state bodies under
+	// gov.vn, which, like gov.kz, is known whole. The specific entries
+	// come before gov.vn: the first that covers a host names it.
+	// customs.gov.vn is not named on its own: "customs" is a common word
+	// (customs.gov.ru would be its look-alike "under another ending").
+	{Domain: "dichvucong.gov.vn", Names: map[string]string{"vi": "Cổng Dịch vụ công quốc gia", "kk": "Вьетнамның ұлттық мемлекеттік қызметтер порталы", "ru": "Национальный портал госуслуг Вьетнама", "en": "Vietnam's national public service portal"}},
+	{Domain: "thuedientu.gdt.gov.vn", Names: map[string]string{"vi": "Thuế điện tử (eTax)", "kk": "Вьетнамның электрондық салық порталы", "ru": "Электронные налоги Вьетнама", "en": "Vietnam's e-tax portal"}},
+	{Domain: "baohiemxahoi.gov.vn", Names: map[string]string{"vi": "Bảo hiểm xã hội Việt Nam", "kk": "Вьетнамның әлеуметтік сақтандыру қоры", "ru": "Социальное страхование Вьетнама", "en": "Vietnam Social Security"}},
+	{Domain: "gov.vn", Names: map[string]string{"vi": "cơ quan nhà nước", "kk": "Вьетнамның мемлекеттік органы", "ru": "государственный орган Вьетнама", "en": "a Vietnamese government body"}},
+	// --- end of Vietnam
 }
 
 // LookalikeWhy says what makes a site look like a known one.

@@ -95,9 +95,9 @@ func ParsePolicy(b []byte, source string) (*Policy, error) {
 			"policy %s: promptTimeout %v is out of range: give a value from %v to %v, like \"2m\"",
 			source, time.Duration(*t), MinPolicyPromptTimeout, MaxPolicyPromptTimeout.String())
 	}
-	if p.Locale != nil && *p.Locale != "" && *p.Locale != "kk" && *p.Locale != "ru" && *p.Locale != "en" {
+	if p.Locale != nil && *p.Locale != "" && !slices.Contains(Locales, Locale(*p.Locale)) {
 		return nil, policyErr(PolicyError{Source: source, Line: lineOf(b, `"locale"`), Key: string(PolicyLocale), Kind: PolicyBadLocale, Value: *p.Locale},
-			"policy %s: locale %q: want kk, ru or en", source, *p.Locale)
+			"policy %s: locale %q: want kk, ru, en or vi", source, *p.Locale)
 	}
 	if p.KnownOrigins != nil {
 		known, err := CheckKnownOrigins(p.KnownOrigins)

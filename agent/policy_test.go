@@ -36,6 +36,8 @@ func TestParsePolicy(t *testing.T) {
 		{name: "bad origin", json: `{"allowedOrigins":["egov.kz"]}`, err: `origin "egov.kz"`},
 		{name: "bad denied origin", json: `{"deniedOrigins":["ftp://x.kz"]}`, err: `origin "ftp://x.kz"`},
 		{name: "bad locale", json: `{"locale":"de"}`, err: "locale"},
+		{name: "Vietnamese", json: `{"locale":"vi"}`},
+		{name: "vi-VN is not a locale value", json: `{"locale":"vi-VN"}`, err: `locale "vi-VN": want kk, ru, en or vi`},
 		{name: "zero timeout", json: `{"promptTimeout":0}`, err: "promptTimeout"},
 		{name: "1ns timeout", json: `{"promptTimeout":"1ns"}`, err: "promptTimeout 1ns is out of range"},
 		{name: "day timeout", json: `{"promptTimeout":"24h"}`, err: "out of range"},
@@ -165,6 +167,7 @@ func TestPolicyValue(t *testing.T) {
 		{"knownOrigins", `[{"name":"Corp"}]`, ""},
 		{"locale", "kk", `"kk"`},
 		{"locale", "de", ""},
+		{"locale", "vi", `"vi"`},
 		{"tsaURL", "http://tsa.corp.kz", `"http://tsa.corp.kz"`},
 		{"frobnicate", "1", ""},
 	} {

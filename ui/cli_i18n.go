@@ -169,7 +169,7 @@ var cliCatalog = map[string]map[string]string{
 	"cli-policy-key-twice":       {"kk": "%s, %d-жол: %q кілті екі рет берілген: біреуін қалдырыңыз", "ru": "%s, строка %d: ключ %q указан дважды: оставьте один", "en": "%s, line %d: key %q is given twice: keep one"},
 	"cli-policy-key-repeats":     {"kk": "%s, %d-жол: %q кілті басқа регистрде %q кілтін қайталайды: біреуін қалдырыңыз", "ru": "%s, строка %d: ключ %q повторяет %q в другом регистре: оставьте один", "en": "%s, line %d: key %q repeats %q in another case: keep one"},
 	"cli-policy-null":            {"kk": "%s: файлда баптаулар емес, null жазылған: ештеңе орнатпайтын саясат үшін {} жазыңыз немесе файлды өшіріңіз", "ru": "%s: в файле null, а не набор настроек: для политики без настроек напишите {} или удалите файл", "en": "%s: the file says null, not a set of settings: write {} for a policy that sets nothing, or remove the file"},
-	"cli-policy-locale":          {"kk": "%s, %d-жол: locale %q: kk, ru немесе en жазыңыз", "ru": "%s, строка %d: locale %q: напишите kk, ru или en", "en": "%s, line %d: locale %q: write kk, ru or en"},
+	"cli-policy-locale":          {"kk": "%s, %d-жол: locale %q: kk, ru, en немесе vi жазыңыз", "ru": "%s, строка %d: locale %q: напишите kk, ru, en или vi", "en": "%s, line %d: locale %q: write kk, ru, en or vi"},
 	"cli-policy-timeout-range":   {"kk": "%s, %d-жол: promptTimeout %s тым аз немесе тым көп: %s пен %s аралығындағы мәнді беріңіз, мысалы \"2m\"", "ru": "%s, строка %d: promptTimeout %s вне допустимого: укажите значение от %s до %s, например \"2m\"", "en": "%s, line %d: promptTimeout %s is out of range: give a value from %s to %s, like \"2m\""},
 	"cli-policy-origin":          {"kk": "%s, %d-жол: %q — сайттың мекенжайы емес: https://хост[:порт] түрінде жазыңыз", "ru": "%s, строка %d: %q — не адрес сайта: напишите в виде https://хост[:порт]", "en": "%s, line %d: %q is not a site's origin: write it as https://host[:port]"},
 	"cli-kind-text":              {"kk": "тырнақшадағы мәтін (\"...\")", "ru": "текст в кавычках (\"...\")", "en": "text in quotes (\"...\")"},
@@ -234,16 +234,20 @@ func CLIKeys() []string {
 }
 
 // CLILocale is the command line's language: the environment's (the first
-// of LC_ALL, LC_MESSAGES, LANG that is set) when it is Kazakh, Russian or
-// English (C and POSIX are English); else configured, the language of
-// config.json (kk, ru or en); else English. Unlike the dialogs (Kazakh
-// by default), a shell that names no language of ours reads English: a
-// server's, a CI's, an administrator's.
+// of LC_ALL, LC_MESSAGES, LANG that is set) when it is Kazakh, Russian,
+// English or Vietnamese (C and POSIX are English); else configured, the language of
+// config.json (kk, ru, en or vi); else, on Windows, whose shells set no
+// LANG, the display language when it is one of ours; else English. Unlike
+// the dialogs (Kazakh by default), a shell that names no language of ours
+// reads English: a server's, a CI's, an administrator's.
 func CLILocale(configured string) string {
 	if l := envLocale(); l != "" {
 		return l
 	}
 	if n := NormalizeLocale(configured); n != "" {
+		return n
+	}
+	if n := NormalizeLocale(osLocale()); n != "" {
 		return n
 	}
 	return "en"

@@ -31,7 +31,7 @@ type Renderer interface {
 // dialog closed when its request ends.
 type Desk struct {
 	Renderer Renderer
-	// Locale returns the configured dialog language (kk, ru, en) for a
+	// Locale returns the configured dialog language (kk, ru, en, vi) for a
 	// request that names none; nil: the system's.
 	Locale func() string
 	// Delay before Sign can be pressed after the dialog appeared or changed.

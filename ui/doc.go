@@ -2,7 +2,7 @@
 // dialog's model (Dialog and its View: who asks, what is signed, the
 // stores, the keys and why one cannot be used, the signing phases), the
 // consent question (ConsentView), the site line every window shows
-// (SiteView), the tray menu (TrayMenu), the kk/ru/en catalog, and the
+// (SiteView), the tray menu (TrayMenu), the kk/ru/en/vi catalog, and the
 // terminal prompter (TTY).
 //
 // Desk is the one desktop Prompter (one dialog at a time, the tray's busy

@@ -9,7 +9,7 @@ import (
 )
 
 // Locales the dialogs speak.
-var Locales = []string{"kk", "ru", "en"}
+var Locales = []string{"kk", "ru", "en", "vi"}
 
 // catalog: message key -> locale -> text (fmt verbs allowed).
 var catalog = map[string]map[string]string{
@@ -211,22 +211,26 @@ func T(locale, key string, args ...any) string {
 }
 
 // NormalizeLocale maps NCALayer's locale ids ("kz" too) and OS values
-// ("ru_RU.UTF-8") to kk, ru or en; "" and unknown give "" (it is
+// ("ru_RU.UTF-8", "vi_VN.UTF-8") to kk, ru, en or vi; "" and unknown give "" (it is
 // agent.NormalizeLocale, the one rule the doors follow too).
 func NormalizeLocale(l string) string { return string(agent.NormalizeLocale(l)) }
 
 // SystemLocale reads the OS language (the first of LC_ALL, LC_MESSAGES,
-// LANG that is set): kk, ru or en; the C/POSIX locale is English; any
-// other language, or none set, is Kazakh.
+// LANG that is set; on Windows, when none is, the user's display
+// language): kk, ru, en or vi; the C/POSIX locale is English; any other
+// language, or none set, is Kazakh.
 func SystemLocale() string {
 	if l := envLocale(); l != "" {
+		return l
+	}
+	if l := NormalizeLocale(osLocale()); l != "" {
 		return l
 	}
 	return "kk"
 }
 
 // envLocale is the environment's language: the first of LC_ALL,
-// LC_MESSAGES, LANG that is set, as kk, ru or en (C and POSIX are en);
+// LC_MESSAGES, LANG that is set, as kk, ru, en or vi (C and POSIX are en);
 // "" when none is set or that one names another language.
 func envLocale() string {
 	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {

@@ -68,7 +68,7 @@ func TestEveryLookalikeReasonWorded(t *testing.T) {
 }
 
 func TestLocale(t *testing.T) {
-	for in, want := range map[string]string{"kz": "kk", "kk_KZ.UTF-8": "kk", "ru_RU.UTF-8": "ru", "en": "en", "de_DE": "", "": ""} {
+	for in, want := range map[string]string{"kz": "kk", "kk_KZ.UTF-8": "kk", "ru_RU.UTF-8": "ru", "en": "en", "vi": "vi", "vi_VN.UTF-8": "vi", "vi-VN": "vi", "VN": "vi", "de_DE": "", "": ""} {
 		if got := NormalizeLocale(in); got != want {
 			t.Errorf("%q: %q", in, got)
 		}
@@ -82,6 +82,7 @@ func TestSystemLocale(t *testing.T) {
 	for _, c := range []struct{ lcAll, lang, want string }{
 		{"", "ru_RU.UTF-8", "ru"}, {"C.UTF-8", "ru_RU.UTF-8", "en"}, {"", "C", "en"}, {"", "POSIX", "en"},
 		{"", "C.UTF-8", "en"}, {"", "de_DE.UTF-8", "kk"}, {"", "", "kk"}, {"kk_KZ.UTF-8", "C", "kk"},
+		{"", "vi_VN.UTF-8", "vi"}, {"vi_VN.UTF-8", "ru_RU.UTF-8", "vi"},
 	} {
 		t.Setenv("LC_ALL", c.lcAll)
 		t.Setenv("LC_MESSAGES", "")

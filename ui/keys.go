@@ -44,7 +44,7 @@ func (r KeyRow) Lines() []string {
 	return out
 }
 
-// dateFormat is how dates are written in kk, ru and en alike.
+// dateFormat is how dates are written in kk, ru, en and vi alike.
 const dateFormat = "02.01.2006"
 
 // NewKeyRow describes a key offered by the agent, at time now.

@@ -458,7 +458,7 @@ func TestTrayMenuManaged(t *testing.T) {
 			lang = m
 		}
 	}
-	if lang.Label != "Язык (задано вашей организацией)" || len(lang.Children) != 3 {
+	if lang.Label != "Язык (задано вашей организацией)" || len(lang.Children) != len(Locales) {
 		t.Fatalf("language item: %+v", lang)
 	}
 	for _, c := range lang.Children {

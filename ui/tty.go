@@ -20,7 +20,7 @@ import (
 // password or PIN with echo off, key list with the unselectable keys and
 // their reasons, an explicit "yes"), and file paths. It draws the same
 // models as the desktop dialogs (ConsentView, Dialog), in the same words
-// and language (kk, ru, en: the request's, else Locale). Plain Enter never
+// and language (kk, ru, en, vi: the request's, else Locale). Plain Enter never
 // approves, and an approval typed within Delay of the last change is
 // ignored.
 type TTY struct {
@@ -31,7 +31,7 @@ type TTY struct {
 	Fd int
 	// Delay before an approval counts (anti-clickjacking for the terminal).
 	Delay time.Duration
-	// Locale returns the configured dialog language (kk, ru, en) for a
+	// Locale returns the configured dialog language (kk, ru, en, vi) for a
 	// request that names none; nil: the system's.
 	Locale func() string
 

@@ -92,9 +92,9 @@ func errText(locale string, err error) string {
 func (e *env) T(key string, args ...any) string { return ui.T(e.locale, key, args...) }
 
 // cliLocale is the language of the CLI: the environment's (LC_ALL,
-// LC_MESSAGES, LANG) when it is kk, ru or en (C/POSIX is en), else the
-// locale in config.json, else English — a server's or a CI's shell
-// without a language reads English.
+// LC_MESSAGES, LANG) when it is kk, ru, en or vi (C/POSIX is en), else the
+// locale in config.json, else Windows' display language, else English — a
+// server's or a CI's shell without a language reads English (ui.CLILocale).
 func cliLocale() string {
 	cfg, _ := agent.LoadConfig(filepath.Join(agent.ConfigDir(), "config.json"))
 	return ui.CLILocale(cfg.Locale)

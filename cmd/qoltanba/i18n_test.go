@@ -163,7 +163,7 @@ func TestConfigAndPolicyErrorsNameFileLineKey(t *testing.T) {
 		{"policy syntax", "{}", "{\"allowedOrigins\": [\"https://a.kz\"\n}", []string{`line 2: this is not valid JSON`, `строка 2: это не правильный JSON`}},
 		{"policy unknown key", "{}", "{\"locale\": \"ru\",\n \"alowedOrigins\": []}", []string{`line 2: key "alowedOrigins" is not a setting this version knows`, `строка 2: "alowedOrigins" — не настройка, известная этой версии`}},
 		{"policy twice", "{}", "{\"disableKeyFiles\": true,\n\n \"disableKeyFiles\": false}", []string{`line 3: key "disableKeyFiles" is given twice`, `строка 3: ключ "disableKeyFiles" указан дважды: оставьте один`}},
-		{"policy locale", "{}", "{\"disableKeyFiles\": true,\n \"locale\": \"fr\"}", []string{`line 2: locale "fr": write kk, ru or en`, `строка 2: locale "fr": напишите kk, ru или en`}},
+		{"policy locale", "{}", "{\"disableKeyFiles\": true,\n \"locale\": \"fr\"}", []string{`line 2: locale "fr": write kk, ru, en or vi`, `строка 2: locale "fr": напишите kk, ru, en или vi`}},
 		{"policy origin", "{}", "{\"locale\": \"ru\",\n\n \"allowedOrigins\": [\"egov.kz\"]}", []string{`line 3: "egov.kz" is not a site's origin: write it as https://host[:port]`, `строка 3: "egov.kz" — не адрес сайта: напишите в виде https://хост[:порт]`}},
 		{"policy duration", "{}", "{\"locale\": \"ru\",\n\"promptTimeout\": \"zz\"}", []string{`line 2: promptTimeout must be a duration like "5m"`, `строка 2: promptTimeout должен быть промежутком времени`}},
 	} {

@@ -14,7 +14,7 @@
 //	qoltanba origin    what the agent makes of a site (known, unknown, look-alike, denied)
 //	qoltanba version   print the version
 //
-// Everything a person reads comes from the kk/ru/en catalog (ui), in the
+// Everything a person reads comes from the kk/ru/en/vi catalog (ui), in the
 // language of LC_ALL/LC_MESSAGES/LANG or the config.
 package main
 

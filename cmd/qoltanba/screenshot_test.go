@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -193,14 +194,14 @@ func flakyTSA(t *testing.T) string {
 }
 
 // TestDesktopScreenshots runs `qoltanba run` on a virtual display and
-// walks the dialogs through every state in kk, ru and en, driven from
-// the keyboard (xdotool) by pages' real requests: the first-use question
-// for a known site, an unknown one and a look-alike; the signing dialog
-// empty, with a wrong password, with no token, with a token asking for its
-// PIN, with a key list that has a key it cannot use, signing, failed at the
-// timestamp server, and signed. Each window is captured and checked (not
-// blank, within the screen); make screenshots keeps them in
-// docs/screenshots.
+// walks the dialogs through every state in kk, ru, en and vi (with
+// Vietnam's portals), driven from the keyboard (xdotool) by pages' real
+// requests: the first-use question for a known site, an unknown one and a
+// look-alike; the signing dialog empty, with a wrong password, with no
+// token, with a token asking for its PIN, with a key list that has a key
+// it cannot use, signing, failed at the timestamp server, and signed. Each
+// window is captured and checked (not blank, within the screen); make
+// screenshots keeps them in docs/screenshots.
 func TestDesktopScreenshots(t *testing.T) {
 	display := startXvfb(t)
 	home := t.TempDir()
@@ -212,7 +213,7 @@ func TestDesktopScreenshots(t *testing.T) {
 	conf := filepath.Join(home, "softhsm2.conf")
 	os.WriteFile(conf, []byte("directories.tokendir = "+tokDir+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600)
 	lib := p11test.Lib(t)
-	os.WriteFile(filepath.Join(cfgDir, "config.json"), []byte(fmt.Sprintf(`{"allowedOrigins":["https://egov.kz"],"tsaURL":%q,
+	os.WriteFile(filepath.Join(cfgDir, "config.json"), []byte(fmt.Sprintf(`{"allowedOrigins":["https://egov.kz","https://dichvucong.gov.vn"],"tsaURL":%q,
 		"pkcs11Modules":[{"name":"kaztoken","storage":"AKKaztokenStore","path":%q}]}`, flakyTSA(t), lib)), 0o600)
 	port := freePort(t)
 	cmd := exec.Command(binary, "run", "--port", strconv.Itoa(port))
@@ -238,21 +239,32 @@ func TestDesktopScreenshots(t *testing.T) {
 		}
 		return string(msg)
 	}
-	xml := `<payment><payer>IIN123456789011</payer><amount currency=\"KZT\">15000</amount><purpose>Балабақша</purpose></payment>`
-	signXML := func(locale string) string {
+	signXML := func(locale, xml string) string {
 		return `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"xml","data":"` + xml + `","signingParams":{},"signerParams":{"chain":[]},"locale":"` + locale + `"}}`
 	}
 	var tok *p11test.Token
-	for _, l := range []string{"kk", "ru", "en"} {
+	for _, l := range []string{"kk", "ru", "en", "vi"} {
+		// Kazakhstan's sites in kk, ru and en; Vietnam's in vi (issue 25):
+		// the national portal's sign-in, a look-alike of it, and a
+		// document of its own.
+		fake := map[string]string{"kk": "com", "ru": "net", "en": "org"}[l]
+		known, lookalike, tokenSite := "idp.egov.kz", "egov.kz.kezek-balabaqsha-online-zapis-v-detskiy-sad."+fake, "egov.kz"
+		xml := `<payment><payer>IIN123456789011</payer><amount currency=\"KZT\">15000</amount><purpose>Балабақша</purpose></payment>`
+		if l == "vi" {
+			known, lookalike, tokenSite = "xacthuc.dichvucong.gov.vn", "dichvucong.gov.vn.tra-cuu-ho-so-truc-tuyen.com", "dichvucong.gov.vn"
+			xml = `<hoso><nguoinop>Nguyễn Văn An</nguoinop><thutuc>Đăng ký khai sinh</thutuc><lephi donvi=\"VND\">8000</lephi></hoso>`
+		}
+		knownTitle, tokenTitle := "qoltanba — "+regexp.QuoteMeta(known), "qoltanba — "+regexp.QuoteMeta(tokenSite)
+		lookalikeTitle := "qoltanba — " + regexp.QuoteMeta(lookalike[:strings.IndexByte(lookalike, '-')+1]) + ".*"
 		// The first-use question: a known site (focus on Allow once)...
-		ws := dialAgent(t, port, "https://idp.egov.kz")
-		ws.WriteMessage(websocket.TextMessage, []byte(signXML(l)))
-		id := sc.window("qoltanba — idp\\.egov\\.kz")
+		ws := dialAgent(t, port, "https://"+known)
+		ws.WriteMessage(websocket.TextMessage, []byte(signXML(l, xml)))
+		id := sc.window(knownTitle)
 		sc.capture(id, "consent-known-"+l)
 		sc.key("space") // Allow once
-		sc.gone("qoltanba — idp\\.egov\\.kz", id)
+		sc.gone(knownTitle, id)
 		// ...then the dialog, empty: a key file, its path, its password.
-		id = sc.window("qoltanba — idp\\.egov\\.kz")
+		id = sc.window(knownTitle)
 		sc.capture(id, "dialog-empty-"+l)
 		sc.typeText(ncatest.GOST2015FL)
 		sc.key("Return")
@@ -264,13 +276,13 @@ func TestDesktopScreenshots(t *testing.T) {
 		if got := answer(ws); got != `{"body":{},"status":true}` {
 			t.Errorf("%s: cancel answered %s", l, got)
 		}
-		sc.gone("qoltanba — idp\\.egov\\.kz")
+		sc.gone(knownTitle)
 
 		// An unknown site (allowed once, then its dialog canceled), and a
 		// look-alike (the focus on Block; Esc dismisses the question, for
 		// this request only).
 		ws = dialAgent(t, port, "https://kindergarten.example")
-		ws.WriteMessage(websocket.TextMessage, []byte(signXML(l)))
+		ws.WriteMessage(websocket.TextMessage, []byte(signXML(l, xml)))
 		id = sc.window("qoltanba — kindergarten\\.example")
 		sc.capture(id, "consent-unknown-"+l)
 		sc.key("space")
@@ -279,18 +291,17 @@ func TestDesktopScreenshots(t *testing.T) {
 		sc.key("Escape")
 		answer(ws)
 		sc.gone("qoltanba — kindergarten\\.example")
-		fake := map[string]string{"kk": "com", "ru": "net", "en": "org"}[l]
-		ws = dialAgent(t, port, "https://egov.kz.kezek-balabaqsha-online-zapis-v-detskiy-sad."+fake)
-		ws.WriteMessage(websocket.TextMessage, []byte(signXML(l)))
-		id = sc.window("qoltanba — egov\\.kz\\.kezek-.*")
+		ws = dialAgent(t, port, "https://"+lookalike)
+		ws.WriteMessage(websocket.TextMessage, []byte(signXML(l, xml)))
+		id = sc.window(lookalikeTitle)
 		sc.capture(id, "consent-lookalike-"+l)
 		sc.key("Escape")
 		if got := answer(ws); got != `{"body":{},"status":true}` { // NCALayer's "canceled"
 			t.Errorf("%s: a dismissed look-alike got %s", l, got)
 		}
-		sc.gone("qoltanba — egov\\.kz\\.kezek-.*")
+		sc.gone(lookalikeTitle)
 		// Esc canceled this request only: nothing remembered for the site.
-		if b, _ := os.ReadFile(filepath.Join(home, "data", "qoltanba", "permissions.json")); strings.Contains(string(b), "kezek") {
+		if b, _ := os.ReadFile(filepath.Join(home, "data", "qoltanba", "permissions.json")); strings.Contains(string(b), lookalike) {
 			t.Errorf("%s: Esc on the consent was remembered: %s", l, b)
 		}
 
@@ -301,9 +312,9 @@ func TestDesktopScreenshots(t *testing.T) {
 			os.RemoveAll(tokDir)
 			os.MkdirAll(tokDir, 0o700)
 		}
-		ws = dialAgent(t, port, "https://egov.kz")
+		ws = dialAgent(t, port, "https://"+tokenSite)
 		ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"allowedStorages":["AKKaztokenStore"],"format":"cms","data":"MTEK","signingParams":{"decode":true,"tsaProfile":{}},"signerParams":{"chain":[],"extKeyUsageOids":["1.3.6.1.5.5.7.3.2"]},"locale":"`+l+`"}}`))
-		id = sc.window("qoltanba — egov\\.kz")
+		id = sc.window(tokenTitle)
 		sc.capture(id, "token-none-"+l)
 		tok = screenshotToken(t, conf)
 		time.Sleep(3 * time.Second) // the dialog looks again every 2 s
@@ -323,7 +334,7 @@ func TestDesktopScreenshots(t *testing.T) {
 		if got := answer(ws); !strings.Contains(got, `"result":["-----BEGIN CMS-----`) {
 			t.Errorf("%s: signing answered %.200s\n%s", l, got, stderr)
 		}
-		sc.gone("qoltanba — egov\\.kz")
+		sc.gone(tokenTitle)
 	}
 	if !stderr.WaitFor("no system tray", 5*time.Second) {
 		t.Errorf("no tray message in the log:\n%s", stderr)
