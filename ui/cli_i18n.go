@@ -198,6 +198,12 @@ var cliCatalog = map[string]map[string]string{
 	"cli-service-not-installed":   {"kk": "қызмет орнатылмаған", "ru": "служба не установлена", "en": "the service is not installed"},
 	"cli-service-not-running":     {"kk": "қызмет жұмыс істеп тұрған жоқ: qoltanba service start арқылы іске қосыңыз", "ru": "служба не запущена: запустите её командой qoltanba service start", "en": "the service is not running: start it with qoltanba service start"},
 	"cli-unattended-off":          {"kk": "диалогсыз режимді компьютер саясаты өшірген (%s)", "ru": "режим без диалога отключён политикой компьютера (%s)", "en": "unattended mode is turned off by the machine's policy (%s)"},
+	// Native messaging hosts (issue 24): what the host started by a browser
+	// writes to its standard error (the browser's log) and the agent's line.
+	"cli-native-no-agent":    {"kk": "qoltanba агенті іске қосылмаған: беттер плагин қолжетімсіз деп көрсетеді. qoltanba run арқылы іске қосыңыз (%v)", "ru": "агент qoltanba не запущен: страницы покажут, что плагин недоступен. Запустите qoltanba run (%v)", "en": "the qoltanba agent is not running: pages will say the plug-in is not available. Start it with qoltanba run (%v)"},
+	"cli-native-usage":       {"kk": "пайдалану: qoltanba native-host ORIGIN (chrome-extension://<id>/ немесе Firefox кеңейтімінің id-і)", "ru": "использование: qoltanba native-host ORIGIN (chrome-extension://<id>/ или id расширения Firefox)", "en": "usage: qoltanba native-host ORIGIN (chrome-extension://<id>/ or a Firefox add-on id)"},
+	"cli-native-bad-origin":  {"kk": "%q браузер кеңейтімі емес", "ru": "%q — не расширение браузера", "en": "%q is not a browser extension"},
+	"cli-native-listen-fail": {"kk": "браузер кеңейтімдеріне арналған сокет ашылмады: Госуслуги беттері агентке жете алмайды (%v)", "ru": "не удалось открыть сокет для расширений браузера: страницы Госуслуг не достучатся до агента (%v)", "en": "could not open the socket for browser extensions: Gosuslugi pages cannot reach the agent (%v)"},
 }
 
 func init() {

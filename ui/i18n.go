@@ -190,6 +190,10 @@ var catalog = map[string]map[string]string{
 	"org-keyfiles-off":         {"kk": "Кілт файлдарын ұйымыңыз өшірген: токенді пайдаланыңыз", "ru": "Файлы ключей отключены вашей организацией: используйте токен", "en": "Key files are turned off by your organisation: use your token"},
 	"tray-about":               {"kk": "Бағдарлама туралы", "ru": "О программе", "en": "About"},
 	"tray-quit":                {"kk": "Шығу", "ru": "Выход", "en": "Quit"},
+	// Browser extensions as callers (issue 24: the native messaging door).
+	"site-extension":         {"kk": "браузер кеңейтімі %s", "ru": "расширение браузера %s", "en": "browser extension %s"},
+	"site-extension-known":   {"kk": "Белгілі кеңейтім: %s", "ru": "Известное расширение: %s", "en": "Known extension: %s"},
+	"site-extension-unknown": {"kk": "qoltanba бұл браузер кеңейтімін білмейді: оны өзіңіз орнатқаныңызға көз жеткізіңіз", "ru": "qoltanba не знает это расширение браузера: убедитесь, что установили его сами", "en": "qoltanba does not know this browser extension: make sure you installed it yourself"},
 }
 
 // T translates key into locale (falling back to Kazakh, then the key).

@@ -98,6 +98,7 @@ func cmdServe(e *env, args []string) error {
 		}
 		defer closeKeys()
 		warnUnusableKeys(e, keys, time.Now())
+		e.nativeKeys = unattendedKeyList(keys, ks.p12 != "")
 		prompter = &agent.Unattended{Origins: unattendedOrigins, Open: func(context.Context) ([]*token.Key, func(), error) {
 			return keys, func() {}, nil
 		}}
@@ -234,6 +235,7 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 		}
 		return err
 	}
+	startNativeDoor(e, a, cfg, log) // Gosuslugi's extensions (issue 24)
 	log.Info("listening", "url", fmt.Sprintf("wss://127.0.0.1:%d/", srv.Port), "version", version)
 	fmt.Fprintf(e.stdout, "qoltanba %s listening on wss://127.0.0.1:%d/\n", version, srv.Port)
 	if onReady != nil {
