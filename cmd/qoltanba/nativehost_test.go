@@ -44,7 +44,9 @@ func TestNativeHostArgs(t *testing.T) {
 	}
 }
 
-func nmFrame(b []byte) []byte { return append(binenc.NativeEndian.AppendUint32(nil, uint32(len(b))), b...) }
+func nmFrame(b []byte) []byte {
+	return append(binenc.NativeEndian.AppendUint32(nil, uint32(len(b))), b...)
+}
 
 func readNMFrames(t *testing.T, out []byte) []map[string]any {
 	t.Helper()
