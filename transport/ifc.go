@@ -98,6 +98,7 @@ type ifcSession struct {
 	origin  agent.Origin
 	handles map[int]*x509.Certificate
 	next    int
+	chosen  []ListedKey // keys the user chose in a key-info dialog (AskForKeys)
 }
 
 type ifcRequest struct {
@@ -257,12 +258,28 @@ func (s *ifcSession) answer(ctx context.Context, msg []byte) ifcAnswer {
 	return ifcFail(ifcNotSupported, agent.OutcomeBadRequest)
 }
 
-// listed is the KeyLister's keys (none without one).
+// listed is the KeyLister's keys and those chosen on this connection.
 func (s *ifcSession) listed(ctx context.Context) []ListedKey {
-	if s.d.Keys == nil {
-		return nil
+	var l []ListedKey
+	if s.d.Keys != nil {
+		l = s.d.Keys.ListedKeys(ctx)
 	}
-	return s.d.Keys.ListedKeys(ctx)
+	return append(l, s.chosen...)
+}
+
+// askForKey lets the user choose the key to list when the agent knows
+// none (AskForKeys): the agent's key-info dialog, nothing signed.
+func (s *ifcSession) askForKey(ctx context.Context) {
+	if !s.d.AskForKeys || len(s.listed(ctx)) > 0 {
+		return
+	}
+	res, err := s.d.Agent.Handle(ctx, &agent.Request{Origin: s.origin, Method: "ifc.get_list_certs", KeyOnly: true,
+		Filter: agent.Filter{Chain: agent.ChainAny}})
+	if err != nil {
+		s.d.Log.Info("ifc: no key chosen to list", "outcome", agent.OutcomeOf(err))
+		return
+	}
+	s.chosen = append(s.chosen, ListedKey{Certificate: res.Certificate})
 }
 
 // keyID is a listed key's id in containerIds: the first 16 bytes of its
@@ -273,6 +290,7 @@ func keyID(c *x509.Certificate) string {
 }
 
 func (s *ifcSession) certList(ctx context.Context) []any {
+	s.askForKey(ctx)
 	out := []any{}
 	for _, k := range s.listed(ctx) {
 		e := ifcCertEntry(k.Certificate)

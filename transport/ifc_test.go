@@ -466,3 +466,41 @@ func FuzzGosRequest(f *testing.F) {
 		}
 	})
 }
+
+// TestIFCAskForKeys: with no key listed before a PIN, the certificate
+// list asks the user to choose one (a key-info dialog, nothing signed),
+// lists it for the connection, and a sign by its containerId uses it.
+func TestIFCAskForKeys(t *testing.T) {
+	k := ruKey(t, "gost2012_256")
+	origin, _ := agent.ParseOrigin(ifcExt)
+	p := &agent.Unattended{Origins: []agent.Origin{origin}, Open: func(context.Context) ([]*token.Key, func(), error) {
+		return []*token.Key{k}, func() {}, nil
+	}}
+	a, _ := agent.New(agent.Options{Config: agent.DefaultConfig(), Prompter: p})
+	d := &NativeDoor{Agent: a, AskForKeys: true}
+	client, server := net.Pipe()
+	go d.ServeConn(t.Context(), server)
+	c := &ifcClient{t: t, conn: client}
+	defer client.Close()
+	c.send(mustJSONAnswer(NativeHello{Qoltanba: "native-host", Version: 1, Host: HostIFCPlugin, Origin: ifcExt}))
+	m := c.call("get_list_certs", map[string]any{"cryptoID": "qoltanba/0"})
+	certs, _ := m["cert_list"].([]any)
+	if code(m) != 0 || len(certs) != 1 {
+		t.Fatalf("get_list_certs: %v", m)
+	}
+	container := "qoltanba/0/" + certs[0].(map[string]any)["id"].(string)
+	m = c.call("sign", map[string]any{"containerId": container, "inDataType": 1, "data": "challenge", "signType": 3, "outDataType": 1})
+	if code(m) != 0 {
+		t.Fatalf("sign: %v", m)
+	}
+	// Without AskForKeys the list is empty.
+	d2 := &NativeDoor{Agent: a}
+	client2, server2 := net.Pipe()
+	go d2.ServeConn(t.Context(), server2)
+	defer client2.Close()
+	c2 := &ifcClient{t: t, conn: client2}
+	c2.send(mustJSONAnswer(NativeHello{Qoltanba: "native-host", Version: 1, Host: HostIFCPlugin, Origin: ifcExt}))
+	if m := c2.call("get_list_certs", map[string]any{"cryptoID": "qoltanba/0"}); code(m) != 0 || len(m["cert_list"].([]any)) != 0 {
+		t.Errorf("without AskForKeys: %v", m)
+	}
+}

@@ -75,6 +75,12 @@ type NativeDoor struct {
 	// Keys lists the certificates pages may see before any PIN (nil:
 	// none, the page lists an empty store).
 	Keys KeyLister
+	// AskForKeys: when Keys lists none, a page's certificate list asks
+	// the user to choose a key in the dialog (a key-info request: the
+	// key file's password or the token's PIN opens it, nothing is
+	// signed); the chosen certificate is listed for the rest of the
+	// connection and the dialog asks again when it signs.
+	AskForKeys bool
 	// RequestMemory bounds the request bytes held at once over all
 	// connections (0: DefaultRequestMemory).
 	RequestMemory int64

@@ -81,7 +81,7 @@ func NewSiteView(o agent.Origin, info agent.OriginInfo, locale string) SiteView 
 // IFCPlugin"), any other by its id; never a look-alike.
 func extensionSiteView(o agent.Origin, info agent.OriginInfo, locale string) SiteView {
 	v := SiteView{Site: ElideMiddle(o.Host, maxSite), Class: info.Class, Full: ElideMiddle(o.String(), 64),
-		Note: T(locale, "site-extension", ElideMiddle(o.String(), maxSub)), Badge: T(locale, "site-extension-unknown")}
+		Note: T(locale, "site-extension", ElideMiddle(o.String(), 64)), Badge: T(locale, "site-extension-unknown")}
 	if info.Class == agent.OriginKnown && info.Service != nil {
 		v.Site = ElideMiddle(info.Service.Name(locale), maxSite*2)
 		v.Badge = T(locale, "site-extension-known", info.Service.Name(locale))

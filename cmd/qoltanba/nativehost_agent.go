@@ -20,7 +20,10 @@ func startNativeDoor(e *env, a *agent.Agent, cfg agent.Config, log *slog.Logger)
 		log.Warn("native messaging door closed", "err", err)
 		return
 	}
-	d := &transport.NativeDoor{Agent: a, Version: version, Log: log, Keys: e.nativeKeys, RequestMemory: cfg.MaxRequestMemoryBytes}
+	d := &transport.NativeDoor{Agent: a, Version: version, Log: log, Keys: e.nativeKeys,
+		// Until the agent keeps a list of the user's keys, a page that
+		// lists certificates gets the one the user chooses in the dialog.
+		AskForKeys: e.nativeKeys == nil, RequestMemory: cfg.MaxRequestMemoryBytes}
 	log.Info("native messaging door", "socket", path)
 	go func() {
 		if err := d.Serve(e.ctx, l); err != nil {
