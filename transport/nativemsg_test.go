@@ -3,8 +3,10 @@ package transport
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"io"
+	"net"
 	"strings"
 	"testing"
 )
@@ -92,3 +94,7 @@ func FuzzReadFrame(f *testing.F) {
 		}
 	})
 }
+
+func hexOf(b []byte) string { return hex.EncodeToString(b) }
+
+func netListenUnix(path string) (net.Listener, error) { return net.Listen("unix", path) }
