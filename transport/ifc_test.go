@@ -504,3 +504,22 @@ func TestIFCAskForKeys(t *testing.T) {
 		t.Errorf("without AskForKeys: %v", m)
 	}
 }
+
+// TestIFCHostGoneCancels: when the host goes while a sign waits for the
+// user, the dialog is canceled and the door's connection ends at once.
+func TestIFCHostGoneCancels(t *testing.T) {
+	k := ruKey(t, "gost2012_256")
+	gate := make(chan struct{}) // never opened: the "user" does not answer
+	c := startIFC(t, k, ifcExt, []string{ifcExt}, gate)
+	m := c.call("get_list_certs", map[string]any{"cryptoID": "qoltanba/0"})
+	container := "qoltanba/0/" + m["cert_list"].([]any)[0].(map[string]any)["id"].(string)
+	b, _ := json.Marshal(map[string]any{"func_name": "sign", "params": map[string]any{"containerId": container, "inDataType": 1, "data": "x", "signType": 3, "outDataType": 1}})
+	c.send(b)
+	time.Sleep(100 * time.Millisecond)
+	c.conn.Close()
+	select {
+	case <-c.done:
+	case <-time.After(3 * time.Second):
+		t.Fatal("the door still waits for the dialog of a host that went")
+	}
+}

@@ -213,13 +213,13 @@ func (d *NativeDoor) relay(ctx context.Context, c io.ReadWriteCloser, p nmProtoc
 		return nil
 	}
 	site := "native:" + origin.String()
+	ctx, cancel := context.WithCancel(ctx)
 	var pending sync.WaitGroup
 	busy := make(chan struct{}, 1)
-	defer func() {
-		// The browser closed the port (the page went away): the
-		// pending request's dialog is canceled with ctx.
-		pending.Wait()
-	}()
+	// When the host goes (the browser closed the port: the page went
+	// away), the pending request's dialog is canceled, then waited for.
+	defer pending.Wait()
+	defer cancel()
 	defer context.AfterFunc(ctx, func() { c.Close() })()
 	for {
 		msg, err := ReadFrame(c, MaxNativeRequest)
