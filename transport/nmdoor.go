@@ -20,7 +20,8 @@ import (
 // (`qoltanba native-host`, which is also what the manifests' path runs)
 // signs nothing: it connects to the running agent over a channel only the
 // same user can open (a Unix socket in the user's runtime directory, its
-// peer's uid checked; nmsock_*.go), sends a hello naming the extension
+// peer's uid checked; a named pipe with an owner-only DACL on Windows;
+// nmsock_*.go, nmpeer_*.go), sends a hello naming the extension
 // the browser started it for, and relays frames both ways. The door turns
 // each function into agent calls with that extension as the caller, so
 // consent, the one-dialog queue, the policy, unattended mode and the audit
