@@ -523,3 +523,27 @@ func TestIFCHostGoneCancels(t *testing.T) {
 		t.Fatal("the door still waits for the dialog of a host that went")
 	}
 }
+
+// TestIFCPolicyDeniesExtension: a machine policy (or the user) that
+// denies the extension's origin refuses its requests like a site's.
+func TestIFCPolicyDeniesExtension(t *testing.T) {
+	k := ruKey(t, "gost2012_256")
+	origin, _ := agent.ParseOrigin(ifcExt)
+	p := &agent.Unattended{Origins: []agent.Origin{origin}, Open: func(context.Context) ([]*token.Key, func(), error) {
+		return []*token.Key{k}, func() {}, nil
+	}}
+	cfg := agent.DefaultConfig()
+	cfg.DeniedOrigins = []string{ifcExt}
+	a, _ := agent.New(agent.Options{Config: cfg, Prompter: p})
+	d := &NativeDoor{Agent: a, Keys: KeyList{{Certificate: k.Certificate}}}
+	client, server := net.Pipe()
+	go d.ServeConn(t.Context(), server)
+	defer client.Close()
+	c := &ifcClient{t: t, conn: client}
+	c.send(mustJSONAnswer(NativeHello{Qoltanba: "native-host", Version: 1, Host: HostIFCPlugin, Origin: ifcExt}))
+	container := "qoltanba/0/" + keyID(k.Certificate)
+	m := c.call("sign", map[string]any{"containerId": container, "inDataType": 1, "data": "x", "signType": 3, "outDataType": 1})
+	if code(m) != int(ifcGeneralError) || m["qoltanba_outcome"] != "denied" || m["sign_value"] != nil {
+		t.Errorf("a denied extension: %v", m)
+	}
+}

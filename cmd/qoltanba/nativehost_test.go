@@ -19,9 +19,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/agent"
 	"github.com/qoltanba/qoltanba/internal/testkit/chromiumtest"
 	"github.com/qoltanba/qoltanba/internal/testkit/ifcext"
 	"github.com/qoltanba/qoltanba/internal/testkit/syncbuf"
+	"github.com/qoltanba/qoltanba/transport"
 )
 
 func TestNativeHostArgs(t *testing.T) {
@@ -264,5 +266,30 @@ func TestGosuslugiSequenceInChromium(t *testing.T) {
 	log, _ := os.ReadFile(filepath.Join(home, "data", "qoltanba", "audit.jsonl"))
 	if strings.Count(string(log), `"origin":"`+extOrigin+`","method":"ifc.sign"`) != 4 {
 		t.Errorf("audit log:\n%s", log)
+	}
+}
+
+// TestNativeHostProtocol: a known extension speaks its own protocol; any
+// other is told by its first frame.
+func TestNativeHostProtocol(t *testing.T) {
+	h := func(origin string) *nativeHost {
+		o, err := agent.ParseOrigin(origin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &nativeHost{origin: o}
+	}
+	gos := `{"id":"1","node":"","module":"crypto","method":{"type":"certificates"}}`
+	ifc := `{"func_name":"version","params":{}}`
+	for _, tc := range []struct{ origin, first, want string }{
+		{"chrome-extension://pbefkdcndngodfeigfdgiodgnmbgcfha", gos, transport.HostIFCPlugin},
+		{"chrome-extension://jabjbhgjaidecageckilhonbggakppme", ifc, transport.HostGosplugin},
+		{"chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", gos, transport.HostGosplugin},
+		{"chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", ifc, transport.HostIFCPlugin},
+		{"chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "not json", transport.HostIFCPlugin},
+	} {
+		if got := h(tc.origin).protocol([]byte(tc.first)); got != tc.want {
+			t.Errorf("%s %s: %s", tc.origin, tc.first, got)
+		}
 	}
 }
