@@ -33,7 +33,7 @@ func cmdServe(e *env, args []string) error {
 	policyFile := fs.String("policy", "", "read the machine policy from this `file` instead of "+agent.PolicyPath+" (tests)")
 	unattended := fs.Bool("unattended", false, "sign every request of the --allow-origin sites with one key, with NO dialog (automated tests, kiosks)")
 	var allow listFlag
-	fs.Var(&allow, "allow-origin", "unattended: a site `origin` (https://host[:port]) whose requests are signed; repeatable")
+	fs.Var(&allow, "allow-origin", "unattended: a site `origin` (https://host[:port]) or a browser extension (chrome-extension://<id>, docs/russia.md) whose requests are signed; repeatable")
 	var ks keySource
 	ks.register(fs, true)
 	if err := parseFlags(fs, args); err != nil {
