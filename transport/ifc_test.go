@@ -547,3 +547,23 @@ func TestIFCPolicyDeniesExtension(t *testing.T) {
 		t.Errorf("a denied extension: %v", m)
 	}
 }
+
+// TestIFCMemoryBudget: a frame that does not fit in the request memory
+// budget is refused with IFC_ERROR_MALLOC, and a small one still works.
+func TestIFCMemoryBudget(t *testing.T) {
+	a, _ := agent.New(agent.Options{Config: agent.DefaultConfig(), Prompter: agent.NoDialog{}})
+	d := &NativeDoor{Agent: a, RequestMemory: 4 << 10} // 2 KiB for one caller
+	client, server := net.Pipe()
+	go d.ServeConn(t.Context(), server)
+	defer client.Close()
+	c := &ifcClient{t: t, conn: client}
+	c.send(mustJSONAnswer(NativeHello{Qoltanba: "native-host", Version: 1, Host: HostIFCPlugin, Origin: ifcExt}))
+	big, _ := json.Marshal(map[string]any{"func_name": "hash", "params": map[string]any{"inDataType": 1, "data": strings.Repeat("я", 2000)}})
+	c.send(big)
+	if m := c.read(); code(m) != int(ifcErrorMalloc) {
+		t.Errorf("over the budget: %v", m)
+	}
+	if m := c.call("hash", map[string]any{"inDataType": 1, "data": "abc"}); code(m) != 0 {
+		t.Errorf("a small request after it: %v", m)
+	}
+}

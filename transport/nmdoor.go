@@ -238,7 +238,9 @@ func (d *NativeDoor) relay(ctx context.Context, c io.ReadWriteCloser, p nmProtoc
 			send(p.refuse(msg, refuseBusy))
 			continue
 		}
-		n := int64(len(msg))
+		// The frame and what is decoded from it (the document, at most as
+		// large) are held until the answer.
+		n := 2 * int64(len(msg))
 		if !d.budget.take(site, n) {
 			<-busy
 			send(p.refuse(msg, refuseNoMemory))
