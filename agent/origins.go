@@ -124,6 +124,9 @@ type OriginInfo struct {
 	// letters, is shown beside them.
 	MixedScripts bool
 	Decoded      string
+	// Extension is the catalog key of a known browser extension ("ifcplugin",
+	// "gosplugin"); "" for a site or an unknown extension.
+	Extension string
 }
 
 // maxHostLen is the longest DNS name; a longer host is no site's, and is
@@ -136,6 +139,9 @@ const maxHostLen = 253
 func Classify(o Origin, extra []KnownService) OriginInfo {
 	if o.IsLocal() {
 		return OriginInfo{Class: OriginLocal}
+	}
+	if o.IsExtension() {
+		return classifyExtension(o)
 	}
 	host := strings.TrimSuffix(strings.ToLower(o.Host), ".")
 	info := OriginInfo{Class: OriginUnknown, Scheme: o.Scheme, Port: o.Port, Site: host}

@@ -75,8 +75,8 @@ func ParsePolicy(b []byte, source string) (*Policy, error) {
 	for _, list := range []*[]string{&p.AllowedOrigins, &p.DeniedOrigins} {
 		for i, o := range *list {
 			parsed, err := ParseOrigin(strings.TrimSuffix(strings.TrimSpace(o), "/"))
-			if err == nil && parsed.Scheme != "https" && parsed.Scheme != "http" {
-				err = errors.New("want https://host[:port]")
+			if err == nil && parsed.Scheme != "https" && parsed.Scheme != "http" && !parsed.IsExtension() {
+				err = errors.New("want https://host[:port] or chrome-extension://<id>")
 			}
 			if err != nil {
 				key := PolicyAllowedOrigins

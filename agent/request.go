@@ -11,8 +11,10 @@ import (
 )
 
 // Origin is who asks: the scheme, host and port of the page, taken only from
-// the browser's WebSocket handshake. The zero Origin is a local program (no
-// Origin header at all).
+// the browser's WebSocket handshake, or a browser extension (scheme
+// chrome-extension or moz-extension, Host its id, Port 0) as the browser
+// named it to the native messaging host it started. The zero Origin is a
+// local program (no Origin header at all).
 type Origin struct {
 	Scheme string
 	Host   string
@@ -30,6 +32,9 @@ func ParseOrigin(h string) (Origin, error) {
 	}
 	if h == "null" {
 		return Origin{}, ErrNullOrigin
+	}
+	if o, ok, err := parseExtensionOrigin(h); ok {
+		return o, err
 	}
 	u, err := url.Parse(h)
 	if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
@@ -79,11 +84,21 @@ func hostChars(h string) bool {
 // IsLocal reports whether the request came from a local program.
 func (o Origin) IsLocal() bool { return o.Scheme == "" }
 
+// IsExtension reports whether the request came from a browser extension
+// through the native messaging door (never a web site: no look-alike
+// rules apply to its id).
+func (o Origin) IsExtension() bool {
+	return o.Scheme == SchemeChromeExtension || o.Scheme == SchemeMozExtension
+}
+
 // String is the canonical origin ("https://egov.kz", "http://localhost:8080"),
 // or "local program".
 func (o Origin) String() string {
 	if o.IsLocal() {
 		return "local program"
+	}
+	if o.IsExtension() {
+		return o.Scheme + "://" + o.Host
 	}
 	def := (o.Scheme == "https" && o.Port == 443) || (o.Scheme == "http" && o.Port == 80)
 	h := o.Host

@@ -4,5 +4,10 @@
 // small status page. It enforces the loopback policy before any work:
 // Host must be 127.0.0.1, localhost or [::1] with our port (else 421), the
 // origin comes only from the handshake's Origin header, "null" and denied
-// origins are refused.
+// origins are refused. Gosuslugi's pages reach it another way: the browser
+// starts qoltanba as the native messaging host of their extension, which
+// relays to the agent's NativeDoor over a socket (a named pipe on Windows)
+// only the same user can open, the extension the browser named being the
+// caller (nmdoor.go; the IFCPlugin protocol in ifc.go, the Gosplugin's
+// envelope in gosplugin.go; docs/russia.md).
 package transport

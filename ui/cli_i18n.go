@@ -213,6 +213,12 @@ var cliCatalog = map[string]map[string]string{
 	"cli-policy-module-fields": {"kk": "%s, %d-жол: pkcs11Modules ішіндегі әр жазбаға name мен path керек", "ru": "%s, строка %d: каждой записи pkcs11Modules нужны name и path", "en": "%s, line %d: each pkcs11Modules entry needs a name and a path"},
 	"cli-policy-missing":       {"kk": "%s саясаты жоқ: файлдың атын тексеріңіз", "ru": "политики %s нет: проверьте имя файла", "en": "policy %s does not exist: check the file's name"},
 	"cli-policy-dangling":      {"kk": "%s: %s сілтемесі жоқ %s файлына апарады: саясатты қалпына келтіріңіз немесе сілтемені өшіріңіз", "ru": "%s: ссылка %s ведёт на несуществующий %s: восстановите политику или удалите ссылку", "en": "%s: %s links to %s, which does not exist: restore the policy, or remove the link"},
+	// Native messaging hosts (issue 24): what the host started by a browser
+	// writes to its standard error (the browser's log) and the agent's line.
+	"cli-native-no-agent":    {"kk": "qoltanba агенті іске қосылмаған: беттер плагин қолжетімсіз деп көрсетеді. qoltanba run арқылы іске қосыңыз (%v)", "ru": "агент qoltanba не запущен: страницы покажут, что плагин недоступен. Запустите qoltanba run (%v)", "en": "the qoltanba agent is not running: pages will say the plug-in is not available. Start it with qoltanba run (%v)"},
+	"cli-native-usage":       {"kk": "пайдалану: qoltanba native-host ORIGIN (chrome-extension://<id>/ немесе Firefox кеңейтімінің id-і)", "ru": "использование: qoltanba native-host ORIGIN (chrome-extension://<id>/ или id расширения Firefox)", "en": "usage: qoltanba native-host ORIGIN (chrome-extension://<id>/ or a Firefox add-on id)"},
+	"cli-native-bad-origin":  {"kk": "%q браузер кеңейтімі емес", "ru": "%q — не расширение браузера", "en": "%q is not a browser extension"},
+	"cli-native-listen-fail": {"kk": "браузер кеңейтімдеріне арналған сокет ашылмады: Госуслуги беттері агентке жете алмайды (%v)", "ru": "не удалось открыть сокет для расширений браузера: страницы Госуслуг не достучатся до агента (%v)", "en": "could not open the socket for browser extensions: Gosuslugi pages cannot reach the agent (%v)"},
 }
 
 func init() {

@@ -194,4 +194,10 @@ var viCLI = map[string]string{
 	"cli-policy-too-deep":      "%s, dòng %d: lồng nhau quá sâu (tối đa %s cấp)",
 	"cli-policy-too-large":     "%s: tệp quá lớn (tối đa %s byte)",
 	"cli-policy-trailing":      "%s, dòng %d: có nội dung thừa sau tập cài đặt: hãy xóa nó",
+
+	// the native messaging host (issue 24)
+	"cli-native-no-agent":    "chương trình qoltanba chưa chạy: các trang sẽ báo plugin không khả dụng. Hãy khởi động bằng qoltanba run (%v)",
+	"cli-native-usage":       "cách dùng: qoltanba native-host ORIGIN (chrome-extension://<id>/ hoặc id tiện ích Firefox)",
+	"cli-native-bad-origin":  "%q không phải tiện ích mở rộng của trình duyệt",
+	"cli-native-listen-fail": "không mở được socket cho tiện ích trình duyệt: các trang Gosuslugi không thể kết nối tới chương trình (%v)",
 }

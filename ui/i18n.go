@@ -192,6 +192,10 @@ var catalog = map[string]map[string]string{
 	// key-file errors that had no words of their own (StoreErrorKey)
 	"key-file-too-large": {"kk": "Бұл файл кілт файлы болу үшін тым үлкен: .p12 (.pfx) файлын таңдаңыз", "ru": "Этот файл слишком велик для файла ключа: выберите файл .p12 (.pfx)", "en": "This file is too large to be a key file: choose a .p12 (.pfx) file"},
 	"key-file-no-key":    {"kk": "Бұл файлда сертификаты бар жабық кілт жоқ: басқа кілт файлын таңдаңыз", "ru": "В этом файле нет закрытого ключа с сертификатом: выберите другой файл ключа", "en": "This file holds no private key with its certificate: choose another key file"},
+	// Browser extensions as callers (issue 24: the native messaging door).
+	"site-extension":         {"kk": "браузер кеңейтімі %s", "ru": "расширение браузера %s", "en": "browser extension %s"},
+	"site-extension-known":   {"kk": "Белгілі кеңейтім: %s", "ru": "Известное расширение: %s", "en": "Known extension: %s"},
+	"site-extension-unknown": {"kk": "qoltanba бұл браузер кеңейтімін білмейді: оны өзіңіз орнатқаныңызға көз жеткізіңіз", "ru": "qoltanba не знает это расширение браузера: убедитесь, что установили его сами", "en": "qoltanba does not know this browser extension: make sure you installed it yourself"},
 }
 
 // T translates key into locale (falling back to Kazakh, then the key).

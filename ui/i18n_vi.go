@@ -207,4 +207,9 @@ var viDialog = map[string]string{
 	// a key file that is too large or holds no key
 	"key-file-too-large": "Tệp này quá lớn để là tệp khóa: hãy chọn tệp .p12 (.pfx)",
 	"key-file-no-key":    "Tệp này không chứa khóa bí mật cùng chứng thư của nó: hãy chọn tệp khóa khác",
+
+	// browser extensions as callers (issue 24)
+	"site-extension":         "tiện ích mở rộng của trình duyệt %s",
+	"site-extension-known":   "Tiện ích đã biết: %s",
+	"site-extension-unknown": "qoltanba không biết tiện ích trình duyệt này: hãy chắc chắn rằng chính bạn đã cài đặt nó",
 }

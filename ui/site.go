@@ -41,6 +41,9 @@ func NewSiteView(o agent.Origin, info agent.OriginInfo, locale string) SiteView 
 	if o.IsLocal() {
 		return SiteView{Site: T(locale, "local-program"), Class: agent.OriginLocal, Badge: T(locale, "site-local")}
 	}
+	if o.IsExtension() {
+		return extensionSiteView(o, info, locale)
+	}
 	v := SiteView{Site: ElideMiddle(info.Site, maxSite), Sub: ElideMiddle(info.Sub, maxSub), Class: info.Class,
 		Full: ElideMiddle(o.String(), 64)}
 	switch {
@@ -69,6 +72,21 @@ func NewSiteView(o agent.Origin, info agent.OriginInfo, locale string) SiteView 
 		v.Warning = word(whyKeys, info.Why, locale, k, info.Site)
 	default:
 		v.Badge = T(locale, "site-unknown")
+	}
+	return v
+}
+
+// extensionSiteView: a browser extension asks (through the native
+// messaging door): a known one by its name ("Госуслуги — через расширение
+// IFCPlugin"), any other by its id; never a look-alike.
+func extensionSiteView(o agent.Origin, info agent.OriginInfo, locale string) SiteView {
+	v := SiteView{Site: ElideMiddle(o.Host, maxSite), Class: info.Class, Full: ElideMiddle(o.String(), 64),
+		Note: T(locale, "site-extension", ElideMiddle(o.String(), 64)), Badge: T(locale, "site-extension-unknown")}
+	if info.Class == agent.OriginKnown && info.Service != nil {
+		v.Site = ElideMiddle(info.Service.Name(locale), maxSite*2)
+		v.Badge = T(locale, "site-extension-known", info.Service.Name(locale))
+	} else {
+		v.Class = agent.OriginUnknown
 	}
 	return v
 }

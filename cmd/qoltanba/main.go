@@ -12,6 +12,7 @@
 //	qoltanba verify    check a CMS or XML signature
 //	qoltanba tokens    list PKCS#11 modules, tokens and PIN states
 //	qoltanba origin    what the agent makes of a site (known, unknown, look-alike, denied)
+//	qoltanba native-host the native messaging host browsers start for Gosuslugi's extensions
 //	qoltanba version   print the version
 //
 // Everything a person reads comes from the kk/ru/en/vi catalog (ui), in the
@@ -28,6 +29,7 @@ import (
 	"os/signal"
 
 	"github.com/qoltanba/qoltanba/internal/localefix"
+	"github.com/qoltanba/qoltanba/transport"
 )
 
 // version is set by the linker (see Makefile).
@@ -71,6 +73,7 @@ commands:
   policy   show or set the machine policy an organisation locks settings with (show|set|unset)
   service  a system service that signs for chosen sites WITHOUT a dialog (kiosks, servers): install|uninstall|start|stop|status
   version  print the version
+  native-host the native messaging host browsers start for Gosuslugi's extensions (qoltanba native-host ORIGIN)
   serve    run the agent on wss://127.0.0.1:13579 (prompts in this terminal; --unattended for tests)
   run      the agent for a desktop session: dialogs and tray (terminal prompts without a display)
 
@@ -101,6 +104,9 @@ type env struct {
 	requireAudit bool
 	// locale is the language of what a person reads (cliLocale).
 	locale string
+	// nativeKeys lists the keys native messaging pages may see before
+	// any PIN (serve --unattended: its key; nativehost_agent.go).
+	nativeKeys transport.KeyLister
 }
 
 // run dispatches a subcommand and returns the process exit code.
@@ -110,6 +116,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, tty: openTTY, defaultUI: "tty", locale: cliLocale()}
+	if origin, ok := nativeHostArgs(args); ok { // a browser started us as its native messaging host
+		if err := runNativeHost(e, origin); err != nil {
+			fmt.Fprintf(stderr, "qoltanba native-host: %s\n", errText(e.locale, err))
+			return exitInvalid
+		}
+		return exitOK
+	}
 	var cmd func(*env, []string) error
 	switch args[0] {
 	case "version", "--version", "-version":
@@ -143,6 +156,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		cmd = cmdService
 	case "policy":
 		cmd = cmdPolicy
+	case "native-host": // what the native messaging manifests run (docs/russia.md)
+		cmd = cmdNativeHost
 	case untrustMachineCACommand: // not in the usage: uninstall --all-users runs it as each user
 		cmd = cmdUntrustMachineCA
 	default:

@@ -34,7 +34,7 @@ func cmdServe(e *env, args []string) error {
 	policyFile := fs.String("policy", "", "read the machine policy from this `file` instead of "+agent.PolicyPath+" (tests)")
 	unattended := fs.Bool("unattended", false, "sign every request of the --allow-origin sites with one key, with NO dialog (automated tests, kiosks)")
 	var allow listFlag
-	fs.Var(&allow, "allow-origin", "unattended: a site `origin` (https://host[:port]) whose requests are signed; repeatable")
+	fs.Var(&allow, "allow-origin", "unattended: a site `origin` (https://host[:port]) or a browser extension (chrome-extension://<id>, docs/russia.md) whose requests are signed; repeatable")
 	var ks keySource
 	ks.register(fs, true)
 	if err := parseFlags(fs, args); err != nil {
@@ -99,6 +99,7 @@ func cmdServe(e *env, args []string) error {
 		}
 		defer closeKeys()
 		warnUnusableKeys(e, keys, time.Now())
+		e.nativeKeys = unattendedKeyList(keys, ks.p12 != "")
 		prompter = &agent.Unattended{Origins: unattendedOrigins, Open: func(context.Context) ([]*token.Key, func(), error) {
 			return keys, func() {}, nil
 		}}
@@ -235,6 +236,7 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 		}
 		return err
 	}
+	startNativeDoor(e, a, cfg, log) // Gosuslugi's extensions (issue 24)
 	log.Info("listening", "url", fmt.Sprintf("wss://127.0.0.1:%d/", srv.Port), "version", version)
 	fmt.Fprintf(e.stdout, "qoltanba %s listening on wss://127.0.0.1:%d/\n", version, srv.Port)
 	if onReady != nil {

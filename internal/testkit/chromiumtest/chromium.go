@@ -14,6 +14,19 @@ import (
 // database it trusts). debugPort > 0 opens the DevTools protocol.
 func Start(t testing.TB, env []string, url string, debugPort int) {
 	t.Helper()
+	var extra []string
+	if debugPort > 0 {
+		extra = append(extra, "--remote-debugging-port="+strconv.Itoa(debugPort))
+	}
+	StartWith(t, env, url, extra, nil)
+}
+
+// StartWith runs chromium headless on url with extra arguments
+// (--load-extension=DIR, ...); prepare, if set, is called with the fresh
+// profile directory before Chromium starts (to put per-profile native
+// messaging host manifests in its NativeMessagingHosts).
+func StartWith(t testing.TB, env []string, url string, extra []string, prepare func(profile string)) {
+	t.Helper()
 	bin, err := exec.LookPath("chromium")
 	if err != nil {
 		t.Fatal("chromium is required (Debian chromium, installed by .ci/run)")
@@ -26,9 +39,10 @@ func Start(t testing.TB, env []string, url string, debugPort int) {
 	}
 	args := []string{"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile}
-	if debugPort > 0 {
-		args = append(args, "--remote-debugging-port="+strconv.Itoa(debugPort))
+	if prepare != nil {
+		prepare(profile)
 	}
+	args = append(args, extra...)
 	cmd := exec.Command(bin, append(args, url)...)
 	cmd.Env = env
 	ownGroup(cmd)
