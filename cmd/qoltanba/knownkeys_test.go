@@ -145,6 +145,12 @@ func TestAgentGOSTToken(t *testing.T) {
 		string(known[0].ID) != "\xb2" || !known[0].Certificate.Equal(k.Cert) || p.chooses != 0 {
 		t.Fatalf("known keys before any PIN: %+v (dialogs %d)", known, p.chooses)
 	}
+	// The IFCPlugin door lists the same, before any PIN or dialog.
+	listed := knownKeyLister{a}.ListedKeys(ctx)
+	if len(listed) != 1 || listed[0].Storage != p11.StorageRutoken || listed[0].Label != "Сидоров 512" ||
+		!listed[0].Certificate.Equal(k.Cert) || p.chooses != 0 {
+		t.Fatalf("the native door's list: %+v (dialogs %d)", listed, p.chooses)
+	}
 	origin, _ := agent.ParseOrigin("https://esia.gosuslugi.ru")
 	doc := []byte("challenge-4f1c")
 	res, err := a.Handle(ctx, &agent.Request{Origin: origin, Method: "test.raw", Format: agent.FormatRaw,

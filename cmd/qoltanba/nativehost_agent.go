@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"log/slog"
+	"path/filepath"
 
 	"github.com/qoltanba/qoltanba/agent"
 	"github.com/qoltanba/qoltanba/token"
@@ -20,9 +22,14 @@ func startNativeDoor(e *env, a *agent.Agent, cfg agent.Config, log *slog.Logger)
 		log.Warn("native messaging door closed", "err", err)
 		return
 	}
-	d := &transport.NativeDoor{Agent: a, Version: version, Log: log, Keys: e.nativeKeys,
-		// Until the agent keeps a list of the user's keys, a page that
-		// lists certificates gets the one the user chooses in the dialog.
+	keys := e.nativeKeys
+	if keys == nil {
+		keys = knownKeyLister{a}
+	}
+	d := &transport.NativeDoor{Agent: a, Version: version, Log: log, Keys: keys,
+		// With "my keys" empty and no token showing a certificate, a page
+		// that lists certificates gets the one the user chooses in the
+		// dialog (nothing is signed there).
 		AskForKeys: e.nativeKeys == nil, RequestMemory: cfg.MaxRequestMemoryBytes}
 	log.Info("native messaging door", "socket", path)
 	go func() {
@@ -30,6 +37,24 @@ func startNativeDoor(e *env, a *agent.Agent, cfg agent.Config, log *slog.Logger)
 			log.Warn("native messaging door stopped", "err", err)
 		}
 	}()
+}
+
+// knownKeyLister lists "my keys" (the key files the user keeps) and the
+// certificates tokens show without login: what pages may see before any
+// password or PIN.
+type knownKeyLister struct{ a *agent.Agent }
+
+// ListedKeys implements transport.KeyLister.
+func (l knownKeyLister) ListedKeys(ctx context.Context) []transport.ListedKey {
+	var out []transport.ListedKey
+	for _, k := range l.a.KnownKeys(ctx) {
+		label := k.Alias
+		if k.Path != "" {
+			label = filepath.Base(k.Path)
+		}
+		out = append(out, transport.ListedKey{Certificate: k.Certificate, Storage: k.Storage, Label: label})
+	}
+	return out
 }
 
 // unattendedKeyList: in unattended mode pages may list the one configured
