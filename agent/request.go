@@ -162,6 +162,9 @@ type Request struct {
 	// FilePath is a file the page names (createCAdESFromFile); it is read
 	// only after the user approved it in the dialog.
 	FilePath string
+	// RSAPSS makes a raw RSA signature RSASSA-PSS (salt as long as the
+	// hash) instead of PKCS#1 v1.5 (VGCA SignJson's PS256).
+	RSAPSS bool
 	// Action overrides the dialog's summary (ActionLogin for a native
 	// login); empty means it follows from the request.
 	Action Action

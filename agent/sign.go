@@ -2,7 +2,9 @@ package agent
 
 import (
 	"context"
+	"crypto"
 	"crypto/rand"
+	"crypto/rsa"
 	"fmt"
 	"io"
 	"os"
@@ -99,7 +101,11 @@ func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key, progress f
 			} else if len(d) != s.DigestSize() {
 				return nil, BadRequest("document %d: a %s digest is %d bytes", i+1, s.Key, s.DigestSize())
 			}
-			sig, err := k.Signer.Sign(rand.Reader, digest, s)
+			var opts crypto.SignerOpts = s
+			if req.RSAPSS && s.Key == signer.RSA {
+				opts = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: s.Hash}
+			}
+			sig, err := k.Signer.Sign(rand.Reader, digest, opts)
 			if err != nil {
 				return nil, fmt.Errorf("document %d: %w", i+1, err)
 			}
