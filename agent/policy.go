@@ -37,6 +37,7 @@ type Policy struct {
 	Locale             *string        `json:"locale"`
 	PromptTimeout      *Duration      `json:"promptTimeout"`
 	AuditDir           *string        `json:"auditDir"`
+	Protocols          []string       `json:"protocols"` // exactly the doors served beside NCALayer's
 }
 
 // MaxPolicySize bounds a policy file.
@@ -94,6 +95,9 @@ func ParsePolicy(b []byte, source string) (*Policy, error) {
 			return nil, fmt.Errorf("policy %s: %w", source, err)
 		}
 		p.KnownOrigins = known
+	}
+	if err := CheckProtocols(p.Protocols); err != nil {
+		return nil, fmt.Errorf("policy %s: %w", source, err)
 	}
 	for _, m := range p.PKCS11Modules {
 		if m.Name == "" || m.Path == "" {
@@ -210,7 +214,7 @@ func jsonKind(tok json.Token) string {
 // policyKeys are the JSON names of Policy's fields.
 func policyKeys() []string {
 	return []string{"allowedOrigins", "deniedOrigins", "onlyAllowedOrigins", "knownOrigins", "tsaURL", "pkcs11Modules",
-		"disableKeyFiles", "disableUnattended", "locale", "promptTimeout", "auditDir"}
+		"disableKeyFiles", "disableUnattended", "locale", "promptTimeout", "auditDir", "protocols"}
 }
 
 // LoadPolicyFile reads a policy file; a missing file is no policy (nil).
@@ -282,6 +286,12 @@ func (p *Policy) Apply(cfg Config) Config {
 	fix(cfg.Managed, "locale", &cfg.Locale, p.Locale)
 	fix(cfg.Managed, "promptTimeout", &cfg.PromptTimeout, p.PromptTimeout)
 	fix(cfg.Managed, "auditDir", &cfg.AuditDir, p.AuditDir)
+	if p.Protocols != nil {
+		// The organisation decides which doors are open: those it names,
+		// whatever the user's config says.
+		cfg.Protocols = slices.Clone(p.Protocols)
+		set("protocols")
+	}
 	return cfg
 }
 
