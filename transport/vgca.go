@@ -119,7 +119,10 @@ func (s *Server) serveVGCA(w http.ResponseWriter, r *http.Request, origin agent.
 	}
 	defer m.lease.release()
 	// The page closes the socket to give up: that cancels the request.
+	// While the user is in the dialog, the pinger's pongs keep the socket
+	// alive (as on the other doors).
 	go func() {
+		c.ws.SetReadDeadline(time.Now().Add(3 * s.PingEvery))
 		for {
 			if _, _, err := c.ws.NextReader(); err != nil {
 				cancel()
@@ -155,7 +158,8 @@ func (h *vgcaHandler) request(endpoint string) *agent.Request {
 }
 
 func (h *vgcaHandler) handle(ctx context.Context, endpoint string, m *message) vgcaAnswer {
-	if !chargeEscapes(m.data, m.lease) {
+	// Decoding the request object copies its strings: charged first.
+	if !m.lease.grow(int64(len(m.data))) {
 		return vgcaError(vgcaFailed, agent.OutcomeBusy.Message())
 	}
 	reclaimAfterDecode(len(m.data))

@@ -14,9 +14,10 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
-
 	"github.com/gorilla/websocket"
+
 	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/token"
 )
 
 // vgcaCall opens one socket for one call, as the page scripts do, and
@@ -194,4 +195,19 @@ func FuzzVGCARequest(f *testing.F) {
 			t.Fatalf("answer %s", ans)
 		}
 	})
+}
+
+// TestVGCALongDialog: a user who takes longer than the socket's idle time
+// in the dialog still gets the answer (the pings keep the socket).
+func TestVGCALongDialog(t *testing.T) {
+	key := vnKey(t, false)
+	origin, _ := agent.ParseOrigin(page)
+	slow := &agent.Unattended{Origins: []agent.Origin{origin}, Open: func(context.Context) ([]*token.Key, func(), error) {
+		time.Sleep(5 * time.Second) // > 3 pings of the harness (1 s)
+		return []*token.Key{key}, func() {}, nil
+	}}
+	_, host := startVN(t, DoorVGCA, key, opts{prompter: slow})
+	if a := vgcaCall(t, host, "GetCertInfo", "get_cert_info"); a["Status"] != 0.0 {
+		t.Errorf("after a long dialog: %v", a)
+	}
 }

@@ -481,6 +481,9 @@ func (h *vnptHandler) signArray(ctx context.Context, method string, args []rawRe
 		return mustJSON(vnptError(vnptBadInput, method+" needs the data to sign"))
 	}
 	text, ok := jsonStringBytes(args[0])
+	if ok && !l.grow(2*int64(len(text))) { // the list's strings, then each item's data
+		return mustJSON(vnptError(vnptFailed, agent.OutcomeBusy.Message()))
+	}
 	if !ok || checkKeys(text) != nil || json.Unmarshal(text, &list) != nil {
 		return mustJSON(vnptError(vnptBadInput, method+": the first argument must be the JSON text of an array of strings"))
 	}

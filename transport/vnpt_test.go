@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -301,4 +302,60 @@ func FuzzVNPTRequest(f *testing.F) {
 			t.Fatalf("result is not JSON: %q", res)
 		}
 	})
+}
+
+// originPrompter records who the consent question and the dialog were
+// shown for, and blocks the site at its consent question.
+type originPrompter struct {
+	mu      sync.Mutex
+	consent []agent.Origin
+}
+
+func (p *originPrompter) Consent(_ context.Context, q agent.ConsentQuestion) (agent.Consent, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.consent = append(p.consent, q.Origin)
+	return agent.Block, nil
+}
+func (p *originPrompter) Choose(context.Context, *agent.Session) error { return agent.ErrCanceled }
+func (p *originPrompter) ChooseFile(context.Context, agent.Origin, string, string) (string, error) {
+	return "", agent.ErrCanceled
+}
+
+// TestVendorDoorsConsentByOrigin: the site asked about is the handshake's
+// origin, whatever the page's domain field says; a blocked site gets the
+// protocol's error answer, then is refused at the handshake.
+func TestVendorDoorsConsentByOrigin(t *testing.T) {
+	for _, d := range []Door{DoorVNPT, DoorVGCA} {
+		p := &originPrompter{}
+		_, host := startVN(t, d, nil, opts{prompter: p})
+		vh := &harness{host: host}
+		phish := "https://dichvucong-gov.example"
+		path := "/plugin"
+		if d == DoorVGCA {
+			path = "/GetCertInfo"
+		}
+		ws, err := vh.tryDial(phish, path, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d == DoorVNPT {
+			ws.WriteMessage(websocket.TextMessage, []byte(`{"functionID":0,"funcCallback":"c","args":["0",""],"domain":"dichvucong.gov.vn"}`))
+			if res, _ := splitVNPT(t, read(t, ws)); !strings.Contains(res, `"code":3`) || !strings.Contains(res, "may not use") {
+				t.Errorf("blocked site: %s", res)
+			}
+		} else {
+			ws.WriteMessage(websocket.TextMessage, []byte(`get_cert_info`))
+			if res := read(t, ws); !strings.Contains(res, `"Status":3`) || !strings.Contains(res, "may not use") {
+				t.Errorf("blocked site: %s", res)
+			}
+		}
+		ws.Close()
+		if len(p.consent) != 1 || p.consent[0].String() != phish {
+			t.Errorf("%s: consent asked for %v", d, p.consent)
+		}
+		if _, err := vh.tryDial(phish, path, ""); err == nil || !strings.Contains(err.Error(), "403") {
+			t.Errorf("%s: a blocked site's next handshake: %v", d, err)
+		}
+	}
 }

@@ -314,3 +314,34 @@ func opensslVerifyCMS(t *testing.T, cms, content []byte, cert *x509.Certificate)
 		t.Fatalf("openssl cms -verify: %v\n%s", err, out)
 	}
 }
+
+// TestInstallCountry: an unknown country and --all-users with vn are
+// refused before anything is installed; adding the protocols keeps the
+// rest of config.json as written.
+func TestInstallCountry(t *testing.T) {
+	home := t.TempDir()
+	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "LANG=C")
+	if r := qoltanbaEnv(t, env, "install", "--country", "xx"); r.code != 2 || !strings.Contains(r.stderr, `unknown country "xx"`) {
+		t.Errorf("--country xx: %+v", r)
+	}
+	if r := qoltanbaEnv(t, env, "install", "--all-users", "--country", "vn"); r.code != 2 || !strings.Contains(r.stderr, "protocols") {
+		t.Errorf("--all-users --country vn: %+v", r)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".config", "qoltanba")); err == nil {
+		t.Error("a refused install wrote its configuration")
+	}
+	path := filepath.Join(t.TempDir(), "config.json")
+	os.WriteFile(path, []byte(`{"locale": "ru", "protocols": ["vgca"], "tsaURL": "http://tsa.example"}`), 0o600)
+	if err := addProtocols(path, []string{"vnpt", "vgca"}); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Locale, TSAURL string
+		Protocols      []string
+		Port           *int
+	}
+	b, _ := os.ReadFile(path)
+	if json.Unmarshal(b, &got) != nil || got.Locale != "ru" || got.TSAURL != "http://tsa.example" || strings.Join(got.Protocols, ",") != "vgca,vnpt" || got.Port != nil {
+		t.Errorf("config after addProtocols: %s", b)
+	}
+}
