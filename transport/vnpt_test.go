@@ -359,3 +359,40 @@ func TestVendorDoorsConsentByOrigin(t *testing.T) {
 		}
 	}
 }
+
+// TestVNPTWhileWaiting: while a request waits for the user, a large
+// message and a third request get the busy answer with their callbacks,
+// in order; closing the socket cancels the dialog.
+func TestVNPTWhileWaiting(t *testing.T) {
+	p := &blockingPrompter{started: make(chan struct{}, 1), release: make(chan struct{})}
+	_, host := startVN(t, DoorVNPT, nil, opts{prompter: p})
+	ws := dialVN(t, host, "/plugin")
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"functionID":0,"funcCallback":"first","args":["0",""]}`))
+	<-p.started
+	big := `{"funcCallback":"big","functionID":4,"args":["` + strings.Repeat("A", 100<<10) + `"]}`
+	ws.WriteMessage(websocket.TextMessage, []byte(big))
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"functionID":7,"funcCallback":"second"}`))
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"functionID":7,"funcCallback":"third"}`))
+	time.Sleep(500 * time.Millisecond) // the agent reads them while the dialog is open
+	close(p.release)
+	for _, want := range []struct{ cb, res string }{{"first", `"code":11`}, {"big", `"code":3`}, {"second", "1"}, {"third", `"code":3`}} {
+		res, cb := splitVNPT(t, read(t, ws))
+		if cb != want.cb || !strings.Contains(res, want.res) {
+			t.Errorf("got %q %q, want %q %q", res, cb, want.res, want.cb)
+		}
+	}
+	// A dialog open when the page goes away is cancelled.
+	p2 := &blockingPrompter{started: make(chan struct{}, 1), release: make(chan struct{})}
+	_, host2 := startVN(t, DoorVNPT, nil, opts{prompter: p2})
+	ws2 := dialVN(t, host2, "/plugin")
+	ws2.WriteMessage(websocket.TextMessage, []byte(`{"functionID":4,"funcCallback":"c","args":["aGk="]}`))
+	<-p2.started
+	ws2.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for p2.canceled.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if p2.canceled.Load() != 1 {
+		t.Error("closing the socket did not cancel the dialog")
+	}
+}
