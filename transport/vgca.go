@@ -35,9 +35,6 @@ import (
 // VGCAPort is VGCA SignService's port.
 const VGCAPort = 8987
 
-// vgcaVersion is what GetVersion answers.
-const vgcaVersion = "qoltanba"
-
 // vgcaEndpoints are the endpoints served, by their path's lower case.
 var vgcaEndpoints = map[string]string{}
 
@@ -165,7 +162,7 @@ func (h *vgcaHandler) handle(ctx context.Context, endpoint string, m *message) v
 	reclaimAfterDecode(len(m.data))
 	switch endpoint {
 	case "GetVersion":
-		return vgcaAnswer{Status: vgcaOK, Version: vgcaVersion}
+		return vgcaAnswer{Status: vgcaOK, Version: strings.TrimSpace("qoltanba " + h.s.Version)}
 	case "GetCertInfo":
 		return h.certInfo(ctx)
 	case "SignMsg":

@@ -7,6 +7,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
@@ -108,7 +109,12 @@ func splitVNPT(t testing.TB, s string) (string, string) {
 }
 
 func TestVNPTPlugin(t *testing.T) {
-	key := vnKey(t, false)
+	for _, ec := range []bool{false, true} {
+		vnptPlugin(t, vnKey(t, ec))
+	}
+}
+
+func vnptPlugin(t *testing.T, key *token.Key) {
 	_, host := startVN(t, DoorVNPT, key, opts{})
 	ws := dialVN(t, host, "/plugin")
 	if res, cb := vnptCall(t, ws, 7, "cbCheck"); res != "1" || cb != "cbCheck" {
@@ -163,6 +169,21 @@ func TestVNPTPlugin(t *testing.T) {
 		t.Errorf("SignXML %s", res)
 	}
 	xmlsecVerify(t, xml, key.Certificate)
+	// signHash: the raw signature of a SHA-256 digest.
+	digest := sha256.Sum256([]byte("băm"))
+	res, _ = vnptCall(t, ws, 9, "h", base64.StdEncoding.EncodeToString(digest[:]))
+	json.Unmarshal([]byte(res), &r)
+	sig, _ := base64.StdEncoding.DecodeString(r.Data)
+	switch pub := key.Certificate.PublicKey.(type) {
+	case *rsa.PublicKey:
+		if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], sig); err != nil {
+			t.Errorf("signHash: %v %s", err, res)
+		}
+	case *ecdsa.PublicKey:
+		if !ecdsa.VerifyASN1(pub, digest[:], sig) {
+			t.Errorf("signHash: %s", res)
+		}
+	}
 }
 
 // TestVNPTBadInput: every malformed request gets an answer the page can
