@@ -428,6 +428,9 @@ func (h *vgcaHandler) verifyXML(m *message) vgcaAnswer {
 	if err != nil {
 		return vgcaFail(err)
 	}
+	if err := chargeXML([][]byte{doc}, m.lease); err != nil { // the tree verifying builds
+		return vgcaFail(err)
+	}
 	res, err := signer.VerifyXML(doc, signer.VerifyOptions{NoChain: true})
 	if err != nil || len(res.Signers) == 0 {
 		return vgcaError(vgcaFailed, "the XML signature does not verify")
@@ -446,6 +449,9 @@ func (h *vgcaHandler) verifyJSON(m *message) vgcaAnswer {
 	if !vgcaObject(m.data, &o) {
 		return vgcaError(vgcaBadInput, "VerifyJson takes {Signature, JsonContent}")
 	}
+	if !m.lease.grow(2 * int64(len(m.data))) { // the decoded payload and the signing input
+		return vgcaError(vgcaFailed, agent.OutcomeBusy.Message())
+	}
 	var detached []byte
 	if s, ok := jsonStringBytes(o.JsonContent); ok {
 		detached = s
@@ -460,13 +466,16 @@ func (h *vgcaHandler) verifyJSON(m *message) vgcaAnswer {
 		SigningCertInfo: &vgcaSigningCert{SerialNumber: serialHex(cert.SerialNumber.Bytes()), Subject: cert.Subject.String()}}
 }
 
+// maxJWSHeader bounds a JWS header (its certificate and algorithm).
+const maxJWSHeader = 64 << 10
+
 // verifyJWS checks a compact JWS whose header carries its certificate
 // (x5c), as vgcaJWS writes it; detached is the payload of a JWS whose
 // payload part is empty.
 func verifyJWS(jws string, detached []byte) (*x509.Certificate, []byte, error) {
-	parts := strings.Split(jws, ".")
-	if len(parts) != 3 {
-		return nil, nil, errors.New("jws: not three parts")
+	parts := strings.SplitN(jws, ".", 4)
+	if len(parts) != 3 || len(parts[0]) > maxJWSHeader {
+		return nil, nil, errors.New("jws: not three parts, or a header too large")
 	}
 	b64 := base64.RawURLEncoding
 	hb, err := b64.DecodeString(parts[0])

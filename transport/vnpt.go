@@ -105,12 +105,18 @@ func vnptFail(err error) vnptResult { return vnptError(vnptCodeOf(err), agent.Pu
 
 // vnptEnvelope is one request. FunctionID is a number (or a numeric
 // string); args are positional.
+// Every field is a view into the message (rawRef): a page's huge
+// "domain" is not copied.
 type vnptEnvelope struct {
-	FunctionID   json.RawMessage `json:"functionID"`
-	FuncCallback json.RawMessage `json:"funcCallback"`
-	Args         []rawRef        `json:"args"`
-	Domain       json.RawMessage `json:"domain"`
+	FunctionID   rawRef `json:"functionID"`
+	FuncCallback rawRef `json:"funcCallback"`
+	Args         rawRef `json:"args"`
+	Domain       rawRef `json:"domain"`
 }
+
+// maxVNPTArgs bounds a request's arguments (the plugin's functions take
+// at most four).
+const maxVNPTArgs = 8
 
 // maxCallback bounds the callback name an answer echoes.
 const maxCallback = 128
@@ -258,18 +264,26 @@ func (h *vnptHandler) result(ctx context.Context, m *message) ([]byte, string) {
 	if !ok {
 		return mustJSON(vnptError(vnptBadInput, "functionID must be a number")), cb
 	}
+	var args []rawRef
+	if len(env.Args) > 0 && string(env.Args) != "null" {
+		// Counted before decoding: a list of millions of items is not
+		// made into a slice.
+		if moreItemsThan(env.Args, maxVNPTArgs) || json.Unmarshal(env.Args, &args) != nil {
+			return mustJSON(vnptError(vnptBadInput, "args must be an array of at most 8 arguments")), cb
+		}
+	}
 	if !chargeEscapes(m.data, m.lease) {
 		return mustJSON(vnptError(vnptFailed, agent.OutcomeBusy.Message())), cb
 	}
 	reclaimAfterDecode(len(m.data))
-	return h.call(ctx, id, env.Args, m.lease), cb
+	return h.call(ctx, id, args, m.lease), cb
 }
 
 // checkDomain logs a page's domain field that is not the handshake's
 // host: the field is the page's own word and decides nothing.
-func (h *vnptHandler) checkDomain(raw json.RawMessage) {
+func (h *vnptHandler) checkDomain(raw []byte) {
 	var d string
-	if len(raw) == 0 || json.Unmarshal(raw, &d) != nil || d == "" {
+	if len(raw) == 0 || len(raw) > 1024 || json.Unmarshal(raw, &d) != nil || d == "" {
 		return
 	}
 	if !strings.EqualFold(strings.TrimSuffix(d, "."), h.origin.Host) {
@@ -484,14 +498,14 @@ func (h *vnptHandler) signArray(ctx context.Context, method string, args []rawRe
 	if ok && !l.grow(2*int64(len(text))) { // the list's strings, then each item's data
 		return mustJSON(vnptError(vnptFailed, agent.OutcomeBusy.Message()))
 	}
+	if ok && moreItemsThan(text, agent.MaxDocuments) {
+		return mustJSON(vnptFail(agent.TooLarge("more than %d documents", agent.MaxDocuments)))
+	}
 	if !ok || checkKeys(text) != nil || json.Unmarshal(text, &list) != nil {
 		return mustJSON(vnptError(vnptBadInput, method+": the first argument must be the JSON text of an array of strings"))
 	}
 	if len(list) == 0 {
 		return mustJSON(vnptError(vnptBadInput, method+": nothing to sign"))
-	}
-	if len(list) > agent.MaxDocuments {
-		return mustJSON(vnptFail(agent.TooLarge("more than %d documents", agent.MaxDocuments)))
 	}
 	serial := vnptSerial(vnptStr(args, 1))
 	out := make([]vnptResult, len(list))
