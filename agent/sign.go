@@ -95,6 +95,11 @@ func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key, progress f
 			return nil, err
 		}
 		for i, d := range req.Documents {
+			if req.RawInput != nil && !req.Digested {
+				if d, err = req.RawInput(k.Certificate, d); err != nil {
+					return nil, fmt.Errorf("document %d: %w", i+1, err)
+				}
+			}
 			digest := d
 			if !req.Digested {
 				digest = s.Digest(d)

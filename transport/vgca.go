@@ -317,9 +317,6 @@ func (h *vgcaHandler) signJSON(ctx context.Context, m *message) vgcaAnswer {
 	if s, ok := jsonStringBytes(o.JsonContent); ok {
 		payload = s
 	}
-	// The key (and so the algorithm) is known only once the user chose
-	// it: the header names the algorithm of each key kind the dialog may
-	// offer, and the signing input is made for the chosen one.
 	req := h.request("SignJson")
 	jws, err := vgcaJWS(ctx, h.s.Agent, req, payload, o.IsPss.or(false), o.DetachPayload.or(false))
 	if err != nil {
@@ -333,45 +330,48 @@ func (h *vgcaHandler) signJSON(ctx context.Context, m *message) vgcaAnswer {
 // or ES384 for an EC key, the certificate in the header's x5c; with
 // detached, the payload part is left empty (RFC 7515 appendix F).
 //
-// The algorithm depends on the key the user picks, and the signing input
-// contains the header: so the key is chosen first (a KeyOnly request, the
-// dialog), then the input is signed with the certificate's serial as the
-// filter (the unattended mode and a token's open session answer at once;
-// the desktop asks for that one key).
+// The header names the key the user picks, so the signing input is made
+// once the key is chosen (Request.RawInput): the dialog shows the JSON
+// content, the signature is over header.payload.
 func vgcaJWS(ctx context.Context, a *agent.Agent, req *agent.Request, payload []byte, isPSS, detached bool) (string, error) {
-	choose := *req
-	choose.KeyOnly = true
-	res, err := a.Handle(ctx, &choose)
-	if err != nil {
-		return "", err
-	}
-	cert := res.Key.Key.Certificate
-	alg, err := jwsAlg(cert, isPSS)
-	if err != nil {
-		return "", err
-	}
-	hdr, _ := json.Marshal(struct {
-		Alg string   `json:"alg"`
-		X5c []string `json:"x5c"`
-	}{alg, []string{base64.StdEncoding.EncodeToString(cert.Raw)}})
 	b64 := base64.RawURLEncoding
-	input := b64.EncodeToString(hdr) + "." + b64.EncodeToString(payload)
-	req.Format, req.Documents, req.RSAPSS = agent.FormatRaw, [][]byte{[]byte(input)}, isPSS
-	req.Filter.Serial = serialHex(cert.SerialNumber.Bytes())
-	res, err = a.Handle(ctx, req)
+	header := func(cert *x509.Certificate) (string, string, error) {
+		alg, err := jwsAlg(cert, isPSS)
+		if err != nil {
+			return "", "", err
+		}
+		hdr, _ := json.Marshal(struct {
+			Alg string   `json:"alg"`
+			X5c []string `json:"x5c"`
+		}{alg, []string{base64.StdEncoding.EncodeToString(cert.Raw)}})
+		return alg, b64.EncodeToString(hdr), nil
+	}
+	req.Format, req.Documents, req.RSAPSS = agent.FormatRaw, [][]byte{payload}, isPSS
+	req.RawInput = func(cert *x509.Certificate, doc []byte) ([]byte, error) {
+		_, hdr, err := header(cert)
+		if err != nil {
+			return nil, err
+		}
+		return []byte(hdr + "." + b64.EncodeToString(doc)), nil
+	}
+	res, err := a.Handle(ctx, req)
+	if err != nil {
+		return "", err
+	}
+	alg, hdr, err := header(res.Certificate)
 	if err != nil {
 		return "", err
 	}
 	sig := res.Signatures[0]
 	if strings.HasPrefix(alg, "ES") {
-		if sig, err = ecdsaRaw(sig, cert); err != nil {
+		if sig, err = ecdsaRaw(sig, res.Certificate); err != nil {
 			return "", err
 		}
 	}
 	if detached {
-		return b64.EncodeToString(hdr) + ".." + b64.EncodeToString(sig), nil
+		return hdr + ".." + b64.EncodeToString(sig), nil
 	}
-	return input + "." + b64.EncodeToString(sig), nil
+	return hdr + "." + b64.EncodeToString(payload) + "." + b64.EncodeToString(sig), nil
 }
 
 // jwsAlg is the JWS algorithm of a certificate's key.
