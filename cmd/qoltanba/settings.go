@@ -57,6 +57,7 @@ func printSettings(e *env, user agent.Config, pol *agent.Policy, polErr error) {
 		{"locale", eff.Locale, user.Locale, def.Locale},
 		{"promptTimeout", eff.PromptTimeout, user.PromptTimeout, def.PromptTimeout},
 		{"auditDir", eff.AuditDir, "", ""},
+		{"protocols", eff.Protocols, user.Protocols, def.Protocols},
 	}
 	// The keys and where each value comes from are config.json's and the
 	// policy's own words: they stay as they are.
