@@ -380,7 +380,9 @@ const (
 // agent, TLS, limits and unattended origins, sharing its request budget
 // (the connection caps count per door).
 func (s *Server) Sibling(d Door, port int) *Server {
-	s.init()
+	if s.budget == nil { // not listening yet (Listen sets the defaults)
+		s.init()
+	}
 	return &Server{Agent: s.Agent, Version: s.Version, Port: port, TLS: s.TLS, Log: s.Log, MaxMessage: s.MaxMessage,
 		Unattended: s.Unattended, PingEvery: s.PingEvery, RequestMemory: s.RequestMemory,
 		MaxConns: s.MaxConns, MaxConnsPerSite: s.MaxConnsPerSite, Door: d, budget: s.budget}
