@@ -28,6 +28,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/internal/testkit/syncbuf"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/token"
 )
@@ -415,5 +416,35 @@ func TestVNPTWhileWaiting(t *testing.T) {
 	}
 	if p2.canceled.Load() != 1 {
 		t.Error("closing the socket did not cancel the dialog")
+	}
+}
+
+// TestVNPTDomainLogged: a page's domain field that is not its origin's
+// host is logged, and the request is the origin's.
+func TestVNPTDomainLogged(t *testing.T) {
+	key := vnKey(t, false)
+	h, _ := startVN(t, DoorNCALayer, key, opts{})
+	var log syncbuf.Buffer
+	s := h.srv.Sibling(DoorVNPT, 0)
+	s.Log = slog.New(slog.NewTextHandler(&log, nil))
+	if err := s.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Serve(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	ws := dialVN(t, "127.0.0.1:"+strconv.Itoa(s.Port), "/plugin")
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"functionID":0,"funcCallback":"c","args":["0",""],"domain":"dichvucong.gov.vn"}`))
+	if res, _ := splitVNPT(t, read(t, ws)); !strings.Contains(res, `"serial":"5A17"`) {
+		t.Errorf("getCertInfo %s", res)
+	}
+	if !log.WaitFor("domain=dichvucong.gov.vn", 2*time.Second) || !strings.Contains(log.String(), "origin=https://egov.kz") {
+		t.Errorf("log: %s", log.String())
+	}
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"functionID":7,"funcCallback":"c","domain":"EGOV.kz."}`))
+	read(t, ws)
+	if strings.Count(log.String(), "differs from its origin") != 1 {
+		t.Errorf("the page's own host logged as a mismatch: %s", log.String())
 	}
 }
