@@ -448,3 +448,25 @@ func TestVNPTDomainLogged(t *testing.T) {
 		t.Errorf("the page's own host logged as a mismatch: %s", log.String())
 	}
 }
+
+// TestVendorDoorsBudget: a message the memory budget has no room for is
+// answered busy in each protocol's words (with the VNPT callback), and
+// the door goes on.
+func TestVendorDoorsBudget(t *testing.T) {
+	o := opts{requestMemory: 4 << 20, maxMessage: 8 << 20}
+	_, vnpt := startVN(t, DoorVNPT, vnKey(t, false), o)
+	ws := dialVN(t, vnpt, "/plugin")
+	big := `{"funcCallback":"big","functionID":4,"args":["` + strings.Repeat("A", 3<<20) + `"]}`
+	ws.WriteMessage(websocket.TextMessage, []byte(big))
+	if res, cb := splitVNPT(t, read(t, ws)); cb != "big" || !strings.Contains(res, `"code":3`) || !strings.Contains(res, "too many requests") {
+		t.Errorf("over the budget: %.200q %q", res, cb)
+	}
+	if res, _ := vnptCall(t, ws, 7, "after"); res != "1" {
+		t.Errorf("after: %q", res)
+	}
+	_, vgca := startVN(t, DoorVGCA, vnKey(t, false), o)
+	a := vgcaCall(t, vgca, "SignJson", `{"JsonContent":"`+strings.Repeat("A", 3<<20)+`"}`)
+	if a["Status"] != 3.0 || !strings.Contains(a["Message"].(string), "too many requests") {
+		t.Errorf("VGCA over the budget: %v", a)
+	}
+}
