@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/qoltanba/qoltanba/signer"
@@ -43,6 +44,10 @@ type Config struct {
 	// ProductionCAFiles are NCA's production CA certificates; when given,
 	// "production NCA" keys are recognised by chain instead of by name.
 	ProductionCAFiles []string `json:"productionCAFiles"`
+	// Protocols turns on doors beside NCALayer's and the native
+	// protocol's (always on): "vnpt" (the VNPT-CA Plugin) and "vgca"
+	// (VGCA SignService); "ncalayer" may be named too. docs/vietnam.md.
+	Protocols []string `json:"protocols,omitempty"`
 
 	// Set only by a machine policy (Policy.Apply), never by config.json:
 	// OnlyAllowedOrigins refuses every site not in AllowedOrigins;
@@ -130,6 +135,9 @@ func LoadConfig(path string) (Config, error) {
 	if c.KnownOrigins, err = CheckKnownOrigins(c.KnownOrigins); err != nil {
 		return c, fmt.Errorf("config %s: %w", path, err)
 	}
+	if err := CheckProtocols(c.Protocols); err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
 	if c.Port <= 0 || c.Port > 65535 {
 		return c, fmt.Errorf("config %s: port %d out of range", path, c.Port)
 	}
@@ -145,6 +153,28 @@ func LoadConfig(path string) (Config, error) {
 		c.MaxRequestMemoryBytes = max(DefaultMaxRequestMemory, 2*c.MaxMessageBytes)
 	}
 	return c, nil
+}
+
+// Protocols a configuration can name.
+const (
+	ProtocolNCALayer = "ncalayer"
+	ProtocolVNPT     = "vnpt"
+	ProtocolVGCA     = "vgca"
+)
+
+// CheckProtocols refuses a protocol name that is not one of ours.
+func CheckProtocols(list []string) error {
+	for _, p := range list {
+		if p != ProtocolNCALayer && p != ProtocolVNPT && p != ProtocolVGCA {
+			return fmt.Errorf("protocols: %q is not one of ncalayer, vnpt, vgca", p)
+		}
+	}
+	return nil
+}
+
+// Serves reports whether the configuration turns protocol p on.
+func (c Config) Serves(p string) bool {
+	return p == ProtocolNCALayer || slices.Contains(c.Protocols, p)
 }
 
 // ConfigDir is the user's configuration directory for qoltanba.

@@ -39,6 +39,7 @@ type Policy struct {
 	Locale             *string        `json:"locale"`
 	PromptTimeout      *Duration      `json:"promptTimeout"`
 	AuditDir           *string        `json:"auditDir"`
+	Protocols          []string       `json:"protocols"` // exactly the doors served beside NCALayer's
 }
 
 // MaxPolicySize bounds a policy file.
@@ -106,6 +107,9 @@ func ParsePolicy(b []byte, source string) (*Policy, error) {
 				"policy %s: %v", source, err)
 		}
 		p.KnownOrigins = known
+	}
+	if err := CheckProtocols(p.Protocols); err != nil {
+		return nil, fmt.Errorf("policy %s: %w", source, err)
 	}
 	for _, m := range p.PKCS11Modules {
 		if m.Name == "" || m.Path == "" {
@@ -364,6 +368,12 @@ func (p *Policy) Apply(cfg Config) Config {
 	fix(cfg.Managed, PolicyLocale, &cfg.Locale, p.Locale)
 	fix(cfg.Managed, PolicyPromptTimeout, &cfg.PromptTimeout, p.PromptTimeout)
 	fix(cfg.Managed, PolicyAuditDir, &cfg.AuditDir, p.AuditDir)
+	if p.Protocols != nil {
+		// The organisation decides which doors are open: those it names,
+		// whatever the user's config says.
+		cfg.Protocols = slices.Clone(p.Protocols)
+		set(PolicyProtocols)
+	}
 	return cfg
 }
 

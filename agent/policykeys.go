@@ -23,11 +23,12 @@ const (
 	PolicyLocale             PolicyKey = "locale"
 	PolicyPromptTimeout      PolicyKey = "promptTimeout"
 	PolicyAuditDir           PolicyKey = "auditDir"
+	PolicyProtocols          PolicyKey = "protocols"
 )
 
 // policyKeys are every key, in the order the docs list them.
 var policyKeys = []PolicyKey{PolicyAllowedOrigins, PolicyDeniedOrigins, PolicyOnlyAllowedOrigins, PolicyKnownOrigins,
-	PolicyTSAURL, PolicyPKCS11Modules, PolicyDisableKeyFiles, PolicyDisableUnattended, PolicyLocale, PolicyPromptTimeout, PolicyAuditDir}
+	PolicyTSAURL, PolicyPKCS11Modules, PolicyDisableKeyFiles, PolicyDisableUnattended, PolicyLocale, PolicyPromptTimeout, PolicyAuditDir, PolicyProtocols}
 
 // PolicyKeys returns every key a policy may set.
 func PolicyKeys() []PolicyKey { return slices.Clone(policyKeys) }

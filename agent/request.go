@@ -177,6 +177,15 @@ type Request struct {
 	// FilePath is a file the page names to be signed; it is read
 	// only after the user approved it in the dialog.
 	FilePath string
+	// RSAPSS makes a raw RSA signature RSASSA-PSS (salt as long as the
+	// hash) instead of PKCS#1 v1.5 (VGCA SignJson's PS256).
+	RSAPSS bool
+	// RawInput, for a raw signature of a whole document, makes the bytes
+	// signed once the key is chosen (a JWS's signing input names the
+	// key's algorithm and certificate): the dialog, the checks and the
+	// audit log see the document, the signature is over what RawInput
+	// returns for it.
+	RawInput func(cert *x509.Certificate, doc []byte) ([]byte, error)
 	// Action overrides the dialog's summary (ActionLogin for a native
 	// login); empty means it follows from the request.
 	Action Action

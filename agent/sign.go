@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"crypto/rand"
+	"crypto/rsa"
 	"fmt"
 	"io"
 	"os"
@@ -93,15 +94,25 @@ func (a *Agent) sign(ctx context.Context, req *Request, k *token.Key, progress f
 			return nil, err
 		}
 		for i, d := range req.Documents {
+			if req.RawInput != nil && !req.Digested {
+				if d, err = req.RawInput(k.Certificate, d); err != nil {
+					return nil, fmt.Errorf("document %d: %w", i+1, err)
+				}
+			}
 			var sig []byte
-			var err error
-			if !req.Digested {
+			switch {
+			case req.RSAPSS && s.Key == signer.RSA && !req.Digested:
+				// JWS PS256 (VGCA's SignJson with IsPss).
+				sig, err = k.Signer.Sign(rand.Reader, s.Digest(d), &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: s.Hash})
+			case !req.Digested:
 				// The data itself: a GOST token that only hashes on the
 				// card gets it (signer.SignData).
 				sig, err = signer.SignData(k.Signer, rand.Reader, d, s)
-			} else if len(d) != s.DigestSize() {
+			case len(d) != s.DigestSize():
 				return nil, BadRequest("document %d: a %s digest is %d bytes", i+1, s.Key, s.DigestSize())
-			} else {
+			case req.RSAPSS && s.Key == signer.RSA:
+				sig, err = k.Signer.Sign(rand.Reader, d, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: s.Hash})
+			default:
 				sig, err = k.Signer.Sign(rand.Reader, d, s)
 			}
 			if err != nil {

@@ -37,6 +37,10 @@ type Server struct {
 	// RequestMemory bounds the request bytes held at once (see budget);
 	// 0 means DefaultRequestMemory.
 	RequestMemory int64
+	// Door is the protocol family this server speaks on its port:
+	// NCALayer and the native protocol (the zero value), or one of the
+	// Vietnamese vendors' (see Sibling).
+	Door Door
 	// MaxConns and MaxConnsPerSite bound open WebSocket connections, in
 	// all and per site (registrable domain: see siteOf) (0:
 	// DefaultMaxConns, DefaultMaxConnsPerSite). The last quarter of
@@ -146,6 +150,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer leave()
 	}
 	switch {
+	case s.Door == DoorVNPT || s.Door == DoorVGCA:
+		s.serveVendor(w, r, origin, upgrade)
 	case upgrade && (r.URL.Path == "/" || r.URL.Path == ""):
 		s.serveNCALayer(w, r, origin)
 	case upgrade && r.URL.Path == "/qoltanba/v1":
@@ -357,4 +363,40 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) (*conn, context
 		}
 	}()
 	return c, ctx, cancel, nil
+}
+
+// Door is a protocol family a Server speaks on its port.
+type Door string
+
+// Doors. The Vietnamese vendors' doors are off unless the configuration
+// turns them on (docs/vietnam.md).
+const (
+	DoorNCALayer Door = ""     // "/" NCALayer, "/qoltanba/v1" native, the status page
+	DoorVNPT     Door = "vnpt" // "/plugin": the VNPT-CA Plugin (vnpt.go)
+	DoorVGCA     Door = "vgca" // "/<Endpoint>": VGCA SignService (vgca.go)
+)
+
+// Sibling is a server for another door on another port, with this one's
+// agent, TLS, limits and unattended origins, sharing its request budget
+// (the connection caps count per door).
+func (s *Server) Sibling(d Door, port int) *Server {
+	if s.budget == nil { // not listening yet (Listen sets the defaults)
+		s.init()
+	}
+	return &Server{Agent: s.Agent, Version: s.Version, Port: port, TLS: s.TLS, Log: s.Log, MaxMessage: s.MaxMessage,
+		Unattended: s.Unattended, PingEvery: s.PingEvery, RequestMemory: s.RequestMemory,
+		MaxConns: s.MaxConns, MaxConnsPerSite: s.MaxConnsPerSite, Door: d, budget: s.budget}
+}
+
+// serveVendor routes a vendor door's request (the loopback, origin and
+// connection checks have passed).
+func (s *Server) serveVendor(w http.ResponseWriter, r *http.Request, origin agent.Origin, upgrade bool) {
+	switch {
+	case upgrade && s.Door == DoorVNPT && r.URL.Path == vnptPath:
+		s.serveVNPT(w, r, origin)
+	case upgrade && s.Door == DoorVGCA && vgcaEndpointOf(r.URL.Path) != "":
+		s.serveVGCA(w, r, origin, vgcaEndpointOf(r.URL.Path))
+	default:
+		http.NotFound(w, r)
+	}
 }

@@ -200,4 +200,12 @@ var viCLI = map[string]string{
 	"cli-native-usage":       "cách dùng: qoltanba native-host ORIGIN (chrome-extension://<id>/ hoặc id tiện ích Firefox)",
 	"cli-native-bad-origin":  "%q không phải tiện ích mở rộng của trình duyệt",
 	"cli-native-listen-fail": "không mở được socket cho tiện ích trình duyệt: các trang Gosuslugi không thể kết nối tới chương trình (%v)",
+
+	// Vietnam's doors (issue 25: install --country vn, status)
+	"cli-install-country-unknown":   "quốc gia không xác định %q: qoltanba có thêm giao thức cho vn (Việt Nam); Kazakhstan (kz) không cần tùy chọn",
+	"cli-install-country-all-users": "--country vn dành cho từng người dùng: để áp dụng cho mọi người dùng, hãy đặt khóa \"protocols\" trong chính sách của máy (docs/admin.md), hoặc chạy qoltanba install --country vn với từng người dùng",
+	"cli-install-country-on":        "đã bật giao thức của các công cụ ký số Việt Nam (%s): VNPT-CA Plugin ở cổng 4433, VGCA SignService ở cổng 8987; hãy khởi động lại chương trình",
+	"cli-status-door":               "%s: wss://127.0.0.1:%d%s",
+	"cli-status-door-other":         "%s: cổng %d đang bị một chương trình khác chiếm (công cụ của nhà cung cấp?); qoltanba không trả lời ở cổng đó khi chương trình ấy chạy",
+	"cli-status-door-down":          "%s: đã bật, nhưng qoltanba không trả lời ở cổng %s: hãy khởi động chương trình (qoltanba run)",
 }

@@ -26,10 +26,14 @@ func installOptions() (installer.Options, error) {
 
 // cmdInstall sets up the local certificate, browser trust and autostart.
 func cmdInstall(e *env, args []string) error {
-	fs := newFlags(e, "install", "[--all-users] [--no-autostart]")
+	fs := newFlags(e, "install", "[--all-users] [--no-autostart] [--country vn]")
 	allUsers := fs.Bool("all-users", false, "for every user of this machine: the machine's trust store and start at everyone's login (needs root, or an elevated prompt on Windows)")
 	noAutostart := fs.Bool("no-autostart", false, "do not start the agent at login")
+	country := fs.String("country", "", "also serve this country's signing-tool protocols: vn (VNPT-CA Plugin, VGCA SignService; docs/vietnam.md)")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkCountry(*country, *allUsers); err != nil {
 		return err
 	}
 	if *allUsers && !privileged() {
@@ -57,6 +61,11 @@ func cmdInstall(e *env, args []string) error {
 	st, err := installer.Install(o)
 	if err != nil {
 		return err
+	}
+	if *country != "" {
+		if err := installCountry(e, *country); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintln(e.stdout, e.T("cli-install-ca", st.CANickname, st.CANotAfter.Format("2006-01-02")))
 	for _, db := range st.NSSDatabases {
@@ -227,6 +236,7 @@ func cmdStatus(e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "%s %s\n", mark, checkText(e, c))
 	}
+	printDoors(e, cfg)
 	if !installer.Ready(checks) {
 		holder := portHolder(cfg.Port)
 		if holder != "" {

@@ -239,6 +239,10 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 	startNativeDoor(e, a, cfg, log) // Gosuslugi's extensions (issue 24)
 	log.Info("listening", "url", fmt.Sprintf("wss://127.0.0.1:%d/", srv.Port), "version", version)
 	fmt.Fprintf(e.stdout, "qoltanba %s listening on wss://127.0.0.1:%d/\n", version, srv.Port)
+	for _, d := range vendorDoors(cfg, srv, log) {
+		fmt.Fprintf(e.stdout, "qoltanba %s listening on wss://127.0.0.1:%d%s (%s)\n", version, d.srv.Port, d.path, d.name)
+		go d.srv.Serve(e.ctx)
+	}
 	if onReady != nil {
 		onReady(a, srv.Port, auditPath)
 	}
@@ -253,6 +257,41 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 		debug.SetMemoryLimit(cfg.MaxRequestMemoryBytes + 128<<20)
 	}
 	return srv.Serve(e.ctx)
+}
+
+// vendorDoor is a Vietnamese vendor's door the agent serves.
+type vendorDoor struct {
+	srv        *transport.Server
+	name, path string
+}
+
+// vendorDoors binds the doors the configuration turns on (docs/vietnam.md):
+// the VNPT-CA Plugin on the first free port of 4433, 4434, 4435 (pages
+// try them in that order), VGCA SignService on 8987. A port held by
+// another program (the vendor's own tool) leaves that door off, with a
+// warning: the agent still serves the others.
+func vendorDoors(cfg agent.Config, srv *transport.Server, log *slog.Logger) []vendorDoor {
+	var out []vendorDoor
+	try := func(door transport.Door, name, path string, ports []int) {
+		for _, p := range ports {
+			s := srv.Sibling(door, p)
+			err := s.Listen()
+			if err == nil {
+				log.Info("listening", "door", name, "url", fmt.Sprintf("wss://127.0.0.1:%d%s", p, path))
+				out = append(out, vendorDoor{s, name, path})
+				return
+			}
+			log.Warn("port taken", "door", name, "port", p, "holder", portHolder(p), "err", err)
+		}
+		log.Warn("every port of this door is taken: it stays off until they are free", "door", name, "ports", ports)
+	}
+	if cfg.Serves(agent.ProtocolVNPT) {
+		try(transport.DoorVNPT, "VNPT-CA Plugin", "/plugin", transport.VNPTPorts)
+	}
+	if cfg.Serves(agent.ProtocolVGCA) {
+		try(transport.DoorVGCA, "VGCA SignService", "/", []int{transport.VGCAPort})
+	}
+	return out
 }
 
 // errKeyFilesOff refuses --p12 where the policy allows tokens only.

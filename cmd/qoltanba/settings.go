@@ -57,6 +57,7 @@ func printSettings(e *env, user agent.Config, pol *agent.Policy, polErr error) {
 		{agent.PolicyLocale, eff.Locale, user.Locale, def.Locale},
 		{agent.PolicyPromptTimeout, eff.PromptTimeout, user.PromptTimeout, def.PromptTimeout},
 		{agent.PolicyAuditDir, eff.AuditDir, "", ""},
+		{agent.PolicyProtocols, eff.Protocols, user.Protocols, def.Protocols},
 	}
 	// The keys and where each value comes from are config.json's and the
 	// policy's own words: they stay as they are.

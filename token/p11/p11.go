@@ -648,6 +648,9 @@ func (k *keySigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]
 	input := digest
 	switch k.pub.(type) {
 	case *rsa.PublicKey:
+		if _, pss := opts.(*rsa.PSSOptions); pss {
+			return nil, errors.New("pkcs11: RSA-PSS signatures are not supported")
+		}
 		prefix, ok := digestInfoPrefix[opts.HashFunc()]
 		if !ok {
 			return nil, fmt.Errorf("pkcs11: RSA with hash %v is not supported", opts.HashFunc())
