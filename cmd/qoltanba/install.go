@@ -326,7 +326,7 @@ func printNativeHosts(e *env, st *installer.State) {
 	}
 	for _, m := range st.NativeHosts {
 		if m.Aside != "" {
-			fmt.Fprintln(e.stdout, e.T("cli-install-aside", m.File, m.Aside))
+			fmt.Fprintln(e.stdout, e.T("cli-install-native-aside", m.File, m.Aside))
 		}
 		if m.Previous != "" {
 			fmt.Fprintln(e.stdout, e.T("cli-install-native-previous", m.Key, m.Previous))
