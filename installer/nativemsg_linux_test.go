@@ -251,7 +251,7 @@ func TestNativeHostsAllUsers(t *testing.T) {
 	mk("usr/lib64", 0o755)
 	official := filepath.Join(mk("etc/opt/chrome/native-messaging-hosts", 0o755), "ru.rtlabs.ifcplugin.json")
 	os.WriteFile(official, []byte(`{"name":"ru.rtlabs.ifcplugin","path":"/usr/bin/ifc_chrome_host","type":"stdio"}`), 0o644)
-	mk("etc/chromium", 0o777)                     // writable by others
+	mk("etc/chromium", 0o777)                       // writable by others
 	os.Chown(mk("etc/opt/edge", 0o755), 1000, 1000) // a user's
 	users := mk("home/u/yandex", 0o755)
 	os.Chown(filepath.Dir(users), 1000, 1000)
