@@ -248,9 +248,18 @@ func TestWindowsInstall(t *testing.T) {
 	os.MkdirAll(cfgDir, 0o755)
 	os.WriteFile(filepath.Join(cfgDir, "config.json"), []byte(fmt.Sprintf(`{"port":%d}`, port)), 0o644)
 
+	// The official IFCPlugin is registered for Chrome: install records its
+	// value, uninstall sets it back.
+	ifcKey, ifcValue := `HKCU\Software\Google\Chrome\NativeMessagingHosts\ru.rtlabs.ifcplugin`, `C:\Program Files\IFCPlugin\ru.rtlabs.ifcplugin.json`
+	if r := w.Run("reg", "add", ifcKey, "/ve", "/t", "REG_SZ", "/d", ifcValue, "/f"); r.Code != 0 {
+		t.Fatalf("reg add: %+v", r)
+	}
 	r := w.Run(cli, "install")
 	if r.Code != 0 || !strings.Contains(r.Stdout, "trusted in: the system store") {
 		t.Fatalf("install: %+v", r)
+	}
+	if !strings.Contains(r.Stdout, "note: "+ifcKey+" named "+ifcValue+"; qoltanba uninstall puts it back") {
+		t.Errorf("install does not say it replaced IFCPlugin's value:\n%s", r.Stdout)
 	}
 	// Windows' own question about the certificate is announced before it comes.
 	if i := strings.Index(r.Stdout, `Windows will now ask "Do you want to install this certificate?"`); i < 0 || i > strings.Index(r.Stdout, "trusted in") {
@@ -297,6 +306,10 @@ func TestWindowsInstall(t *testing.T) {
 			t.Errorf("%s left after uninstall", f)
 		}
 	}
+	if v, ok := regDefault(w, ifcKey); !ok || v != ifcValue {
+		t.Errorf("IFCPlugin's value is not back: %q %v", v, ok)
+	}
+	w.Run("reg", "delete", ifcKey, "/f")
 	checkWinNativeGone(t, w, "HKCU")
 	if _, err := os.Stat(filepath.Join(cfgDir, "native-messaging")); err == nil {
 		t.Error("the manifests' directory is left after uninstall")
