@@ -174,8 +174,9 @@ windows: $(SYSO)
 
 # msi packs the signed executables into dist/qoltanba-<version>.msi with
 # wixl (msitools): per machine, Program Files, Start menu, logon start for
-# every user (HKLM Run), the local CA in the machine's root store and
-# Firefox told to trust it (enterprise roots policy); msiexec /x removes all
+# every user (HKLM Run), the local CA in the machine's root store,
+# Firefox told to trust it (enterprise roots policy) and the Gosuslugi
+# plug-in hosts registered in HKLM (install --all-users); msiexec /x removes all
 # of it (settings and logs too with PURGE=1).
 msi: windows
 	wixl -a x64 -D Version=$(WINVERSION) -D Dist=dist -o dist/qoltanba-$(WINVERSION).msi packaging/windows/qoltanba.wxs

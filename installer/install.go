@@ -22,7 +22,16 @@ type Options struct {
 	NoAutostart bool
 	// SystemAutostartDir overrides /etc/xdg/autostart (tests).
 	SystemAutostartDir string
-	Now                time.Time
+	// NoNativeHosts: do not register the native messaging hosts
+	// (nativemsg.go; tests of other parts).
+	NoNativeHosts bool
+	// SystemRoot prefixes the system-wide native messaging directories
+	// (tests; "" is /).
+	SystemRoot string
+	// XDGConfigHome is $XDG_CONFIG_HOME, where Linux Chromium browsers
+	// keep their settings ("": Home/.config).
+	XDGConfigHome string
+	Now           time.Time
 }
 
 // State records what install put where.
@@ -51,6 +60,13 @@ type State struct {
 	// (Chromium's, before Chromium ever ran); uninstall removes them when
 	// they hold nothing else (removeCreatedNSS).
 	CreatedNSS []string `json:"createdNSS,omitempty"`
+	// NativeHosts are the native messaging hosts registered (nativemsg.go);
+	// NativeDirs the directories install made for them (removed when
+	// empty); NativeSkipped the system directories left alone because a
+	// user could change them.
+	NativeHosts   []NativeManifest `json:"nativeHosts,omitempty"`
+	NativeDirs    []string         `json:"nativeDirs,omitempty"`
+	NativeSkipped []string         `json:"nativeSkipped,omitempty"`
 }
 
 func statePath(configDir string) string { return filepath.Join(configDir, "install-state.json") }
@@ -100,11 +116,11 @@ func Install(o Options) (*State, error) {
 		if ca, err = issueLocal(files, o.Now, o.AllUsers); err != nil {
 			return nil, err
 		}
-		var created []string
-		if st != nil {
-			created = st.CreatedNSS
+		old := st
+		st = &State{CAFingerprint: fingerprint(ca), CANickname: ca.Subject.CommonName, CANotAfter: ca.NotAfter}
+		if old != nil { // what the CA does not change stays recorded
+			st.CreatedNSS, st.NativeHosts, st.NativeDirs = old.CreatedNSS, old.NativeHosts, old.NativeDirs
 		}
-		st = &State{CAFingerprint: fingerprint(ca), CANickname: ca.Subject.CommonName, CANotAfter: ca.NotAfter, CreatedNSS: created}
 	}
 	// NSS stores (Chromium on Linux, Firefox everywhere) need certutil;
 	// without it everything else is still set up and the missed
@@ -157,6 +173,13 @@ func Install(o Options) (*State, error) {
 		}
 		st.Autostart, st.AutostartPath, st.AutostartAside = kind, path, aside
 	}
+	if !o.NoNativeHosts {
+		err := registerNativeHosts(o, st)
+		if err != nil {
+			saveState(o.ConfigDir, st) // what was written is recorded for uninstall
+			return nil, err
+		}
+	}
 	if err := saveState(o.ConfigDir, st); err != nil {
 		return nil, err
 	}
@@ -191,11 +214,12 @@ type Removed struct {
 	SystemStore  bool     // the CA left the OS store
 	Autostart    string   // the autostart entry removed (its path)
 	Certificates bool     // the local CA and server certificate files
+	NativeHosts  []string // the native messaging manifests (Windows: registry keys) removed
 }
 
 // Nothing reports that nothing was installed to remove.
 func (r Removed) Nothing() bool {
-	return len(r.Stores) == 0 && !r.SystemStore && r.Autostart == "" && !r.Certificates
+	return len(r.Stores) == 0 && !r.SystemStore && r.Autostart == "" && !r.Certificates && len(r.NativeHosts) == 0
 }
 
 // Uninstall removes exactly what the state file records: the CA from every
@@ -236,6 +260,9 @@ func Uninstall(o Options) (Removed, error) {
 			}
 			errs = append(errs, err)
 		}
+		removed, err := unregisterNativeHosts(st)
+		rm.NativeHosts = removed
+		errs = append(errs, err)
 	}
 	files := TLSFiles{Dir: filepath.Join(o.ConfigDir, "tls")}
 	for _, f := range []string{files.CA(), files.Cert(), files.Key(), statePath(o.ConfigDir)} {
@@ -278,6 +305,7 @@ type Check struct {
 	Detail string
 	Kind   CheckKind
 	Arg    string // the path or address the check is about
+	Target string // CheckNativeOther: the program the manifest starts
 }
 
 // CheckKind says which check a Check is (and, for some, which outcome).
@@ -287,15 +315,19 @@ type CheckKind string
 const (
 	CheckNotInstalled  CheckKind = "not-installed"
 	CheckNoCertificate CheckKind = "no-certificate"
-	CheckCertificate   CheckKind = "certificate"     // Arg: valid-to date
-	CheckNotListening  CheckKind = "not-listening"   // Arg: the address
-	CheckListening     CheckKind = "listening"       // Arg: the address
-	CheckOtherListener CheckKind = "other-listener"  // Arg: the address
-	CheckSystemStore   CheckKind = "system-store"    // Arg: "all" for every user
-	CheckAutostart     CheckKind = "autostart"       // Arg: the entry's path
-	CheckNoAutostart   CheckKind = "no-autostart"    // --no-autostart
-	CheckNSS           CheckKind = "nss"             // Arg: the database
-	CheckNSSNoCertutil CheckKind = "nss-no-certutil" // Arg: the database
+	CheckCertificate   CheckKind = "certificate"         // Arg: valid-to date
+	CheckNotListening  CheckKind = "not-listening"       // Arg: the address
+	CheckListening     CheckKind = "listening"           // Arg: the address
+	CheckOtherListener CheckKind = "other-listener"      // Arg: the address
+	CheckSystemStore   CheckKind = "system-store"        // Arg: "all" for every user
+	CheckAutostart     CheckKind = "autostart"           // Arg: the entry's path
+	CheckNoAutostart   CheckKind = "no-autostart"        // --no-autostart
+	CheckNSS           CheckKind = "nss"                 // Arg: the database
+	CheckNSSNoCertutil CheckKind = "nss-no-certutil"     // Arg: the database
+	CheckNative        CheckKind = "native-host"         // Arg: the manifest (Windows: the key), starting this program
+	CheckNativeMissing CheckKind = "native-host-missing" // Arg: the manifest or key, gone
+	CheckNativeOther   CheckKind = "native-host-other"   // Arg: the manifest or key; Target: the other program it starts
+	CheckNativeSkipped CheckKind = "native-host-skipped" // Arg: a system directory a user could change, left alone
 )
 
 // Status reports what a browser needs: the agent listening with a valid
@@ -350,6 +382,7 @@ func Status(o Options, port int) []Check {
 		} else {
 			out = append(out, Check{What: "autostart", OK: true, Detail: "not requested (--no-autostart)", Kind: CheckNoAutostart})
 		}
+		out = append(out, NativeChecks(st, o.Exe)...)
 	}
 	return out
 }

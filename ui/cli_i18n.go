@@ -147,6 +147,16 @@ var cliCatalog = map[string]map[string]string{
 	"cli-check-no-autostart":      {"kk": "autostart: сұралмаған (--no-autostart)", "ru": "autostart: не запрошен (--no-autostart)", "en": "autostart: not requested (--no-autostart)"},
 	"cli-check-nss":               {"kk": "trust %s: NSS қоймасы", "ru": "trust %s: хранилище NSS", "en": "trust %s: NSS database"},
 	"cli-check-nss-no-certutil":   {"kk": "trust %s: өзгертілмеді: certutil жоқ; %s", "ru": "trust %s: не изменено: нет certutil; %s", "en": "trust %s: not changed: certutil is missing; %s"},
+	// native messaging hosts (the Gosuslugi plug-ins' extensions)
+	"cli-install-native":          {"kk": "Госуслуги плагиндерінің хосттары %s үшін: %s (%s)", "ru": "хосты плагинов Госуслуг для %s: %s (%s)", "en": "the Gosuslugi plug-in hosts for %s: %s (%s)"},
+	"cli-install-native-aside":    {"kk": "ескерту: басқа бағдарламаның %s файлы %s орнына жылжытылды; qoltanba uninstall оны қайтарады", "ru": "примечание: файл другой программы %s перенесён в %s; qoltanba uninstall вернёт его", "en": "note: another program's %s was moved to %s; qoltanba uninstall puts it back"},
+	"cli-install-native-previous": {"kk": "ескерту: %s бұрын %s атады; qoltanba uninstall оны қайтарады", "ru": "примечание: %s указывал на %s; qoltanba uninstall вернёт это", "en": "note: %s named %s; qoltanba uninstall puts it back"},
+	"cli-install-native-skipped":  {"kk": "ескерту: %s ішіне ештеңе жазылмады: оны немесе оның үстіндегі қалтаны root-тан басқа біреу өзгерте алады (басқа иесі, басқаларға жазуға рұқсат немесе символдық сілтеме)", "ru": "примечание: в %s ничего не записано: его или каталог над ним может изменить не только root (другой владелец, запись для других или символическая ссылка)", "en": "note: nothing written into %s: someone other than root can change it or a directory above it (another owner, writable by others, or a symbolic link)"},
+	"cli-uninstall-native":        {"kk": "native messaging хосты өшірілді: %s", "ru": "удалён хост native messaging: %s", "en": "removed the native messaging host: %s"},
+	"cli-check-native":            {"kk": "native host %s: осы бағдарламаны іске қосады", "ru": "native host %s: запускает эту программу", "en": "native host %s: starts this program"},
+	"cli-check-native-missing":    {"kk": "native host %s: жоқ — qoltanba install қайта іске қосыңыз", "ru": "native host %s: отсутствует — выполните qoltanba install ещё раз", "en": "native host %s: missing — run qoltanba install again"},
+	"cli-check-native-other":      {"kk": "native host %s: басқа бағдарламаны іске қосады (%s) — qoltanba install қайта іске қосыңыз", "ru": "native host %s: запускает другую программу (%s) — выполните qoltanba install ещё раз", "en": "native host %s: starts another program (%s) — run qoltanba install again"},
+	"cli-check-native-skipped":    {"kk": "native host %s: тіркелмеді: бұл қалтаны root-тан басқа біреу өзгерте алады", "ru": "native host %s: не зарегистрирован: этот каталог может изменить не только root", "en": "native host %s: not registered: someone other than root can change this directory"},
 	"cli-check-config":            {"kk": "баптаулар: %s", "ru": "настройки: %s", "en": "configuration: %s"},
 
 	// policy and settings

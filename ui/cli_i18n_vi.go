@@ -208,4 +208,15 @@ var viCLI = map[string]string{
 	"cli-status-door":               "%s: wss://127.0.0.1:%d%s",
 	"cli-status-door-other":         "%s: cổng %d đang bị một chương trình khác chiếm (công cụ của nhà cung cấp?); qoltanba không trả lời ở cổng đó khi chương trình ấy chạy",
 	"cli-status-door-down":          "%s: đã bật, nhưng qoltanba không trả lời ở cổng %s: hãy khởi động chương trình (qoltanba run)",
+
+	// the Gosuslugi plug-in hosts' registration (issue 24)
+	"cli-check-native-missing":    "máy chủ native %s: bị thiếu — hãy chạy lại qoltanba install",
+	"cli-check-native-other":      "máy chủ native %s: khởi động một chương trình khác (%s) — hãy chạy lại qoltanba install",
+	"cli-check-native-skipped":    "máy chủ native %s: chưa đăng ký: một người khác ngoài root có thể thay đổi thư mục này",
+	"cli-check-native":            "máy chủ native %s: khởi động chương trình này",
+	"cli-install-native-aside":    "lưu ý: %s của một chương trình khác đã được chuyển tới %s; qoltanba uninstall sẽ đặt lại nó",
+	"cli-install-native-previous": "lưu ý: %s đã chỉ tới %s; qoltanba uninstall sẽ đặt lại nó",
+	"cli-install-native-skipped":  "lưu ý: không ghi gì vào %s: một người khác ngoài root có thể thay đổi nó hoặc một thư mục bên trên (chủ sở hữu khác, người khác ghi được, hoặc liên kết tượng trưng)",
+	"cli-install-native":          "máy chủ plugin Gosuslugi cho %s: %s (%s)",
+	"cli-uninstall-native":        "đã xóa máy chủ native messaging: %s",
 }

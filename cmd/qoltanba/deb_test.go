@@ -35,7 +35,10 @@ func TestDebPackage(t *testing.T) {
 	}
 	deb, _ = filepath.Abs(deb)
 	watched := []string{"/etc", "/usr/bin", "/usr/local/share/ca-certificates", "/usr/share/applications", "/usr/share/doc/qoltanba",
-		"/usr/share/icons/hicolor/64x64/apps", "/var/lib/qoltanba", "/root"}
+		"/usr/share/icons/hicolor/64x64/apps", "/var/lib/qoltanba", "/root", "/usr/lib/mozilla", "/usr/lib64/mozilla"}
+	// The official IFCPlugin's package has registered its host for Chrome:
+	// the package sets it aside and purge gives it back unchanged.
+	official := officialIFCPlugin(t)
 	before := snapshot(t, watched)
 
 	// A user who has used Firefox before the package arrives.
@@ -71,6 +74,10 @@ func TestDebPackage(t *testing.T) {
 	if fi, err := os.Stat("/etc/qoltanba/tls/key.pem"); err != nil || fi.Mode().Perm()&0o004 == 0 {
 		t.Errorf("every user's agent must read the machine's server key: %v", err)
 	}
+	manifests := systemManifests(t)
+	if _, err := os.Stat(official + ".before-qoltanba"); err != nil {
+		t.Errorf("the official IFCPlugin host was not set aside: %v", err)
+	}
 
 	// The user logs in: run adds the CA to their browsers (here run stops
 	// at once: no display and no terminal — the trust step comes first).
@@ -90,6 +97,12 @@ func TestDebPackage(t *testing.T) {
 		"ok   trust " + profile, "ok   trust " + chromium} {
 		if !strings.Contains(string(st), want) {
 			t.Errorf("status as the user lacks %q:\n%s", want, st)
+		}
+	}
+
+	for _, m := range manifests {
+		if want := "ok   native host " + m + ": starts this program\n"; !strings.Contains(string(st), want) {
+			t.Errorf("status as the user lacks %q", want)
 		}
 	}
 
@@ -208,4 +221,65 @@ func tail(b []byte, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// officialIFCPlugin puts a manifest like the official IFCPlugin package's
+// at /etc/opt/chrome/native-messaging-hosts (removed again after the
+// test, with the directories it made), and returns its path.
+func officialIFCPlugin(t *testing.T) string {
+	t.Helper()
+	dir := "/etc/opt/chrome/native-messaging-hosts"
+	var made []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil {
+			break
+		}
+		made = append(made, d)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(dir, "ru.rtlabs.ifcplugin.json")
+	if _, err := os.Lstat(f); err == nil {
+		t.Fatalf("%s is already there; remove it first", f)
+	}
+	os.WriteFile(f, []byte(`{"name":"ru.rtlabs.ifcplugin","description":"IFCPlugin","path":"/usr/bin/ifc_chrome_host","type":"stdio","allowed_origins":["chrome-extension://pbefkdcndngodfeigfdgiodgnmbgcfha/"]}`+"\n"), 0o644)
+	t.Cleanup(func() {
+		os.Remove(f)
+		for _, d := range made {
+			os.Remove(d)
+		}
+	})
+	return f
+}
+
+// systemManifests: the package registered the Gosuslugi plug-in hosts for
+// every user — the manifests in each browser's system directory start
+// /usr/bin/qoltanba — and returns them.
+func systemManifests(t *testing.T) []string {
+	t.Helper()
+	dirs := []string{"/etc/opt/chrome/native-messaging-hosts", "/etc/chromium/native-messaging-hosts", "/etc/opt/edge/native-messaging-hosts",
+		"/etc/opt/yandex/browser/native-messaging-hosts", "/usr/lib/mozilla/native-messaging-hosts"}
+	if fi, err := os.Lstat("/usr/lib64"); err == nil && fi.IsDir() {
+		dirs = append(dirs, "/usr/lib64/mozilla/native-messaging-hosts")
+	}
+	var out []string
+	for _, d := range dirs {
+		for _, h := range []string{"ru.rtlabs.ifcplugin", "chrome.gosuslugi.plugin", "gosuslugi.plugin"} {
+			f := filepath.Join(d, h+".json")
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Errorf("after install: %v", err)
+				continue
+			}
+			if !strings.Contains(string(b), `"path": "/usr/bin/qoltanba"`) || !strings.Contains(string(b), `"name": "`+h+`"`) {
+				t.Errorf("%s:\n%s", f, b)
+			}
+			if fi, _ := os.Stat(f); fi.Mode().Perm() != 0o644 {
+				t.Errorf("%s: mode %v, want 0644 (every user's browser reads it)", f, fi.Mode())
+			}
+			out = append(out, f)
+		}
+	}
+	return out
 }

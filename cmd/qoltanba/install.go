@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/qoltanba/qoltanba/agent"
 	"github.com/qoltanba/qoltanba/installer"
@@ -21,7 +22,7 @@ func installOptions() (installer.Options, error) {
 	if r, err := filepath.EvalSymlinks(exe); err == nil {
 		exe = r
 	}
-	return installer.Options{Home: home, ConfigDir: agent.ConfigDir(), Exe: desktopExe(exe)}, nil
+	return installer.Options{Home: home, ConfigDir: agent.ConfigDir(), Exe: desktopExe(exe), XDGConfigHome: os.Getenv("XDG_CONFIG_HOME")}, nil
 }
 
 // cmdInstall sets up the local certificate, browser trust and autostart.
@@ -87,6 +88,7 @@ func cmdInstall(e *env, args []string) error {
 	if st.AutostartAside != "" {
 		fmt.Fprintln(e.stdout, e.T("cli-install-aside", st.AutostartPath, st.AutostartAside))
 	}
+	printNativeHosts(e, st)
 	// install does not start the agent (it may run as root, or in a
 	// session without a display): it says how, and status says it again.
 	if st.Autostart != "" {
@@ -149,6 +151,9 @@ func cmdUninstall(e *env, args []string) error {
 	}
 	if rm.Certificates {
 		fmt.Fprintln(e.stdout, e.T("cli-uninstall-certificates", filepath.Join(o.ConfigDir, "tls")))
+	}
+	for _, m := range rm.NativeHosts {
+		fmt.Fprintln(e.stdout, e.T("cli-uninstall-native", m))
 	}
 	if err != nil {
 		return err
@@ -293,6 +298,51 @@ func checkText(e *env, c installer.Check) string {
 		return e.T("cli-check-nss", c.Arg)
 	case installer.CheckNSSNoCertutil:
 		return e.T("cli-check-nss-no-certutil", c.Arg, installer.CertutilHint())
+	case installer.CheckNative:
+		return e.T("cli-check-native", c.Arg)
+	case installer.CheckNativeMissing:
+		return e.T("cli-check-native-missing", c.Arg)
+	case installer.CheckNativeOther:
+		return e.T("cli-check-native-other", c.Arg, c.Target)
+	case installer.CheckNativeSkipped:
+		return e.T("cli-check-native-skipped", c.Arg)
 	}
 	return c.What + ": " + c.Detail
+}
+
+// browserNames are the browsers' own names (not translated).
+var browserNames = map[string]string{installer.BrowserChrome: "Google Chrome", installer.BrowserChromium: "Chromium",
+	installer.BrowserEdge: "Microsoft Edge", installer.BrowserYandex: "Yandex Browser", installer.BrowserFirefox: "Firefox"}
+
+// printNativeHosts says where the Gosuslugi plug-in hosts were registered:
+// one line a browser and place (directory, or registry key on Windows),
+// then what was set aside or left alone.
+func printNativeHosts(e *env, st *installer.State) {
+	type place struct{ browser, where string }
+	var order []place
+	hosts := map[place][]string{}
+	for _, m := range st.NativeHosts {
+		p := place{m.Browser, filepath.Dir(m.File)}
+		if m.Key != "" {
+			p.where = m.Key[:strings.LastIndex(m.Key, `\`)]
+		}
+		if _, ok := hosts[p]; !ok {
+			order = append(order, p)
+		}
+		hosts[p] = append(hosts[p], m.Host)
+	}
+	for _, p := range order {
+		fmt.Fprintln(e.stdout, e.T("cli-install-native", browserNames[p.browser], p.where, strings.Join(hosts[p], ", ")))
+	}
+	for _, m := range st.NativeHosts {
+		if m.Aside != "" {
+			fmt.Fprintln(e.stdout, e.T("cli-install-native-aside", m.File, m.Aside))
+		}
+		if m.Previous != "" {
+			fmt.Fprintln(e.stdout, e.T("cli-install-native-previous", m.Key, m.Previous))
+		}
+	}
+	for _, d := range st.NativeSkipped {
+		fmt.Fprintln(e.stderr, e.T("cli-install-native-skipped", d))
+	}
 }

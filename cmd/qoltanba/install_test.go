@@ -3,10 +3,12 @@ package main
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -48,6 +50,7 @@ func TestInstallStatusUninstall(t *testing.T) {
 	if r := runIn("status"); r.code != 1 || !strings.Contains(r.stdout, "FAIL listening") || !strings.Contains(r.stdout, "ok   trust "+ff) {
 		t.Errorf("status without the agent: %+v", r)
 	}
+	manifests := checkNativeInstalled(t, home, r.stdout, runIn("status").stdout)
 	// The agent serves the installed certificate.
 	port := freePort(t)
 	cmd := exec.Command(binary, "serve", "--port", strconv.Itoa(port), "--unattended", "--p12", gostKey, "--password-file", passwordFile(t), "--allow-origin", "https://site.example")
@@ -86,8 +89,22 @@ func TestInstallStatusUninstall(t *testing.T) {
 	if r := runIn("status"); r.code != 0 || !strings.Contains(r.stdout, "ok   listening") {
 		t.Errorf("status with the agent: %+v", r)
 	}
-	if r := runIn("uninstall", "--purge"); r.code != 0 {
+	r = runIn("uninstall", "--purge")
+	if r.code != 0 {
 		t.Fatalf("uninstall: %+v", r)
+	}
+	for _, m := range manifests {
+		if !strings.Contains(r.stdout, "removed the native messaging host: "+m+"\n") {
+			t.Errorf("uninstall does not list %s:\n%s", m, r.stdout)
+		}
+		if _, err := os.Lstat(m); err == nil {
+			t.Errorf("%s left after uninstall", m)
+		}
+	}
+	for _, d := range []string{".config/google-chrome", ".config/chromium", ".config/microsoft-edge", ".config/yandex-browser", ".mozilla/native-messaging-hosts"} {
+		if _, err := os.Lstat(filepath.Join(home, d)); err == nil {
+			t.Errorf("%s, which install made, left after uninstall", d)
+		}
 	}
 	if b, _ := exec.Command("certutil", "-L", "-d", "sql:"+ff).CombinedOutput(); strings.Contains(string(b), "qoltanba") {
 		t.Errorf("CA left in Firefox:\n%s", b)
@@ -137,4 +154,57 @@ func withoutVar(env []string, prefix string) []string {
 		}
 	}
 	return out
+}
+
+// checkNativeInstalled: install said where it registered the Gosuslugi
+// plug-in hosts (a line per browser), each manifest starts this binary
+// with the official extensions' origins, and status lists every one as
+// in place. It returns the manifests.
+func checkNativeInstalled(t *testing.T, home, installOut, statusOut string) []string {
+	t.Helper()
+	exe, _ := filepath.EvalSymlinks(binary)
+	exe, _ = filepath.Abs(exe)
+	dirs := map[string]string{
+		"Google Chrome":  filepath.Join(home, ".config", "google-chrome", "NativeMessagingHosts"),
+		"Chromium":       filepath.Join(home, ".config", "chromium", "NativeMessagingHosts"),
+		"Microsoft Edge": filepath.Join(home, ".config", "microsoft-edge", "NativeMessagingHosts"),
+		"Yandex Browser": filepath.Join(home, ".config", "yandex-browser", "NativeMessagingHosts"),
+		"Firefox":        filepath.Join(home, ".mozilla", "native-messaging-hosts"),
+	}
+	var manifests []string
+	for browser, dir := range dirs {
+		line := "the Gosuslugi plug-in hosts for " + browser + ": " + dir + " (ru.rtlabs.ifcplugin, chrome.gosuslugi.plugin, gosuslugi.plugin)"
+		if !strings.Contains(installOut, line) {
+			t.Errorf("install does not say %q:\n%s", line, installOut)
+		}
+		for _, h := range []string{"ru.rtlabs.ifcplugin", "chrome.gosuslugi.plugin", "gosuslugi.plugin"} {
+			f := filepath.Join(dir, h+".json")
+			manifests = append(manifests, f)
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Error(err)
+				continue
+			}
+			var m struct {
+				Name              string   `json:"name"`
+				Path              string   `json:"path"`
+				Type              string   `json:"type"`
+				AllowedOrigins    []string `json:"allowed_origins"`
+				AllowedExtensions []string `json:"allowed_extensions"`
+			}
+			if err := json.Unmarshal(b, &m); err != nil || m.Name != h || m.Path != exe || m.Type != "stdio" {
+				t.Errorf("%s: %+v %v (want path %s)", f, m, err, exe)
+			}
+			switch {
+			case browser == "Firefox" && len(m.AllowedExtensions) == 0:
+				t.Errorf("%s: no allowed_extensions", f)
+			case browser != "Firefox" && h == "ru.rtlabs.ifcplugin" && !slices.Equal(m.AllowedOrigins, []string{"chrome-extension://pbefkdcndngodfeigfdgiodgnmbgcfha/"}):
+				t.Errorf("%s: allowed_origins %v", f, m.AllowedOrigins)
+			}
+			if !strings.Contains(statusOut, "ok   native host "+f+": starts this program\n") {
+				t.Errorf("status does not list %s:\n%s", f, statusOut)
+			}
+		}
+	}
+	return manifests
 }

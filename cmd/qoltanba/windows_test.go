@@ -248,9 +248,18 @@ func TestWindowsInstall(t *testing.T) {
 	os.MkdirAll(cfgDir, 0o755)
 	os.WriteFile(filepath.Join(cfgDir, "config.json"), []byte(fmt.Sprintf(`{"port":%d}`, port)), 0o644)
 
+	// The official IFCPlugin is registered for Chrome: install records its
+	// value, uninstall sets it back.
+	ifcKey, ifcValue := `HKCU\Software\Google\Chrome\NativeMessagingHosts\ru.rtlabs.ifcplugin`, `C:\Program Files\IFCPlugin\ru.rtlabs.ifcplugin.json`
+	if r := w.Run("reg", "add", ifcKey, "/ve", "/t", "REG_SZ", "/d", ifcValue, "/f"); r.Code != 0 {
+		t.Fatalf("reg add: %+v", r)
+	}
 	r := w.Run(cli, "install")
 	if r.Code != 0 || !strings.Contains(r.Stdout, "trusted in: the system store") {
 		t.Fatalf("install: %+v", r)
+	}
+	if !strings.Contains(r.Stdout, "note: "+ifcKey+" named "+ifcValue+"; qoltanba uninstall puts it back") {
+		t.Errorf("install does not say it replaced IFCPlugin's value:\n%s", r.Stdout)
 	}
 	// Windows' own question about the certificate is announced before it comes.
 	if i := strings.Index(r.Stdout, `Windows will now ask "Do you want to install this certificate?"`); i < 0 || i > strings.Index(r.Stdout, "trusted in") {
@@ -269,9 +278,14 @@ func TestWindowsInstall(t *testing.T) {
 	if _, v, ok := w.Reg(`HKCU\Software\Microsoft\Windows\CurrentVersion\Run`, "qoltanba"); !ok || v != wantRun {
 		t.Errorf("Run value %q, want %q", v, wantRun)
 	}
-	if r := w.Run(cli, "status"); r.Code != 1 || !strings.Contains(r.Stdout, "FAIL listening") || !strings.Contains(r.Stdout, "ok   trust system store: for this user") {
+	r = w.Run(cli, "status")
+	if r.Code != 1 || !strings.Contains(r.Stdout, "FAIL listening") || !strings.Contains(r.Stdout, "ok   trust system store: for this user") {
 		t.Errorf("status before the agent runs: %+v", r)
 	}
+	// The Gosuslugi plug-in hosts: a key per browser and host in HKCU
+	// naming a manifest in the user's qoltanba directory, which starts the
+	// console program.
+	checkWinNativeHosts(t, w, "HKCU", filepath.Join(cfgDir, "native-messaging"), `\AppData\Roaming\qoltanba\native-messaging\`, winetest.Win(cli), r.Stdout)
 	winServe(t, w, cli, port)
 	signAs(t, port, ca, "https://site.example")
 	if r := w.Run(cli, "status"); r.Code != 0 {
@@ -290,6 +304,85 @@ func TestWindowsInstall(t *testing.T) {
 	for _, f := range []string{"ca.pem", "cert.pem", "key.pem"} {
 		if _, err := os.Stat(filepath.Join(cfgDir, "tls", f)); err == nil {
 			t.Errorf("%s left after uninstall", f)
+		}
+	}
+	if v, ok := regDefault(w, ifcKey); !ok || v != ifcValue {
+		t.Errorf("IFCPlugin's value is not back: %q %v", v, ok)
+	}
+	w.Run("reg", "delete", ifcKey, "/f")
+	checkWinNativeGone(t, w, "HKCU")
+	if _, err := os.Stat(filepath.Join(cfgDir, "native-messaging")); err == nil {
+		t.Error("the manifests' directory is left after uninstall")
+	}
+}
+
+// winNativeKeys are the browsers' keys for native messaging hosts.
+var winNativeKeys = []string{`Software\Google\Chrome\NativeMessagingHosts`, `Software\Chromium\NativeMessagingHosts`,
+	`Software\Microsoft\Edge\NativeMessagingHosts`, `Software\Yandex\YandexBrowser\NativeMessagingHosts`, `Software\Mozilla\NativeMessagingHosts`}
+
+var winNativeHosts = []string{"ru.rtlabs.ifcplugin", "chrome.gosuslugi.plugin", "gosuslugi.plugin"}
+
+// regDefault is a key's default value (reg query KEY /ve).
+func regDefault(w *winetest.Prefix, key string) (string, bool) {
+	r := w.Run("reg", "query", key, "/ve")
+	if r.Code != 0 {
+		return "", false
+	}
+	for _, line := range strings.Split(r.Stdout, "\n") {
+		if _, v, ok := strings.Cut(line, "REG_SZ"); ok {
+			return strings.TrimSpace(v), true
+		}
+	}
+	return "", false
+}
+
+// checkWinNativeHosts: each browser's key (in hive) names the manifest
+// (the Chromium browsers' or Firefox's) in dir — whose Windows path ends
+// in suffix — the manifest starts exe with the official extensions, and
+// status lists each key as in place.
+func checkWinNativeHosts(t *testing.T, w *winetest.Prefix, hive, dir, suffix, exe, status string) {
+	t.Helper()
+	for _, k := range winNativeKeys {
+		firefox := strings.Contains(k, "Mozilla")
+		for _, h := range winNativeHosts {
+			key := hive + `\` + k + `\` + h
+			name := h + ".json"
+			if firefox {
+				name = h + ".firefox.json"
+			}
+			v, ok := regDefault(w, key)
+			if !ok || !strings.HasSuffix(strings.ToLower(v), strings.ToLower(suffix+name)) {
+				t.Errorf("%s = %q, %v; want …%s", key, v, ok, suffix+name)
+			}
+			b, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Error(err)
+				continue
+			}
+			var m struct {
+				Name              string   `json:"name"`
+				Path              string   `json:"path"`
+				AllowedOrigins    []string `json:"allowed_origins"`
+				AllowedExtensions []string `json:"allowed_extensions"`
+			}
+			if err := json.Unmarshal(b, &m); err != nil || m.Name != h || !strings.EqualFold(m.Path, exe) || firefox != (len(m.AllowedExtensions) > 0) || firefox == (len(m.AllowedOrigins) > 0) {
+				t.Errorf("%s: %+v %v (want path %s)", name, m, err, exe)
+			}
+			if !strings.Contains(status, "ok   native host "+key+": starts this program") {
+				t.Errorf("status does not list %s", key)
+			}
+		}
+	}
+}
+
+// checkWinNativeGone: no browser key for the hosts is left in hive.
+func checkWinNativeGone(t *testing.T, w *winetest.Prefix, hive string) {
+	t.Helper()
+	for _, k := range winNativeKeys {
+		for _, h := range winNativeHosts {
+			if _, _, ok := w.Reg(hive+`\`+k+`\`+h, ""); ok {
+				t.Errorf("%s\\%s\\%s left after uninstall", hive, k, h)
+			}
 		}
 	}
 }
@@ -359,10 +452,14 @@ func TestWindowsMSI(t *testing.T) {
 	port := freePort(t)
 	stop := winServe(t, w, cli, port)
 	signAs(t, port, ca, "https://site.example")
-	if r := w.Run(cli, "status"); !strings.Contains(r.Stdout, "installed for every user of this machine") ||
+	r := w.Run(cli, "status")
+	if !strings.Contains(r.Stdout, "installed for every user of this machine") ||
 		!strings.Contains(r.Stdout, "ok   trust system store: for every user of this machine") {
 		t.Errorf("status: %+v", r)
 	}
+	// The Gosuslugi plug-in hosts for every user: HKLM keys naming the
+	// manifests beside the programs.
+	checkWinNativeHosts(t, w, "HKLM", dir, `C:\Program Files\qoltanba\`, cli, r.Stdout)
 	stop() // a running agent keeps its files until Windows restarts (README, Known limits)
 
 	// A newer build replaces this one: one product registered, the CA in
@@ -393,6 +490,9 @@ func TestWindowsMSI(t *testing.T) {
 	if _, v, _ := w.Reg(`HKLM\Software\Microsoft\Windows\CurrentVersion\Run`, "qoltanba"); v == "" {
 		t.Error("the upgrade lost the Run value")
 	}
+	if v, ok := regDefault(w, `HKLM\Software\Google\Chrome\NativeMessagingHosts\ru.rtlabs.ifcplugin`); !ok || v != `C:\Program Files\qoltanba\ru.rtlabs.ifcplugin.json` {
+		t.Errorf("after the upgrade the IFCPlugin host is %q %v", v, ok)
+	}
 
 	if r := w.Run("msiexec", "/x", winetest.Win(newer), "/qn"); r.Code != 0 {
 		t.Fatalf("msiexec /x: %+v", r)
@@ -414,6 +514,7 @@ func TestWindowsMSI(t *testing.T) {
 			t.Errorf("%s left after msiexec /x", s)
 		}
 	}
+	checkWinNativeGone(t, w, "HKLM")
 	for _, k := range [][2]string{{`HKLM\Software\Microsoft\Windows\CurrentVersion\Run`, "qoltanba"}, {`HKLM\Software\Policies\Mozilla\Firefox\Certificates`, "ImportEnterpriseRoots"}} {
 		if _, _, ok := w.Reg(k[0], k[1]); ok {
 			t.Errorf("%s\\%s left after msiexec /x", k[0], k[1])
