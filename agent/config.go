@@ -43,6 +43,11 @@ type Config struct {
 	// ProductionCAFiles are NCA's production CA certificates; when given,
 	// "production NCA" keys are recognised by chain instead of by name.
 	ProductionCAFiles []string `json:"productionCAFiles"`
+	// UpdateURL is the signed update repository (package update; ""
+	// = the release's own, docs/updates.md); UpdateChecks "off" stops
+	// every check. A machine policy may set both (an internal mirror).
+	UpdateURL    string `json:"updateURL,omitempty"`
+	UpdateChecks string `json:"updateChecks,omitempty"`
 
 	// Set only by a machine policy (Policy.Apply), never by config.json:
 	// OnlyAllowedOrigins refuses every site not in AllowedOrigins;

@@ -37,6 +37,8 @@ type Policy struct {
 	Locale             *string        `json:"locale"`
 	PromptTimeout      *Duration      `json:"promptTimeout"`
 	AuditDir           *string        `json:"auditDir"`
+	UpdateURL          *string        `json:"updateURL"`    // the update repository (a mirror)
+	UpdateChecks       *string        `json:"updateChecks"` // "on" or "off"
 }
 
 // MaxPolicySize bounds a policy file.
@@ -94,6 +96,12 @@ func ParsePolicy(b []byte, source string) (*Policy, error) {
 			return nil, fmt.Errorf("policy %s: %w", source, err)
 		}
 		p.KnownOrigins = known
+	}
+	if p.UpdateChecks != nil && *p.UpdateChecks != "on" && *p.UpdateChecks != "off" {
+		return nil, fmt.Errorf("policy %s: updateChecks %q: want on or off", source, *p.UpdateChecks)
+	}
+	if u := p.UpdateURL; u != nil && !strings.HasPrefix(*u, "https://") && !strings.HasPrefix(*u, "http://") {
+		return nil, fmt.Errorf("policy %s: updateURL %q: want an https:// (or http://) URL", source, *u)
 	}
 	for _, m := range p.PKCS11Modules {
 		if m.Name == "" || m.Path == "" {
@@ -210,7 +218,8 @@ func jsonKind(tok json.Token) string {
 // policyKeys are the JSON names of Policy's fields.
 func policyKeys() []string {
 	return []string{"allowedOrigins", "deniedOrigins", "onlyAllowedOrigins", "knownOrigins", "tsaURL", "pkcs11Modules",
-		"disableKeyFiles", "disableUnattended", "locale", "promptTimeout", "auditDir"}
+		"disableKeyFiles", "disableUnattended", "locale", "promptTimeout", "auditDir",
+		"updateURL", "updateChecks"}
 }
 
 // LoadPolicyFile reads a policy file; a missing file is no policy (nil).
@@ -282,6 +291,8 @@ func (p *Policy) Apply(cfg Config) Config {
 	fix(cfg.Managed, "locale", &cfg.Locale, p.Locale)
 	fix(cfg.Managed, "promptTimeout", &cfg.PromptTimeout, p.PromptTimeout)
 	fix(cfg.Managed, "auditDir", &cfg.AuditDir, p.AuditDir)
+	fix(cfg.Managed, "updateURL", &cfg.UpdateURL, p.UpdateURL)
+	fix(cfg.Managed, "updateChecks", &cfg.UpdateChecks, p.UpdateChecks)
 	return cfg
 }
 

@@ -1,12 +1,17 @@
 package update
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/theupdateframework/go-tuf/v2/metadata"
 )
 
 // Result is how the last check ended.
@@ -21,14 +26,60 @@ const (
 	ResultOff       Result = "off"        // the machine policy turned checks off
 )
 
+// Reason is the kind of a failed check, for what a person reads.
+type Reason string
+
+// The reasons Classify gives.
+const (
+	ReasonUnreachable Reason = "unreachable" // no connection, or an HTTP error
+	ReasonRefused     Reason = "refused"     // metadata or a target failed TUF's checks (expired, unsigned, rolled back, hash)
+	ReasonOlder       Reason = "older"       // only an older version is offered
+	ReasonSlow        Reason = "slow"        // the server was slower than the timeouts
+	ReasonTooLarge    Reason = "too-large"   // more bytes than signed or allowed
+	ReasonNoRoot      Reason = "no-root"     // a development build
+	ReasonWrite       Reason = "write"       // the new program or a data file could not be written
+	ReasonOther       Reason = "other"
+)
+
+// Classify says what kind of failure err is.
+func Classify(err error) Reason {
+	var (
+		httpErr *metadata.ErrDownloadHTTP
+		pathErr *fs.PathError
+		linkErr *os.LinkError
+		netErr  net.Error
+	)
+	switch {
+	case errors.Is(err, ErrNoRoot):
+		return ReasonNoRoot
+	case errors.Is(err, ErrOlder):
+		return ReasonOlder
+	case errors.Is(err, &metadata.ErrDownloadLengthMismatch{}), errors.Is(err, errTooLarge):
+		return ReasonTooLarge
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return ReasonSlow
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return ReasonSlow
+	case errors.As(err, &httpErr), errors.As(err, &netErr):
+		return ReasonUnreachable
+	case errors.Is(err, &metadata.ErrRepository{}), errors.Is(err, &metadata.ErrLengthOrHashMismatch{}):
+		return ReasonRefused
+	case errors.As(err, &pathErr), errors.As(err, &linkErr):
+		return ReasonWrite
+	}
+	return ReasonOther
+}
+
 // State is the small file status reads: the last check and its result.
 type State struct {
 	LastCheck time.Time `json:"lastCheck"`
 	Result    Result    `json:"result"`
 	// Version: the newer version found (available) or installed (updated).
 	Version string `json:"version,omitempty"`
-	// Error is the failure, in English (the log's words).
-	Error string `json:"error,omitempty"`
+	// Reason is the kind of failure (what a person is told); Error is
+	// the failure in English (the log's words).
+	Reason Reason `json:"reason,omitempty"`
+	Error  string `json:"error,omitempty"`
 	// Data are the data files written by the last check.
 	Data []string `json:"data,omitempty"`
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -39,12 +40,30 @@ var shippedRoot []byte
 // ErrNoRoot: this build carries no repository root (a development build).
 var ErrNoRoot = errors.New("update: this build carries no update repository root (a development build): updates come with release builds")
 
+// linkedRoot, set by the linker (-X github.com/qoltanba/qoltanba/update.linkedRoot=BASE64),
+// is carried instead of root.json: the tests build qoltanba with their own
+// repository's root this way.
+var linkedRoot string
+
+// DefaultURL is the release repository's URL, set by the linker (make
+// release: -X github.com/qoltanba/qoltanba/update.DefaultURL=URL); config
+// or policy updateURL replaces it. "" in a development build.
+var DefaultURL string
+
 // ShippedRoot is the root carried in the binary, or ErrNoRoot.
 func ShippedRoot() ([]byte, error) {
-	if _, err := rootVersion(shippedRoot); err != nil {
+	root := shippedRoot
+	if linkedRoot != "" {
+		b, err := base64.StdEncoding.DecodeString(linkedRoot)
+		if err != nil {
+			return nil, ErrNoRoot
+		}
+		root = b
+	}
+	if _, err := rootVersion(root); err != nil {
 		return nil, ErrNoRoot
 	}
-	return shippedRoot, nil
+	return root, nil
 }
 
 // Limits. Metadata is capped by go-tuf's config (RootMaxLength and the
@@ -188,6 +207,8 @@ func rootVersion(b []byte) (int64, error) {
 	return r.Signed.Version, nil
 }
 
+var errTooLarge = errors.New("too large")
+
 // ErrOlder: the repository's newest program is older than the running
 // one: a rollback (or a mirror left behind); nothing is installed.
 var ErrOlder = errors.New("update: the repository offers only an older version: refused, never a downgrade")
@@ -259,7 +280,7 @@ func canonical(v string) string {
 // their length and hashes against the signed targets.
 func (c *Checker) Download(r *Release) ([]byte, error) {
 	if r.Length > c.opts.MaxProgramBytes {
-		return nil, fmt.Errorf("update: %s is %d bytes, more than the %d this agent takes", r.Path, r.Length, c.opts.MaxProgramBytes)
+		return nil, fmt.Errorf("update: %s is %d bytes, more than the %d this agent takes: %w", r.Path, r.Length, c.opts.MaxProgramBytes, errTooLarge)
 	}
 	if len(r.SHA256) != sha256.Size {
 		return nil, fmt.Errorf("update: %s has no SHA-256 in the signed targets", r.Path)
@@ -346,7 +367,7 @@ func (c *Checker) UpdateData(dir string) ([]DataFile, error) {
 		}
 		name := DataFiles[p]
 		if tf.Length > MaxDataFile {
-			return out, fmt.Errorf("update: %s is %d bytes, more than %d", p, tf.Length, MaxDataFile)
+			return out, fmt.Errorf("update: %s is %d bytes, more than %d: %w", p, tf.Length, MaxDataFile, errTooLarge)
 		}
 		dst := filepath.Join(dir, name)
 		if cur, err := os.ReadFile(dst); err == nil && tf.VerifyLengthHashes(cur) == nil {
@@ -438,7 +459,7 @@ func (f *fetcher) DownloadFile(u string, maxLength int64, _ time.Duration) ([]by
 		}
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, fmt.Errorf("%s: too slow (no data for %v, or more than %v in all): %w", u, f.idle, f.timeout, ctx.Err())
+				return nil, fmt.Errorf("%s: too slow (no data for %v, or more than %v in all): %w", u, f.idle, f.timeout, context.DeadlineExceeded)
 			}
 			return nil, err
 		}

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto"
-	"crypto/sha256"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -285,6 +285,7 @@ func TestAttacksRefused(t *testing.T) {
 		before func(t *testing.T, r *repo, c *client)
 		want   error  // errors.Is
 		wantIn string // or a part of the message
+		reason update.Reason
 	}{{
 		name: "rollback to an older version",
 		before: func(t *testing.T, r *repo, c *client) {
@@ -292,6 +293,7 @@ func TestAttacksRefused(t *testing.T) {
 			r.release(t, "v0.9.0")
 		},
 		want: update.ErrOlder,
+		reason: update.ReasonOlder,
 	}, {
 		name: "metadata rolled back to an older timestamp",
 		before: func(t *testing.T, r *repo, c *client) {
@@ -308,6 +310,7 @@ func TestAttacksRefused(t *testing.T) {
 			}
 		},
 		want: &metadata.ErrBadVersionNumber{},
+		reason: update.ReasonRefused,
 	}, {
 		name: "frozen (expired) timestamp",
 		before: func(t *testing.T, r *repo, c *client) {
@@ -315,6 +318,7 @@ func TestAttacksRefused(t *testing.T) {
 			r.commit(t, time.Now().Add(-time.Minute))
 		},
 		want: &metadata.ErrExpiredMetadata{},
+		reason: update.ReasonRefused,
 	}, {
 		name: "a target with a changed byte",
 		before: func(t *testing.T, r *repo, c *client) {
@@ -331,6 +335,7 @@ func TestAttacksRefused(t *testing.T) {
 			}
 		},
 		want: &metadata.ErrLengthOrHashMismatch{},
+		reason: update.ReasonRefused,
 	}, {
 		name: "metadata signed by a key revoked by a root rotation",
 		before: func(t *testing.T, r *repo, c *client) {
@@ -362,6 +367,7 @@ func TestAttacksRefused(t *testing.T) {
 			r.commit(t, time.Now().Add(24*time.Hour), revoked)
 		},
 		want: &metadata.ErrUnsignedMetadata{},
+		reason: update.ReasonRefused,
 	}, {
 		name: "an endless stream for the program",
 		before: func(t *testing.T, r *repo, c *client) {
@@ -375,6 +381,7 @@ func TestAttacksRefused(t *testing.T) {
 			})
 		},
 		want: &metadata.ErrDownloadLengthMismatch{},
+		reason: update.ReasonTooLarge,
 	}, {
 		name: "an endless stream for the timestamp",
 		before: func(t *testing.T, r *repo, c *client) {
@@ -388,6 +395,7 @@ func TestAttacksRefused(t *testing.T) {
 			})
 		},
 		want: &metadata.ErrDownloadLengthMismatch{},
+		reason: update.ReasonTooLarge,
 	}, {
 		name: "a slow server",
 		before: func(t *testing.T, r *repo, c *client) {
@@ -405,6 +413,7 @@ func TestAttacksRefused(t *testing.T) {
 			})
 		},
 		wantIn: "too slow",
+		reason: update.ReasonSlow,
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -426,6 +435,9 @@ func TestAttacksRefused(t *testing.T) {
 			}
 			if tt.wantIn != "" && !strings.Contains(err.Error(), tt.wantIn) {
 				t.Errorf("error %v; want %q in it", err, tt.wantIn)
+			}
+			if got := update.Classify(err); got != tt.reason {
+				t.Errorf("Classify = %s, want %s", got, tt.reason)
 			}
 			if d := time.Since(start); d > 15*time.Second {
 				t.Errorf("refused only after %v", d)
