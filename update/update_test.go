@@ -292,7 +292,7 @@ func TestAttacksRefused(t *testing.T) {
 			r.RemoveTarget(update.ProgramPath("v1.0.0", runtime.GOOS, runtime.GOARCH))
 			r.release(t, "v0.9.0")
 		},
-		want: update.ErrOlder,
+		want:   update.ErrOlder,
 		reason: update.ReasonOlder,
 	}, {
 		name: "metadata rolled back to an older timestamp",
@@ -309,7 +309,7 @@ func TestAttacksRefused(t *testing.T) {
 				t.Fatal(err)
 			}
 		},
-		want: &metadata.ErrBadVersionNumber{},
+		want:   &metadata.ErrBadVersionNumber{},
 		reason: update.ReasonRefused,
 	}, {
 		name: "frozen (expired) timestamp",
@@ -317,7 +317,7 @@ func TestAttacksRefused(t *testing.T) {
 			r.AddTarget(update.ProgramPath("v1.1.0", runtime.GOOS, runtime.GOARCH), program(t, "v1.1.0"), map[string]string{"version": "v1.1.0"})
 			r.commit(t, time.Now().Add(-time.Minute))
 		},
-		want: &metadata.ErrExpiredMetadata{},
+		want:   &metadata.ErrExpiredMetadata{},
 		reason: update.ReasonRefused,
 	}, {
 		name: "a target with a changed byte",
@@ -334,7 +334,7 @@ func TestAttacksRefused(t *testing.T) {
 				t.Fatal(err)
 			}
 		},
-		want: &metadata.ErrLengthOrHashMismatch{},
+		want:   &metadata.ErrLengthOrHashMismatch{},
 		reason: update.ReasonRefused,
 	}, {
 		name: "metadata signed by a key revoked by a root rotation",
@@ -366,7 +366,7 @@ func TestAttacksRefused(t *testing.T) {
 			r.AddTarget(update.ProgramPath("v1.1.0", runtime.GOOS, runtime.GOARCH), program(t, "v1.1.0"), map[string]string{"version": "v1.1.0"})
 			r.commit(t, time.Now().Add(24*time.Hour), revoked)
 		},
-		want: &metadata.ErrUnsignedMetadata{},
+		want:   &metadata.ErrUnsignedMetadata{},
 		reason: update.ReasonRefused,
 	}, {
 		name: "an endless stream for the program",
@@ -380,7 +380,7 @@ func TestAttacksRefused(t *testing.T) {
 				return true
 			})
 		},
-		want: &metadata.ErrDownloadLengthMismatch{},
+		want:   &metadata.ErrDownloadLengthMismatch{},
 		reason: update.ReasonTooLarge,
 	}, {
 		name: "an endless stream for the timestamp",
@@ -394,7 +394,7 @@ func TestAttacksRefused(t *testing.T) {
 				return true
 			})
 		},
-		want: &metadata.ErrDownloadLengthMismatch{},
+		want:   &metadata.ErrDownloadLengthMismatch{},
 		reason: update.ReasonTooLarge,
 	}, {
 		name: "a slow server",
