@@ -9,6 +9,9 @@ package publish
 
 import (
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -35,9 +38,19 @@ type Repo struct {
 	Timestamp *metadata.Metadata[metadata.TimestampType]
 }
 
-// Signer loads a private key (ed25519, ECDSA or RSA) as a signer.
+// Signer loads a private key (Ed25519, or ECDSA P-256: the schemes TUF
+// names ed25519 and ecdsa-sha2-nistp256) as a signer.
 func Signer(key crypto.PrivateKey) (signature.Signer, error) {
-	return signature.LoadSigner(key, crypto.Hash(0))
+	switch k := key.(type) {
+	case ed25519.PrivateKey:
+		return signature.LoadSigner(k, crypto.Hash(0))
+	case *ecdsa.PrivateKey:
+		if k.Curve != elliptic.P256() {
+			return nil, errors.New("publish: an ECDSA key must be on P-256")
+		}
+		return signature.LoadSigner(k, crypto.SHA256)
+	}
+	return nil, fmt.Errorf("publish: a %T key: want Ed25519 or ECDSA P-256", key)
 }
 
 // Init starts a repository: root version 1 naming the public keys of each
@@ -224,4 +237,19 @@ func sign[T metadata.Roles](m *metadata.Metadata[T], signers []signature.Signer)
 		}
 	}
 	return nil
+}
+
+// RefreshTimestamp writes a new timestamp for the same snapshot: the
+// timestamp expires soonest (days), so it is re-signed on a schedule with
+// the online timestamp key alone.
+func (r *Repo) RefreshTimestamp(expires time.Time, timestamp []signature.Signer) error {
+	if len(timestamp) == 0 {
+		return errors.New("publish: the timestamp needs a key")
+	}
+	r.Timestamp.Signed.Version++
+	r.Timestamp.Signed.Expires = expires.UTC()
+	if err := sign(r.Timestamp, timestamp); err != nil {
+		return err
+	}
+	return r.Timestamp.ToFile(filepath.Join(r.Dir, "timestamp.json"), true)
 }
