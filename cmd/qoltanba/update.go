@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -245,4 +246,56 @@ func printUpdateStatus(e *env, cfg agent.Config) {
 		result = e.T("cli-update-result-failed", updateReason(e.locale, *st))
 	}
 	fmt.Fprintln(e.stdout, e.T("cli-update-status", when, result))
+}
+
+// dailyUpdateChecks is run's background check: at most once a day (four
+// hours after a failure), at a random minute after login (jitter: a fleet
+// does not reach the server at once, a login is not slowed). A per-user
+// install is replaced on disk; the running agent keeps its version until
+// it starts again. Nothing happens with checks off, in a development build
+// (no root) or without an update URL.
+func dailyUpdateChecks(ctx context.Context, cfg agent.Config, log *slog.Logger) {
+	if cfg.UpdateChecks == "off" || (cfg.UpdateURL == "" && update.DefaultURL == "") {
+		return
+	}
+	if _, err := update.ShippedRoot(); err != nil {
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return
+	}
+	if r, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = r
+	}
+	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), log: log}
+	for {
+		st, _ := update.LoadState(u.stateDir)
+		wait := nextUpdateCheck(time.Now(), st, time.Duration(rand.Int64N(int64(time.Hour))))
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		if st, err := u.once(ctx); err == nil && st.Result == update.ResultUpdated {
+			log.Info("a newer qoltanba is installed; it runs from the next start", "version", st.Version)
+		}
+	}
+}
+
+// nextUpdateCheck is how long to wait before the next check: a day after
+// the last one (four hours after a failure), never sooner than five
+// minutes from now nor later than that interval; jitter is added.
+func nextUpdateCheck(now time.Time, last *update.State, jitter time.Duration) time.Duration {
+	wait := 5 * time.Minute
+	if last != nil {
+		every := 24 * time.Hour
+		if last.Result == update.ResultFailed {
+			every = 4 * time.Hour
+		}
+		// Never longer than the interval: a clock set back must not
+		// postpone the checks by as much.
+		wait = min(max(wait, last.LastCheck.Add(every).Sub(now)), every)
+	}
+	return wait + jitter
 }

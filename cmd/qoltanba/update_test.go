@@ -192,3 +192,25 @@ func TestManagedInstallOnlyReports(t *testing.T) {
 		}
 	}
 }
+
+func TestNextUpdateCheck(t *testing.T) {
+	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		last *update.State
+		want time.Duration
+	}{
+		{"never checked: soon after login", nil, 5 * time.Minute},
+		{"checked an hour ago: a day after it", &update.State{LastCheck: now.Add(-time.Hour), Result: update.ResultUpToDate}, 23 * time.Hour},
+		{"failed an hour ago: four hours after it", &update.State{LastCheck: now.Add(-time.Hour), Result: update.ResultFailed}, 3 * time.Hour},
+		{"checked two days ago: soon", &update.State{LastCheck: now.Add(-48 * time.Hour), Result: update.ResultAvailable}, 5 * time.Minute},
+		{"a clock set back: at most a day", &update.State{LastCheck: now.Add(30 * 24 * time.Hour), Result: update.ResultUpToDate}, 24 * time.Hour},
+	} {
+		if got := nextUpdateCheck(now, tc.last, 0); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+		if got := nextUpdateCheck(now, tc.last, 17*time.Minute); got != tc.want+17*time.Minute {
+			t.Errorf("%s with jitter: %v", tc.name, got)
+		}
+	}
+}
