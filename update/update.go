@@ -259,10 +259,12 @@ func programVersion(p string, tf *metadata.TargetFiles, goos, goarch string) (st
 	var custom struct {
 		Version string `json:"version"`
 	}
-	if json.Unmarshal(*tf.Custom, &custom) != nil || canonical(custom.Version) == "" || canonical(custom.Version) != canonical(parts[1]) {
+	// The path names the version exactly as vX.Y.Z[-pre] (as publish
+	// writes it), and the signed custom metadata names the same.
+	if json.Unmarshal(*tf.Custom, &custom) != nil || canonical(parts[1]) != parts[1] || canonical(custom.Version) != parts[1] {
 		return "", false
 	}
-	return canonical(custom.Version), true
+	return parts[1], true
 }
 
 // canonical is v as a semantic version with its "v", "" when it is none.
