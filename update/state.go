@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -45,9 +46,10 @@ const (
 func Classify(err error) Reason {
 	var (
 		httpErr *metadata.ErrDownloadHTTP
+		urlErr  *url.Error
+		opErr   *net.OpError
 		pathErr *fs.PathError
 		linkErr *os.LinkError
-		netErr  net.Error
 	)
 	switch {
 	case errors.Is(err, ErrNoRoot):
@@ -58,9 +60,9 @@ func Classify(err error) Reason {
 		return ReasonTooLarge
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return ReasonSlow
-	case errors.As(err, &netErr) && netErr.Timeout():
+	case errors.As(err, &urlErr) && urlErr.Timeout(), errors.As(err, &opErr) && opErr.Timeout():
 		return ReasonSlow
-	case errors.As(err, &httpErr), errors.As(err, &netErr):
+	case errors.As(err, &httpErr), errors.As(err, &urlErr), errors.As(err, &opErr):
 		return ReasonUnreachable
 	case errors.Is(err, &metadata.ErrRepository{}), errors.Is(err, &metadata.ErrLengthOrHashMismatch{}):
 		return ReasonRefused

@@ -482,6 +482,22 @@ func TestApplyRollsBackWhenTheNewProgramDoesNotRun(t *testing.T) {
 	if b, _ := os.ReadFile(exe); !bytes.Equal(b, old) {
 		t.Fatal("the old program is not back")
 	}
+	// The new program cannot be written (a full disk, here a directory in
+	// the way of selfupdate's .qoltanba.new): nothing is replaced.
+	blocker := filepath.Join(dir, ".qoltanba.new", "x")
+	if err := os.MkdirAll(blocker, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	good := program(t, "v1.1.0")
+	err = update.Apply(exe, good, sha256Sum(good), nil)
+	if err == nil || update.Classify(err) != update.ReasonWrite {
+		t.Fatalf("Apply with nowhere to write = %v (%s); want a write failure", err, update.Classify(err))
+	}
+	if b, _ := os.ReadFile(exe); !bytes.Equal(b, old) {
+		t.Fatal("a failed write changed the program")
+	}
+	os.RemoveAll(filepath.Join(dir, ".qoltanba.new"))
+
 	// A checksum that does not match replaces nothing.
 	if err := update.Apply(exe, program(t, "v1.1.0"), sum, nil); err == nil {
 		t.Fatal("Apply took bytes whose checksum differs")
@@ -519,4 +535,27 @@ func TestStateRoundTrip(t *testing.T) {
 func sha256Sum(b []byte) []byte {
 	s := sha256.Sum256(b)
 	return s[:]
+}
+
+func TestUnreachableServer(t *testing.T) {
+	r := newRepo(t)
+	r.release(t, "v1.0.0")
+	c := newClient(t, r)
+	r.srv.Close()
+	_, err := c.update(t)
+	if err == nil || update.Classify(err) != update.ReasonUnreachable {
+		t.Fatalf("a closed server: %v (%s)", err, update.Classify(err))
+	}
+	c.mustRun(t, "v1.0.0")
+	// A server that answers 500 for the timestamp.
+	r2 := newRepo(t)
+	r2.release(t, "v1.0.0")
+	r2.setIntercept(func(w http.ResponseWriter, req *http.Request) bool {
+		http.Error(w, "down", http.StatusInternalServerError)
+		return true
+	})
+	c2 := newClient(t, r2)
+	if _, err := c2.update(t); err == nil || update.Classify(err) != update.ReasonUnreachable {
+		t.Fatalf("HTTP 500: %v (%s)", err, update.Classify(err))
+	}
 }
