@@ -56,11 +56,12 @@ bench:
 
 # NOCGO are the packages that must build without cgo for every OS: all but
 # token/p11 (miekg/pkcs11), the desktop renderers and the commands.
-NOCGO := ./agent/... ./transport/... ./signer/... ./token ./ui ./installer/... ./internal/...
+NOCGO := ./agent/... ./transport/... ./signer/... ./token ./ui ./installer/... ./internal/... ./update/...
 
 # lint: go vet, gofmt, the cgo-free packages built for linux, windows and
 # darwin, ui (the dialog model) free of any toolkit and of cgo, signer
-# free of net/http, transport free of the relying party's verifier, and no build output or large file
+# free of net/http, transport free of the relying party's verifier, update free of the module's
+# other packages and the agent of update/publish, and no build output or large file
 # tracked (scripts/check-tracked.sh).
 lint:
 	$(GO) vet $(PKGS)
@@ -77,6 +78,10 @@ lint:
 	 if [ -n "$$bad" ]; then echo "transport (the agent's doors) must not import the relying party's verifier:"; echo "$$bad"; exit 1; fi
 	@bad=$$($(GO) list -deps ./cmd/... | grep -E '/internal/testkit/' || true); \
 	 if [ -n "$$bad" ]; then echo "the programs must not carry test kits (internal/testkit is for tests):"; echo "$$bad"; exit 1; fi
+	@bad=$$($(GO) list -deps ./update | grep -E '^github.com/qoltanba/qoltanba/' | grep -vx 'github.com/qoltanba/qoltanba/update' || true); \
+	 if [ -n "$$bad" ]; then echo "update must import no other package of the module:"; echo "$$bad"; exit 1; fi
+	@bad=$$($(GO) list -deps ./cmd/qoltanba | grep -E '/update/publish$$' || true); \
+	 if [ -n "$$bad" ]; then echo "the agent must not carry the release side of updates (update/publish)"; exit 1; fi
 
 # fuzz runs each fuzz target for FUZZTIME (default 20s). Minimizing is
 # capped at 100 runs per input: go test stops counting executions while it
