@@ -171,7 +171,8 @@ func TestUpdateCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	expect(run(1, "update", "--policy", pol), "update checks are turned off ("+pol+")")
-	expect(run(-1, "status", "--policy", pol), "updates: checks are turned off ("+pol+")")
+	expect(run(-1, "status", "--policy", pol), "updates: checks are turned off ("+pol+")", `updateChecks       = "off"  [policy]`)
+	expect(run(-1, "status"), `updateURL          = "`+srv.URL+`"  [config.json]`, `updateChecks       = "on"  [default]`)
 }
 
 // TestManagedInstallOnlyReports: a copy a package or an administrator
