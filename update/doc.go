@@ -1,6 +1,7 @@
 // Package update keeps qoltanba and its data files current through The
 // Update Framework (go-tuf's metadata/updater): the first root is carried in
-// the binary (root.json, a placeholder that make release replaces), every
+// the binary (root.json, a placeholder that make release replaces with the
+// repository's newest root, linked in as linkedRoot), every
 // file fetched is checked against signed, unexpired targets/snapshot/
 // timestamp metadata before it is used, and the program is swapped with
 // minio/selfupdate only after TUF verified its length and hashes.

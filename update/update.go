@@ -30,9 +30,10 @@ import (
 )
 
 // shippedRoot is the repository's first root, carried in the binary. The
-// file in the source tree is a placeholder: make release writes the
-// release repository's root.json over it before building (see
-// docs/updates.md). A build with the placeholder cannot update.
+// file in the source tree is a placeholder: make release replaces it by
+// linking the release repository's newest root in (linkedRoot), so that
+// the tree is never changed by a release (docs/updates.md). A build with
+// the placeholder cannot update.
 //
 //go:embed root.json
 var shippedRoot []byte
