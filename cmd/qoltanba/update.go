@@ -39,7 +39,8 @@ func cmdUpdate(e *env, args []string) error {
 	if r, err := filepath.EvalSymlinks(exe); err == nil {
 		exe = r
 	}
-	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), onlyCheck: *onlyCheck, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	exe, replaceable := programToReplace(exe)
+	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), onlyCheck: *onlyCheck || !replaceable, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	st, err := u.once(e.ctx)
 	switch {
 	case errors.Is(err, errUpdatesOff):
@@ -65,6 +66,15 @@ func cmdUpdate(e *env, args []string) error {
 		fmt.Fprintln(e.stdout, e.T("cli-update-data", strings.Join(st.Data, ", ")))
 	}
 	return nil
+}
+
+// programToReplace is the program an update replaces: the one running,
+// or on Windows the GUI qoltanba.exe beside the console qoltanba-cli.exe
+// that runs (the repository carries qoltanba.exe). A console build alone
+// is not replaced by the GUI one: false, it only reports.
+func programToReplace(exe string) (string, bool) {
+	exe = desktopExe(exe)
+	return exe, !strings.EqualFold(filepath.Base(exe), "qoltanba-cli.exe")
 }
 
 // updateConfig is config.json with the machine policy applied.
@@ -268,7 +278,8 @@ func dailyUpdateChecks(ctx context.Context, cfg agent.Config, log *slog.Logger) 
 	if r, err := filepath.EvalSymlinks(exe); err == nil {
 		exe = r
 	}
-	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), log: log}
+	exe, replaceable := programToReplace(exe)
+	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), onlyCheck: !replaceable, log: log}
 	for {
 		st, _ := update.LoadState(u.stateDir)
 		wait := nextUpdateCheck(time.Now(), st, time.Duration(rand.Int64N(int64(time.Hour))))

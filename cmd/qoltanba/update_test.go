@@ -192,6 +192,14 @@ func TestManagedInstallOnlyReports(t *testing.T) {
 			t.Errorf("managedInstall(%s) = %v, want %v", exe, got, want)
 		}
 	}
+	// The console build alone is never replaced by the repository's GUI
+	// build (on Windows the qoltanba.exe beside it is).
+	if _, ok := programToReplace("/home/aigerim/bin/qoltanba-cli.exe"); ok {
+		t.Error("a lone qoltanba-cli.exe would be replaced by the GUI build")
+	}
+	if p, ok := programToReplace("/home/aigerim/bin/qoltanba"); !ok || p != "/home/aigerim/bin/qoltanba" {
+		t.Errorf("programToReplace(qoltanba) = %s, %v", p, ok)
+	}
 }
 
 func TestNextUpdateCheck(t *testing.T) {
