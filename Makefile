@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 PKGS    := ./...
 
-.PHONY: check-docs rpm test-rpm test-deb run test bench bench-compare build lint fuzz soak clean screenshots deb windows msi test-windows
+.PHONY: release check-docs rpm test-rpm test-deb run test bench bench-compare build lint fuzz soak clean screenshots deb windows msi test-windows
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qoltanba
@@ -56,11 +56,12 @@ bench:
 
 # NOCGO are the packages that must build without cgo for every OS: all but
 # token/p11 (miekg/pkcs11), the desktop renderers and the commands.
-NOCGO := ./agent/... ./transport/... ./signer/... ./token ./ui ./installer/... ./internal/...
+NOCGO := ./agent/... ./transport/... ./signer/... ./token ./ui ./installer/... ./internal/... ./update/...
 
 # lint: go vet, gofmt, the cgo-free packages built for linux, windows and
 # darwin, ui (the dialog model) free of any toolkit and of cgo, signer
-# free of net/http, transport free of the relying party's verifier, and no build output or large file
+# free of net/http, transport free of the relying party's verifier, update free of the module's
+# other packages and the agent of update/publish, and no build output or large file
 # tracked (scripts/check-tracked.sh).
 lint:
 	$(GO) vet $(PKGS)
@@ -77,6 +78,10 @@ lint:
 	 if [ -n "$$bad" ]; then echo "transport (the agent's doors) must not import the relying party's verifier:"; echo "$$bad"; exit 1; fi
 	@bad=$$($(GO) list -deps ./cmd/... | grep -E '/internal/testkit/' || true); \
 	 if [ -n "$$bad" ]; then echo "the programs must not carry test kits (internal/testkit is for tests):"; echo "$$bad"; exit 1; fi
+	@bad=$$($(GO) list -deps ./update | grep -E '^github.com/qoltanba/qoltanba/' | grep -vx 'github.com/qoltanba/qoltanba/update' || true); \
+	 if [ -n "$$bad" ]; then echo "update must import no other package of the module:"; echo "$$bad"; exit 1; fi
+	@bad=$$($(GO) list -deps ./cmd/qoltanba | grep -E '/update/publish$$' || true); \
+	 if [ -n "$$bad" ]; then echo "the agent must not carry the release side of updates (update/publish)"; exit 1; fi
 
 # fuzz runs each fuzz target for FUZZTIME (default 20s). Minimizing is
 # capped at 100 runs per input: go test stops counting executions while it
@@ -190,3 +195,28 @@ msi: windows
 test-windows: msi
 	QOLTANBA_WINDOWS_DIST=$(CURDIR)/dist QOLTANBA_WINDOWS_MSI=$(CURDIR)/dist/qoltanba-$(WINVERSION).msi \
 	  $(GO) test -count=1 -timeout 30m -run '^TestWindows' -v ./cmd/qoltanba
+
+# release builds the release programs (linux-amd64; windows-amd64 through
+# the windows target) carrying the update repository's newest root and its
+# URL, and publishes them into that repository with cmd/qoltanba-release,
+# signed with keys from files given now — never kept in this repository
+# (docs/updates.md):
+#   make release VERSION=v1.2.0 RELEASE_REPO=DIR RELEASE_URL=https://... \
+#     RELEASE_KEYS=DIR [RELEASE_DATA=DIR]
+# RELEASE_KEYS holds targets.pem, snapshot.pem and timestamp.pem (the root
+# keys stay offline: qoltanba-release init and rotate-root); RELEASE_DATA
+# the data files (token-modules.json, known-sites.json, nca-ca-certs.pem).
+# update/root.json in the tree is a placeholder: a build without the root
+# linked in here cannot update.
+RELEASE_X = -X github.com/qoltanba/qoltanba/update.DefaultURL=$(RELEASE_URL) -X github.com/qoltanba/qoltanba/update.linkedRoot=
+release:
+	@if [ -z "$(RELEASE_REPO)" ] || [ -z "$(RELEASE_URL)" ] || [ -z "$(RELEASE_KEYS)" ]; then \
+	  echo "release: give VERSION=vX.Y.Z RELEASE_REPO=DIR RELEASE_URL=URL RELEASE_KEYS=DIR (docs/updates.md)"; exit 2; fi
+	mkdir -p dist/release
+	root=$$($(GO) run ./cmd/qoltanba-release root --repo $(RELEASE_REPO)) && \
+	  $(GO) build -trimpath -ldflags '$(LDFLAGS) $(RELEASE_X)'"$$root" -o dist/release/qoltanba-linux-amd64 ./cmd/qoltanba && \
+	  $(MAKE) windows LDFLAGS='$(LDFLAGS) $(RELEASE_X)'"$$root"
+	$(GO) run ./cmd/qoltanba-release publish --repo $(RELEASE_REPO) --version $(VERSION) \
+	  --targets-key $(RELEASE_KEYS)/targets.pem --snapshot-key $(RELEASE_KEYS)/snapshot.pem --timestamp-key $(RELEASE_KEYS)/timestamp.pem \
+	  --program linux-amd64=dist/release/qoltanba-linux-amd64 --program windows-amd64=dist/qoltanba.exe \
+	  $(foreach f,$(wildcard $(RELEASE_DATA)/*),--data data/$(notdir $(f))=$(f))

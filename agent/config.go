@@ -48,6 +48,11 @@ type Config struct {
 	// protocol's (always on): "vnpt" (the VNPT-CA Plugin) and "vgca"
 	// (VGCA SignService); "ncalayer" may be named too. docs/vietnam.md.
 	Protocols []string `json:"protocols,omitempty"`
+	// UpdateURL is the signed update repository (package update; ""
+	// = the release's own, docs/updates.md); UpdateChecks "off" stops
+	// every check. A machine policy may set both (an internal mirror).
+	UpdateURL    string `json:"updateURL,omitempty"`
+	UpdateChecks string `json:"updateChecks,omitempty"`
 
 	// Set only by a machine policy (Policy.Apply), never by config.json:
 	// OnlyAllowedOrigins refuses every site not in AllowedOrigins;

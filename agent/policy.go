@@ -39,7 +39,9 @@ type Policy struct {
 	Locale             *string        `json:"locale"`
 	PromptTimeout      *Duration      `json:"promptTimeout"`
 	AuditDir           *string        `json:"auditDir"`
-	Protocols          []string       `json:"protocols"` // exactly the doors served beside NCALayer's
+	Protocols          []string       `json:"protocols"`    // exactly the doors served beside NCALayer's
+	UpdateURL          *string        `json:"updateURL"`    // the update repository (a mirror)
+	UpdateChecks       *string        `json:"updateChecks"` // "on" or "off"
 }
 
 // MaxPolicySize bounds a policy file.
@@ -109,7 +111,16 @@ func ParsePolicy(b []byte, source string) (*Policy, error) {
 		p.KnownOrigins = known
 	}
 	if err := CheckProtocols(p.Protocols); err != nil {
-		return nil, fmt.Errorf("policy %s: %w", source, err)
+		return nil, policyErr(PolicyError{Source: source, Line: lineOf(b, `"protocols"`), Key: string(PolicyProtocols), Kind: PolicyBadValue, Value: strings.Join(p.Protocols, ", "), Want: "ncalayer, vnpt, vgca", Err: err},
+			"policy %s: %v", source, err)
+	}
+	if p.UpdateChecks != nil && *p.UpdateChecks != "on" && *p.UpdateChecks != "off" {
+		return nil, policyErr(PolicyError{Source: source, Line: lineOf(b, `"updateChecks"`), Key: string(PolicyUpdateChecks), Kind: PolicyBadValue, Value: *p.UpdateChecks, Want: "on, off"},
+			"policy %s: updateChecks %q: want on or off", source, *p.UpdateChecks)
+	}
+	if u := p.UpdateURL; u != nil && !strings.HasPrefix(*u, "https://") && !strings.HasPrefix(*u, "http://") {
+		return nil, policyErr(PolicyError{Source: source, Line: lineOf(b, `"updateURL"`), Key: string(PolicyUpdateURL), Kind: PolicyBadValue, Value: *u, Want: "https://…"},
+			"policy %s: updateURL %q: want an https:// (or http://) URL", source, *u)
 	}
 	for _, m := range p.PKCS11Modules {
 		if m.Name == "" || m.Path == "" {
@@ -374,6 +385,8 @@ func (p *Policy) Apply(cfg Config) Config {
 		cfg.Protocols = slices.Clone(p.Protocols)
 		set(PolicyProtocols)
 	}
+	fix(cfg.Managed, PolicyUpdateURL, &cfg.UpdateURL, p.UpdateURL)
+	fix(cfg.Managed, PolicyUpdateChecks, &cfg.UpdateChecks, p.UpdateChecks)
 	return cfg
 }
 

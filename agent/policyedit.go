@@ -41,7 +41,7 @@ func PolicyValue(key, text string) (any, error) {
 			return nil, fmt.Errorf("policy %s: want JSON: %w", key, err)
 		}
 		v = raw
-	case PolicyTSAURL, PolicyLocale, PolicyAuditDir:
+	case PolicyTSAURL, PolicyLocale, PolicyAuditDir, PolicyUpdateURL, PolicyUpdateChecks:
 		v = text
 	default:
 		return nil, fmt.Errorf("policy: unknown key %q (known: %s)", key, knownPolicyKeys())

@@ -24,11 +24,14 @@ const (
 	PolicyPromptTimeout      PolicyKey = "promptTimeout"
 	PolicyAuditDir           PolicyKey = "auditDir"
 	PolicyProtocols          PolicyKey = "protocols"
+	PolicyUpdateURL          PolicyKey = "updateURL"
+	PolicyUpdateChecks       PolicyKey = "updateChecks"
 )
 
 // policyKeys are every key, in the order the docs list them.
 var policyKeys = []PolicyKey{PolicyAllowedOrigins, PolicyDeniedOrigins, PolicyOnlyAllowedOrigins, PolicyKnownOrigins,
-	PolicyTSAURL, PolicyPKCS11Modules, PolicyDisableKeyFiles, PolicyDisableUnattended, PolicyLocale, PolicyPromptTimeout, PolicyAuditDir, PolicyProtocols}
+	PolicyTSAURL, PolicyPKCS11Modules, PolicyDisableKeyFiles, PolicyDisableUnattended, PolicyLocale, PolicyPromptTimeout, PolicyAuditDir, PolicyProtocols,
+	PolicyUpdateURL, PolicyUpdateChecks}
 
 // PolicyKeys returns every key a policy may set.
 func PolicyKeys() []PolicyKey { return slices.Clone(policyKeys) }
@@ -53,6 +56,7 @@ const (
 	PolicyTimeoutRange PolicyErrorKind = "timeout-range" // Line, Key, Value, Min, Max
 	PolicyBadLocale    PolicyErrorKind = "bad-locale"    // Line, Key, Value
 	PolicyBadOrigin    PolicyErrorKind = "bad-origin"    // Line, Key, Value
+	PolicyBadValue     PolicyErrorKind = "bad-value"     // Line, Key, Value, Want: the values accepted
 	PolicyBadKnown     PolicyErrorKind = "bad-known"     // knownOrigins refused; Key, Err says why
 	PolicyModuleFields PolicyErrorKind = "module-fields" // a pkcs11Modules entry lacks name or path; Key
 	PolicyMissing      PolicyErrorKind = "missing"       // --policy names no file

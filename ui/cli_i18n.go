@@ -223,6 +223,7 @@ var cliCatalog = map[string]map[string]string{
 	"cli-policy-module-fields": {"kk": "%s, %d-жол: pkcs11Modules ішіндегі әр жазбаға name мен path керек", "ru": "%s, строка %d: каждой записи pkcs11Modules нужны name и path", "en": "%s, line %d: each pkcs11Modules entry needs a name and a path"},
 	"cli-policy-missing":       {"kk": "%s саясаты жоқ: файлдың атын тексеріңіз", "ru": "политики %s нет: проверьте имя файла", "en": "policy %s does not exist: check the file's name"},
 	"cli-policy-dangling":      {"kk": "%s: %s сілтемесі жоқ %s файлына апарады: саясатты қалпына келтіріңіз немесе сілтемені өшіріңіз", "ru": "%s: ссылка %s ведёт на несуществующий %s: восстановите политику или удалите ссылку", "en": "%s: %s links to %s, which does not exist: restore the policy, or remove the link"},
+	"cli-policy-bad-value":     {"kk": "%s, %d-жол: %s мәні %q: мыналардың бірін жазыңыз: %s", "ru": "%s, строка %d: %s %q: напишите одно из: %s", "en": "%s, line %d: %s %q: write one of %s"},
 	// Native messaging hosts (issue 24): what the host started by a browser
 	// writes to its standard error (the browser's log) and the agent's line.
 	"cli-native-no-agent":    {"kk": "qoltanba агенті іске қосылмаған: беттер плагин қолжетімсіз деп көрсетеді. qoltanba run арқылы іске қосыңыз (%v)", "ru": "агент qoltanba не запущен: страницы покажут, что плагин недоступен. Запустите qoltanba run (%v)", "en": "the qoltanba agent is not running: pages will say the plug-in is not available. Start it with qoltanba run (%v)"},
@@ -237,6 +238,30 @@ var cliCatalog = map[string]map[string]string{
 	"cli-status-door":               {"kk": "%s: wss://127.0.0.1:%d%s", "ru": "%s: wss://127.0.0.1:%d%s", "en": "%s: wss://127.0.0.1:%d%s"},
 	"cli-status-door-other":         {"kk": "%s: %d портын басқа бағдарлама ұстап тұр (өндірушінің өз құралы болуы мүмкін); ол жабылғанша qoltanba бұл портта жауап бермейді", "ru": "%s: порт %d занят другой программой (возможно, собственным средством производителя); пока она работает, qoltanba на нём не отвечает", "en": "%s: port %d is held by another program (the vendor's own tool?); qoltanba does not answer on it while it runs"},
 	"cli-status-door-down":          {"kk": "%s: қосылған, бірақ qoltanba %s порттарында жауап бермейді: агентті іске қосыңыз (qoltanba run)", "ru": "%s: включён, но qoltanba не отвечает на портах %s: запустите агент (qoltanba run)", "en": "%s: turned on, but qoltanba does not answer on port(s) %s: start the agent (qoltanba run)"},
+	// update (issue 26)
+	"cli-update-off":               {"kk": "жаңартуларды тексеру өшірулі (%s)", "ru": "проверка обновлений выключена (%s)", "en": "update checks are turned off (%s)"},
+	"cli-update-no-url":            {"kk": "жаңарту репозиторийі бапталмаған (әзірлеушінің жинағы): config.json ішінде updateURL беріңіз (docs/updates.md)", "ru": "репозиторий обновлений не задан (сборка разработчика): укажите updateURL в config.json (docs/updates.md)", "en": "no update repository is configured (a development build): set updateURL in config.json (docs/updates.md)"},
+	"cli-update-failed":            {"kk": "жаңарту сәтсіз аяқталды, qoltanba %s сол күйінде қалды: %s; кейінірек қайта тексеріледі", "ru": "обновление не удалось, qoltanba %s остаётся как есть: %s; проверка повторится позже", "en": "the update failed and qoltanba %s is kept: %s; it is tried again later"},
+	"cli-update-up-to-date":        {"kk": "qoltanba %s — ең жаңа нұсқа", "ru": "qoltanba %s — самая новая версия", "en": "qoltanba %s is the newest version"},
+	"cli-update-available":         {"kk": "qoltanba %s шықты (мұнда %s): орнату үшін qoltanba update", "ru": "вышла qoltanba %s (здесь %s): установите её командой qoltanba update", "en": "qoltanba %s is available (this is %s): install it with qoltanba update"},
+	"cli-update-available-managed": {"kk": "qoltanba %s шықты (мұнда %s). %s көшірмесін пакет немесе MSI орнатқан: оны әкімші пакетті жаңартып жаңартады", "ru": "вышла qoltanba %s (здесь %s). Копию %s установил пакет или MSI: её обновляет администратор, обновив пакет", "en": "qoltanba %s is available (this is %s). The copy %s was installed by a package or the MSI: the administrator updates it by updating the package"},
+	"cli-update-updated":           {"kk": "qoltanba %s нұсқасына жаңартылды: оны қолдану үшін агентті қайта іске қосыңыз (qoltanba run)", "ru": "обновлено до qoltanba %s: перезапустите агент (qoltanba run), чтобы работать с ней", "en": "updated to qoltanba %s: restart the agent (qoltanba run) to use it"},
+	"cli-update-data":              {"kk": "деректер файлдары жаңартылды: %s", "ru": "обновлены файлы данных: %s", "en": "data files updated: %s"},
+	"cli-update-why-unreachable":   {"kk": "жаңарту серверіне қосылу мүмкін болмады", "ru": "сервер обновлений недоступен", "en": "the update server cannot be reached"},
+	"cli-update-why-refused":       {"kk": "сервер жіберген дұрыс қол қойылмаған немесе ескірген, сондықтан қабылданбады (қате не ескі айна, немесе шабуыл)", "ru": "присланное сервером подписано не так, как должно, или устарело, поэтому отвергнуто (неверное или старое зеркало, или атака)", "en": "what the server sent is not signed as it must be, or is out of date, so it was refused (a wrong or stale mirror, or an attack)"},
+	"cli-update-why-older":         {"kk": "сервер тек ескі нұсқаны ұсынады: qoltanba ешқашан ескі нұсқаға қайтпайды", "ru": "сервер предлагает только более старую версию: qoltanba никогда не возвращается к старой версии", "en": "the server offers only an older version: qoltanba never goes back to an older one"},
+	"cli-update-why-slow":          {"kk": "жаңарту сервері тым баяу жауап берді", "ru": "сервер обновлений отвечал слишком медленно", "en": "the update server was too slow"},
+	"cli-update-why-too-large":     {"kk": "сервер тиісті көлемнен көп жіберді", "ru": "сервер прислал больше, чем должен", "en": "the server sent more than it should"},
+	"cli-update-why-no-root":       {"kk": "бұл жинақта жаңарту репозиторийінің түбірі жоқ (әзірлеушінің жинағы): жаңартулар шығарылым жинақтарымен келеді", "ru": "в этой сборке нет корня репозитория обновлений (сборка разработчика): обновления приходят со сборками выпусков", "en": "this build carries no update repository root (a development build): updates come with release builds"},
+	"cli-update-why-write":         {"kk": "жаңа нұсқаны жазу мүмкін болмады (дискіде орын немесе рұқсат жетпей ме?)", "ru": "новую версию не удалось записать (не хватает места на диске или прав?)", "en": "the new version could not be written (is the disk full, or the folder not yours?)"},
+	"cli-update-why-other":         {"kk": "күтпеген қате (толығы агенттің журналында)", "ru": "непредвиденная ошибка (подробности в журнале агента)", "en": "an unexpected error (the agent's log has the details)"},
+	"cli-update-status-never":      {"kk": "жаңартулар: әлі тексерілмеген", "ru": "обновления: ещё не проверялись", "en": "updates: not checked yet"},
+	"cli-update-status-off":        {"kk": "жаңартулар: тексеру өшірулі (%s)", "ru": "обновления: проверка выключена (%s)", "en": "updates: checks are turned off (%s)"},
+	"cli-update-status":            {"kk": "жаңартулар: соңғы тексеру %s: %s", "ru": "обновления: последняя проверка %s: %s", "en": "updates: last checked %s: %s"},
+	"cli-update-result-up-to-date": {"kk": "ең жаңа нұсқа", "ru": "версия самая новая", "en": "up to date"},
+	"cli-update-result-available":  {"kk": "%s шықты", "ru": "вышла %s", "en": "%s is available"},
+	"cli-update-result-updated":    {"kk": "%s нұсқасына жаңартылды", "ru": "обновлено до %s", "en": "updated to %s"},
+	"cli-update-result-failed":     {"kk": "сәтсіз: %s", "ru": "не удалась: %s", "en": "failed: %s"},
 }
 
 func init() {

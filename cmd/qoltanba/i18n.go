@@ -212,6 +212,7 @@ var policyMsgs = map[agent.PolicyErrorKind]struct {
 	agent.PolicyBadLocale:    {"cli-policy-locale", true, func(e *agent.PolicyError) []any { return []any{e.Value} }},
 	agent.PolicyTimeoutRange: {"cli-policy-timeout-range", true, func(e *agent.PolicyError) []any { return []any{e.Value, e.Min, e.Max} }},
 	agent.PolicyBadOrigin:    {"cli-policy-origin", true, func(e *agent.PolicyError) []any { return []any{e.Value} }},
+	agent.PolicyBadValue:     {"cli-policy-bad-value", true, func(e *agent.PolicyError) []any { return []any{e.Key, e.Value, e.Want} }},
 	agent.PolicyUnknownKey: {"cli-policy-unknown-key", true, func(e *agent.PolicyError) []any {
 		known := make([]string, 0, len(agent.PolicyKeys()))
 		for _, k := range agent.PolicyKeys() {

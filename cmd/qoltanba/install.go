@@ -218,6 +218,7 @@ func cmdStatus(e *env, args []string) error {
 		return failMsg("cli-status-policy", polErr)
 	}
 	cfg = pol.Apply(cfg)
+	printUpdateStatus(e, cfg)
 	if _, _, err := loadServeFiles(cfg); err != nil {
 		fmt.Fprintf(e.stdout, "FAIL %s\n", e.T("cli-check-config", errText(e.locale, err)))
 		return failMsg("cli-status-config", filepath.Join(o.ConfigDir, "config.json"))

@@ -13,6 +13,7 @@
 //	qoltanba tokens    list PKCS#11 modules, tokens and PIN states
 //	qoltanba origin    what the agent makes of a site (known, unknown, look-alike, denied)
 //	qoltanba native-host the native messaging host browsers start for Gosuslugi's extensions
+//	qoltanba update    check for and install a signed update (--check: only say)
 //	qoltanba version   print the version
 //
 // Everything a person reads comes from the kk/ru/en/vi catalog (ui), in the
@@ -72,6 +73,7 @@ commands:
   status   say what is and is not in place, and the machine policy (exit 0 only when browsers can connect)
   policy   show or set the machine policy an organisation locks settings with (show|set|unset)
   service  a system service that signs for chosen sites WITHOUT a dialog (kiosks, servers): install|uninstall|start|stop|status
+  update   check for a newer signed version and install it ([--check] only says; a package's copy only says)
   version  print the version
   native-host the native messaging host browsers start for Gosuslugi's extensions (qoltanba native-host ORIGIN)
   serve    run the agent on wss://127.0.0.1:13579 (prompts in this terminal; --unattended for tests)
@@ -158,6 +160,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		cmd = cmdPolicy
 	case "native-host": // what the native messaging manifests run (docs/russia.md)
 		cmd = cmdNativeHost
+	case "update":
+		cmd = cmdUpdate
 	case untrustMachineCACommand: // not in the usage: uninstall --all-users runs it as each user
 		cmd = cmdUntrustMachineCA
 	default:

@@ -18,7 +18,8 @@ const policyUsage = `usage: qoltanba policy <command>
                                        (needs admin rights), or into FILE
   unset [--policy FILE] KEY...         remove settings from it
   keys: allowedOrigins deniedOrigins onlyAllowedOrigins knownOrigins tsaURL pkcs11Modules
-        disableKeyFiles disableUnattended locale promptTimeout auditDir (docs/admin.md)
+        disableKeyFiles disableUnattended locale promptTimeout auditDir updateURL updateChecks
+        (docs/admin.md)
 `
 
 // cmdPolicy shows and edits the machine policy (the file or, on Windows,

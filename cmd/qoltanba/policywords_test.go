@@ -48,7 +48,7 @@ func TestEveryPolicyErrorHasWords(t *testing.T) {
 	for _, c := range []string{
 		"{\n\"disableKeyFiles\": \"yes\"}", "null", `["x"]`, "{}\n{}", "{\"locale\":\"ru\",\n \"alowedOrigins\":[]}",
 		`{"DisableUnattended":false}`, "{\"a\":1,\n\"a\":2}", "{\"locale\": \"fr\"}", "{\"promptTimeout\": \"1ns\"}",
-		"{\"pkcs11Modules\": [{\"name\": \"x\"}]}", `{"knownOrigins":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`,
+		"{\"pkcs11Modules\": [{\"name\": \"x\"}]}", `{"protocols": ["vnc"]}`, `{"updateChecks": "maybe"}`, `{"updateURL": "ftp://x"}`, `{"knownOrigins":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`,
 	} {
 		_, err := agent.ParsePolicy([]byte(c), "/etc/p.json")
 		var pe *agent.PolicyError

@@ -61,6 +61,7 @@ func cmdServe(e *env, args []string) error {
 
 	if e.defaultUI == "auto" { // run: the user's login
 		trustMachineCA(log)
+		go dailyUpdateChecks(e.ctx, cfg, log)
 	}
 
 	var prompter agent.Prompter

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"reflect"
 
 	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/update"
 )
 
 // printSettings writes the machine policy in force (or why it cannot be
@@ -58,6 +60,8 @@ func printSettings(e *env, user agent.Config, pol *agent.Policy, polErr error) {
 		{agent.PolicyPromptTimeout, eff.PromptTimeout, user.PromptTimeout, def.PromptTimeout},
 		{agent.PolicyAuditDir, eff.AuditDir, "", ""},
 		{agent.PolicyProtocols, eff.Protocols, user.Protocols, def.Protocols},
+		{agent.PolicyUpdateURL, cmp.Or(eff.UpdateURL, update.DefaultURL), user.UpdateURL, def.UpdateURL},
+		{agent.PolicyUpdateChecks, cmp.Or(eff.UpdateChecks, "on"), user.UpdateChecks, def.UpdateChecks},
 	}
 	// The keys and where each value comes from are config.json's and the
 	// policy's own words: they stay as they are.

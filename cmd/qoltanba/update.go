@@ -1,0 +1,312 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/update"
+)
+
+// cmdUpdate checks the signed update repository and, for a per-user
+// install, replaces the program with a newer verified version (package
+// update). A copy installed by a package manager or the MSI only says that
+// an update exists: its administrator updates the package.
+func cmdUpdate(e *env, args []string) error {
+	fs := newFlags(e, "update", "[--check] [--policy FILE]")
+	onlyCheck := fs.Bool("check", false, "only say whether a newer version exists; install nothing")
+	policyFile := fs.String("policy", "", "read the machine policy from this `file` instead of "+agent.PolicyPath+" (tests)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := updateConfig(*policyFile)
+	if err != nil {
+		return err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	if r, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = r
+	}
+	exe, replaceable := programToReplace(exe)
+	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), onlyCheck: *onlyCheck || !replaceable, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	st, err := u.once(e.ctx)
+	switch {
+	case errors.Is(err, errUpdatesOff):
+		return failMsg("cli-update-off", updateSource(cfg))
+	case errors.Is(err, errNoUpdateURL):
+		return failMsg("cli-update-no-url")
+	case err != nil:
+		return failMsg("cli-update-failed", version, updateReason(e.locale, st))
+	}
+	switch st.Result {
+	case update.ResultUpToDate:
+		fmt.Fprintln(e.stdout, e.T("cli-update-up-to-date", version))
+	case update.ResultAvailable:
+		if u.managed() {
+			fmt.Fprintln(e.stdout, e.T("cli-update-available-managed", st.Version, version, exe))
+		} else {
+			fmt.Fprintln(e.stdout, e.T("cli-update-available", st.Version, version))
+		}
+	case update.ResultUpdated:
+		fmt.Fprintln(e.stdout, e.T("cli-update-updated", st.Version))
+	}
+	if len(st.Data) > 0 {
+		fmt.Fprintln(e.stdout, e.T("cli-update-data", strings.Join(st.Data, ", ")))
+	}
+	return nil
+}
+
+// programToReplace is the program an update replaces: the one running,
+// or on Windows the GUI qoltanba.exe beside the console qoltanba-cli.exe
+// that runs (the repository carries qoltanba.exe). A console build alone
+// is not replaced by the GUI one: false, it only reports.
+func programToReplace(exe string) (string, bool) {
+	exe = desktopExe(exe)
+	return exe, !strings.EqualFold(filepath.Base(exe), "qoltanba-cli.exe")
+}
+
+// updateConfig is config.json with the machine policy applied.
+func updateConfig(policyFile string) (agent.Config, error) {
+	cfg, err := loadConfig(filepath.Join(agent.ConfigDir(), "config.json"))
+	if err != nil {
+		return cfg, err
+	}
+	pol, err := loadPolicy(policyFile)
+	if err != nil {
+		return cfg, err
+	}
+	return pol.Apply(cfg), nil
+}
+
+// updateStateDir keeps the trusted update metadata, the state file
+// status reads, and the verified data files (data/).
+func updateStateDir() string { return filepath.Join(agent.DataDir(), "update") }
+
+// updateSource says who turned checks off: the policy, or config.json.
+func updateSource(cfg agent.Config) string {
+	if cfg.Managed["updateChecks"] {
+		return cfg.PolicySource
+	}
+	return filepath.Join(agent.ConfigDir(), "config.json")
+}
+
+var (
+	errUpdatesOff  = errors.New("update checks are turned off")
+	errNoUpdateURL = errors.New("no update repository is configured")
+)
+
+// updateRun is one check (qoltanba update, the agent's daily check).
+type updateRun struct {
+	cfg       agent.Config
+	exe       string // the program to replace
+	stateDir  string
+	onlyCheck bool
+	log       *slog.Logger
+	// timeout and idle replace the download timeouts (tests; 0: defaults).
+	timeout, idle time.Duration
+}
+
+// managed: this copy belongs to a package manager or the MSI (or an
+// administrator's install for every user): it is never replaced here.
+func (u *updateRun) managed() bool { return managedInstall(u.exe) }
+
+// once checks the repository, writes the verified data files and, unless
+// only checking or managed, installs a newer program. The state file
+// records the result; the running version is kept on every failure.
+func (u *updateRun) once(ctx context.Context) (update.State, error) {
+	if u.cfg.UpdateChecks == "off" {
+		return update.State{Result: update.ResultOff}, errUpdatesOff
+	}
+	url := u.cfg.UpdateURL
+	if url == "" {
+		url = update.DefaultURL
+	}
+	if url == "" {
+		return update.State{}, errNoUpdateURL
+	}
+	st := update.State{LastCheck: time.Now().UTC()}
+	err := u.check(ctx, url, &st)
+	if err != nil {
+		st.Result, st.Reason, st.Error = update.ResultFailed, update.Classify(err), err.Error()
+		u.log.Warn("update failed; the running version is kept", "url", url, "err", err)
+	}
+	if serr := update.SaveState(u.stateDir, st); serr != nil {
+		u.log.Warn("update state not saved", "err", serr)
+	}
+	return st, err
+}
+
+func (u *updateRun) check(ctx context.Context, url string, st *update.State) error {
+	root, err := update.ShippedRoot()
+	if err != nil {
+		return err
+	}
+	ch, err := update.Check(ctx, update.Options{URL: url, Root: root, StateDir: u.stateDir, Version: version,
+		Timeout: u.timeout, IdleTimeout: u.idle})
+	if err != nil {
+		return err
+	}
+	rel, err := ch.Newest()
+	if err != nil {
+		return err
+	}
+	if !u.onlyCheck && !u.managed() {
+		files, err := ch.UpdateData(filepath.Join(u.stateDir, "data"))
+		for _, f := range files {
+			if f.Changed {
+				st.Data = append(st.Data, f.Name)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if rel == nil {
+		st.Result = update.ResultUpToDate
+		return nil
+	}
+	st.Result, st.Version = update.ResultAvailable, rel.Version
+	if u.onlyCheck || u.managed() {
+		return nil
+	}
+	data, err := ch.Download(rel)
+	if err != nil {
+		return err
+	}
+	if err := update.Apply(u.exe, data, rel.SHA256, runsAs(rel.Version)); err != nil {
+		return err
+	}
+	st.Result = update.ResultUpdated
+	u.log.Info("updated", "version", rel.Version, "program", u.exe)
+	return nil
+}
+
+// runsAs checks that the new program starts and says it is version v.
+func runsAs(v string) func(exe string) error {
+	return func(exe string) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		out, err := exec.CommandContext(ctx, exe, "version").Output()
+		if err != nil {
+			return err
+		}
+		if got := strings.TrimSpace(string(out)); got != "qoltanba "+v {
+			return fmt.Errorf("it says %q, not qoltanba %s", got, v)
+		}
+		return nil
+	}
+}
+
+// updateReason is a failed check's reason in the user's language.
+func updateReason(locale string, st update.State) string {
+	key := "cli-update-why-other"
+	switch st.Reason {
+	case update.ReasonUnreachable:
+		key = "cli-update-why-unreachable"
+	case update.ReasonRefused:
+		key = "cli-update-why-refused"
+	case update.ReasonOlder:
+		key = "cli-update-why-older"
+	case update.ReasonSlow:
+		key = "cli-update-why-slow"
+	case update.ReasonTooLarge:
+		key = "cli-update-why-too-large"
+	case update.ReasonNoRoot:
+		key = "cli-update-why-no-root"
+	case update.ReasonWrite:
+		key = "cli-update-why-write"
+	}
+	return (&msg{key: key}).in(locale)
+}
+
+// printUpdateStatus is status's line on updates: the last check and its
+// result.
+func printUpdateStatus(e *env, cfg agent.Config) {
+	if cfg.UpdateChecks == "off" {
+		fmt.Fprintln(e.stdout, e.T("cli-update-status-off", updateSource(cfg)))
+		return
+	}
+	st, err := update.LoadState(updateStateDir())
+	if err != nil || st == nil {
+		fmt.Fprintln(e.stdout, e.T("cli-update-status-never"))
+		return
+	}
+	when := st.LastCheck.Local().Format("2006-01-02 15:04")
+	var result string
+	switch st.Result {
+	case update.ResultUpToDate:
+		result = e.T("cli-update-result-up-to-date")
+	case update.ResultAvailable:
+		result = e.T("cli-update-result-available", st.Version)
+	case update.ResultUpdated:
+		result = e.T("cli-update-result-updated", st.Version)
+	default:
+		result = e.T("cli-update-result-failed", updateReason(e.locale, *st))
+	}
+	fmt.Fprintln(e.stdout, e.T("cli-update-status", when, result))
+}
+
+// dailyUpdateChecks is run's background check: at most once a day (four
+// hours after a failure), at a random minute after login (jitter: a fleet
+// does not reach the server at once, a login is not slowed). A per-user
+// install is replaced on disk; the running agent keeps its version until
+// it starts again. Nothing happens with checks off, in a development build
+// (no root) or without an update URL.
+func dailyUpdateChecks(ctx context.Context, cfg agent.Config, log *slog.Logger) {
+	if cfg.UpdateChecks == "off" || (cfg.UpdateURL == "" && update.DefaultURL == "") {
+		return
+	}
+	if _, err := update.ShippedRoot(); err != nil {
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return
+	}
+	if r, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = r
+	}
+	exe, replaceable := programToReplace(exe)
+	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), onlyCheck: !replaceable, log: log}
+	for {
+		st, _ := update.LoadState(u.stateDir)
+		wait := nextUpdateCheck(time.Now(), st, time.Duration(rand.Int64N(int64(time.Hour))))
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		if st, err := u.once(ctx); err == nil && st.Result == update.ResultUpdated {
+			log.Info("a newer qoltanba is installed; it runs from the next start", "version", st.Version)
+		}
+	}
+}
+
+// nextUpdateCheck is how long to wait before the next check: a day after
+// the last one (four hours after a failure), never sooner than five
+// minutes from now nor later than that interval; jitter is added.
+func nextUpdateCheck(now time.Time, last *update.State, jitter time.Duration) time.Duration {
+	wait := 5 * time.Minute
+	if last != nil {
+		every := 24 * time.Hour
+		if last.Result == update.ResultFailed {
+			every = 4 * time.Hour
+		}
+		// Never longer than the interval: a clock set back must not
+		// postpone the checks by as much.
+		wait = min(max(wait, last.LastCheck.Add(every).Sub(now)), every)
+	}
+	return wait + jitter
+}

@@ -1,0 +1,24 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// managedInstall: exe is under Program Files, where the MSI installs (a
+// per-user copy lives in the user's profile): such a copy only reports an
+// update, the MSI is updated by the administrator.
+func managedInstall(exe string) bool {
+	exe = strings.ToLower(filepath.Clean(exe))
+	for _, v := range []string{"ProgramFiles", "ProgramFiles(x86)", "ProgramW6432"} {
+		dir := os.Getenv(v)
+		if dir == "" {
+			continue
+		}
+		if strings.HasPrefix(exe, strings.ToLower(filepath.Clean(dir))+`\`) {
+			return true
+		}
+	}
+	return false
+}
