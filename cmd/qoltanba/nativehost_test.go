@@ -112,8 +112,8 @@ func ruKeyFile(t *testing.T) (p12, cert string) {
 // TestGosuslugiSequenceInChromium: real headless Chromium loads a test
 // extension that takes the official IFCPlugin extension's path; the page
 // runs Gosuslugi's sequence; Chromium starts the built qoltanba as the
-// ru.rtlabs.ifcplugin host (a manifest in the profile's
-// NativeMessagingHosts), which relays to `qoltanba serve --unattended
+// ru.rtlabs.ifcplugin host (the manifest `qoltanba install` wrote, in the
+// profile's NativeMessagingHosts with the test extension admitted), which relays to `qoltanba serve --unattended
 // --allow-origin chrome-extension://<the test extension>`. Every
 // signature (signTypes 3-6 over a random challenge) passes `openssl cms
 // -verify -engine gost` and `qoltanba verify`; changed ones do not.
@@ -175,9 +175,35 @@ func TestGosuslugiSequenceInChromium(t *testing.T) {
 	go srv.Serve(l)
 	t.Cleanup(func() { srv.Close() })
 
-	// The host manifest, in the profile Chromium reads it from.
-	manifest, _ := json.Marshal(map[string]any{"name": "ru.rtlabs.ifcplugin", "description": "qoltanba test",
-		"path": binary, "type": "stdio", "allowed_origins": []string{extOrigin + "/"}})
+	// The host manifest as `qoltanba install` writes it (Chromium's
+	// per-user place), given to the test profile with the test extension
+	// admitted beside the official one: Chromium reads a profile's own
+	// NativeMessagingHosts, and only the official extension's signing key
+	// gives the official id.
+	install := exec.Command(binary, "install", "--no-autostart")
+	install.Env = env
+	if out, err := install.CombinedOutput(); err != nil {
+		t.Fatalf("install: %v\n%s", err, out)
+	}
+	installed, err := os.ReadFile(filepath.Join(home, "config", "chromium", "NativeMessagingHosts", "ru.rtlabs.ifcplugin.json"))
+	if err != nil {
+		t.Fatalf("install wrote no IFCPlugin host for Chromium: %v", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(installed, &m); err != nil {
+		t.Fatal(err)
+	}
+	origins, _ := m["allowed_origins"].([]any)
+	if m["path"] != binary || m["type"] != "stdio" || len(origins) == 0 || origins[0] != "chrome-extension://pbefkdcndngodfeigfdgiodgnmbgcfha/" {
+		t.Fatalf("installed manifest: %s", installed)
+	}
+	m["allowed_origins"] = append(origins, extOrigin+"/")
+	manifest, _ := json.Marshal(m)
+	t.Cleanup(func() {
+		u := exec.Command(binary, "uninstall")
+		u.Env = env
+		u.Run()
+	})
 	chromiumtest.StartWith(t, env, "http://"+l.Addr().String()+"/", []string{
 		"--load-extension=" + ifcext.Dir(), "--disable-extensions-except=" + ifcext.Dir()}, func(profile string) {
 		dir := filepath.Join(profile, "NativeMessagingHosts")
