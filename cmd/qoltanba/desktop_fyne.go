@@ -37,7 +37,7 @@ func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) e
 	desk := &ui.Desk{Renderer: &fyneui.Desktop{App: a}, Locale: language.Get, Delay: time.Second,
 		Recent: &ui.RecentFiles{Prefs: a.Preferences()}, OnBusy: func(busy bool) {
 			if tray != nil {
-				tray.SetBusy(busy)
+				tray.SetState(ui.BusyState(busy))
 			}
 		}}
 	prompter := newSwitchPrompter(desk)

@@ -45,7 +45,7 @@ func Run(a fyne.App) (err error) {
 // It runs on fyne's thread.
 func (t *Tray) ShowStartError(msg string) {
 	if t.desk != nil {
-		t.SetState(TrayError)
+		t.SetState(ui.TrayError)
 	} else {
 		t.InstallError(msg)
 	}

@@ -17,25 +17,15 @@ import (
 	"github.com/qoltanba/qoltanba/ui"
 )
 
-// TrayState is what the tray icon shows.
-type TrayState int
-
-// Tray states.
-const (
-	TrayIdle TrayState = iota
-	TrayWaiting
-	TrayError
-)
-
 // trayIcon is the application icon with the state's dot (icon.WithDot).
 func trayIcon(dot color.Color) fyne.Resource {
 	return fyne.NewStaticResource("qoltanba-tray.png", icon.WithDotPNG(dot))
 }
 
-var trayIcons = map[TrayState]fyne.Resource{
-	TrayIdle:    Icon,
-	TrayWaiting: trayIcon(icon.Waiting),
-	TrayError:   trayIcon(icon.Error),
+var trayIcons = map[ui.TrayState]fyne.Resource{
+	ui.TrayIdle:    Icon,
+	ui.TrayWaiting: trayIcon(icon.Waiting),
+	ui.TrayError:   trayIcon(icon.Error),
 }
 
 // Tray is the system tray icon and menu.
@@ -75,21 +65,12 @@ func (t *Tray) Install() bool {
 	}
 	t.desk = t.App.(desktop.App)
 	t.desk.SetSystemTrayMenu(t.Menu())
-	t.SetState(TrayIdle)
+	t.SetState(ui.TrayIdle)
 	return true
 }
 
-// SetBusy shows a request waiting for the user (ui.Desk's OnBusy).
-func (t *Tray) SetBusy(busy bool) {
-	if busy {
-		t.SetState(TrayWaiting)
-	} else {
-		t.SetState(TrayIdle)
-	}
-}
-
 // SetState changes the icon.
-func (t *Tray) SetState(s TrayState) {
+func (t *Tray) SetState(s ui.TrayState) {
 	if t.desk != nil {
 		fyne.Do(func() { t.desk.SetSystemTrayIcon(trayIcons[s]) })
 	}
@@ -226,7 +207,7 @@ func (t *Tray) InstallError(reason string) bool {
 	}
 	t.desk = t.App.(desktop.App)
 	t.desk.SetSystemTrayMenu(t.errorMenu(reason))
-	t.desk.SetSystemTrayIcon(trayIcons[TrayError])
+	t.desk.SetSystemTrayIcon(trayIcons[ui.TrayError])
 	return true
 }
 

@@ -72,7 +72,7 @@ func TestTrayIcons(t *testing.T) {
 			t.Errorf("icon %d: %v", s, err)
 		}
 	}
-	if string(trayIcons[TrayIdle].Content()) == string(trayIcons[TrayWaiting].Content()) || string(trayIcons[TrayIdle].Content()) == string(trayIcons[TrayError].Content()) {
+	if string(trayIcons[ui.TrayIdle].Content()) == string(trayIcons[ui.TrayWaiting].Content()) || string(trayIcons[ui.TrayIdle].Content()) == string(trayIcons[ui.TrayError].Content()) {
 		t.Error("states share an icon")
 	}
 }
