@@ -131,15 +131,19 @@ func TestDeskClosesWhenThePageLeaves(t *testing.T) {
 
 func TestSiteLines(t *testing.T) {
 	for _, c := range []struct {
-		v          SiteView
-		sub, badge string
+		v                   SiteView
+		sub, badge          string
+		siteTone, badgeTone Tone
 	}{
-		{SiteView{Site: "egov.kz", Class: agent.OriginKnown, Badge: "Known"}, "", "✓ Known"},
-		{SiteView{Site: "egov.kz", Sub: "idp.", Note: "port 8443", Class: agent.OriginUnknown, Badge: "?"}, "idp.egov.kz · port 8443", "?"},
-		{SiteView{Site: "xn--e1as9n8w.kz", Note: "in letters", Class: agent.OriginLookalike, Badge: "NOT"}, "in letters", "⚠ NOT"},
+		{SiteView{Site: "egov.kz", Class: agent.OriginKnown, Badge: "Known"}, "", "✓ Known", TonePrimary, ToneSuccess},
+		{SiteView{Site: "egov.kz", Sub: "idp.", Note: "port 8443", Class: agent.OriginUnknown, Badge: "?"}, "idp.egov.kz · port 8443", "?", ToneNormal, ToneWarning},
+		{SiteView{Site: "xn--e1as9n8w.kz", Note: "in letters", Class: agent.OriginLookalike, Badge: "NOT"}, "in letters", "⚠ NOT", ToneDanger, ToneDanger},
 	} {
 		if c.v.SubLine() != c.sub || c.v.MarkedBadge() != c.badge {
 			t.Errorf("%+v: %q %q", c.v, c.v.SubLine(), c.v.MarkedBadge())
+		}
+		if site, badge := c.v.Tones(); site != c.siteTone || badge != c.badgeTone {
+			t.Errorf("%+v: tones %v %v", c.v, site, badge)
 		}
 	}
 }

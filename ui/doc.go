@@ -2,8 +2,10 @@
 // dialog's model (Dialog and its View: who asks, what is signed, the
 // stores, the keys and why one cannot be used, the signing phases), the
 // consent question (ConsentView), the site line every window shows
-// (SiteView), the tray menu (TrayMenu), the kk/ru/en/vi catalog, and the
-// terminal prompter (TTY).
+// (SiteView) and its colours (Tone), the tray menu (TrayMenu) and icon
+// (TrayState), the settings window (Settings: checks, save, what the
+// machine policy fixes shown read only with the reason) and the language
+// choice (Language), the kk/ru/en/vi catalog, and the terminal prompter (TTY).
 //
 // Desk is the one desktop Prompter (one dialog at a time, the tray's busy
 // signal, the language, Sign's delay, rescans for a token, closing a

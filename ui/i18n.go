@@ -196,6 +196,18 @@ var catalog = map[string]map[string]string{
 	"site-extension":         {"kk": "браузер кеңейтімі %s", "ru": "расширение браузера %s", "en": "browser extension %s"},
 	"site-extension-known":   {"kk": "Белгілі кеңейтім: %s", "ru": "Известное расширение: %s", "en": "Known extension: %s"},
 	"site-extension-unknown": {"kk": "qoltanba бұл браузер кеңейтімін білмейді: оны өзіңіз орнатқаныңызға көз жеткізіңіз", "ru": "qoltanba не знает это расширение браузера: убедитесь, что установили его сами", "en": "qoltanba does not know this browser extension: make sure you installed it yourself"},
+	// Settings window (ui.Settings): notes, errors, the language choice
+	"set-close":            {"kk": "Жабу", "ru": "Закрыть", "en": "Close"},
+	"set-language-auto":    {"kk": "Автоматты (config.json немесе жүйенің тілі)", "ru": "Автоматически (из config.json или язык системы)", "en": "Automatic (config.json's, else the system's)"},
+	"set-language-note":    {"kk": "Бірден қолданылады", "ru": "Применяется сразу", "en": "Takes effect at once"},
+	"set-language-invalid": {"kk": "Тізімнен тілді таңдаңыз", "ru": "Выберите язык из списка", "en": "Choose a language from the list"},
+	"set-tsa-note":         {"kk": "Қолтаңбалардың уақыт белгісі осы мекенжайдан алынады (http немесе https)", "ru": "Метки времени для подписей берутся по этому адресу (http или https)", "en": "Signatures get their timestamps from this address (http or https)"},
+	"set-tsa-invalid":      {"kk": "http:// немесе https:// деп басталатын толық мекенжайды жазыңыз", "ru": "Укажите полный адрес, начинающийся с http:// или https://", "en": "Give a full address starting with http:// or https://"},
+	"set-timeout-note":     {"kk": "ең азы %s, ең көбі %s, мысалы 5m", "ru": "от %s до %s, например 5m", "en": "from %s to %s, like 5m"},
+	"set-timeout-invalid":  {"kk": "Уақытты жазыңыз: ең азы %s, ең көбі %s, мысалы 5m", "ru": "Укажите время от %s до %s, например 5m", "en": "Give a time from %s to %s, like 5m"},
+	"set-modules-note":     {"kk": "config.json файлында өзгертіледі (docs/config.md)", "ru": "Меняются в файле config.json (docs/config.md)", "en": "Changed in config.json (docs/config.md)"},
+	"set-config-broken":    {"kk": "%s оқылмайды: оны түзетіңіз немесе жойыңыз, содан кейін қайта сақтаңыз", "ru": "Не удаётся прочитать %s: исправьте или удалите его и сохраните снова", "en": "%s cannot be read: fix or remove it, then save again"},
+	"set-write-failed":     {"kk": "Баптаулар %s файлына жазылмады: оның қалтасына жазуға рұқсатыңызды тексеріңіз", "ru": "Не удалось записать настройки в %s: проверьте, что вам можно писать в его папку", "en": "The settings could not be written to %s: check that you may write to its folder"},
 }
 
 // T translates key into locale (falling back to Kazakh, then the key).

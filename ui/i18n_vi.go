@@ -212,4 +212,17 @@ var viDialog = map[string]string{
 	"site-extension":         "tiện ích mở rộng của trình duyệt %s",
 	"site-extension-known":   "Tiện ích đã biết: %s",
 	"site-extension-unknown": "qoltanba không biết tiện ích trình duyệt này: hãy chắc chắn rằng chính bạn đã cài đặt nó",
+
+	// the settings window (ui.Settings)
+	"set-close":            "Đóng",
+	"set-config-broken":    "Không đọc được %s: hãy sửa hoặc xóa tệp, rồi lưu lại",
+	"set-language-auto":    "Tự động (theo config.json, nếu không thì theo hệ thống)",
+	"set-language-invalid": "Hãy chọn một ngôn ngữ trong danh sách",
+	"set-language-note":    "Có hiệu lực ngay",
+	"set-modules-note":     "Thay đổi trong config.json (docs/config.md)",
+	"set-timeout-invalid":  "Hãy nhập thời gian từ %s đến %s, ví dụ 5m",
+	"set-timeout-note":     "từ %s đến %s, ví dụ 5m",
+	"set-tsa-invalid":      "Hãy nhập địa chỉ đầy đủ bắt đầu bằng http:// hoặc https://",
+	"set-tsa-note":         "Chữ ký được gắn dấu thời gian từ địa chỉ này (http hoặc https)",
+	"set-write-failed":     "Không ghi được cài đặt vào %s: hãy kiểm tra quyền ghi vào thư mục của nó",
 }

@@ -181,3 +181,29 @@ func formatSize(locale string, n int) string {
 	}
 	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " " + T(locale, "unit-mb")
 }
+
+// Tone is how a renderer colours a line: each toolkit maps it to its own
+// colours, the rule of which line gets which lives here.
+type Tone int
+
+// Tones.
+const (
+	ToneNormal Tone = iota
+	TonePrimary
+	ToneSuccess
+	ToneWarning
+	ToneDanger
+)
+
+// Tones are the colours of the site's name and of its badge: a known site
+// in the primary colour with a green badge, a look-alike all in red (its
+// badge bold), any other site plain with a warning badge.
+func (v SiteView) Tones() (site, badge Tone) {
+	switch v.Class {
+	case agent.OriginKnown:
+		return TonePrimary, ToneSuccess
+	case agent.OriginLookalike:
+		return ToneDanger, ToneDanger
+	}
+	return ToneNormal, ToneWarning
+}

@@ -26,6 +26,25 @@ const (
 	TrayQuit
 )
 
+// TrayState is what the tray icon shows: qoltanba's icon, with a dot
+// while a request waits for the user, or when the agent could not start.
+type TrayState int
+
+// Tray states.
+const (
+	TrayIdle TrayState = iota
+	TrayWaiting
+	TrayError
+)
+
+// BusyState is the tray's state for Desk's busy signal (OnBusy).
+func BusyState(busy bool) TrayState {
+	if busy {
+		return TrayWaiting
+	}
+	return TrayIdle
+}
+
 // MenuItem is one line of the tray menu.
 type MenuItem struct {
 	Label     string

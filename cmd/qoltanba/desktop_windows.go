@@ -6,13 +6,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"path/filepath"
 	"time"
 
 	"github.com/qoltanba/qoltanba/agent"
-	"github.com/qoltanba/qoltanba/transport"
 	"github.com/qoltanba/qoltanba/ui"
 	"github.com/qoltanba/qoltanba/ui/winui"
 )
@@ -26,7 +24,8 @@ const desktopBuilt = true
 // agent keeps serving, refusing every request with a clear error.
 func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) error {
 	prefs := &ui.FilePrefs{Path: filepath.Join(agent.ConfigDir(), "ui.json")}
-	locale := func() string { return ui.EffectiveLocale(cfg, prefs.String("locale")) }
+	language := &ui.Language{Prefs: prefs, Config: cfg}
+	locale := language.Get
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 	ce := *e
@@ -41,15 +40,12 @@ func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) e
 	var tray *winui.Tray
 	desk := &ui.Desk{Renderer: &winui.Desktop{UI: u}, Locale: locale, Delay: time.Second, Recent: &ui.RecentFiles{Prefs: prefs}, OnBusy: func(busy bool) {
 		if tray != nil {
-			if busy {
-				tray.SetState(winui.TrayWaiting)
-			} else {
-				tray.SetState(winui.TrayIdle)
-			}
+			tray.SetState(ui.BusyState(busy))
 		}
 	}}
 	err = serve(&ce, cfg, desk, nil, log, func(ag *agent.Agent, port int, auditPath string) {
-		t := &winui.Tray{UI: u, Agent: ag, Port: port, Version: version, AuditPath: auditPath, Prefs: prefs, Config: cfg, Log: log, OnQuit: cancel}
+		t := &winui.Tray{UI: u, Agent: ag, Port: port, Version: version, AuditPath: auditPath, Language: language, ConfigPath: configPath,
+			Log: log, OnQuit: cancel}
 		if err := t.Install(); err != nil {
 			log.Warn("no notification-area icon", "err", err)
 			return
@@ -62,11 +58,8 @@ func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) e
 	// The agent could not start (a taken port, most often): say so with the
 	// tray's error state and a message box, and stay until Quit.
 	log.Error("agent stopped", "err", err)
-	msg := ui.T(locale(), "port-taken", err.Error())
-	if errors.Is(err, transport.ErrPortTaken) {
-		msg = ui.T(locale(), "port-busy", cfg.Port)
-	}
-	t := &winui.Tray{UI: u, Prefs: prefs, Config: cfg, Log: log, OnQuit: cancel}
+	msg := startFailure(locale(), err, cfg.Port)
+	t := &winui.Tray{UI: u, Language: language, Log: log, OnQuit: cancel}
 	if t.InstallError(msg) != nil {
 		winui.MessageBox("qoltanba", msg)
 		return err

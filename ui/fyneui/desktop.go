@@ -130,18 +130,3 @@ func (d *Desktop) OpenFileChooser(title, ext, dir string, picked func(string)) (
 	})
 	return func() { fyne.Do(func() { win.Close() }) }
 }
-
-// LocaleSetting is the user's language, kept in the app's preferences;
-// Config (config.json with the machine policy applied) may fix it.
-type LocaleSetting struct {
-	App    fyne.App
-	Config agent.Config
-}
-
-// Get returns the language in force (ui.EffectiveLocale).
-func (l *LocaleSetting) Get() string {
-	return ui.EffectiveLocale(l.Config, l.App.Preferences().String("locale"))
-}
-
-// Set keeps a choice.
-func (l *LocaleSetting) Set(v string) { l.App.Preferences().SetString("locale", v) }

@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/qoltanba/qoltanba/agent"
 	"github.com/qoltanba/qoltanba/ui"
 )
 
@@ -20,6 +19,14 @@ type siteHeader struct {
 	badge   *widget.Label
 	warning *widget.Label
 }
+
+// toneColors and toneImportance are fyne's colours for ui's tones.
+var (
+	toneColors = map[ui.Tone]fyne.ThemeColorName{ui.ToneNormal: theme.ColorNameForeground, ui.TonePrimary: theme.ColorNamePrimary,
+		ui.ToneSuccess: theme.ColorNameSuccess, ui.ToneWarning: theme.ColorNameWarning, ui.ToneDanger: theme.ColorNameError}
+	toneImportance = map[ui.Tone]widget.Importance{ui.ToneNormal: widget.MediumImportance, ui.TonePrimary: widget.HighImportance,
+		ui.ToneSuccess: widget.SuccessImportance, ui.ToneWarning: widget.WarningImportance, ui.ToneDanger: widget.DangerImportance}
+)
 
 func newSiteHeader(v ui.SiteView) *siteHeader {
 	h := &siteHeader{}
@@ -41,18 +48,10 @@ func newSiteHeader(v ui.SiteView) *siteHeader {
 
 func (h *siteHeader) set(v ui.SiteView) {
 	h.site.Text = v.Site
-	switch v.Class {
-	case agent.OriginLookalike:
-		h.site.Color = theme.Color(theme.ColorNameError)
-		h.badge.Importance = widget.DangerImportance
-		h.badge.TextStyle = fyne.TextStyle{Bold: true}
-	case agent.OriginKnown:
-		h.site.Color = theme.Color(theme.ColorNamePrimary)
-		h.badge.Importance = widget.SuccessImportance
-	default:
-		h.site.Color = theme.Color(theme.ColorNameForeground)
-		h.badge.Importance = widget.WarningImportance
-	}
+	site, badge := v.Tones()
+	h.site.Color = theme.Color(toneColors[site])
+	h.badge.Importance = toneImportance[badge]
+	h.badge.TextStyle = fyne.TextStyle{Bold: badge == ui.ToneDanger}
 	h.badge.SetText(v.MarkedBadge())
 	sub := v.SubLine()
 	h.sub.SetText(sub)

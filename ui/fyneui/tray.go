@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -18,25 +17,15 @@ import (
 	"github.com/qoltanba/qoltanba/ui"
 )
 
-// TrayState is what the tray icon shows.
-type TrayState int
-
-// Tray states.
-const (
-	TrayIdle TrayState = iota
-	TrayWaiting
-	TrayError
-)
-
 // trayIcon is the application icon with the state's dot (icon.WithDot).
 func trayIcon(dot color.Color) fyne.Resource {
 	return fyne.NewStaticResource("qoltanba-tray.png", icon.WithDotPNG(dot))
 }
 
-var trayIcons = map[TrayState]fyne.Resource{
-	TrayIdle:    Icon,
-	TrayWaiting: trayIcon(icon.Waiting),
-	TrayError:   trayIcon(icon.Error),
+var trayIcons = map[ui.TrayState]fyne.Resource{
+	ui.TrayIdle:    Icon,
+	ui.TrayWaiting: trayIcon(icon.Waiting),
+	ui.TrayError:   trayIcon(icon.Error),
 }
 
 // Tray is the system tray icon and menu.
@@ -47,8 +36,9 @@ type Tray struct {
 	Version   string
 	AuditPath string
 	Log       *slog.Logger
-	// Locale is the kept language choice.
-	Locale *LocaleSetting
+	// Language is the user's language choice (the machine policy may fix
+	// it).
+	Language *ui.Language
 	// OnQuit stops the agent.
 	OnQuit func()
 	// ConfigPath is the config file Settings writes.
@@ -75,12 +65,12 @@ func (t *Tray) Install() bool {
 	}
 	t.desk = t.App.(desktop.App)
 	t.desk.SetSystemTrayMenu(t.Menu())
-	t.SetState(TrayIdle)
+	t.SetState(ui.TrayIdle)
 	return true
 }
 
 // SetState changes the icon.
-func (t *Tray) SetState(s TrayState) {
+func (t *Tray) SetState(s ui.TrayState) {
 	if t.desk != nil {
 		fyne.Do(func() { t.desk.SetSystemTrayIcon(trayIcons[s]) })
 	}
@@ -88,7 +78,7 @@ func (t *Tray) SetState(s TrayState) {
 
 // Menu builds the tray menu in the current language (ui.TrayMenu).
 func (t *Tray) Menu() *fyne.Menu {
-	return fyne.NewMenu("qoltanba", t.items(ui.TrayMenu(t.Locale.Get(), t.Port, t.Version, t.Locale.Config.Managed))...)
+	return fyne.NewMenu("qoltanba", t.items(ui.TrayMenu(t.Language.Get(), t.Port, t.Version, t.Language.Config.Managed))...)
 }
 
 func (t *Tray) items(model []ui.MenuItem) []*fyne.MenuItem {
@@ -119,12 +109,8 @@ func (t *Tray) action(m ui.MenuItem) func() {
 		return t.showRecent
 	case ui.TrayLanguage:
 		return func() {
-			if t.Locale.Config.Managed["locale"] {
-				return // the organisation fixed the language
-			}
-			t.Locale.Set(m.Locale)
-			if t.desk != nil {
-				t.desk.SetSystemTrayMenu(t.Menu())
+			if t.Language.Set(m.Locale) { // not when the organisation fixed it
+				t.redrawMenu()
 			}
 		}
 	case ui.TrayTrust:
@@ -157,7 +143,7 @@ func (t *Tray) window(title string, content fyne.CanvasObject) {
 
 // showSites lists remembered site decisions with a Revoke button each.
 func (t *Tray) showSites() {
-	l := t.Locale.Get()
+	l := t.Language.Get()
 	list := container.NewVBox()
 	var fill func()
 	fill = func() {
@@ -177,86 +163,39 @@ func (t *Tray) showSites() {
 
 // showRecent shows the audit log, newest first.
 func (t *Tray) showRecent() {
-	l := t.Locale.Get()
+	l := t.Language.Get()
 	t.window(ui.T(l, "tray-recent"), container.NewVScroll(widget.NewLabel(strings.Join(ui.RecentActivity(t.AuditPath, 200, l), "\n"))))
 }
 
-// showSettings edits the TSA URL and the prompt timeout, and lists the
-// token modules; saving writes the config file (used from the next start).
+// redrawMenu rebuilds the tray menu (in a language just chosen).
+func (t *Tray) redrawMenu() {
+	if t.desk != nil {
+		t.desk.SetSystemTrayMenu(t.Menu())
+	}
+}
+
+// showSettings shows the settings window (ui.Settings): the language, the
+// TSA URL, the prompt timeout and the token modules, what the machine
+// policy fixes greyed with the reason.
 func (t *Tray) showSettings() {
-	l := t.Locale.Get()
-	w := t.App.NewWindow(ui.T(l, "tray-settings"))
-	w.SetContent(t.settingsForm(l, t.ConfigPath, w.Close))
-	w.Resize(fyne.NewSize(560, 320))
+	w := t.App.NewWindow("")
+	f := t.settingsForm(w.Close)
+	w.SetTitle(f.m.View().Title)
+	w.SetIcon(Icon)
+	w.SetContent(container.NewVScroll(f.box))
+	w.Resize(fyne.NewSize(600, 460))
 	w.CenterOnScreen()
 	w.Show()
 }
 
-// settingsForm: a field the machine policy fixes is greyed, marked "set
-// by your organisation", and never written to the user's config.
-func (t *Tray) settingsForm(l, path string, done func()) *widget.Form {
-	c := t.Agent.Config()
-	managed := func(key agent.PolicyKey, item *widget.FormItem, w fyne.Disableable) *widget.FormItem {
-		if c.Managed[key] {
-			w.Disable()
-			item.HintText = ui.T(l, "org-set")
-		}
-		return item
-	}
-	tsa := widget.NewEntry()
-	tsa.SetText(c.TSAURL)
-	timeout := widget.NewEntry()
-	timeout.SetText(c.PromptTimeout.String())
-	var mods []string
-	for _, m := range c.PKCS11Modules {
-		mods = append(mods, m.Name+" ("+m.Storage+"): "+m.Path)
-	}
-	if c.Managed["pkcs11Modules"] {
-		mods = append(mods, "("+ui.T(l, "org-set")+")")
-	}
-	modules := widget.NewLabel(strings.Join(mods, "\n"))
-	status := widget.NewLabel("")
-	f := widget.NewForm(
-		managed("tsaURL", widget.NewFormItem(ui.T(l, "set-tsa"), tsa), tsa),
-		managed("promptTimeout", widget.NewFormItem(ui.T(l, "set-timeout"), timeout), timeout),
-		widget.NewFormItem(ui.T(l, "set-modules"), modules),
-		widget.NewFormItem("", status),
-	)
-	f.SubmitText = ui.T(l, "set-save")
-	f.OnSubmit = func() {
-		d, err := time.ParseDuration(strings.TrimSpace(timeout.Text))
-		u, uerr := url.Parse(strings.TrimSpace(tsa.Text))
-		if err != nil || d < 10*time.Second || uerr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			status.SetText(ui.T(l, "set-invalid"))
-			return
-		}
-		saved := c
-		if cfg, err := agent.LoadConfig(path); err == nil {
-			saved = cfg // keep the fields not shown here, and not the policy's values
-		} else {
-			status.SetText(err.Error())
-			return
-		}
-		if !c.Managed["tsaURL"] {
-			saved.TSAURL = u.String()
-		}
-		if !c.Managed["promptTimeout"] {
-			saved.PromptTimeout = agent.Duration(d)
-		}
-		if err := agent.SaveConfig(path, saved); err != nil {
-			status.SetText(err.Error())
-			return
-		}
-		status.SetText(ui.T(l, "set-saved"))
-		if done != nil {
-			done()
-		}
-	}
-	return f
+// settingsForm is the settings of the configuration the agent runs with,
+// saved to ConfigPath; a language saved is in the menu at once.
+func (t *Tray) settingsForm(done func()) *settingsForm {
+	return newSettingsForm(ui.NewSettings(t.Agent.Config(), t.ConfigPath, t.Language), t.redrawMenu, done)
 }
 
 func (t *Tray) showAbout() {
-	t.window(ui.T(t.Locale.Get(), "tray-about"), widget.NewLabel("qoltanba "+t.Version+"\nGPL-3.0-or-later"))
+	t.window(ui.T(t.Language.Get(), "tray-about"), widget.NewLabel("qoltanba "+t.Version+"\nGPL-3.0-or-later"))
 }
 
 // InstallError shows the tray in the error state (the agent could not
@@ -268,10 +207,10 @@ func (t *Tray) InstallError(reason string) bool {
 	}
 	t.desk = t.App.(desktop.App)
 	t.desk.SetSystemTrayMenu(t.errorMenu(reason))
-	t.desk.SetSystemTrayIcon(trayIcons[TrayError])
+	t.desk.SetSystemTrayIcon(trayIcons[ui.TrayError])
 	return true
 }
 
 func (t *Tray) errorMenu(reason string) *fyne.Menu {
-	return fyne.NewMenu("qoltanba", t.items(ui.TrayErrorMenu(t.Locale.Get(), reason))...)
+	return fyne.NewMenu("qoltanba", t.items(ui.TrayErrorMenu(t.Language.Get(), reason))...)
 }

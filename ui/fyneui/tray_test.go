@@ -22,9 +22,9 @@ import (
 func TestTrayMenu(t *testing.T) {
 	app := test.NewTempApp(t)
 	quit := false
-	tr := &Tray{App: app, Port: 13579, Version: "test", Locale: &LocaleSetting{App: app}, OnQuit: func() { quit = true }}
+	tr := &Tray{App: app, Port: 13579, Version: "test", Language: &ui.Language{Prefs: app.Preferences()}, OnQuit: func() { quit = true }}
 	for _, l := range ui.Locales {
-		tr.Locale.Set(l)
+		tr.Language.Set(l)
 		m := tr.Menu()
 		var labels []string
 		for _, it := range m.Items {
@@ -55,8 +55,8 @@ func TestTrayMenu(t *testing.T) {
 	// The language submenu keeps the choice.
 	lang := tr.Menu().Items[4].ChildMenu // status, separator, sites, recent, language
 	lang.Items[1].Action()               // Русский
-	if tr.Locale.Get() != "ru" {
-		t.Errorf("language kept: %s", tr.Locale.Get())
+	if tr.Language.Get() != "ru" {
+		t.Errorf("language kept: %s", tr.Language.Get())
 	}
 	items := tr.Menu().Items
 	items[len(items)-1].Action()
@@ -72,20 +72,24 @@ func TestTrayIcons(t *testing.T) {
 			t.Errorf("icon %d: %v", s, err)
 		}
 	}
-	if string(trayIcons[TrayIdle].Content()) == string(trayIcons[TrayWaiting].Content()) || string(trayIcons[TrayIdle].Content()) == string(trayIcons[TrayError].Content()) {
+	if string(trayIcons[ui.TrayIdle].Content()) == string(trayIcons[ui.TrayWaiting].Content()) || string(trayIcons[ui.TrayIdle].Content()) == string(trayIcons[ui.TrayError].Content()) {
 		t.Error("states share an icon")
 	}
 }
 
 func TestTrayErrorMenu(t *testing.T) {
 	app := test.NewTempApp(t)
-	tr := &Tray{App: app, Locale: &LocaleSetting{App: app}}
+	tr := &Tray{App: app, Language: &ui.Language{Prefs: app.Preferences()}}
 	m := tr.errorMenu("The agent could not start: port already in use")
 	if len(m.Items) != 3 || !m.Items[0].Disabled || !strings.Contains(m.Items[0].Label, "port already in use") || !m.Items[2].IsQuit {
 		t.Errorf("error menu %+v", m.Items)
 	}
 }
 
+// TestTraySettings: the settings window draws ui.Settings and forwards
+// its edits; a wrong value is refused with its error under the field, a
+// right one is written to config.json and the language chosen is in the
+// menu at once.
 func TestTraySettings(t *testing.T) {
 	app := test.NewTempApp(t)
 	a, err := agent.New(agent.Options{Config: agent.DefaultConfig(), Prompter: &ui.TTY{}})
@@ -94,22 +98,43 @@ func TestTraySettings(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "config.json")
 	os.WriteFile(path, []byte(`{"allowedOrigins":["https://egov.kz"]}`), 0o600)
-	tr := &Tray{App: app, Agent: a, Locale: &LocaleSetting{App: app}}
+	tr := &Tray{App: app, Agent: a, Language: &ui.Language{Prefs: app.Preferences()}, ConfigPath: path}
+	tr.Language.Set("en")
 	closed := false
-	f := tr.settingsForm("en", path, func() { closed = true })
-	tsa := f.Items[0].Widget.(*widget.Entry)
-	timeout := f.Items[1].Widget.(*widget.Entry)
+	f := tr.settingsForm(func() { closed = true })
+	w := test.NewWindow(f.box)
+	defer w.Close()
+	language := f.items[ui.SettingLanguage].Widget.(*widget.Select)
+	tsa := f.items[ui.SettingTSA].Widget.(*widget.Entry)
+	timeout := f.items[ui.SettingTimeout].Widget.(*widget.Entry)
+	if language.Selected != "English" || tsa.Text != agent.DefaultConfig().TSAURL || timeout.Text != "5m0s" {
+		t.Errorf("shown: %q %q %q", language.Selected, tsa.Text, timeout.Text)
+	}
 	tsa.SetText("ftp://nope")
-	f.OnSubmit()
-	if closed {
+	f.form.OnSubmit()
+	if f.items[ui.SettingTSA].HintText != ui.T("en", "set-tsa-invalid") || f.status.Text != ui.T("en", "set-invalid") {
+		t.Errorf("an invalid TSA URL: hint %q status %q", f.items[ui.SettingTSA].HintText, f.status.Text)
+	}
+	if c, _ := agent.LoadConfig(path); c.TSAURL != agent.DefaultConfig().TSAURL {
 		t.Fatal("saved an invalid TSA URL")
 	}
 	tsa.SetText("http://test.pki.gov.kz/tsp/")
 	timeout.SetText("2m")
-	f.OnSubmit()
+	language.SetSelected("Русский")
+	f.form.OnSubmit()
 	c, err := agent.LoadConfig(path)
-	if err != nil || !closed || c.TSAURL != "http://test.pki.gov.kz/tsp/" || c.PromptTimeout.String() != "2m0s" || len(c.AllowedOrigins) != 1 {
+	if err != nil || c.TSAURL != "http://test.pki.gov.kz/tsp/" || c.PromptTimeout.String() != "2m0s" || len(c.AllowedOrigins) != 1 {
 		t.Errorf("saved %+v %v", c, err)
+	}
+	if f.status.Text != ui.T("en", "set-saved") || f.items[ui.SettingTSA].HintText != ui.T("en", "set-tsa-note") {
+		t.Errorf("after saving: status %q hint %q", f.status.Text, f.items[ui.SettingTSA].HintText)
+	}
+	if tr.Language.Get() != "ru" || tr.Menu().Items[2].Label != ui.T("ru", "tray-sites") {
+		t.Errorf("language saved: %q", tr.Language.Get())
+	}
+	f.form.OnCancel()
+	if !closed {
+		t.Error("Close did not close the window")
 	}
 }
 
@@ -117,7 +142,7 @@ func TestTraySettings(t *testing.T) {
 // and never copied into the user's config.json; the rest still saves.
 func TestTraySettingsManaged(t *testing.T) {
 	app := test.NewTempApp(t)
-	pol, err := agent.ParsePolicy([]byte(`{"tsaURL":"http://tsa.corp.kz","locale":"kk"}`), "policy.json")
+	pol, err := agent.ParsePolicy([]byte(`{"tsaURL":"http://tsa.corp.kz","locale":"ru"}`), "policy.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,25 +152,34 @@ func TestTraySettingsManaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "config.json")
-	tr := &Tray{App: app, Agent: a, Locale: &LocaleSetting{App: app, Config: cfg}}
-	f := tr.settingsForm("ru", path, nil)
-	tsa, timeout := f.Items[0].Widget.(*widget.Entry), f.Items[1].Widget.(*widget.Entry)
-	if !tsa.Disabled() || f.Items[0].HintText != "задано вашей организацией" || tsa.Text != "http://tsa.corp.kz" {
-		t.Errorf("tsa field: disabled %v hint %q text %q", tsa.Disabled(), f.Items[0].HintText, tsa.Text)
+	tr := &Tray{App: app, Agent: a, Language: &ui.Language{Prefs: app.Preferences(), Config: cfg}, ConfigPath: path}
+	f := tr.settingsForm(nil)
+	tsa, timeout := f.items[ui.SettingTSA].Widget.(*widget.Entry), f.items[ui.SettingTimeout].Widget.(*widget.Entry)
+	if !tsa.Disabled() || f.items[ui.SettingTSA].HintText != "задано вашей организацией" || tsa.Text != "http://tsa.corp.kz" {
+		t.Errorf("tsa field: disabled %v hint %q text %q", tsa.Disabled(), f.items[ui.SettingTSA].HintText, tsa.Text)
 	}
-	if timeout.Disabled() || f.Items[1].HintText != "" {
+	if language := f.items[ui.SettingLanguage].Widget.(*widget.Select); !language.Disabled() || language.Selected != "Русский" {
+		t.Errorf("language field: disabled %v, %q", language.Disabled(), language.Selected)
+	}
+	if timeout.Disabled() || f.items[ui.SettingTimeout].HintText != "от 10s до 1h, например 5m" {
 		t.Error("the timeout is not managed but greyed")
 	}
+	if !f.managed.Visible() || f.managed.Text != "Управляется вашей организацией" {
+		t.Errorf("managed line %q", f.managed.Text)
+	}
 	timeout.SetText("3m")
-	f.OnSubmit()
+	f.form.OnSubmit()
 	c, err := agent.LoadConfig(path)
 	if err != nil || c.TSAURL != agent.DefaultConfig().TSAURL || c.PromptTimeout.String() != "3m0s" {
 		t.Errorf("saved %+v %v (the policy's TSA must not be written to config.json)", c, err)
 	}
-	// The language is fixed: the menu greys it, a click changes nothing.
-	tr.Locale.Set("en")
-	if tr.Locale.Get() != "kk" {
-		t.Errorf("locale %q, want the policy's kk", tr.Locale.Get())
+	// The language is fixed (kk): the menu greys it, a click changes nothing.
+	pol, _ = agent.ParsePolicy([]byte(`{"tsaURL":"http://tsa.corp.kz","locale":"kk"}`), "policy.json")
+	cfg = pol.Apply(agent.DefaultConfig())
+	tr.Language = &ui.Language{Prefs: app.Preferences(), Config: cfg}
+	tr.Language.Set("en")
+	if tr.Language.Get() != "kk" {
+		t.Errorf("locale %q, want the policy's kk", tr.Language.Get())
 	}
 	m := tr.Menu()
 	if m.Items[1].Label != "Ұйымыңыз басқарады" || !m.Items[1].Disabled {
@@ -156,7 +190,7 @@ func TestTraySettingsManaged(t *testing.T) {
 		t.Fatalf("language submenu not greyed: %+v", m.Items[5])
 	}
 	lang.Items[2].Action()
-	if tr.Locale.Get() != "kk" {
+	if tr.Language.Get() != "kk" {
 		t.Error("a greyed language item changed the language")
 	}
 }

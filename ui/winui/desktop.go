@@ -47,31 +47,11 @@ func (d *Desktop) OpenConsent(v ui.ConsentView, pick func(agent.Consent)) (close
 	built := make(chan error, 1)
 	d.UI.Go(func() {
 		var err error
-		if dlg, err = walk.NewDialog(nil); err != nil {
+		if dlg, _, err = newDialog(nil, d.UI.Icon, v.Title); err != nil {
 			built <- err
 			return
 		}
-		if d.UI.Icon != nil {
-			dlg.SetIcon(d.UI.Icon)
-		}
-		dlg.SetTitle(v.Title)
-		dlg.SetLayout(walk.NewVBoxLayout())
-		site := v.Site
-		siteColor, badgeColor := colorText, colorWarning
-		switch site.Class {
-		case agent.OriginKnown:
-			siteColor, badgeColor = colorPrimary, colorSuccess
-		case agent.OriginLookalike:
-			siteColor, badgeColor = colorDanger, colorDanger
-		}
-		label(dlg, site.Site, 18, walk.FontBold, siteColor)
-		if sub := site.SubLine(); sub != "" {
-			label(dlg, sub, 9, 0, colorMuted)
-		}
-		label(dlg, site.MarkedBadge(), 10, walk.FontBold, badgeColor)
-		if site.Warning != "" {
-			label(dlg, site.Warning, 10, walk.FontBold, colorDanger)
-		}
+		newSiteHeader(dlg, true).set(v.Site)
 		label(dlg, v.Question, 10, walk.FontBold, colorText)
 		var focus *walk.PushButton
 		for _, c := range v.Choices {

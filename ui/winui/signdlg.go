@@ -8,7 +8,6 @@ import (
 
 	"github.com/lxn/walk"
 
-	"github.com/qoltanba/qoltanba/agent"
 	"github.com/qoltanba/qoltanba/ui"
 )
 
@@ -21,7 +20,8 @@ type signDlg struct {
 	dlg *walk.Dialog
 	v   ui.View
 
-	heading, site, sub, badge, warning, waiting *walk.TextLabel
+	heading, waiting *walk.TextLabel
+	site             *siteHeader
 
 	docsHead   *walk.TextLabel
 	docsToggle *walk.PushButton
@@ -65,23 +65,15 @@ var SignSize = walk.Size{Width: 720, Height: 640}
 
 func newSignDlg(ctx context.Context, owner walk.Form, ic *walk.Icon, m *ui.Dialog) (*signDlg, error) {
 	d := &signDlg{ctx: ctx, m: m, focusSeq: -1}
-	dlg, err := walk.NewDialog(owner)
+	v := m.View()
+	dlg, lay, err := newDialog(owner, ic, v.Title)
 	if err != nil {
 		return nil, err
 	}
 	d.dlg = dlg
-	if ic != nil {
-		dlg.SetIcon(ic)
-	}
-	lay := walk.NewVBoxLayout()
 	lay.SetSpacing(4)
-	dlg.SetLayout(lay)
-	v := m.View()
 	d.heading = label(dlg, v.Heading, 10, walk.FontBold, colorText)
-	d.site = label(dlg, v.Site.Site, 18, walk.FontBold, colorPrimary)
-	d.sub = label(dlg, "", 9, 0, colorMuted)
-	d.badge = label(dlg, "", 9, 0, colorSuccess)
-	d.warning = label(dlg, "", 10, walk.FontBold, colorDanger)
+	d.site = newSiteHeader(dlg, false)
 	d.waiting = label(dlg, "", 9, 0, colorMuted)
 
 	docsRow := row(dlg)
@@ -180,21 +172,7 @@ func (d *signDlg) refresh() {
 	d.v = v
 	d.dlg.SetTitle(v.Title)
 	setText(d.heading, v.Heading)
-	d.site.SetText(v.Site.Site)
-	setText(d.sub, v.Site.SubLine())
-	switch v.Site.Class {
-	case agent.OriginLookalike:
-		d.site.SetTextColor(colorDanger)
-		d.badge.SetTextColor(colorDanger)
-	case agent.OriginKnown:
-		d.site.SetTextColor(colorPrimary)
-		d.badge.SetTextColor(colorSuccess)
-	default:
-		d.site.SetTextColor(colorText)
-		d.badge.SetTextColor(colorWarning)
-	}
-	setText(d.badge, v.Site.MarkedBadge())
-	setText(d.warning, v.Site.Warning)
+	d.site.set(v.Site)
 	setText(d.waiting, v.Waiting)
 
 	setText(d.docsHead, v.DocsTitle+": "+v.DocsSummary)

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os/exec"
 	"strings"
-	"time"
 
 	"github.com/lxn/walk"
 
@@ -24,10 +23,12 @@ type Tray struct {
 	Port      int
 	Version   string
 	AuditPath string
-	Prefs     *ui.FilePrefs
-	// Config is config.json with the machine policy applied (Managed).
-	Config agent.Config
-	Log    *slog.Logger
+	// Language is the user's language choice (the machine policy may fix
+	// it).
+	Language *ui.Language
+	// ConfigPath is the config file Settings writes.
+	ConfigPath string
+	Log        *slog.Logger
 	// OnQuit stops the agent.
 	OnQuit func()
 
@@ -35,15 +36,13 @@ type Tray struct {
 	icons [3]*walk.Icon
 }
 
-// Tray states (the icon's dot).
-const (
-	TrayIdle = iota
-	TrayWaiting
-	TrayError
-)
+// Locale is the language in force.
+func (t *Tray) Locale() string { return t.Language.Get() }
 
-// Locale is the language in force (ui.EffectiveLocale).
-func (t *Tray) Locale() string { return ui.EffectiveLocale(t.Config, t.Prefs.String("locale")) }
+// menu is the tray menu in the language in force (ui.TrayMenu).
+func (t *Tray) menu() []ui.MenuItem {
+	return ui.TrayMenu(t.Locale(), t.Port, t.Version, t.Language.Config.Managed)
+}
 
 // Install puts the icon in the notification area.
 func (t *Tray) Install() error {
@@ -52,12 +51,12 @@ func (t *Tray) Install() error {
 		if t.ni, err = walk.NewNotifyIcon(t.UI.mw); err != nil {
 			return
 		}
-		t.icons[TrayIdle] = t.UI.Icon
-		t.icons[TrayWaiting], _ = walk.NewIconFromImageForDPI(icon.WithDot(icon.Waiting), 96)
-		t.icons[TrayError], _ = walk.NewIconFromImageForDPI(icon.WithDot(icon.Error), 96)
-		t.ni.SetIcon(t.icons[TrayIdle])
+		t.icons[ui.TrayIdle] = t.UI.Icon
+		t.icons[ui.TrayWaiting], _ = walk.NewIconFromImageForDPI(icon.WithDot(icon.Waiting), 96)
+		t.icons[ui.TrayError], _ = walk.NewIconFromImageForDPI(icon.WithDot(icon.Error), 96)
+		t.ni.SetIcon(t.icons[ui.TrayIdle])
 		t.ni.SetToolTip("qoltanba")
-		t.fill(ui.TrayMenu(t.Locale(), t.Port, t.Version, t.Config.Managed))
+		t.fill(t.menu())
 		err = t.ni.SetVisible(true)
 	})
 	return err
@@ -69,7 +68,7 @@ func (t *Tray) InstallError(reason string) error {
 		return err
 	}
 	t.UI.Do(func() {
-		t.ni.SetIcon(t.icons[TrayError])
+		t.ni.SetIcon(t.icons[ui.TrayError])
 		t.fill(ui.TrayErrorMenu(t.Locale(), reason))
 		t.ni.ShowError("qoltanba", reason)
 	})
@@ -77,7 +76,7 @@ func (t *Tray) InstallError(reason string) error {
 }
 
 // SetState changes the icon.
-func (t *Tray) SetState(s int) {
+func (t *Tray) SetState(s ui.TrayState) {
 	if t.ni == nil {
 		return
 	}
@@ -121,11 +120,9 @@ func (t *Tray) do(m ui.MenuItem) {
 	l := t.Locale()
 	switch m.Action {
 	case ui.TrayLanguage:
-		if t.Config.Managed["locale"] {
-			return // the organisation fixed the language
+		if t.Language.Set(m.Locale) { // not when the organisation fixed it
+			t.fill(t.menu())
 		}
-		t.Prefs.SetString("locale", m.Locale)
-		t.fill(ui.TrayMenu(m.Locale, t.Port, t.Version, t.Config.Managed))
 	case ui.TrayTrust:
 		u := (&url.URL{Scheme: "https", Host: fmt.Sprintf("127.0.0.1:%d", t.Port), Path: "/"}).String()
 		exec.Command("rundll32", "url.dll,FileProtocolHandler", u).Start()
@@ -138,15 +135,7 @@ func (t *Tray) do(m ui.MenuItem) {
 		}
 		t.textWindow(ui.T(l, "tray-sites"), strings.Join(lines, "\r\n"))
 	case ui.TraySettings:
-		c := t.Agent.Config()
-		mark := func(key agent.PolicyKey) string {
-			if c.Managed[key] {
-				return " (" + ui.T(l, "org-set") + ")"
-			}
-			return ""
-		}
-		t.textWindow(ui.T(l, "tray-settings"), fmt.Sprintf("%s: %s%s\r\n%s: %s%s", ui.T(l, "set-tsa"), c.TSAURL, mark("tsaURL"),
-			ui.T(l, "set-timeout"), time.Duration(c.PromptTimeout), mark("promptTimeout")))
+		t.UI.Go(t.showSettings)
 	case ui.TrayAbout:
 		walk.MsgBox(t.UI.mw, "qoltanba", "qoltanba "+t.Version+"\r\nGPL-3.0-or-later", walk.MsgBoxIconInformation)
 	case ui.TrayQuit:
@@ -157,15 +146,29 @@ func (t *Tray) do(m ui.MenuItem) {
 	}
 }
 
+// showSettings shows the settings window (ui.Settings) until it closes: a
+// language saved is in the menu at once.
+func (t *Tray) showSettings() {
+	m := ui.NewSettings(t.Agent.Config(), t.ConfigPath, t.Language)
+	sd, err := newSettingsDlg(t.UI.Icon, m, func() { t.fill(t.menu()) })
+	if err != nil {
+		t.Log.Warn("the settings window cannot be shown", "err", err)
+		return
+	}
+	runDialog(sd.dlg, func() {
+		centre(sd.dlg, 0, 0)
+		if sd.first != nil {
+			sd.first.SetFocus()
+		}
+	})
+}
+
 // textWindow shows read-only text in a small window.
 func (t *Tray) textWindow(title, text string) {
-	dlg, err := walk.NewDialog(t.UI.mw)
+	dlg, _, err := newDialog(t.UI.mw, t.UI.Icon, title)
 	if err != nil {
 		return
 	}
-	dlg.SetTitle(title)
-	dlg.SetIcon(t.UI.Icon)
-	dlg.SetLayout(walk.NewVBoxLayout())
 	te, _ := walk.NewTextEdit(dlg)
 	te.SetReadOnly(true)
 	te.SetText(text)

@@ -94,6 +94,22 @@ func runDialog(dlg *walk.Dialog, shown func()) {
 	}
 }
 
+// newDialog is a dialog with the application's icon (ic, when there is
+// one), title and a vertical layout, which it returns too.
+func newDialog(owner walk.Form, ic *walk.Icon, title string) (*walk.Dialog, *walk.BoxLayout, error) {
+	dlg, err := walk.NewDialog(owner)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ic != nil {
+		dlg.SetIcon(ic)
+	}
+	dlg.SetTitle(title)
+	lay := walk.NewVBoxLayout()
+	dlg.SetLayout(lay)
+	return dlg, lay, nil
+}
+
 func button(parent walk.Container, text string, clicked func()) *walk.PushButton {
 	b, _ := walk.NewPushButton(parent)
 	b.SetText(text)
