@@ -2,6 +2,7 @@ package fyneui
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -51,12 +52,28 @@ func (t *Tray) ShowStartError(msg string) {
 	}
 	w := t.App.NewWindow("qoltanba")
 	w.SetIcon(Icon)
-	text := widget.NewLabel(msg)
-	text.Wrapping = fyne.TextWrapWord
 	quit := widget.NewButton(ui.T(t.Language.Get(), "tray-quit"), t.App.Quit)
-	w.SetContent(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), quit), nil, nil, text))
+	w.SetContent(container.NewVBox(widget.NewLabel(wrapText(msg, 80)), container.NewHBox(layout.NewSpacer(), quit)))
 	w.SetCloseIntercept(t.App.Quit)
-	w.Resize(fyne.NewSize(560, 160))
 	w.CenterOnScreen()
 	w.Show()
+}
+
+// wrapText breaks s into lines of at most n characters at spaces (a
+// wrapping label would make the window as tall as a word-wide column).
+func wrapText(s string, n int) string {
+	var b strings.Builder
+	line := 0
+	for i, w := range strings.Fields(s) {
+		if i > 0 && line+1+len([]rune(w)) > n {
+			b.WriteByte('\n')
+			line = 0
+		} else if i > 0 {
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(w)
+		line += len([]rune(w))
+	}
+	return b.String()
 }

@@ -194,3 +194,28 @@ func TestTraySettingsManaged(t *testing.T) {
 		t.Error("a greyed language item changed the language")
 	}
 }
+
+// TestShowStartError: the agent could not start: a window says why, in
+// lines of at most 80 characters, with Quit; the tray says so too.
+func TestShowStartError(t *testing.T) {
+	app := test.NewTempApp(t)
+	tr := &Tray{App: app, Language: &ui.Language{Prefs: app.Preferences()}}
+	tr.Language.Set("en")
+	msg := ui.T("en", "port-taken", strings.Repeat("the reason is long ", 10))
+	tr.ShowStartError(msg)
+	wins := app.Driver().AllWindows()
+	box := wins[len(wins)-1].Content().(*fyne.Container)
+	text := box.Objects[0].(*widget.Label).Text
+	for _, line := range strings.Split(text, "\n") {
+		if len([]rune(line)) > 80 {
+			t.Errorf("a line of %d characters: %q", len([]rune(line)), line)
+		}
+	}
+	if strings.Join(strings.Fields(text), " ") != strings.Join(strings.Fields(msg), " ") {
+		t.Errorf("the reason changed: %q", text)
+	}
+	quit := box.Objects[1].(*fyne.Container).Objects[1].(*widget.Button)
+	if quit.Text != "Quit" {
+		t.Errorf("button %q", quit.Text)
+	}
+}
