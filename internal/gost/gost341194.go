@@ -161,20 +161,19 @@ func (t *roundTables) step(hin, m *b32) b32 {
 	for i := 0; i < 16; i++ {
 		x[15-i] = binary.LittleEndian.Uint16(s[2*i:])
 	}
-	lfsr := func(from, to int) {
-		for τ := from; τ < to; τ++ {
-			x[τ+16] = x[τ] ^ x[τ+1] ^ x[τ+2] ^ x[τ+3] ^ x[τ+12] ^ x[τ+15]
-		}
+	for τ := 0; τ < 12; τ++ { // constant bounds: no bounds checks
+		x[τ+16] = x[τ] ^ x[τ+1] ^ x[τ+2] ^ x[τ+3] ^ x[τ+12] ^ x[τ+15]
 	}
-	lfsr(0, 12)
 	for i := 0; i < 16; i++ {
 		x[27-i] ^= binary.LittleEndian.Uint16(m[2*i:])
 	}
-	lfsr(12, 13)
+	x[28] = x[12] ^ x[13] ^ x[14] ^ x[15] ^ x[24] ^ x[27]
 	for i := 0; i < 16; i++ {
 		x[28-i] ^= binary.LittleEndian.Uint16(hin[2*i:])
 	}
-	lfsr(13, psiLen-16)
+	for τ := 13; τ < psiLen-16; τ++ {
+		x[τ+16] = x[τ] ^ x[τ+1] ^ x[τ+2] ^ x[τ+3] ^ x[τ+12] ^ x[τ+15]
+	}
 	var out b32
 	for i := 0; i < 16; i++ {
 		binary.LittleEndian.PutUint16(out[2*i:], x[psiLen-1-i])
