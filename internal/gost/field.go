@@ -84,16 +84,20 @@ func (f *field) mul(z, x, y *fe) {
 	}
 }
 
-// sqr sets z = x², with a squaring where the folding reduction is used
-// (36 word products where a multiplication takes 64).
+// sqr sets z = x² (x²·R⁻¹ in Montgomery form), with a dedicated
+// squaring: the cross products once (36 word products where a
+// multiplication takes 64 for 8 limbs), then the folding or the Montgomery
+// reduction.
 func (f *field) sqr(z, x *fe) {
 	switch {
 	case f.c != 0 && f.n == 8:
 		sqrFold8(z, x, f.c)
 	case f.c != 0:
 		sqrFold4(z, x, f.c)
+	case f.n == 8:
+		sqrMont8(z, x, &f.p, f.pinv)
 	default:
-		f.mul(z, x, x)
+		sqrMont4(z, x, &f.p, f.pinv)
 	}
 }
 

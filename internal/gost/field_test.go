@@ -56,22 +56,50 @@ func TestFieldArithmetic(t *testing.T) {
 	}
 }
 
-// TestSquare: sqr equals mul(x, x) on every field.
+// TestSquare: sqr equals mul(x, x) on every field and group order
+// (folding and Montgomery squarings), on random values and the edges.
 func TestSquare(t *testing.T) {
 	for _, c := range Curves() {
-		f := c.fp
-		for i := 0; i < 2000; i++ {
-			v, _ := rand.Int(rand.Reader, f.p.big(f.n))
-			if i == 0 {
-				v = new(big.Int).Sub(f.p.big(f.n), big.NewInt(1))
+		for _, f := range []*field{c.fp, c.fq} {
+			p := f.p.big(f.n)
+			edges := []*big.Int{new(big.Int).Sub(p, big.NewInt(1)), big.NewInt(0), big.NewInt(1), new(big.Int).Sub(p, big.NewInt(2)),
+				new(big.Int).Rsh(p, 1), new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), uint(f.bits-1)), big.NewInt(1))}
+			for i := 0; i < 2000; i++ {
+				v, _ := rand.Int(rand.Reader, p)
+				if i < len(edges) {
+					v = edges[i]
+				}
+				x := feFromBig(v)
+				var a, b fe
+				f.sqr(&a, &x)
+				f.mul(&b, &x, &x)
+				if a != b {
+					t.Fatalf("%s: sqr(%x)", c.Name, v)
+				}
 			}
-			x := feFromBig(v)
-			var a, b fe
-			f.sqr(&a, &x)
-			f.mul(&b, &x, &x)
-			if a != b {
-				t.Fatalf("%s: sqr(%x)", c.Name, v)
-			}
+		}
+	}
+}
+
+// BenchmarkSquare: sqr against mul(x, x) in one run, on 512-A (folding),
+// 512-B (Montgomery) and their group orders (Montgomery).
+func BenchmarkSquare(b *testing.B) {
+	for _, c := range []*Curve{Tc26512A, Tc26512B} {
+		for _, f := range []struct {
+			name string
+			f    *field
+		}{{"p", c.fp}, {"q", c.fq}} {
+			x := feFromBig(new(big.Int).Sub(f.f.p.big(f.f.n), big.NewInt(3)))
+			b.Run(c.Name+"/"+f.name+"/sqr", func(b *testing.B) {
+				for range b.N {
+					f.f.sqr(&x, &x)
+				}
+			})
+			b.Run(c.Name+"/"+f.name+"/mul", func(b *testing.B) {
+				for range b.N {
+					f.f.mul(&x, &x, &x)
+				}
+			})
 		}
 	}
 }
