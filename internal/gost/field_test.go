@@ -103,3 +103,39 @@ func BenchmarkSquare(b *testing.B) {
 		}
 	}
 }
+
+// TestJDoubleMinus3: on every curve with a = -3 the doubling dbl-2001-b
+// gives the same points as the general dbl-2007-bl.
+func TestJDoubleMinus3(t *testing.T) {
+	n := 0
+	for _, c := range Curves() {
+		if !c.aM3 {
+			continue
+		}
+		n++
+		f := c.fp
+		p := jpoint{x: c.g.x, y: c.g.y, z: f.one}
+		q := p
+		for i := 0; i < 50; i++ {
+			c.jdoubleM3(&p, &p)  // dbl-2001-b
+			c.jdoubleAny(&q, &q) // dbl-2007-bl
+			// the same affine point: X1·Z2² = X2·Z1², Y1·Z2³ = Y2·Z1³
+			var z1, z2, l, r, z13, z23 fe
+			f.sqr(&z1, &p.z)
+			f.sqr(&z2, &q.z)
+			f.mul(&l, &p.x, &z2)
+			f.mul(&r, &q.x, &z1)
+			f.mul(&z13, &z1, &p.z)
+			f.mul(&z23, &z2, &q.z)
+			var ly, ry fe
+			f.mul(&ly, &p.y, &z23)
+			f.mul(&ry, &q.y, &z13)
+			if l != r || ly != ry {
+				t.Fatalf("%s: doubling %d differs", c.Name, i+1)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no curve with a = -3")
+	}
+}
