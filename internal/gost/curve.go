@@ -25,7 +25,8 @@ type Curve struct {
 	P, Q, A, B, X, Y *big.Int
 
 	fp, fq *field
-	a, b3  fe // Montgomery form
+	a, b3  fe   // Montgomery form
+	aM3    bool // a = -3: verification doubles with dbl-2001-b
 	g      point
 	gTable *[16]point // 0..15 × base point
 	qBits  int
@@ -151,6 +152,7 @@ func mustCurve(name, oid string, size int, p, q, a, b, x, y string) *Curve {
 	c.qBits = c.Q.BitLen()
 	av, bv := feFromBig(c.A), feFromBig(new(big.Int).Mod(new(big.Int).Mul(c.B, big.NewInt(3)), c.P))
 	c.fp.toMont(&c.a, &av)
+	c.aM3 = new(big.Int).Add(c.A, big.NewInt(3)).Cmp(c.P) == 0
 	c.fp.toMont(&c.b3, &bv)
 	gx, gy := feFromBig(c.X), feFromBig(c.Y)
 	c.fp.toMont(&c.g.x, &gx)

@@ -84,16 +84,20 @@ func (f *field) mul(z, x, y *fe) {
 	}
 }
 
-// sqr sets z = x², with a squaring where the folding reduction is used
-// (36 word products where a multiplication takes 64).
+// sqr sets z = x² (x²·R⁻¹ in Montgomery form), with a dedicated
+// squaring: the cross products once (36 word products where a
+// multiplication takes 64 for 8 limbs), then the folding or the Montgomery
+// reduction.
 func (f *field) sqr(z, x *fe) {
 	switch {
 	case f.c != 0 && f.n == 8:
 		sqrFold8(z, x, f.c)
 	case f.c != 0:
 		sqrFold4(z, x, f.c)
+	case f.n == 8:
+		sqrMont8(z, x, &f.p, f.pinv)
 	default:
-		f.mul(z, x, x)
+		sqrMont4(z, x, &f.p, f.pinv)
 	}
 }
 
@@ -298,14 +302,32 @@ func (f *field) fromMont(z, x *fe) {
 	f.mul(z, x, &one)
 }
 
-// inv sets z = x⁻¹ (x^(p-2); the exponent is public, so the square and
-// multiply pattern reveals nothing about x). x = 0 gives 0.
+// inv sets z = x⁻¹ (x^(p-2)) with a fixed 4-bit window: the exponent is
+// public, so the order of squarings and of the table's products reveals
+// nothing about x (and the digit chosen is the exponent's, never x's).
+// GOST primes p = 2^n - c make p-2 nearly all ones: bit by bit that was a
+// multiplication per bit; here it is one per 4 bits, and the squarings
+// use sqr. x = 0 gives 0.
 func (f *field) inv(z, x *fe) {
+	var tab [16]fe // tab[d] = x^d
+	tab[0] = f.one
+	tab[1] = *x
+	f.sqr(&tab[2], x)
+	for d := 3; d < 16; d++ {
+		f.mul(&tab[d], &tab[d-1], x)
+	}
+	top := (f.bits + 3) / 4 * 4
 	r := f.one
-	for i := f.bits - 1; i >= 0; i-- {
-		f.mul(&r, &r, &r)
-		if f.pm2[i/64]>>(uint(i)%64)&1 == 1 {
-			f.mul(&r, &r, x)
+	for i := top - 4; i >= 0; i -= 4 {
+		if i != top-4 {
+			f.sqr(&r, &r)
+			f.sqr(&r, &r)
+			f.sqr(&r, &r)
+			f.sqr(&r, &r)
+		}
+		d := f.pm2[i/64] >> (uint(i) % 64) & 15 // i is a multiple of 4: never across words
+		if d != 0 {
+			f.mul(&r, &r, &tab[d])
 		}
 	}
 	*z = r

@@ -2,9 +2,11 @@ package gost
 
 // GOST R 34.11-94 (in Kazakhstan GOST 34.311-95, the digest of the GOST
 // 34.310-2004 keys), with GOST 28147-89 as its block cipher. The cipher's
-// round (four 4-bit S-boxes, then a rotation by 11) is four lookups in
-// tables of 256 words made once per S-box set; blocks are fixed arrays, so
-// hashing allocates nothing. The byte conventions follow gogost, which the
+// round (eight 4-bit S-boxes, then a rotation by 11) is four lookups in
+// merged tables of 256 words made once per S-box set (S-box pair and
+// rotation in one entry); the mixing ψ^12, ψ and ψ^61 runs as one linear
+// feedback shift register over 16-bit words; blocks are fixed arrays and
+// words, so hashing allocates nothing. The byte conventions follow gogost, which the
 // tests use as the reference, and Kalkan's.
 
 import (
@@ -63,111 +65,118 @@ func tablesFor(s *Sbox) *roundTables {
 	return t
 }
 
+// f is the cipher's round function after the key addition: the eight
+// S-boxes and the rotation, four lookups.
+func (t *roundTables) f(x uint32) uint32 {
+	return t[0][byte(x)] ^ t[1][byte(x>>8)] ^ t[2][byte(x>>16)] ^ t[3][byte(x>>24)]
+}
+
 // encrypt is GOST 28147-89 (ECB, one block) with key k (eight
-// little-endian words) on the block's two halves n1, n2.
-func (t *roundTables) encrypt(k *[8]uint32, n1, n2 uint32) (uint32, uint32) {
-	round := func(n1, n2, k uint32) (uint32, uint32) {
-		x := n1 + k
-		return t[0][byte(x)] ^ t[1][byte(x>>8)] ^ t[2][byte(x>>16)] ^ t[3][byte(x>>24)] ^ n2, n1
-	}
+// little-endian words) on the block's two halves n1, n2. Two rounds per
+// line, so the halves never swap places: after each pair (n1, n2) is
+// (a, b) again.
+func (t *roundTables) encrypt(k *[8]uint32, a, b uint32) (uint32, uint32) {
+	k0, k1, k2, k3, k4, k5, k6, k7 := k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7]
 	for j := 0; j < 3; j++ {
-		for i := 0; i < 8; i++ {
-			n1, n2 = round(n1, n2, k[i])
-		}
+		b ^= t.f(a + k0)
+		a ^= t.f(b + k1)
+		b ^= t.f(a + k2)
+		a ^= t.f(b + k3)
+		b ^= t.f(a + k4)
+		a ^= t.f(b + k5)
+		b ^= t.f(a + k6)
+		a ^= t.f(b + k7)
 	}
-	for i := 7; i >= 0; i-- {
-		n1, n2 = round(n1, n2, k[i])
-	}
-	return n1, n2
+	b ^= t.f(a + k7)
+	a ^= t.f(b + k6)
+	b ^= t.f(a + k5)
+	a ^= t.f(b + k4)
+	b ^= t.f(a + k3)
+	a ^= t.f(b + k2)
+	b ^= t.f(a + k1)
+	a ^= t.f(b + k0)
+	return a, b
 }
 
 type b32 = [32]byte
 
-var gostC3 = b32{
-	0xff, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0xff,
-	0xff, 0x00, 0x00, 0xff, 0x00, 0xff, 0xff, 0x00,
-	0x00, 0xff, 0x00, 0xff, 0x00, 0xff, 0x00, 0xff,
-	0xff, 0x00, 0xff, 0x00, 0xff, 0x00, 0xff, 0x00,
-}
+// gostC3 is the standard's constant C3 in gogost's reversed form, as four
+// little-endian words.
+var gostC3 = [4]uint64{0xff000000ffff00ff, 0x00ffff00ff0000ff, 0xff00ff00ff00ff00, 0x00ff00ff00ff00ff}
 
-func fA(in *b32) b32 {
-	var out b32
-	for i := 0; i < 8; i++ {
-		out[i] = in[16+i] ^ in[24+i]
-	}
-	copy(out[8:], in[:24])
-	return out
-}
+// fA is the standard's A on four little-endian words of gogost's reversed
+// form: (y4 ^ y3) ‖ y4 ‖ y3 ‖ y2 becomes words {w2^w3, w0, w1, w2}.
+func fA(w [4]uint64) [4]uint64 { return [4]uint64{w[2] ^ w[3], w[0], w[1], w[2]} }
 
-func fP(in *b32) b32 {
-	var out b32
-	for i := 0; i < 4; i++ {
-		for j := 0; j < 8; j++ {
-			out[4*j+i] = in[8*i+j]
-		}
-	}
-	return out
-}
-
-func fChi(in *b32) {
-	a := in[30] ^ in[28] ^ in[26] ^ in[24] ^ in[0] ^ in[6]
-	b := in[31] ^ in[29] ^ in[27] ^ in[25] ^ in[1] ^ in[7]
-	copy(in[2:], in[:30])
-	in[0], in[1] = a, b
-}
-
-// keyOf is the cipher key of gogost's NewCipher(reverse(P(u ^ v))).
-func keyOf(u, v *b32) [8]uint32 {
-	var x b32
-	for i := range x {
-		x[i] = u[i] ^ v[i]
-	}
-	p := fP(&x)
+// keyOf is the cipher key of gogost's NewCipher(reverse(P(u ^ v))), with
+// u and v as little-endian words: P moves byte 8i+j to 4j+i, and key word
+// i is bytes 31-4i down to 28-4i of the result.
+func keyOf(u, v *[4]uint64) [8]uint32 {
+	w0, w1, w2, w3 := u[0]^v[0], u[1]^v[1], u[2]^v[2], u[3]^v[3]
 	var k [8]uint32
-	for i := 0; i < 8; i++ { // reversed, then little-endian words
-		k[i] = uint32(p[31-4*i]) | uint32(p[30-4*i])<<8 | uint32(p[29-4*i])<<16 | uint32(p[28-4*i])<<24
+	for i := 0; i < 8; i++ {
+		sh := uint(8 * (7 - i))
+		k[i] = uint32(byte(w3>>sh)) | uint32(byte(w2>>sh))<<8 | uint32(byte(w1>>sh))<<16 | uint32(byte(w0>>sh))<<24
 	}
 	return k
 }
 
+// psiLen: the ψ steps of one compression, 12 + 1 + 61, after the 16
+// words of the start.
+const psiLen = 16 + 12 + 1 + 61
+
 // step is the compression function: hin and m in gogost's reversed form.
 func (t *roundTables) step(hin, m *b32) b32 {
-	var out b32
-	u, v := *hin, *m
+	var u, v [4]uint64
+	for i := 0; i < 4; i++ {
+		u[i] = binary.LittleEndian.Uint64(hin[8*i:])
+		v[i] = binary.LittleEndian.Uint64(m[8*i:])
+	}
+	var s b32
 	for part := 0; part < 4; part++ {
 		if part > 0 {
-			u = fA(&u)
+			u = fA(u)
 			if part == 2 {
 				for i := range u {
 					u[i] ^= gostC3[i]
 				}
 			}
-			v = fA(&v)
-			v = fA(&v)
+			v = fA(fA(v))
 		}
 		k := keyOf(&u, &v)
 		// The block: hin's bytes 31-8p down to 24-8p, read as gogost's
-		// block2nvs does; the result written back reversed.
+		// block2nvs does; the result written back reversed (nvs2block
+		// gives n2 LE ‖ n1 LE).
 		o := 24 - 8*part
-		n1 := uint32(hin[o+7]) | uint32(hin[o+6])<<8 | uint32(hin[o+5])<<16 | uint32(hin[o+4])<<24
-		n2 := uint32(hin[o+3]) | uint32(hin[o+2])<<8 | uint32(hin[o+1])<<16 | uint32(hin[o])<<24
-		n1, n2 = t.encrypt(&k, n1, n2)
-		// nvs2block(n1, n2) gives s = n2 LE ‖ n1 LE; out[o+7-i] = s[i].
-		out[o+7], out[o+6], out[o+5], out[o+4] = byte(n2), byte(n2>>8), byte(n2>>16), byte(n2>>24)
-		out[o+3], out[o+2], out[o+1], out[o] = byte(n1), byte(n1>>8), byte(n1>>16), byte(n1>>24)
+		n1, n2 := t.encrypt(&k, binary.BigEndian.Uint32(hin[o+4:]), binary.BigEndian.Uint32(hin[o:]))
+		binary.BigEndian.PutUint32(s[o+4:], n2)
+		binary.BigEndian.PutUint32(s[o:], n1)
 	}
-	for i := 0; i < 12; i++ {
-		fChi(&out)
+	// ψ^61(H ⊕ ψ(M ⊕ ψ^12(S))). ψ shifts the sixteen 16-bit words (word i
+	// is bytes 2i, 2i+1) up by one and puts in word 0 the XOR of words 15,
+	// 14, 13, 12, 3 and 0: a linear feedback shift register. x holds its
+	// whole run: at time τ word i is x[τ+15-i], and x[τ+16] =
+	// x[τ]^x[τ+1]^x[τ+2]^x[τ+3]^x[τ+12]^x[τ+15].
+	var x [psiLen]uint16
+	for i := 0; i < 16; i++ {
+		x[15-i] = binary.LittleEndian.Uint16(s[2*i:])
 	}
-	for i := range out {
-		out[i] ^= m[i]
+	for τ := 0; τ < 12; τ++ { // constant bounds: no bounds checks
+		x[τ+16] = x[τ] ^ x[τ+1] ^ x[τ+2] ^ x[τ+3] ^ x[τ+12] ^ x[τ+15]
 	}
-	fChi(&out)
-	for i := range out {
-		out[i] ^= hin[i]
+	for i := 0; i < 16; i++ {
+		x[27-i] ^= binary.LittleEndian.Uint16(m[2*i:])
 	}
-	for i := 0; i < 61; i++ {
-		fChi(&out)
+	x[28] = x[12] ^ x[13] ^ x[14] ^ x[15] ^ x[24] ^ x[27]
+	for i := 0; i < 16; i++ {
+		x[28-i] ^= binary.LittleEndian.Uint16(hin[2*i:])
+	}
+	for τ := 13; τ < psiLen-16; τ++ {
+		x[τ+16] = x[τ] ^ x[τ+1] ^ x[τ+2] ^ x[τ+3] ^ x[τ+12] ^ x[τ+15]
+	}
+	var out b32
+	for i := 0; i < 16; i++ {
+		binary.LittleEndian.PutUint16(out[2*i:], x[psiLen-1-i])
 	}
 	return out
 }

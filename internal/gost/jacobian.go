@@ -1,7 +1,8 @@
 package gost
 
 // Verification arithmetic: Jacobian coordinates (x = X/Z², y = Y/Z³) with
-// the doubling dbl-2007-bl (any a) and the mixed addition madd-2007-bl
+// the doubling dbl-2007-bl (any a; dbl-2001-b, 3M+5S instead of 2M+8S,
+// where a = -3) and the mixed addition madd-2007-bl
 // (an affine second point) of the Explicit-Formulas Database: about 60%
 // of the multiplications of the complete formulas. They branch on special
 // cases (the identity, equal or opposite points), which is fine for the
@@ -22,6 +23,16 @@ func (c *Curve) jdouble(r, p *jpoint) {
 		*r = *p
 		return
 	}
+	if c.aM3 {
+		c.jdoubleM3(r, p)
+	} else {
+		c.jdoubleAny(r, p)
+	}
+}
+
+// jdoubleAny is dbl-2007-bl, for any a; p is not the identity.
+func (c *Curve) jdoubleAny(r, p *jpoint) {
+	f := c.fp
 	var xx, yy, yyyy, zz, s, m, t, u fe
 	f.sqr(&xx, &p.x)
 	f.sqr(&yy, &p.y)
@@ -56,6 +67,43 @@ func (c *Curve) jdouble(r, p *jpoint) {
 	f.add(&u, &u, &u)
 	f.add(&u, &u, &u)
 	f.sub(&y3, &y3, &u)
+	r.x, r.y, r.z = x3, y3, z3
+}
+
+// jdoubleM3 is jdouble for a = -3 (dbl-2001-b): α = 3(X - Z²)(X + Z²),
+// β = X·Y², X3 = α² - 8β, Z3 = (Y + Z)² - Y² - Z², Y3 = α(4β - X3) - 8Y⁴.
+// p is not the identity.
+func (c *Curve) jdoubleM3(r, p *jpoint) {
+	f := c.fp
+	var delta, gamma, beta, alpha, t, u fe
+	f.sqr(&delta, &p.z)
+	f.sqr(&gamma, &p.y)
+	f.mul(&beta, &p.x, &gamma)
+	f.sub(&t, &p.x, &delta)
+	f.add(&u, &p.x, &delta)
+	f.mul(&alpha, &t, &u)
+	f.add(&t, &alpha, &alpha)
+	f.add(&alpha, &alpha, &t)
+	var x3, y3, z3 fe
+	// X3 = α² - 8β
+	f.add(&beta, &beta, &beta)
+	f.add(&beta, &beta, &beta) // 4β
+	f.sqr(&x3, &alpha)
+	f.sub(&x3, &x3, &beta)
+	f.sub(&x3, &x3, &beta)
+	// Z3 = (Y + Z)² - γ - δ
+	f.add(&z3, &p.y, &p.z)
+	f.sqr(&z3, &z3)
+	f.sub(&z3, &z3, &gamma)
+	f.sub(&z3, &z3, &delta)
+	// Y3 = α(4β - X3) - 8γ²
+	f.sub(&t, &beta, &x3)
+	f.mul(&y3, &alpha, &t)
+	f.sqr(&gamma, &gamma)
+	f.add(&gamma, &gamma, &gamma)
+	f.add(&gamma, &gamma, &gamma)
+	f.add(&gamma, &gamma, &gamma)
+	f.sub(&y3, &y3, &gamma)
 	r.x, r.y, r.z = x3, y3, z3
 }
 

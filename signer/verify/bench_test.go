@@ -24,7 +24,8 @@ import (
 // signature, the challenge, the chain, and (…/OCSP) a query to a local
 // OCSP responder. CMS and XML with NCA's RSA and GOST-2015 test keys;
 // OCSP with an RSA-2048 test CA of our own (NCA's CA keys are not ours to
-// sign responses with). Reported as logins/s.
+// sign responses with). Reported as logins/s; …/uncached verifies every
+// chain link again (no LinkCache), the cost before links were cached.
 func BenchmarkVerifyLogin(b *testing.B) {
 	type keyCase struct {
 		name  string
@@ -65,6 +66,19 @@ func BenchmarkVerifyLogin(b *testing.B) {
 				b.ReportAllocs()
 				b.ResetTimer()
 				for range b.N {
+					if _, err := VerifyLogin(ctx, l); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logins/s")
+			})
+			// …/uncached: every chain link verified again, as each login
+			// did before LinkCache (a new, empty cache per login).
+			b.Run(format+"/"+kc.name+"/uncached", func(b *testing.B) {
+				b.ReportAllocs()
+				for range b.N {
+					l := l
+					l.LinkCache = NewLinkCache(1)
 					if _, err := VerifyLogin(ctx, l); err != nil {
 						b.Fatal(err)
 					}

@@ -6,7 +6,9 @@
 // signature), that the signed content is exactly that challenge (and, for
 // qoltanba's protocol, that origin), the
 // certificate chain, validity, key kind and revocation, and returns who
-// logged in.
+// logged in. Chain links that verified once are remembered (LinkCache), so
+// a login with a known chain costs one signature verification; validity
+// and revocation are checked every time.
 package verify
 
 import (
@@ -100,6 +102,12 @@ type Login struct {
 	// OCSP, when set, asks the certificate's OCSP responder (fail closed
 	// unless OCSP.FailOpen).
 	OCSP *OCSPOptions
+	// LinkCache remembers the chain links (certificate signed by its
+	// issuer) that verified, so that a login with a known chain costs one
+	// signature verification; nil: a cache shared by all logins of the
+	// process (DefaultLinkCacheSize links). Validity and revocation are
+	// checked on every login whatever it holds.
+	LinkCache *LinkCache
 }
 
 // Identity is who logged in.
@@ -124,7 +132,12 @@ func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
 	if !l.CertTime.IsZero() {
 		certAt = l.CertTime
 	}
-	opts := signer.VerifyOptions{Chain: signer.ChainOptions{Roots: l.Roots, CRLs: l.CRLs, CRLURLs: l.CRLURLs, Time: certAt}}
+	links := l.LinkCache
+	if links == nil {
+		links = sharedLinks
+	}
+	opts := signer.VerifyOptions{Chain: signer.ChainOptions{Roots: l.Roots, CRLs: l.CRLs, CRLURLs: l.CRLURLs, Time: certAt,
+		CheckLink: links.CheckLink}}
 	var cert *x509.Certificate
 	var chain []*x509.Certificate
 	var content []byte
