@@ -42,9 +42,17 @@ type updateWatch struct {
 	refused string // a version whose program did not run: not tried again
 }
 
+// updateWatchEvery is how often run reads the update state: a string, so
+// that a test's build can shorten it (-ldflags -X main.updateWatchEvery=200ms).
+var updateWatchEvery = "1m"
+
 func newUpdateWatch(exe string, replaceable bool, stateDir string, log *slog.Logger, restart func()) *updateWatch {
+	every, err := time.ParseDuration(updateWatchEvery)
+	if err != nil || every <= 0 {
+		every = time.Minute
+	}
 	return &updateWatch{exe: exe, canRestart: replaceable && !managedInstall(exe), managed: managedInstall(exe), running: version,
-		stateDir: stateDir, log: log, every: time.Minute, restart: restart, kick: make(chan struct{}, 1),
+		stateDir: stateDir, log: log, every: every, restart: restart, kick: make(chan struct{}, 1),
 		verify: func(exe, v string) error { return runsAs(v)(exe) }}
 }
 
