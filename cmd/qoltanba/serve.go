@@ -78,6 +78,8 @@ func cmdServe(e *env, args []string) (err error) {
 					if rerr := reexec(exe, os.Args); rerr != nil {
 						log.Error("the updated program could not be started: start qoltanba again", "program", exe, "err", rerr)
 						err = rerr
+					} else {
+						err = nil // Windows: the new agent runs; this one ends
 					}
 				}
 			}()
