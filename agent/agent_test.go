@@ -503,3 +503,66 @@ func TestAnswerLeavesWhenSigned(t *testing.T) {
 		t.Error("the key stayed open after its dialog")
 	}
 }
+
+// TestIdle: the agent is not idle while a request waits on the prompter
+// (nor while another waits behind it), and is again once they are
+// answered; HoldIdle holds off dialogs only when idle.
+func TestIdle(t *testing.T) {
+	block := make(chan struct{})
+	p := &fakePrompter{consent: AllowAlways, file: gostFL, block: block}
+	a, _ := newAgent(t, p)
+	if !a.Idle() {
+		t.Fatal("a new agent is busy")
+	}
+	release, ok := a.HoldIdle()
+	if !ok || a.Idle() {
+		t.Fatalf("HoldIdle on an idle agent: %v, idle %v", ok, a.Idle())
+	}
+	done := make(chan error, 2)
+	go func() { _, err := a.Handle(context.Background(), cmsRequest("x")); done <- err }()
+	time.Sleep(100 * time.Millisecond)
+	p.mu.Lock()
+	shown := p.chooses
+	p.mu.Unlock()
+	if shown != 0 {
+		t.Fatal("a dialog opened while held")
+	}
+	release()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		p.mu.Lock()
+		shown = p.chooses
+		p.mu.Unlock()
+		if shown == 1 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if shown != 1 {
+		t.Fatal("the held request never reached the prompter")
+	}
+	go func() { _, err := a.Handle(context.Background(), cmsRequest("x")); done <- err }()
+	for a.queue.waiting() != 1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if a.Idle() {
+		t.Error("idle while a request waits on the prompter")
+	}
+	if _, ok := a.HoldIdle(); ok {
+		t.Error("HoldIdle mid-dialog")
+	}
+	close(block)
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+	if !a.Idle() {
+		t.Error("busy after every request was answered")
+	}
+	release, ok = a.HoldIdle()
+	if !ok {
+		t.Fatal("HoldIdle after the requests")
+	}
+	release()
+}

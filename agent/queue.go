@@ -62,3 +62,38 @@ func (q *queue) waiting() int {
 	}
 	return q.total - 1
 }
+
+// tryHold takes the prompt slot when no request waits or is shown, so
+// that none starts until release; false when one does.
+func (q *queue) tryHold() (release func(), ok bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.total != 0 {
+		return nil, false
+	}
+	select {
+	case q.slot <- struct{}{}:
+	default:
+		return nil, false
+	}
+	q.total++
+	return func() {
+		q.mu.Lock()
+		q.total--
+		q.mu.Unlock()
+		<-q.slot
+	}, true
+}
+
+// Idle reports that no request waits for or shows a dialog.
+func (a *Agent) Idle() bool {
+	a.queue.mu.Lock()
+	defer a.queue.mu.Unlock()
+	return a.queue.total == 0
+}
+
+// HoldIdle is for a restart into a new version: when the agent is idle, it
+// takes the dialog slot so that no dialog opens until release (requests
+// arriving meanwhile wait in the queue); ok is false while a request waits
+// for or shows a dialog.
+func (a *Agent) HoldIdle() (release func(), ok bool) { return a.queue.tryHold() }

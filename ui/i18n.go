@@ -208,6 +208,10 @@ var catalog = map[string]map[string]string{
 	"set-modules-note":     {"kk": "config.json файлында өзгертіледі (docs/config.md)", "ru": "Меняются в файле config.json (docs/config.md)", "en": "Changed in config.json (docs/config.md)"},
 	"set-config-broken":    {"kk": "%s оқылмайды: оны түзетіңіз немесе жойыңыз, содан кейін қайта сақтаңыз", "ru": "Не удаётся прочитать %s: исправьте или удалите его и сохраните снова", "en": "%s cannot be read: fix or remove it, then save again"},
 	"set-write-failed":     {"kk": "Баптаулар %s файлына жазылмады: оның қалтасына жазуға рұқсатыңызды тексеріңіз", "ru": "Не удалось записать настройки в %s: проверьте, что вам можно писать в его папку", "en": "The settings could not be written to %s: check that you may write to its folder"},
+	// the tray's line on updates (TrayMenu, TrayUpdate)
+	"tray-update-available":         {"kk": "Жаңарту бар: %s", "ru": "Доступно обновление: %s", "en": "Update available: %s"},
+	"tray-update-available-managed": {"kk": "%s жаңартуы бар — qoltanba-ны әкімшіңіз жаңартады", "ru": "Доступно обновление %s — qoltanba обновляет ваш администратор", "en": "Update %s available — your administrator updates qoltanba"},
+	"tray-update-installed":         {"kk": "%s нұсқасына жаңартылды — ашық терезе болмағанда қайта іске қосылады", "ru": "Обновлено до %s — перезапустится, когда не будет открытых окон подписи", "en": "Updated to %s — restarts when no dialog is open"},
 }
 
 // T translates key into locale (falling back to Kazakh, then the key).

@@ -225,4 +225,9 @@ var viDialog = map[string]string{
 	"set-tsa-invalid":      "Hãy nhập địa chỉ đầy đủ bắt đầu bằng http:// hoặc https://",
 	"set-tsa-note":         "Chữ ký được gắn dấu thời gian từ địa chỉ này (http hoặc https)",
 	"set-write-failed":     "Không ghi được cài đặt vào %s: hãy kiểm tra quyền ghi vào thư mục của nó",
+
+	// the tray's line on updates (TrayMenu, TrayUpdate)
+	"tray-update-available":         "Có bản cập nhật: %s",
+	"tray-update-available-managed": "Có bản cập nhật %s — quản trị viên của bạn cập nhật qoltanba",
+	"tray-update-installed":         "Đã cập nhật lên %s — sẽ khởi động lại khi không có hộp thoại nào mở",
 }

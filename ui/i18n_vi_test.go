@@ -33,7 +33,7 @@ func TestVietnameseWordsLand(t *testing.T) {
 		t.Errorf("heading-signN: %q", got)
 	}
 	var vi MenuItem
-	for _, m := range TrayMenu("vi", 13579, "1.0", nil) {
+	for _, m := range TrayMenu("vi", 13579, "1.0", nil, TrayUpdate{Note: UpdateInstalled, Version: "v1.1.0"}) {
 		for _, c := range m.Children {
 			if c.Locale == "vi" {
 				vi = c

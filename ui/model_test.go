@@ -442,8 +442,8 @@ func TestDialogKeyFilesOff(t *testing.T) {
 }
 
 func TestTrayMenuManaged(t *testing.T) {
-	plain := TrayMenu("ru", 13579, "1.0", nil)
-	managed := TrayMenu("ru", 13579, "1.0", map[agent.PolicyKey]bool{agent.PolicyLocale: true, agent.PolicyTSAURL: true})
+	plain := TrayMenu("ru", 13579, "1.0", nil, TrayUpdate{})
+	managed := TrayMenu("ru", 13579, "1.0", map[agent.PolicyKey]bool{agent.PolicyLocale: true, agent.PolicyTSAURL: true}, TrayUpdate{})
 	if len(managed) != len(plain)+1 || managed[1].Label != "Управляется вашей организацией" || !managed[1].Disabled {
 		t.Fatalf("managed line: %+v", managed[:2])
 	}
@@ -467,7 +467,7 @@ func TestTrayMenuManaged(t *testing.T) {
 		}
 	}
 	// Only the language fixed: still "managed", languages greyed.
-	if m := TrayMenu("en", 1, "v", map[agent.PolicyKey]bool{agent.PolicyTSAURL: true}); m[1].Label != "Managed by your organisation" {
+	if m := TrayMenu("en", 1, "v", map[agent.PolicyKey]bool{agent.PolicyTSAURL: true}, TrayUpdate{}); m[1].Label != "Managed by your organisation" {
 		t.Errorf("en: %q", m[1].Label)
 	}
 }
@@ -641,5 +641,48 @@ func BenchmarkAnswerAfterSignature(b *testing.B) {
 	b.ReportMetric(float64(worst.Microseconds())/1000, "worst-answer-ms")
 	if worst > 50*time.Millisecond {
 		b.Errorf("an answer left %v after its signature; the target is 50 ms", worst)
+	}
+}
+
+// TestTrayMenuUpdate: the update line the model adds for each note, in
+// every language, under the status (and managed) line, never clickable;
+// none when there is nothing to say.
+func TestTrayMenuUpdate(t *testing.T) {
+	managed := map[agent.PolicyKey]bool{agent.PolicyTSAURL: true}
+	tests := []struct {
+		name    string
+		managed map[agent.PolicyKey]bool
+		upd     TrayUpdate
+		key     string // "" = no line
+		at      int
+		en      string
+	}{
+		{"none", nil, TrayUpdate{}, "", 0, ""},
+		{"no version", nil, TrayUpdate{Note: UpdateAvailable}, "", 0, ""},
+		{"available", nil, TrayUpdate{Note: UpdateAvailable, Version: "v1.2.0"}, "tray-update-available", 1, "Update available: v1.2.0"},
+		{"available, package", nil, TrayUpdate{Note: UpdateAvailableManaged, Version: "v1.2.0"}, "tray-update-available-managed", 1,
+			"Update v1.2.0 available — your administrator updates qoltanba"},
+		{"updated", nil, TrayUpdate{Note: UpdateInstalled, Version: "v1.2.0"}, "tray-update-installed", 1, "Updated to v1.2.0 — restarts when no dialog is open"},
+		{"updated, policy", managed, TrayUpdate{Note: UpdateInstalled, Version: "v1.2.0"}, "tray-update-installed", 2, "Updated to v1.2.0 — restarts when no dialog is open"},
+		{"control characters", nil, TrayUpdate{Note: UpdateAvailable, Version: "v1\n\u202e2"}, "tray-update-available", 1, "Update available: " + agent.Inert("v1\n\u202e2")},
+	}
+	for _, tc := range tests {
+		for _, l := range Locales {
+			plain := TrayMenu(l, 13579, "1.0", tc.managed, TrayUpdate{})
+			m := TrayMenu(l, 13579, "1.0", tc.managed, tc.upd)
+			if tc.key == "" {
+				if len(m) != len(plain) {
+					t.Errorf("%s/%s: a line was added: %+v", tc.name, l, m[:3])
+				}
+				continue
+			}
+			want := T(l, tc.key, agent.Inert(tc.upd.Version))
+			if len(m) != len(plain)+1 || m[tc.at].Label != want || !m[tc.at].Disabled || m[tc.at].Action != TrayNone {
+				t.Errorf("%s/%s: line %d is %+v, want %q", tc.name, l, tc.at, m[tc.at], want)
+			}
+			if l == "en" && m[tc.at].Label != tc.en {
+				t.Errorf("%s: %q, want %q", tc.name, m[tc.at].Label, tc.en)
+			}
+		}
 	}
 }

@@ -56,11 +56,38 @@ type MenuItem struct {
 	Children  []MenuItem
 }
 
+// UpdateNote is what the tray says about updates (from the update state
+// file the daily check and `qoltanba update` write).
+type UpdateNote int
+
+// Update notes.
+const (
+	UpdateNone             UpdateNote = iota
+	UpdateAvailable                   // a newer version exists (qoltanba update --check)
+	UpdateAvailableManaged            // a newer version exists; the administrator updates this copy (a package, the MSI)
+	UpdateInstalled                   // the program was replaced; the agent restarts into it when no dialog is open
+)
+
+// TrayUpdate is the tray's line on updates: the note and the version it
+// names.
+type TrayUpdate struct {
+	Note    UpdateNote
+	Version string
+}
+
+// updateKeys are the catalog's words for each note.
+var updateKeys = map[UpdateNote]string{
+	UpdateAvailable:        "tray-update-available",
+	UpdateAvailableManaged: "tray-update-available-managed",
+	UpdateInstalled:        "tray-update-installed",
+}
+
 // TrayMenu is the tray menu in locale: the status line ("managed by your
-// organisation" under it when a machine policy is in force), allowed sites,
-// recent signatures, language (greyed when the policy fixes it), browser
-// trust, settings, about, quit. managed is Config.Managed.
-func TrayMenu(locale string, port int, version string, managed map[agent.PolicyKey]bool) []MenuItem {
+// organisation" under it when a machine policy is in force, then the line
+// on updates when upd has one), allowed sites, recent signatures, language
+// (greyed when the policy fixes it), browser trust, settings, about, quit.
+// managed is Config.Managed.
+func TrayMenu(locale string, port int, version string, managed map[agent.PolicyKey]bool, upd TrayUpdate) []MenuItem {
 	var langs []MenuItem
 	for _, code := range Locales {
 		langs = append(langs, MenuItem{Label: LanguageNames[code], Action: TrayLanguage, Locale: code, Checked: code == locale,
@@ -73,6 +100,9 @@ func TrayMenu(locale string, port int, version string, managed map[agent.PolicyK
 	items := []MenuItem{{Label: T(locale, "tray-status", port, version), Disabled: true}}
 	if len(managed) > 0 {
 		items = append(items, MenuItem{Label: T(locale, "org-managed"), Disabled: true})
+	}
+	if key, ok := updateKeys[upd.Note]; ok && upd.Version != "" {
+		items = append(items, MenuItem{Label: T(locale, key, agent.Inert(upd.Version)), Disabled: true})
 	}
 	return append(items, []MenuItem{
 		{Separator: true},

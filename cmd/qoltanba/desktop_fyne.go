@@ -49,10 +49,11 @@ func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) e
 	go func() {
 		err := serve(&ce, cfg, prompter, nil, log, func(ag *agent.Agent, port int, auditPath string) {
 			t := &fyneui.Tray{App: a, Agent: ag, Port: port, Version: version, AuditPath: auditPath, Log: log, Language: language,
-				OnQuit: cancel, ConfigPath: configPath}
+				OnQuit: cancel, ConfigPath: configPath, Update: e.updates.line()}
 			fyne.DoAndWait(func() {
 				if t.Install() {
 					tray = t
+					e.updates.setRefresh(t.Refresh)
 				}
 			})
 		})

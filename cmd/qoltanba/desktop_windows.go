@@ -45,12 +45,13 @@ func runDesktop(e *env, cfg agent.Config, configPath string, log *slog.Logger) e
 	}}
 	err = serve(&ce, cfg, desk, nil, log, func(ag *agent.Agent, port int, auditPath string) {
 		t := &winui.Tray{UI: u, Agent: ag, Port: port, Version: version, AuditPath: auditPath, Language: language, ConfigPath: configPath,
-			Log: log, OnQuit: cancel}
+			Log: log, OnQuit: cancel, Update: e.updates.line()}
 		if err := t.Install(); err != nil {
 			log.Warn("no notification-area icon", "err", err)
 			return
 		}
 		tray = t
+		e.updates.setRefresh(t.Refresh)
 	})
 	if err == nil || ctx.Err() != nil {
 		return err

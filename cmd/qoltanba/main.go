@@ -109,6 +109,9 @@ type env struct {
 	// nativeKeys lists the keys native messaging pages may see before
 	// any PIN (serve --unattended: its key; nativehost_agent.go).
 	nativeKeys transport.KeyLister
+	// updates is run's update watch (tray line, restart into an update);
+	// nil for serve.
+	updates *updateWatch
 }
 
 // run dispatches a subcommand and returns the process exit code.

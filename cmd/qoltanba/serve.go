@@ -22,7 +22,7 @@ import (
 
 // cmdServe runs the agent: wss://127.0.0.1:13579 with the NCALayer and
 // native protocols.
-func cmdServe(e *env, args []string) error {
+func cmdServe(e *env, args []string) (err error) {
 	name := "serve"
 	if e.defaultUI == "auto" {
 		name = "run"
@@ -61,7 +61,29 @@ func cmdServe(e *env, args []string) error {
 
 	if e.defaultUI == "auto" { // run: the user's login
 		trustMachineCA(log)
-		go dailyUpdateChecks(e.ctx, cfg, log)
+		if exe, replaceable, xerr := runningProgram(); xerr == nil {
+			// The update watch ends run's context to restart into a newer
+			// program (restart.go); run then starts again as it.
+			ctx, stop := context.WithCancelCause(e.ctx)
+			defer stop(nil)
+			re := *e
+			re.ctx = ctx
+			e = &re
+			e.updates = newUpdateWatch(exe, replaceable, updateStateDir(), log, func() { stop(errRestart) })
+			go e.updates.run(ctx)
+			go dailyUpdateChecks(ctx, cfg, exe, replaceable, log, e.updates.changed)
+			defer func() {
+				if errors.Is(context.Cause(ctx), errRestart) {
+					log.Info("starting the updated program", "program", exe)
+					if rerr := reexec(exe, os.Args); rerr != nil {
+						log.Error("the updated program could not be started: start qoltanba again", "program", exe, "err", rerr)
+						err = rerr
+					} else {
+						err = nil // Windows: the new agent runs; this one ends
+					}
+				}
+			}()
+		}
 	}
 
 	var prompter agent.Prompter
@@ -247,6 +269,7 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 	if onReady != nil {
 		onReady(a, srv.Port, auditPath)
 	}
+	e.updates.setAgent(a) // run: may restart into an update when idle
 	// Package initialisers (fyne's themes and translations among them)
 	// leave garbage behind; give it back before idling for hours.
 	debug.FreeOSMemory()

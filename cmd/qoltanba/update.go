@@ -258,27 +258,35 @@ func printUpdateStatus(e *env, cfg agent.Config) {
 	fmt.Fprintln(e.stdout, e.T("cli-update-status", when, result))
 }
 
+// runningProgram is the program an update replaces and whether it may
+// (programToReplace), read at start: after a swap, the running program's
+// own path names the old file.
+func runningProgram() (string, bool, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", false, err
+	}
+	if r, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = r
+	}
+	exe, replaceable := programToReplace(exe)
+	return exe, replaceable, nil
+}
+
 // dailyUpdateChecks is run's background check: at most once a day (four
 // hours after a failure), at a random minute after login (jitter: a fleet
 // does not reach the server at once, a login is not slowed). A per-user
-// install is replaced on disk; the running agent keeps its version until
-// it starts again. Nothing happens with checks off, in a development build
-// (no root) or without an update URL.
-func dailyUpdateChecks(ctx context.Context, cfg agent.Config, log *slog.Logger) {
+// install is replaced on disk; checked is called after each check (the
+// update watch then redraws the tray and restarts the agent into the new
+// program when no dialog is open). Nothing happens with checks off, in a
+// development build (no root) or without an update URL.
+func dailyUpdateChecks(ctx context.Context, cfg agent.Config, exe string, replaceable bool, log *slog.Logger, checked func()) {
 	if cfg.UpdateChecks == "off" || (cfg.UpdateURL == "" && update.DefaultURL == "") {
 		return
 	}
 	if _, err := update.ShippedRoot(); err != nil {
 		return
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return
-	}
-	if r, err := filepath.EvalSymlinks(exe); err == nil {
-		exe = r
-	}
-	exe, replaceable := programToReplace(exe)
 	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), onlyCheck: !replaceable, log: log}
 	for {
 		st, _ := update.LoadState(u.stateDir)
@@ -289,8 +297,9 @@ func dailyUpdateChecks(ctx context.Context, cfg agent.Config, log *slog.Logger) 
 		case <-time.After(wait):
 		}
 		if st, err := u.once(ctx); err == nil && st.Result == update.ResultUpdated {
-			log.Info("a newer qoltanba is installed; it runs from the next start", "version", st.Version)
+			log.Info("a newer qoltanba is installed; the agent restarts into it when no dialog is open", "version", st.Version)
 		}
+		checked()
 	}
 }
 

@@ -43,6 +43,8 @@ type Tray struct {
 	OnQuit func()
 	// ConfigPath is the config file Settings writes.
 	ConfigPath string
+	// Update, if set, is the menu's line on updates (ui.TrayUpdate).
+	Update func() ui.TrayUpdate
 
 	desk desktop.App
 }
@@ -78,8 +80,16 @@ func (t *Tray) SetState(s ui.TrayState) {
 
 // Menu builds the tray menu in the current language (ui.TrayMenu).
 func (t *Tray) Menu() *fyne.Menu {
-	return fyne.NewMenu("qoltanba", t.items(ui.TrayMenu(t.Language.Get(), t.Port, t.Version, t.Language.Config.Managed))...)
+	var upd ui.TrayUpdate
+	if t.Update != nil {
+		upd = t.Update()
+	}
+	return fyne.NewMenu("qoltanba", t.items(ui.TrayMenu(t.Language.Get(), t.Port, t.Version, t.Language.Config.Managed, upd))...)
 }
+
+// Refresh redraws the menu (the update line changed); safe from any
+// goroutine.
+func (t *Tray) Refresh() { fyne.Do(t.redrawMenu) }
 
 func (t *Tray) items(model []ui.MenuItem) []*fyne.MenuItem {
 	var out []*fyne.MenuItem

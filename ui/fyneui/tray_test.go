@@ -219,3 +219,21 @@ func TestShowStartError(t *testing.T) {
 		t.Errorf("button %q", quit.Text)
 	}
 }
+
+// TestTrayMenuUpdate: the tray draws the model's update line, read anew
+// each time the menu is built.
+func TestTrayMenuUpdate(t *testing.T) {
+	app := test.NewTempApp(t)
+	upd := ui.TrayUpdate{}
+	tr := &Tray{App: app, Port: 13579, Version: "v1.0.0", Language: &ui.Language{Prefs: app.Preferences()}, Update: func() ui.TrayUpdate { return upd }}
+	tr.Language.Set("en")
+	if l := tr.Menu().Items[1]; !l.IsSeparator {
+		t.Fatalf("a line without an update: %q", l.Label)
+	}
+	upd = ui.TrayUpdate{Note: ui.UpdateInstalled, Version: "v1.1.0"}
+	l := tr.Menu().Items[1]
+	if l.Label != "Updated to v1.1.0 — restarts when no dialog is open" || !l.Disabled {
+		t.Errorf("update line: %q disabled %v", l.Label, l.Disabled)
+	}
+	tr.Refresh() // no tray host: nothing to redraw, and no panic
+}

@@ -31,6 +31,8 @@ type Tray struct {
 	Log        *slog.Logger
 	// OnQuit stops the agent.
 	OnQuit func()
+	// Update, if set, is the menu's line on updates (ui.TrayUpdate).
+	Update func() ui.TrayUpdate
 
 	ni    *walk.NotifyIcon
 	icons [3]*walk.Icon
@@ -41,7 +43,20 @@ func (t *Tray) Locale() string { return t.Language.Get() }
 
 // menu is the tray menu in the language in force (ui.TrayMenu).
 func (t *Tray) menu() []ui.MenuItem {
-	return ui.TrayMenu(t.Locale(), t.Port, t.Version, t.Language.Config.Managed)
+	var upd ui.TrayUpdate
+	if t.Update != nil {
+		upd = t.Update()
+	}
+	return ui.TrayMenu(t.Locale(), t.Port, t.Version, t.Language.Config.Managed, upd)
+}
+
+// Refresh redraws the menu (the update line changed); safe from any
+// goroutine.
+func (t *Tray) Refresh() {
+	if t.ni == nil {
+		return
+	}
+	t.UI.Go(func() { t.fill(t.menu()) })
 }
 
 // Install puts the icon in the notification area.

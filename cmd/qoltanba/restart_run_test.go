@@ -1,0 +1,85 @@
+//go:build linux
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/qoltanba/qoltanba/update"
+)
+
+// TestRunRestartsIntoUpdateWhenIdle: a per-user `qoltanba run` v1.0.0 in
+// a real terminal has a dialog open when its program is replaced by
+// v1.1.0 and the update state says so (as `qoltanba update` leaves it):
+// it does not restart mid-dialog; once the dialog is answered it starts
+// again as v1.1.0, in the same terminal, on the same port.
+func TestRunRestartsIntoUpdateWhenIdle(t *testing.T) {
+	dir := t.TempDir()
+	for _, v := range []string{"v1.0.0", "v1.1.0"} {
+		ld := "-X main.version=" + v + " -X main.updateWatchEvery=100ms"
+		if b, err := exec.Command("go", "build", "-tags", "nodesktop", "-ldflags", ld, "-o", filepath.Join(dir, v), ".").CombinedOutput(); err != nil {
+			t.Fatalf("build %s: %v\n%s", v, err, b)
+		}
+	}
+	home := t.TempDir()
+	exe := filepath.Join(home, "bin", "qoltanba")
+	install := func(v string) {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(dir, v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Dir(exe), 0o755)
+		if err := os.WriteFile(exe+".new", b, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(exe+".new", exe); err != nil { // as selfupdate swaps
+			t.Fatal(err)
+		}
+	}
+	install("v1.0.0")
+	port := freePort(t)
+	stderr := filepath.Join(home, "stderr")
+	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "XDG_DATA_HOME=" + filepath.Join(home, "data"), "TERM=xterm", "LANG=en_US.UTF-8"}
+	sc := newTmuxScreen(t, env, fmt.Sprintf("%s run --port %d 2>%s", exe, port, stderr))
+	sc.waitFor("qoltanba v1.0.0 listening on wss://127.0.0.1:" + strconv.Itoa(port))
+
+	ws := dialAgent(t, port, "https://evil.example")
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","locale":"en","signingParams":{"allowExpired":true},"signerParams":{"chain":[]}}}`))
+	sc.waitFor("1) Allow once")
+
+	install("v1.1.0")
+	if err := update.SaveState(filepath.Join(home, "data", "qoltanba", "update"), update.State{LastCheck: time.Now().UTC(), Result: update.ResultUpdated, Version: "v1.1.0"}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second) // some twenty looks at the state
+	if s := sc.screen(); strings.Contains(s, "v1.1.0 listening") || !strings.Contains(s, "1) Allow once") {
+		t.Fatalf("restarted mid-dialog:\n%s", s)
+	}
+	sc.send("1", "Enter")
+	sc.waitFor("Key store number")
+	sc.send("0", "Enter") // the user cancels: the dialog closes
+	if _, msg, err := ws.ReadMessage(); err != nil || !strings.Contains(string(msg), `"status":true`) {
+		t.Fatalf("cancel answer %s %v", msg, err)
+	}
+	sc.waitFor("qoltanba v1.1.0 listening on wss://127.0.0.1:" + strconv.Itoa(port))
+	log, _ := os.ReadFile(stderr)
+	if !strings.Contains(string(log), "restarting into the updated program") || strings.Contains(string(log), "panic") {
+		t.Errorf("log:\n%s", log)
+	}
+	// The new agent serves, and does not restart again.
+	dialAgent(t, port, "https://evil.example").Close()
+	time.Sleep(500 * time.Millisecond)
+	if n := strings.Count(sc.screen(), "listening on wss://127.0.0.1:"+strconv.Itoa(port)); n != 2 {
+		t.Errorf("%d starts:\n%s", n, sc.screen())
+	}
+}
