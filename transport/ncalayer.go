@@ -13,11 +13,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"sync/atomic"
-	"time"
 	"unicode/utf8"
-
-	"github.com/gorilla/websocket"
 
 	"github.com/qoltanba/qoltanba/agent"
 	"github.com/qoltanba/qoltanba/token"
@@ -70,109 +66,20 @@ func ncaActiveStorages(all []string) []string {
 	return out
 }
 
-// ncaItem is one message waiting for its answer, in order.
-type ncaItem struct {
-	msg *message
-	// busy: the message was refused (no room in the budget, too large to
-	// queue behind a request in progress, or a second one queued), and
-	// gets the busy answer in its turn.
-	busy bool
-}
-
+// serveNCALayer serves one NCALayer page: the version hello, heartbeat
+// echoes, and its requests in order on the shared orderedLoop.
 func (s *Server) serveNCALayer(w http.ResponseWriter, r *http.Request, origin agent.Origin) {
-	c, ctx, cancel, err := s.upgrade(w, r)
-	if err != nil {
-		return
-	}
-	defer cancel()
-	defer c.ws.Close()
-	if err := c.writeText([]byte(ncaGreeting)); err != nil {
-		return
-	}
 	h := &ncaHandler{s: s, origin: origin, locale: "kk"}
-	items := make(chan ncaItem, maxUnanswered)
-	// requests counts the requests taken and not yet answered: the one
-	// being handled and at most one (small) queued behind it.
-	var requests atomic.Int32
-	done := make(chan struct{})
-	go func() { // one request at a time, answers in order
-		defer close(done)
-		for it := range items {
-			var ans answer
-			if it.busy {
-				ans = h.busy(it.msg.fields)
-			} else {
-				ans = h.handle(ctx, it.msg)
-			}
-			// Done before the answer goes out: the page's next message
-			// may follow it at once.
-			if !it.busy {
-				requests.Add(-1)
-			}
-			err := ctx.Err()
-			if err == nil {
-				err = c.writeAnswer(ans)
-			}
-			// After the answer: when the budget empties, the garbage the
-			// answer left is collected too.
-			it.msg.lease.release()
-			if err != nil {
-				cancel()
-				for it := range items { // give back what the rest holds
-					it.msg.lease.release()
-				}
-				return
-			}
-		}
-	}()
-	idle := 3 * s.PingEvery
-	for {
-		limit := func() int64 {
-			if requests.Load() > 0 {
-				return smallMessage
-			}
-			return s.MaxMessage
-		}
-		m, err := s.readMessage(c, idle, siteOf(origin), limit, "module", "uuid")
-		if err != nil {
-			if errors.Is(err, errInvalidUTF8) {
-				closeInvalidUTF8(c)
-			}
-			s.Log.Debug("ncalayer connection closed", "origin", origin.String(), "err", err)
-			break
-		}
-		if !m.refused() && string(m.data) == ncaHeartbeat { // echo at once, even while a dialog is open
-			m.lease.release()
-			if c.writeText([]byte(ncaHeartbeat)) != nil {
-				break
-			}
-			continue
-		}
-		it := ncaItem{msg: m, busy: m.refused() || requests.Load() >= 2}
-		if !it.busy {
-			requests.Add(1)
-		} else if !m.refused() {
-			// Kept but not queued: only its uuid and module are needed.
-			m.fields = newFieldScanner("module", "uuid")
-			m.fields.Write(m.data)
-			m.data = nil
-			m.lease.release()
-		}
-		select {
-		case items <- it:
-			continue
-		default:
-		}
-		// A page with this many unanswered messages is not a page.
-		m.lease.release()
-		c.mu.Lock()
-		c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "too many requests"), time.Now().Add(time.Second))
-		c.mu.Unlock()
-		break
+	loop := orderedLoop[answer]{
+		name:      "ncalayer",
+		greeting:  ncaGreeting,
+		keys:      []string{"module", "uuid"}, // a busy answer's format and uuid
+		heartbeat: ncaHeartbeat,
+		handle:    h.handle,
+		busy:      h.busy,
+		write:     func(c *conn, a answer) error { return c.writeAnswer(a) },
 	}
-	cancel() // closes a queued or open prompt of this page
-	close(items)
-	<-done
+	loop.serve(s, w, r, origin)
 }
 
 // busy answers a refused message in the format of the module it asked,

@@ -14,15 +14,10 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync/atomic"
-	"time"
-
-	"github.com/gorilla/websocket"
 
 	"github.com/qoltanba/qoltanba/agent"
 )
@@ -143,86 +138,20 @@ func vnptFunctionID(raw []byte) (int, bool) {
 	return n, err == nil && len(s) <= 4
 }
 
-// vnptItem is one message waiting for its answer.
-type vnptItem struct {
-	msg  *message
-	busy bool
-}
-
+// serveVNPT serves one VNPT-CA Plugin page: its requests in order on the
+// shared orderedLoop, each answer naming the page's callback.
 func (s *Server) serveVNPT(w http.ResponseWriter, r *http.Request, origin agent.Origin) {
-	c, ctx, cancel, err := s.upgrade(w, r)
-	if err != nil {
-		return
-	}
-	defer cancel()
-	defer c.ws.Close()
 	h := &vnptHandler{s: s, origin: origin}
-	items := make(chan vnptItem, maxUnanswered)
-	var requests atomic.Int32
-	done := make(chan struct{})
-	go func() { // one request at a time, answers in order
-		defer close(done)
-		for it := range items {
-			var text []byte
-			if it.busy {
-				text = vnptAnswer(mustJSON(vnptError(vnptFailed, agent.OutcomeBusy.Message())), vnptCallbackOf(it.msg.fields))
-			} else {
-				text = h.handle(ctx, it.msg)
-				requests.Add(-1)
-			}
-			err := ctx.Err()
-			if err == nil {
-				err = c.writeText(text)
-			}
-			it.msg.lease.release()
-			if err != nil {
-				cancel()
-				for it := range items {
-					it.msg.lease.release()
-				}
-				return
-			}
-		}
-	}()
-	idle := 3 * s.PingEvery
-	for {
-		limit := func() int64 {
-			if requests.Load() > 0 {
-				return smallMessage
-			}
-			return s.MaxMessage
-		}
-		m, err := s.readMessage(c, idle, siteOf(origin), limit, "funcCallback")
-		if err != nil {
-			if errors.Is(err, errInvalidUTF8) {
-				closeInvalidUTF8(c)
-			}
-			s.Log.Debug("vnpt connection closed", "origin", origin.String(), "err", err)
-			break
-		}
-		it := vnptItem{msg: m, busy: m.refused() || requests.Load() >= 2}
-		if !it.busy {
-			requests.Add(1)
-		} else if !m.refused() {
-			m.fields = newFieldScanner("funcCallback")
-			m.fields.Write(m.data)
-			m.data = nil
-			m.lease.release()
-		}
-		select {
-		case items <- it:
-			continue
-		default:
-		}
-		m.lease.release()
-		c.mu.Lock()
-		c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "too many requests"), time.Now().Add(time.Second))
-		c.mu.Unlock()
-		break
+	loop := orderedLoop[[]byte]{
+		name:   "vnpt",
+		keys:   []string{"funcCallback"}, // the callback a busy answer names
+		handle: h.handle,
+		busy: func(f *fieldScanner) []byte {
+			return vnptAnswer(mustJSON(vnptError(vnptFailed, agent.OutcomeBusy.Message())), vnptCallbackOf(f))
+		},
+		write: (*conn).writeText,
 	}
-	cancel()
-	close(items)
-	<-done
+	loop.serve(s, w, r, origin)
 }
 
 func vnptCallbackOf(f *fieldScanner) string {
