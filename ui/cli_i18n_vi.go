@@ -217,6 +217,7 @@ var viCLI = map[string]string{
 	"cli-install-native-aside":    "lưu ý: %s của một chương trình khác đã được chuyển tới %s; qoltanba uninstall sẽ đặt lại nó",
 	"cli-install-native-previous": "lưu ý: %s đã chỉ tới %s; qoltanba uninstall sẽ đặt lại nó",
 	"cli-install-native-skipped":  "lưu ý: không ghi gì vào %s: một người khác ngoài root có thể thay đổi nó hoặc một thư mục bên trên (chủ sở hữu khác, người khác ghi được, hoặc liên kết tượng trưng)",
+	"cli-install-program-unsafe":  "%s: một người khác ngoài root có thể thay đổi chương trình này (%v): hãy đặt nó ở nơi chỉ root thay đổi được (gói .deb/.rpm đặt nó trong /usr/bin) rồi chạy install --all-users từ đó",
 	"cli-install-native":          "máy chủ plugin Gosuslugi cho %s: %s (%s)",
 	"cli-uninstall-native":        "đã xóa máy chủ native messaging: %s",
 

@@ -45,6 +45,12 @@ func cmdInstall(e *env, args []string) error {
 		return err
 	}
 	o.AllUsers, o.NoAutostart = *allUsers, *noAutostart
+	if *allUsers {
+		// Every user's browser and login would start this copy.
+		if err := installer.CheckAllUsersProgram(o.Exe); err != nil {
+			return &msg{key: "cli-install-program-unsafe", args: []any{o.Exe, err}, cause: err}
+		}
+	}
 	cfg, err := loadConfig(filepath.Join(o.ConfigDir, "config.json"))
 	if *allUsers {
 		// Every user's agent reads the machine's certificate.
