@@ -29,6 +29,7 @@ const (
 	gosBusy         gosCode = 429
 	gosTooLarge     gosCode = 413
 	gosNoAgent      gosCode = 503
+	gosDenied       gosCode = 403 // the policy or the user blocked the extension
 )
 
 // gosEnvelope is the part of an envelope qoltanba reads and echoes.
@@ -77,6 +78,8 @@ func (s *gosSession) refuse(msg []byte, why nmRefusal) []byte {
 	switch why {
 	case refuseBusy, refuseNoMemory:
 		return gosError(e, gosBusy, agent.OutcomeBusy)
+	case refuseDenied:
+		return gosError(e, gosDenied, agent.OutcomeDenied)
 	}
 	return gosError(e, gosTooLarge, agent.OutcomeTooLarge)
 }

@@ -123,6 +123,8 @@ func (s *ifcSession) refuse(_ []byte, why nmRefusal) []byte {
 		return mustJSONAnswer(ifcFail(ifcGeneralError, agent.OutcomeBusy))
 	case refuseNoMemory:
 		return mustJSONAnswer(ifcFail(ifcErrorMalloc, agent.OutcomeBusy))
+	case refuseDenied:
+		return mustJSONAnswer(ifcFail(ifcGeneralError, agent.OutcomeDenied))
 	}
 	return mustJSONAnswer(ifcFail(ifcBadParams, agent.OutcomeTooLarge))
 }

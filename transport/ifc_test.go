@@ -525,7 +525,8 @@ func TestIFCHostGoneCancels(t *testing.T) {
 }
 
 // TestIFCPolicyDeniesExtension: a machine policy (or the user) that
-// denies the extension's origin refuses its requests like a site's.
+// denies the extension's origin refuses its requests like a site's, the
+// certificate lists included.
 func TestIFCPolicyDeniesExtension(t *testing.T) {
 	k := ruKey(t, "gost2012_256")
 	origin, _ := agent.ParseOrigin(ifcExt)
@@ -546,6 +547,21 @@ func TestIFCPolicyDeniesExtension(t *testing.T) {
 	if code(m) != int(ifcGeneralError) || m["qoltanba_outcome"] != "denied" || m["sign_value"] != nil {
 		t.Errorf("a denied extension: %v", m)
 	}
+	// Nor does it learn who the user is: no certificate list, no info.
+	for _, f := range []struct {
+		name   string
+		params map[string]any
+	}{
+		{"get_list_certs", map[string]any{"cryptoID": "qoltanba/0"}},
+		{"get_list_certs_by_cryptoid_array", map[string]any{"cryptoID_array": []string{"qoltanba/0"}}},
+		{"get_list_info", map[string]any{"cryptoType": 0}},
+		{"load_x509_from_container", map[string]any{"containerId": container}},
+	} {
+		m := c.call(f.name, f.params)
+		if code(m) != int(ifcGeneralError) || m["qoltanba_outcome"] != "denied" || m["cert_list"] != nil || m["result_array"] != nil || m["x509Handle"] != nil {
+			t.Errorf("%s for a denied extension: %v", f.name, m)
+		}
+	}
 }
 
 // TestIFCMemoryBudget: a frame that does not fit in the request memory
@@ -565,5 +581,51 @@ func TestIFCMemoryBudget(t *testing.T) {
 	}
 	if m := c.call("hash", map[string]any{"inDataType": 1, "data": "abc"}); code(m) != 0 {
 		t.Errorf("a small request after it: %v", m)
+	}
+}
+
+// TestNativeConnsPerCaller: one extension keeps at most
+// MaxNativeConnsPerCaller host connections open; the next is closed after
+// its hello, and a place frees when one closes.
+func TestNativeConnsPerCaller(t *testing.T) {
+	a, _ := agent.New(agent.Options{Config: agent.DefaultConfig(), Prompter: agent.NoDialog{}})
+	d := &NativeDoor{Agent: a}
+	hello := mustJSONAnswer(NativeHello{Qoltanba: "native-host", Version: 1, Host: HostIFCPlugin, Origin: ifcExt})
+	open := func() *ifcClient {
+		client, server := net.Pipe()
+		go d.ServeConn(t.Context(), server)
+		c := &ifcClient{t: t, conn: client}
+		c.send(hello)
+		return c
+	}
+	var conns []*ifcClient
+	for range MaxNativeConnsPerCaller {
+		c := open()
+		if m := c.call("version", map[string]any{}); code(m) != 0 {
+			t.Fatalf("connection %d: %v", len(conns)+1, m)
+		}
+		conns = append(conns, c)
+	}
+	extra := open()
+	extra.conn.SetDeadline(time.Now().Add(5 * time.Second))
+	if err := WriteFrame(extra.conn, mustJSONAnswer(map[string]any{"func_name": "version", "params": map[string]any{}})); err == nil {
+		if _, err := ReadFrame(extra.conn, 1<<20); err == nil {
+			t.Fatal("a connection past the cap was served")
+		}
+	}
+	conns[0].conn.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c := open()
+		c.conn.SetDeadline(time.Now().Add(2 * time.Second))
+		if err := WriteFrame(c.conn, mustJSONAnswer(map[string]any{"func_name": "version", "params": map[string]any{}})); err == nil {
+			if _, err := ReadFrame(c.conn, 1<<20); err == nil {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no place freed after a connection closed")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -49,6 +49,18 @@ func (e *FrameTooLargeError) Error() string {
 // limit is read past in small pieces and reported as *FrameTooLargeError;
 // the next call reads the frame after it.
 func ReadFrame(r io.Reader, limit int64) ([]byte, error) {
+	return readFrameAdmit(r, limit, nil)
+}
+
+// errNoRoom is readFrameAdmit's answer when admit refused a frame's size
+// (its body was read and dropped).
+var errNoRoom = errors.New("native messaging: no room for this frame now")
+
+// readFrameAdmit is ReadFrame that asks admit (when not nil) for the
+// frame's size before reading its body: memory is reserved by what the
+// header announces, not after the body is held. A refused frame's body is
+// read and dropped (errNoRoom); the stream stays in step.
+func readFrameAdmit(r io.Reader, limit int64, admit func(size int64) bool) ([]byte, error) {
 	var hdr [4]byte
 	if n, err := io.ReadFull(r, hdr[:]); err != nil {
 		if n == 0 && errors.Is(err, io.EOF) {
@@ -62,6 +74,12 @@ func ReadFrame(r io.Reader, limit int64) ([]byte, error) {
 			return nil, ErrFrameTruncated
 		}
 		return nil, &FrameTooLargeError{Size: size, Limit: limit}
+	}
+	if admit != nil && !admit(size) {
+		if n, err := io.CopyN(io.Discard, r, size); err != nil || n != size {
+			return nil, ErrFrameTruncated
+		}
+		return nil, errNoRoom
 	}
 	// Read in pieces: the memory grows with what arrives, not with what
 	// the header claims.

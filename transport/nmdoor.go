@@ -88,7 +88,13 @@ type NativeDoor struct {
 
 	once   sync.Once
 	budget *budget
+	connMu sync.Mutex
+	conns  map[string]int // open connections per extension
 }
+
+// MaxNativeConnsPerCaller bounds one extension's open host connections: a
+// page has one port at a time; each connection may hold a request.
+const MaxNativeConnsPerCaller = 8
 
 func (d *NativeDoor) init() {
 	d.once.Do(func() {
@@ -117,7 +123,16 @@ const (
 	refuseTooLarge nmRefusal = iota + 1
 	refuseBusy
 	refuseNoMemory
+	refuseDenied // the policy or the user blocked the extension
 )
+
+// deniedProtocol answers every request of a denied extension with its
+// protocol's refusal, before anything is decoded or listed.
+type deniedProtocol struct{ nmProtocol }
+
+func (p deniedProtocol) handle(_ context.Context, msg []byte) [][]byte {
+	return [][]byte{p.refuse(msg, refuseDenied)}
+}
 
 // helloTimeout bounds the wait for a host's hello.
 const helloTimeout = 10 * time.Second
@@ -191,10 +206,29 @@ func (d *NativeDoor) ServeConn(ctx context.Context, c io.ReadWriteCloser) {
 		return
 	}
 	if d.Agent.OriginRefused(origin) {
-		// Not refused here: the page gets the protocol's own answer to
-		// each request (the agent refuses them), and the log says why.
+		// Every request gets the protocol's refusal, certificate lists
+		// included (they name the user); the log says why.
 		d.Log.Info("native messaging: the extension is denied", "origin", origin.String())
+		p = deniedProtocol{p}
 	}
+	d.connMu.Lock()
+	if d.conns == nil {
+		d.conns = map[string]int{}
+	}
+	open := d.conns[origin.String()]
+	if open < MaxNativeConnsPerCaller {
+		d.conns[origin.String()]++
+	}
+	d.connMu.Unlock()
+	if open >= MaxNativeConnsPerCaller {
+		d.Log.Warn("native messaging: too many connections from one extension", "origin", origin.String(), "open", open)
+		return
+	}
+	defer func() {
+		d.connMu.Lock()
+		d.conns[origin.String()]--
+		d.connMu.Unlock()
+	}()
 	d.Log.Info("native messaging: host connected", "host", h.Host, "origin", origin.String())
 	d.relay(ctx, c, p, origin)
 }
@@ -223,27 +257,34 @@ func (d *NativeDoor) relay(ctx context.Context, c io.ReadWriteCloser, p nmProtoc
 	defer cancel()
 	defer context.AfterFunc(ctx, func() { c.Close() })()
 	for {
-		msg, err := ReadFrame(c, MaxNativeRequest)
+		// The frame and what is decoded from it (the document, at most as
+		// large) are held until the answer: reserved by the size the
+		// frame's header announces, before its body is read.
+		var n int64
+		msg, err := readFrameAdmit(c, MaxNativeRequest, func(size int64) bool {
+			if d.budget.take(site, 2*size) {
+				n = 2 * size
+				return true
+			}
+			return false
+		})
 		var tl *FrameTooLargeError
 		switch {
 		case errors.As(err, &tl):
 			send(p.refuse(nil, refuseTooLarge))
 			continue
+		case errors.Is(err, errNoRoom):
+			send(p.refuse(nil, refuseNoMemory))
+			continue
 		case err != nil:
+			d.budget.give(site, n)
 			return
 		}
 		select {
 		case busy <- struct{}{}:
 		default:
+			d.budget.give(site, n)
 			send(p.refuse(msg, refuseBusy))
-			continue
-		}
-		// The frame and what is decoded from it (the document, at most as
-		// large) are held until the answer.
-		n := 2 * int64(len(msg))
-		if !d.budget.take(site, n) {
-			<-busy
-			send(p.refuse(msg, refuseNoMemory))
 			continue
 		}
 		pending.Add(1)
