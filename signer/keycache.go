@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"sync"
+
+	"github.com/qoltanba/qoltanba/signer/internal/keycachectl"
 )
 
 // KeyCacheSize is how many parsed GOST public keys the package keeps for
@@ -90,7 +92,13 @@ func verificationKey(cert *x509.Certificate) (crypto.PublicKey, error) {
 	case x509.RSA, x509.ECDSA:
 		return cert.PublicKey, nil
 	}
-	k, err := gostKeys.key(cert)
+	var k *GOSTPublicKey
+	var err error
+	if keycachectl.Off.Load() {
+		k, err = parseGOSTPublicKey(cert.RawSubjectPublicKeyInfo)
+	} else {
+		k, err = gostKeys.key(cert)
+	}
 	if err != nil {
 		return nil, err // an untyped nil, not a nil *GOSTPublicKey
 	}
