@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
+	"github.com/qoltanba/qoltanba/signer/internal/keycachectl"
 )
 
 func keyCacheCert(t *testing.T, path string) *x509.Certificate {
@@ -72,8 +73,8 @@ func TestKeyCache(t *testing.T) {
 		t.Error("the CA's own key verifies the CA certificate: keys mixed up")
 	}
 
-	// Bounded: a third key evicts the least recently used (root, after ca
-	// was used last... use root again so that ca is the oldest).
+	// Bounded: with root used again, ca is the least recently used, and
+	// a third key evicts it.
 	c.key(root)
 	kold, err := c.key(old)
 	if err != nil {
@@ -145,5 +146,28 @@ func TestKeyCacheConcurrent(t *testing.T) {
 	}
 	if n := c.len(); n > 2 {
 		t.Errorf("cache holds %d keys, want at most 2", n)
+	}
+}
+
+// TestKeyCacheOff: with keycachectl.Off (the …/uncached benchmarks) every
+// verification parses the key afresh and the shared cache is not touched.
+func TestKeyCacheOff(t *testing.T) {
+	root := keyCacheCert(t, ncatest.GOSTRoot2022)
+	on1, err := verificationKey(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if on2, _ := verificationKey(root); on2 != on1 {
+		t.Error("the shared cache did not return the same key")
+	}
+	keycachectl.Off.Store(true)
+	defer keycachectl.Off.Store(false)
+	off1, _ := verificationKey(root)
+	off2, _ := verificationKey(root)
+	if off1 == on1 || off1 == off2 {
+		t.Error("with the cache off a cached key came back")
+	}
+	if !off1.(*GOSTPublicKey).Equal(on1) {
+		t.Error("the key parsed afresh differs from the cached one")
 	}
 }
