@@ -265,8 +265,18 @@ func PublicKey(cert *x509.Certificate) (crypto.PublicKey, error) {
 	case x509.RSA, x509.ECDSA:
 		return cert.PublicKey, nil
 	}
+	k, err := parseGOSTPublicKey(cert.RawSubjectPublicKeyInfo)
+	if err != nil {
+		return nil, err // an untyped nil, not a nil *GOSTPublicKey
+	}
+	return k, nil
+}
+
+// parseGOSTPublicKey reads a GOST SubjectPublicKeyInfo and checks that
+// its point is on the curve.
+func parseGOSTPublicKey(rawSPKI []byte) (*GOSTPublicKey, error) {
 	var info spki
-	if rest, err := asn1.Unmarshal(cert.RawSubjectPublicKeyInfo, &info); err != nil || len(rest) != 0 {
+	if rest, err := asn1.Unmarshal(rawSPKI, &info); err != nil || len(rest) != 0 {
 		return nil, fmt.Errorf("signer: parse public key info: %w", errOr(err, "trailing data"))
 	}
 	alg, curve := gostCurve(info.Algorithm.Algorithm, info.Algorithm.Parameters.FullBytes)
@@ -319,7 +329,7 @@ func gostCurve(oid asn1.ObjectIdentifier, params []byte) (KeyAlgorithm, *gost.Cu
 
 // AlgorithmOf returns the key algorithm of a certificate.
 func AlgorithmOf(cert *x509.Certificate) KeyAlgorithm {
-	pub, err := PublicKey(cert)
+	pub, err := verificationKey(cert) // read only, never handed out
 	if err != nil {
 		return UnknownAlgorithm
 	}

@@ -40,7 +40,7 @@ func checkSignedBy(raw []byte, issuer *x509.Certificate) error {
 	if _, err := asn1.Unmarshal(raw, &rs); err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	pub, err := PublicKey(issuer)
+	pub, err := verificationKey(issuer)
 	if err != nil {
 		return err
 	}

@@ -161,7 +161,7 @@ func verifySignerInfo(si *signerInfo, certs []*x509.Certificate, contentDigest [
 		return nil, err
 	}
 	vs := &VerifiedSigner{Certificate: cert, Identity: IdentityOf(cert)}
-	pub, err := PublicKey(cert)
+	pub, err := verificationKey(cert)
 	if err != nil {
 		return vs, err
 	}

@@ -173,7 +173,7 @@ func verifyXMLSignature(doc *etree.Document, sig *etree.Element, opts VerifyOpti
 	h := alg.newHash()
 	h.Write(canon)
 	digest := h.Sum(nil)
-	pub, err := PublicKey(cert)
+	pub, err := verificationKey(cert)
 	if err != nil {
 		return vs, err
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/qoltanba/qoltanba/internal/testkit/ncatest"
 	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/internal/keycachectl"
 )
 
 // BenchmarkVerifyLogin: a site's cost of one login, on one core: the
@@ -25,7 +26,8 @@ import (
 // OCSP responder. CMS and XML with NCA's RSA and GOST-2015 test keys;
 // OCSP with an RSA-2048 test CA of our own (NCA's CA keys are not ours to
 // sign responses with). Reported as logins/s; …/uncached verifies every
-// chain link again (no LinkCache), the cost before links were cached.
+// chain link again (no LinkCache) and parses every GOST key again (signer's
+// key cache off), the cost before either cache.
 func BenchmarkVerifyLogin(b *testing.B) {
 	type keyCase struct {
 		name  string
@@ -72,9 +74,13 @@ func BenchmarkVerifyLogin(b *testing.B) {
 				}
 				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logins/s")
 			})
-			// …/uncached: every chain link verified again, as each login
-			// did before LinkCache (a new, empty cache per login).
+			// …/uncached: every chain link verified again and every GOST
+			// key parsed with its table built again, as each login did
+			// before LinkCache and signer's key cache (a new, empty link
+			// cache per login, the key cache off).
 			b.Run(format+"/"+kc.name+"/uncached", func(b *testing.B) {
+				keycachectl.Off.Store(true)
+				defer keycachectl.Off.Store(false)
 				b.ReportAllocs()
 				for range b.N {
 					l := l

@@ -141,27 +141,30 @@ func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
 	var cert *x509.Certificate
 	var chain []*x509.Certificate
 	var content []byte
+	var id signer.Identity // the signer's, as VerifyCMS/VerifyXML read it from cert
 	switch l.Format {
 	case "cms":
-		der := signer.DecodeCMSText(l.Signature)
-		info, err := signer.ParseCMS(der)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrMalformedLogin, err)
-		}
-		if info.Detached { // NCALayer pages may sign the challenge detached
-			if l.Protocol == Qoltanba {
-				return nil, fmt.Errorf("%w: a qoltanba login carries its content", ErrNotALogin)
-			}
+		// Parsed once, by VerifyCMS: an NCALayer page may sign the
+		// challenge detached (Data is used only then); a qoltanba login
+		// carries its content, so without Data a detached one is refused
+		// with ErrContentMissing before any signature is checked.
+		if l.Protocol == NCALayer {
 			opts.Data = bytes.NewReader(expectedContent(l))
 		}
-		res, err := signer.VerifyCMS(der, opts)
+		res, err := signer.VerifyCMS(signer.DecodeCMSText(l.Signature), opts)
+		if errors.Is(err, signer.ErrContentMissing) {
+			return nil, fmt.Errorf("%w: a qoltanba login carries its content", ErrNotALogin)
+		}
 		if err != nil {
 			return nil, mapErr(err)
 		}
 		if len(res.Signers) != 1 {
 			return nil, fmt.Errorf("%w: %d signers", ErrMalformedLogin, len(res.Signers))
 		}
-		cert, chain = res.Signers[0].Certificate, res.Signers[0].Chain
+		if l.Protocol == Qoltanba && res.Detached {
+			return nil, fmt.Errorf("%w: a qoltanba login carries its content", ErrNotALogin)
+		}
+		cert, chain, id = res.Signers[0].Certificate, res.Signers[0].Chain, res.Signers[0].Identity
 		if l.Protocol == Qoltanba && !res.Signers[0].IsLogin() {
 			return nil, fmt.Errorf("%w: no login attribute (%s)", ErrNotALogin, signer.LoginAttributeOID)
 		}
@@ -177,7 +180,7 @@ func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
 		if len(res.Signers) != 1 {
 			return nil, fmt.Errorf("%w: %d signatures", ErrMalformedLogin, len(res.Signers))
 		}
-		cert, chain = res.Signers[0].Certificate, res.Signers[0].Chain
+		cert, chain, id = res.Signers[0].Certificate, res.Signers[0].Chain, res.Signers[0].Identity
 		if l.Protocol == Qoltanba && !res.Signers[0].IsLogin() {
 			return nil, fmt.Errorf("%w: not one whole-document reference of type %s", ErrNotALogin, signer.LoginReferenceType)
 		}
@@ -188,7 +191,6 @@ func VerifyLogin(ctx context.Context, l Login) (*Identity, error) {
 	if err := checkContent(l, content, at); err != nil {
 		return nil, err
 	}
-	id := signer.IdentityOf(cert)
 	if id.Kind != signer.KindAuth && id.Kind != signer.KindBoth {
 		return nil, ErrNotAuthKey
 	}
