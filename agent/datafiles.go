@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // Data files: the signed files `qoltanba update` writes (package update,
@@ -90,7 +91,14 @@ func LoadDataFiles(dir string, log *slog.Logger) DataFiles {
 		for _, s := range skipped {
 			log.Warn("a certificate in the data file is not a CA certificate: ignored", "file", filepath.Join(dir, NCACACertsFile), "subject", s)
 		}
-		d.ProductionCAs = cas
+		for _, c := range cas {
+			// NCA names its test CAs with TEST: never production anchors.
+			if strings.Contains(strings.ToUpper(c.Subject.CommonName), "TEST") {
+				log.Warn("a test CA in the production CA data file: ignored", "file", filepath.Join(dir, NCACACertsFile), "subject", c.Subject.String())
+				continue
+			}
+			d.ProductionCAs = append(d.ProductionCAs, c)
+		}
 	}
 	if b, err := ReadDataFile(dir, TokenModulesFile); err != nil {
 		bad(TokenModulesFile, err)

@@ -136,6 +136,7 @@ func TestLoadDataFiles(t *testing.T) {
 		{"bad sites, good CAs", map[string]string{KnownSitesFile: `{"sites":[{"domain":"egov.kz.evil.com","names":{}}]}`, NCACACertsFile: ca}, 0, 1, false, []string{KnownSitesFile}},
 		{"bad CAs, good sites", map[string]string{KnownSitesFile: site, NCACACertsFile: "junk"}, 1, 0, false, []string{NCACACertsFile}},
 		{"leaf among CAs logged", map[string]string{NCACACertsFile: ca + string(testCert(t, "LEAF", false))}, 0, 1, false, []string{"not a CA certificate", "LEAF"}},
+		{"test CA not a production one", map[string]string{NCACACertsFile: ca + string(testCert(t, "NCA TEST GOST", true))}, 0, 1, false, []string{"a test CA", "NCA TEST GOST"}},
 		{"too large", map[string]string{KnownSitesFile: site + strings.Repeat(" ", MaxDataFileBytes)}, 0, 0, false, []string{"larger than"}},
 		{"a folder instead of a file", map[string]string{KnownSitesFile + "/x": ""}, 0, 0, false, []string{KnownSitesFile}},
 	} {
