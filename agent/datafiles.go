@@ -40,6 +40,7 @@ type DataFiles struct {
 	KnownSites    []KnownService      // checked by CheckKnownOrigins
 	ProductionCAs []*x509.Certificate // CA certificates only
 	TokenModules  []byte              // token-modules.json as read; p11.ParseCatalogFile parses it
+	Unused        []string            // files there that could not be used (the log says why)
 }
 
 // ReadDataFile reads name in dir, capped at MaxDataFileBytes; a missing
@@ -72,6 +73,7 @@ func LoadDataFiles(dir string, log *slog.Logger) DataFiles {
 	}
 	var d DataFiles
 	bad := func(name string, err error) {
+		d.Unused = append(d.Unused, name)
 		log.Warn("a data file from the update is not used: running with the built-in data", "file", filepath.Join(dir, name), "err", err)
 	}
 	if b, err := ReadDataFile(dir, KnownSitesFile); err != nil {

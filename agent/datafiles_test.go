@@ -156,6 +156,10 @@ func TestLoadDataFiles(t *testing.T) {
 			if len(d.KnownSites) != tc.sites || len(d.ProductionCAs) != tc.cas || (d.TokenModules != nil) != tc.modules {
 				t.Fatalf("got %d sites, %d CAs, modules %v", len(d.KnownSites), len(d.ProductionCAs), d.TokenModules != nil)
 			}
+			unused := map[string]string{"bad sites, good CAs": KnownSitesFile, "bad CAs, good sites": NCACACertsFile, "too large": KnownSitesFile, "a folder instead of a file": KnownSitesFile}
+			if strings.Join(d.Unused, ",") != unused[tc.name] {
+				t.Errorf("unused = %v", d.Unused)
+			}
 			for _, w := range tc.logs {
 				if !strings.Contains(log.String(), w) {
 					t.Errorf("log lacks %q:\n%s", w, log.String())

@@ -101,3 +101,22 @@ func TestVerifyReadsCACertsDataFile(t *testing.T) {
 		t.Fatalf("a production CA in the data file: exit %d %s, want the chain checked against it and refused", code, out)
 	}
 }
+
+// status says what the data files add, and which it does not use.
+func TestStatusShowsDataFiles(t *testing.T) {
+	data, conf := t.TempDir(), t.TempDir()
+	d := filepath.Join(data, "qoltanba", "update", "data")
+	os.MkdirAll(d, 0o700)
+	os.WriteFile(filepath.Join(d, "known-sites.json"), []byte(`{"sites":[{"domain":"mybank.kz","names":{"en":"My Bank"}}]}`), 0o600)
+	os.WriteFile(filepath.Join(d, "token-modules.json"), []byte(`{"modules":[{"name":"x","storage":"PKCS12","linux":["/tmp/evil.so"]}]}`), 0o600)
+	policy := filepath.Join(conf, "policy.json")
+	os.WriteFile(policy, []byte(`{}`), 0o600)
+	cmd := exec.Command(binary, "status", "--policy", policy)
+	cmd.Env = append(withoutLocale(os.Environ()), "LANG=en_US.UTF-8", "XDG_DATA_HOME="+data, "XDG_CONFIG_HOME="+conf)
+	out, _ := cmd.Output()
+	for _, want := range []string{"update data: 1 known sites, 0 production CA certificates, 0 token modules added", "update data: token-modules.json not used"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+}
