@@ -28,7 +28,7 @@ func cmdVerify(e *env, args []string) error {
 	data := fs.String("data", "", "cms: the signed content `file` of a detached signature")
 	at := fs.String("at", "", "validation `time`: a date (2026-01-15, midnight UTC) or a time (2026-01-15T12:00:00Z); default now")
 	trustSet := fs.String("trust", "", "trust NCA's CAs: `test` (carried in qoltanba), production or both (with --ca-dir)")
-	caDir := fs.String("ca-dir", "", "`directory` of NCA's production CA certificates, for --trust production|both")
+	caDir := fs.String("ca-dir", "", "`directory` of NCA's production CA certificates, for --trust production|both (besides the update's nca-ca-certs.pem, docs/updates.md)")
 	var cas, crls, tsaCAs listFlag
 	fs.Var(&cas, "ca", "trusted CA certificate `file` (PEM with one or more, or DER); repeatable")
 	fs.Var(&crls, "crl", "CRL `file` (DER or PEM); repeatable")
