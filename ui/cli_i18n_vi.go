@@ -234,6 +234,8 @@ var viCLI = map[string]string{
 	"cli-update-result-failed":     "thất bại: %s",
 	"cli-update-result-up-to-date": "đã là bản mới nhất",
 	"cli-update-result-updated":    "đã cập nhật lên %s",
+	"cli-update-data-read":         "dữ liệu cập nhật: đã thêm %d trang web đã biết, %d chứng thư CA chính thức, %d mô-đun token",
+	"cli-update-data-unused":       "dữ liệu cập nhật: %s không được dùng (không đúng định dạng), dùng dữ liệu có sẵn; nhật ký của agent ghi lý do (%s)",
 	"cli-update-status-never":      "cập nhật: chưa kiểm tra lần nào",
 	"cli-update-status-off":        "cập nhật: kiểm tra đã bị tắt (%s)",
 	"cli-update-status":            "cập nhật: kiểm tra lần cuối %s: %s",

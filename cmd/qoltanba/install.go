@@ -225,6 +225,7 @@ func cmdStatus(e *env, args []string) error {
 	}
 	cfg = pol.Apply(cfg)
 	printUpdateStatus(e, cfg)
+	printDataFiles(e)
 	if _, _, err := loadServeFiles(cfg); err != nil {
 		fmt.Fprintf(e.stdout, "FAIL %s\n", e.T("cli-check-config", errText(e.locale, err)))
 		return failMsg("cli-status-config", filepath.Join(o.ConfigDir, "config.json"))

@@ -33,7 +33,8 @@ func (e *originError) Error() string { return "" }
 // service's name), unknown, or a look-alike of a known site and why, in
 // the dialogs' words; a name in punycode has its letters beside it. The
 // known sites are those serve uses: the built-in ones and the machine
-// policy's knownOrigins, or the config's when the policy sets none.
+// policy's knownOrigins, or, when the policy sets none, the config's and
+// the update's known-sites.json.
 func cmdOrigin(e *env, args []string) error {
 	fs := newFlags(e, "origin", "[--config FILE] [--policy FILE] ORIGIN|URL")
 	configFile := fs.String("config", filepath.Join(agent.ConfigDir(), "config.json"), "configuration `file` (its knownOrigins count as known unless the policy sets its own)")
@@ -71,6 +72,7 @@ func cmdOrigin(e *env, args []string) error {
 		return fail(err)
 	}
 	cfg = pol.Apply(cfg)
+	cfg = agent.LoadDataFiles(agent.UpdateDataDir(), nil).Apply(cfg) // known-sites.json of the update
 	perms, err := agent.LoadPermissions(filepath.Join(agent.DataDir(), "permissions.json"), cfg.AllowedOrigins, cfg.DeniedOrigins)
 	if err != nil {
 		return fail(err)

@@ -209,7 +209,19 @@ func serve(e *env, cfg agent.Config, prompter agent.Prompter, unattended []agent
 	if err != nil {
 		return err
 	}
+	// The signed data files `qoltanba update` wrote: more known sites,
+	// production CAs and token modules; a bad one is logged and skipped.
+	data := agent.LoadDataFiles(agent.UpdateDataDir(), log)
+	cfg = data.Apply(cfg)
+	prodCAs = append(prodCAs, data.ProductionCAs...)
 	catalog := p11.DefaultCatalog()
+	if data.TokenModules != nil {
+		if extra, err := p11.ParseCatalogFile(data.TokenModules); err != nil {
+			log.Warn("a data file from the update is not used: running with the built-in data", "file", filepath.Join(agent.UpdateDataDir(), agent.TokenModulesFile), "err", err)
+		} else {
+			catalog = append(catalog, extra...)
+		}
+	}
 	if cfg.PKCS11Only { // the policy names the only modules to load
 		catalog = nil
 	}

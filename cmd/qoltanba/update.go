@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/qoltanba/qoltanba/agent"
+	"github.com/qoltanba/qoltanba/token/p11"
 	"github.com/qoltanba/qoltanba/update"
 )
 
@@ -256,6 +257,26 @@ func printUpdateStatus(e *env, cfg agent.Config) {
 		result = e.T("cli-update-result-failed", updateReason(e.locale, *st))
 	}
 	fmt.Fprintln(e.stdout, e.T("cli-update-status", when, result))
+}
+
+// printDataFiles says what the update's data files add (docs/updates.md),
+// and which of them are not used; nothing when there are none.
+func printDataFiles(e *env) {
+	d := agent.LoadDataFiles(agent.UpdateDataDir(), nil)
+	modules := 0
+	if d.TokenModules != nil {
+		if m, err := p11.ParseCatalogFile(d.TokenModules); err != nil {
+			d.Unused = append(d.Unused, agent.TokenModulesFile)
+		} else {
+			modules = len(m)
+		}
+	}
+	if len(d.KnownSites)+len(d.ProductionCAs)+modules > 0 {
+		fmt.Fprintln(e.stdout, e.T("cli-update-data-read", len(d.KnownSites), len(d.ProductionCAs), modules))
+	}
+	if len(d.Unused) > 0 {
+		fmt.Fprintln(e.stdout, e.T("cli-update-data-unused", strings.Join(d.Unused, ", "), agent.UpdateDataDir()))
+	}
 }
 
 // runningProgram is the program an update replaces and whether it may

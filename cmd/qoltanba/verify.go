@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/qoltanba/qoltanba/agent"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/verify/trust"
 )
@@ -27,7 +28,7 @@ func cmdVerify(e *env, args []string) error {
 	data := fs.String("data", "", "cms: the signed content `file` of a detached signature")
 	at := fs.String("at", "", "validation `time`: a date (2026-01-15, midnight UTC) or a time (2026-01-15T12:00:00Z); default now")
 	trustSet := fs.String("trust", "", "trust NCA's CAs: `test` (carried in qoltanba), production or both (with --ca-dir)")
-	caDir := fs.String("ca-dir", "", "`directory` of NCA's production CA certificates, for --trust production|both")
+	caDir := fs.String("ca-dir", "", "`directory` of NCA's production CA certificates, for --trust production|both (besides the update's nca-ca-certs.pem, docs/updates.md)")
 	var cas, crls, tsaCAs listFlag
 	fs.Var(&cas, "ca", "trusted CA certificate `file` (PEM with one or more, or DER); repeatable")
 	fs.Var(&crls, "crl", "CRL `file` (DER or PEM); repeatable")
@@ -55,10 +56,27 @@ func cmdVerify(e *env, args []string) error {
 		if err != nil {
 			return usageMsg("cli-trust-set", *trustSet)
 		}
-		if set != trust.Test && *caDir == "" {
+		// The production CAs of the update's nca-ca-certs.pem count as
+		// if they were in --ca-dir (docs/updates.md).
+		var updCAs []*x509.Certificate
+		if set != trust.Test {
+			updCAs = agent.LoadDataFiles(agent.UpdateDataDir(), nil).ProductionCAs
+		}
+		if set != trust.Test && *caDir == "" && len(updCAs) == 0 {
 			return usageMsg("cli-trust-needs-ca-dir", set)
 		}
-		nca, err := trust.Load(set, *caDir)
+		var nca []*x509.Certificate
+		if *caDir != "" || set == trust.Test {
+			nca, err = trust.Load(set, *caDir)
+		} else if set == trust.Both {
+			nca = trust.TestCAs()
+		}
+		if errors.Is(err, trust.ErrNoProductionCAs) && len(updCAs) > 0 {
+			nca, err = trust.Load(trust.Test, *caDir) // the production ones come from the update
+			if set == trust.Production {
+				nca = nil
+			}
+		}
 		if err != nil {
 			// Asked to check against a set that has no anchor: an error,
 			// never "VALID, chain not checked".
@@ -68,6 +86,7 @@ func cmdVerify(e *env, args []string) error {
 			return err
 		}
 		opts.Chain.Roots = append(opts.Chain.Roots, nca...)
+		opts.Chain.Roots = append(opts.Chain.Roots, updCAs...)
 	} else if *caDir != "" {
 		return usageMsg("cli-ca-dir-alone")
 	}
