@@ -115,6 +115,10 @@ func (p *Prefix) C(rel string) string {
 func (p *Prefix) Cmd(exe string, args ...string) *exec.Cmd {
 	cmd := exec.Command("wine", append([]string{exe}, args...)...)
 	cmd.Env = p.Env
+	// Wine's own processes (wineserver, winedevice, explorer) inherit the
+	// program's output pipes and outlive it: without a limit, Wait after
+	// Kill waited for them forever and a failed test hung in its cleanup.
+	cmd.WaitDelay = 10 * time.Second
 	return cmd
 }
 
