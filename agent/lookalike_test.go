@@ -291,25 +291,33 @@ var tableExtra = []KnownService{
 	{Domain: "кітапхана.қаз", Names: map[string]string{"kk": "Кітапхана"}},
 }
 
+// classifyCase classifies a case's origin as the browser would send it
+// and spells the result as the tables do: "class [domain] [why]".
+func classifyCase(t *testing.T, origin string, extra []KnownService) (Origin, OriginInfo, string) {
+	t.Helper()
+	o, err := ParseOrigin(toBrowserOrigin(t, origin))
+	if err != nil {
+		t.Fatalf("%s: %v", origin, err)
+	}
+	got := Classify(o, extra)
+	s := string(got.Class)
+	if got.Service != nil {
+		s += " " + got.Service.Domain
+	}
+	if got.Why != "" {
+		s += " " + string(got.Why)
+	}
+	return o, got, s
+}
+
 func TestClassifyTable(t *testing.T) {
 	if len(classifyTable) < 150 {
 		t.Fatalf("%d cases, want at least 150", len(classifyTable))
 	}
 	counts := map[OriginClass]int{}
 	for _, c := range classifyTable {
-		o, err := ParseOrigin(toBrowserOrigin(t, c.origin))
-		if err != nil {
-			t.Fatalf("%s: %v", c.origin, err)
-		}
-		got := Classify(o, tableExtra)
+		o, got, s := classifyCase(t, c.origin, tableExtra)
 		counts[got.Class]++
-		s := string(got.Class)
-		if got.Service != nil {
-			s += " " + got.Service.Domain
-		}
-		if got.Why != "" {
-			s += " " + string(got.Why)
-		}
 		if s != c.want {
 			t.Errorf("%s (%s): %s, want %s", c.origin, o.Host, s, c.want)
 		}

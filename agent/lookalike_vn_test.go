@@ -85,19 +85,8 @@ var vnClassifyTable = []struct{ origin, want string }{
 func TestClassifyVietnam(t *testing.T) {
 	counts := map[OriginClass]int{}
 	for _, c := range vnClassifyTable {
-		o, err := ParseOrigin(toBrowserOrigin(t, c.origin))
-		if err != nil {
-			t.Fatalf("%s: %v", c.origin, err)
-		}
-		got := Classify(o, nil)
+		o, got, s := classifyCase(t, c.origin, nil)
 		counts[got.Class]++
-		s := string(got.Class)
-		if got.Service != nil {
-			s += " " + got.Service.Domain
-		}
-		if got.Why != "" {
-			s += " " + string(got.Why)
-		}
 		if s != c.want {
 			t.Errorf("%s (%s): %s, want %s", c.origin, o.Host, s, c.want)
 		}
