@@ -118,67 +118,70 @@ func (kk *KnownKeys) read() ([]KnownKey, error) {
 // path made absolute), replacing what was remembered of that file. It
 // returns how many keys it remembered.
 func (kk *KnownKeys) Add(path string, keys []*token.Key) (int, error) {
-	if kk == nil || kk.path == "" {
-		return 0, nil
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return 0, fmt.Errorf("my keys: %w", err)
-	}
-	kk.mu.Lock()
-	defer kk.mu.Unlock()
-	list, err := kk.read()
-	if err != nil {
-		return 0, err
-	}
-	var used time.Time
-	list = slices.DeleteFunc(list, func(k KnownKey) bool {
-		if k.Path == abs && k.LastUsed.After(used) {
-			used = k.LastUsed
-		}
-		return k.Path == abs
-	})
 	n := 0
-	for _, k := range keys {
-		if k == nil || k.Certificate == nil {
-			continue
+	err := kk.edit(path, func(abs string, list []KnownKey) ([]KnownKey, error) {
+		var used time.Time
+		list = slices.DeleteFunc(list, func(k KnownKey) bool {
+			if k.Path == abs && k.LastUsed.After(used) {
+				used = k.LastUsed
+			}
+			return k.Path == abs
+		})
+		for _, k := range keys {
+			if k == nil || k.Certificate == nil {
+				continue
+			}
+			list = append(list, KnownKey{Storage: StorePKCS12, Alias: k.Alias, Path: abs, Certificate: k.Certificate, LastUsed: used})
+			n++
 		}
-		list = append(list, KnownKey{Storage: StorePKCS12, Alias: k.Alias, Path: abs, Certificate: k.Certificate, LastUsed: used})
-		n++
-	}
-	if len(list) > MaxKnownKeys {
-		return 0, fmt.Errorf("my keys: at most %d keys are remembered; forget some first (qoltanba keys --forget FILE)", MaxKnownKeys)
-	}
-	return n, kk.write(list)
+		if len(list) > MaxKnownKeys {
+			n = 0
+			return nil, fmt.Errorf("my keys: at most %d keys are remembered; forget some first (qoltanba keys --forget FILE)", MaxKnownKeys)
+		}
+		return list, nil
+	})
+	return n, err
 }
 
 // Forget removes a key file from the list; it reports how many keys went.
 func (kk *KnownKeys) Forget(path string) (int, error) {
-	if kk == nil || kk.path == "" {
-		return 0, nil
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return 0, fmt.Errorf("my keys: %w", err)
-	}
-	kk.mu.Lock()
-	defer kk.mu.Unlock()
-	list, err := kk.read()
-	if err != nil {
-		return 0, err
-	}
-	before := len(list)
-	list = slices.DeleteFunc(list, func(k KnownKey) bool { return k.Path == abs })
-	if len(list) == before {
-		return 0, nil
-	}
-	return before - len(list), kk.write(list)
+	n := 0
+	err := kk.edit(path, func(abs string, list []KnownKey) ([]KnownKey, error) {
+		before := len(list)
+		list = slices.DeleteFunc(list, func(k KnownKey) bool { return k.Path == abs })
+		if n = before - len(list); n == 0 {
+			return nil, nil
+		}
+		return list, nil
+	})
+	return n, err
 }
 
 // Used remembers that the agent signed with the key file path's key cert
 // (adding it when it is not in the list yet).
 func (kk *KnownKeys) Used(path string, k *token.Key) error {
-	if kk == nil || kk.path == "" || k == nil || k.Certificate == nil {
+	if k == nil || k.Certificate == nil {
+		return nil
+	}
+	return kk.edit(path, func(abs string, list []KnownKey) ([]KnownKey, error) {
+		i := slices.IndexFunc(list, func(e KnownKey) bool { return e.Path == abs && e.Certificate.Equal(k.Certificate) })
+		if i < 0 {
+			if len(list) >= MaxKnownKeys {
+				return nil, nil // full: the user curates it with --forget
+			}
+			list = append(list, KnownKey{Storage: StorePKCS12, Alias: k.Alias, Path: abs, Certificate: k.Certificate})
+			i = len(list) - 1
+		}
+		list[i].LastUsed = kk.now().UTC().Truncate(time.Second)
+		return list, nil
+	})
+}
+
+// edit reads the list under the lock, lets change edit it for the key
+// file path (made absolute) and writes what change returns; a nil list
+// writes nothing. Nothing happens without a list file (kk nil or no path).
+func (kk *KnownKeys) edit(path string, change func(abs string, list []KnownKey) ([]KnownKey, error)) error {
+	if kk == nil || kk.path == "" {
 		return nil
 	}
 	abs, err := filepath.Abs(path)
@@ -191,16 +194,10 @@ func (kk *KnownKeys) Used(path string, k *token.Key) error {
 	if err != nil {
 		return err
 	}
-	now := kk.now().UTC().Truncate(time.Second)
-	i := slices.IndexFunc(list, func(e KnownKey) bool { return e.Path == abs && e.Certificate.Equal(k.Certificate) })
-	if i < 0 {
-		if len(list) >= MaxKnownKeys {
-			return nil // full: the user curates it with --forget
-		}
-		list = append(list, KnownKey{Storage: StorePKCS12, Alias: k.Alias, Path: abs, Certificate: k.Certificate})
-		i = len(list) - 1
+	list, err = change(abs, list)
+	if err != nil || list == nil {
+		return err
 	}
-	list[i].LastUsed = now
 	return kk.write(list)
 }
 
