@@ -131,10 +131,25 @@ type Result struct {
 // Run runs a program to its end (at most 2 minutes).
 func (p *Prefix) Run(exe string, args ...string) Result {
 	p.t.Helper()
+	r := p.run(p.Env, exe, args...)
+	// qoltanba's programs say why whenever they fail, so a failure without
+	// a word is Wine failing to start the program at all (seen in CI right
+	// after a service stopped; WINEDEBUG=-all hides Wine's own "could not
+	// load" line): it ran nothing, so it is run once more, with Wine's
+	// errors shown should it fail again.
+	if r.Code != 0 && r.Stdout == "" && r.Stderr == "" && strings.HasPrefix(strings.ToLower(filepath.Base(exe)), "qoltanba") {
+		p.t.Logf("wine %s %v: exit %d without a word; Wine did not start it, once more", exe, args, r.Code)
+		r = p.run(append(p.Env, "WINEDEBUG=err+all"), exe, args...)
+	}
+	return r
+}
+
+func (p *Prefix) run(env []string, exe string, args ...string) Result {
+	p.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "wine", append([]string{exe}, args...)...)
-	cmd.Env = p.Env
+	cmd.Env = env
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	// Wine's own processes (services.exe, winedevice.exe) that the first
