@@ -191,16 +191,25 @@ func flagError(name string, err error) error {
 // type string"). Another error stays as its package wrote it.
 func loadPolicy(path string) (*agent.Policy, error) {
 	pol, err := agent.LoadMachinePolicy(path)
-	var pe *agent.PolicyError
-	if err == nil || !errors.As(err, &pe) {
-		return pol, err
+	if err != nil {
+		return nil, policyWords(err)
 	}
-	return nil, policyMsg(pe)
+	return pol, nil
+}
+
+// policyWords is err in the user's language when it is an
+// agent.PolicyError; another error stays as its package wrote it.
+func policyWords(err error) error {
+	var pe *agent.PolicyError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	return policyMsg(pe)
 }
 
 // policyMsgs are the catalog's words for each kind of policy error, and
-// the arguments each takes (after the file and, when the words name one,
-// the line).
+// the arguments each takes after the place (the file, with its line when
+// line is set and the line is known).
 var policyMsgs = map[agent.PolicyErrorKind]struct {
 	key  string
 	line bool
@@ -249,9 +258,11 @@ func policyMsg(e *agent.PolicyError) error {
 	if !ok {
 		return e
 	}
+	// Where: the file and its line when the fault has one (a registry
+	// value or a command line has none).
 	args := []any{e.Source}
-	if m.line {
-		args = append(args, e.Line)
+	if m.line && e.Line > 0 {
+		args[0] = failMsg("cli-policy-at-line", e.Source, e.Line)
 	}
 	if m.args != nil {
 		args = append(args, m.args(e)...)

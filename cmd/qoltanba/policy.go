@@ -83,7 +83,7 @@ func cmdPolicy(e *env, args []string) error {
 			return usageMsg("cli-policy-unset-keys")
 		}
 		if err := write(nil, keys); err != nil {
-			return err
+			return policyWords(err)
 		}
 		if *msi {
 			return forgetMSIPolicy()
@@ -102,7 +102,7 @@ func cmdPolicy(e *env, args []string) error {
 		}
 		val, err := agent.PolicyValue(k, v)
 		if err != nil {
-			return err
+			return policyWords(err)
 		}
 		values[k] = val
 		names = append(names, k)
@@ -114,7 +114,7 @@ func cmdPolicy(e *env, args []string) error {
 		return usageMsg("cli-policy-give-kv")
 	}
 	if err := write(values, nil); err != nil {
-		return err
+		return policyWords(err)
 	}
 	if *msi {
 		if err := recordMSIPolicy(names); err != nil {

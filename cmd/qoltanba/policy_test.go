@@ -129,12 +129,30 @@ func TestPolicyCommand(t *testing.T) {
 			t.Errorf("show lacks %q:\n%s", want, show.stdout)
 		}
 	}
-	if r := qoltanba(t, nil, "policy", "set", "--policy", path, "locale=de"); r.code != 1 || !strings.Contains(r.stderr, `locale "de"`) {
-		t.Errorf("bad value: %+v", r)
+	// Refusals in the user's language, without a line (the value was
+	// typed, not read from a file), and the file left as it was.
+	before, _ := os.ReadFile(path)
+	for _, c := range []struct{ lang, kv, want string }{
+		{"en", "locale=de", `(command line): locale "de": write kk, ru, en or vi`},
+		{"en", "disableKeyFile=1", `(command line): key "disableKeyFile" is not a setting this version knows`},
+		{"ru", "disableKeyFiles=maybe", `(command line): у ключа "disableKeyFiles" значение не того вида: нужно true или false`},
+		{"kk", "promptTimeout=soon", `(command line): promptTimeout мәні "5m" немесе "90s" сияқты`},
+		{"vi", "knownOrigins=[{", `(command line): đây không phải JSON hợp lệ`},
+		{"en", "protocols=ncalayer,telnet", `(command line): protocols "ncalayer, telnet": write one of ncalayer, vnpt, vgca`},
+	} {
+		r := qoltanbaEnv(t, []string{"LANG=" + c.lang, "LC_ALL=", "LC_MESSAGES="}, "policy", "set", "--policy", path, c.kv)
+		if r.code != 1 || !strings.Contains(r.stderr, c.want) || strings.Contains(r.stderr, "line 1") || strings.Contains(r.stderr, "строка 1") {
+			t.Errorf("LANG=%s policy set %s: %+v, want %q", c.lang, c.kv, r, c.want)
+		}
 	}
-	if r := qoltanba(t, nil, "policy", "set", "--policy", path, "disableKeyFile=1"); r.code != 1 || !strings.Contains(r.stderr, `unknown key "disableKeyFile"`) {
-		t.Errorf("unknown key: %+v", r)
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Errorf("a refused value changed the file:\n%s", after)
 	}
+	qoltanba(t, nil, "policy", "set", "--policy", path, "protocols=ncalayer vgca").mustOK(t)
+	if b, _ := os.ReadFile(path); !strings.Contains(string(b), `"protocols": ["ncalayer","vgca"]`) {
+		t.Errorf("protocols not set:\n%s", b)
+	}
+	qoltanba(t, nil, "policy", "unset", "--policy", path, "protocols").mustOK(t)
 	qoltanba(t, nil, "policy", "unset", "--policy", path, "locale").mustOK(t)
 	if b, _ := os.ReadFile(path); strings.Contains(string(b), "locale") || !strings.Contains(string(b), `"disableUnattended": true`) {
 		t.Errorf("after unset:\n%s", b)
