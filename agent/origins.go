@@ -1,7 +1,6 @@
 package agent
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"slices"
@@ -859,10 +858,36 @@ func passesForASCII(r rune) bool {
 	return true
 }
 
-// Errors of CheckKnownOrigins.
-var (
-	errKnownNoDomain = errors.New(`a knownOrigins entry needs a "domain" (egov.kz) and "names" ({"kk": …, "ru": …, "en": …})`)
+// KnownFault is why a knownOrigins entry is refused.
+type KnownFault string
+
+// Kinds of KnownOriginError.
+const (
+	KnownNoDomain  KnownFault = "no-domain"  // no "domain" at all
+	KnownAddress   KnownFault = "address"    // a URL or host:port instead of a name
+	KnownNotDomain KnownFault = "not-domain" // not a domain name (a wildcard inside, ...)
+	KnownEnding    KnownFault = "ending"     // a whole ending (kz, gov.kz, github.io)
+	KnownLookalike KnownFault = "lookalike"  // imitates a built-in known site
 )
+
+// KnownOriginError is a refused knownOrigins entry: which (Entry, as
+// written), why (Fault), and for a look-alike the site it imitates (Like)
+// and how (Why), so that it is worded in the reader's language; Error is
+// the English for logs.
+type KnownOriginError struct {
+	Entry string
+	Fault KnownFault
+	Like  string
+	Why   LookalikeWhy
+	text  string
+}
+
+func (e *KnownOriginError) Error() string { return e.text }
+
+func knownErr(e KnownOriginError, format string, args ...any) *KnownOriginError {
+	e.text = fmt.Sprintf(format, args...)
+	return &e
+}
 
 // CheckKnownOrigins validates and normalises knownOrigins entries (the
 // user's config and the machine policy alike): the domain in lower case,
@@ -876,23 +901,28 @@ func CheckKnownOrigins(list []KnownService) ([]KnownService, error) {
 	for _, k := range list {
 		raw := strings.TrimSpace(k.Domain)
 		if raw == "" {
-			return nil, errKnownNoDomain
+			return nil, knownErr(KnownOriginError{Fault: KnownNoDomain},
+				`a knownOrigins entry needs a "domain" (egov.kz) and "names" ({"kk": …, "ru": …, "en": …})`)
 		}
 		if strings.ContainsAny(raw, "/:@?# ") {
-			return nil, fmt.Errorf("knownOrigins: %q: write the domain name only (portal.corp.kz), not an address", k.Domain)
+			return nil, knownErr(KnownOriginError{Entry: k.Domain, Fault: KnownAddress},
+				"knownOrigins: %q: write the domain name only (portal.corp.kz), not an address", k.Domain)
 		}
 		d := normalDomain(raw)
 		if d == "" || strings.Contains(d, "*") {
-			return nil, fmt.Errorf("knownOrigins: %q is not a domain name (write portal.corp.kz)", k.Domain)
+			return nil, knownErr(KnownOriginError{Entry: k.Domain, Fault: KnownNotDomain},
+				"knownOrigins: %q is not a domain name (write portal.corp.kz)", k.Domain)
 		}
 		if slices.ContainsFunc(KnownServices, func(b KnownService) bool { return b.Domain == d }) {
 			continue // built in already
 		}
 		if suffix, _ := publicsuffix.PublicSuffix(d); suffix == d {
-			return nil, fmt.Errorf("knownOrigins: %q is a whole domain ending, shared by every site under it: name one site (portal.corp.kz)", k.Domain)
+			return nil, knownErr(KnownOriginError{Entry: k.Domain, Fault: KnownEnding},
+				"knownOrigins: %q is a whole domain ending, shared by every site under it: name one site (portal.corp.kz)", k.Domain)
 		}
 		if svc, why := lookalikeOf(parseHost(d), builtins); svc != nil {
-			return nil, fmt.Errorf("knownOrigins: %q looks like %s (%s): a look-alike of a known site cannot be made known", k.Domain, svc.Domain, why)
+			return nil, knownErr(KnownOriginError{Entry: k.Domain, Fault: KnownLookalike, Like: svc.Domain, Why: why},
+				"knownOrigins: %q looks like %s (%s): a look-alike of a known site cannot be made known", k.Domain, svc.Domain, why)
 		}
 		k.Domain = d
 		out = append(out, k)

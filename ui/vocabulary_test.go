@@ -77,6 +77,10 @@ func wordTables() map[string]map[string]string {
 			for k, v := range m {
 				out[string(k)] = v
 			}
+		case map[agent.KnownFault]string:
+			for k, v := range m {
+				out[string(k)] = v
+			}
 		case map[agent.Action]string:
 			for k, v := range m {
 				out[string(k)] = v
@@ -96,6 +100,7 @@ func wordTables() map[string]map[string]string {
 		"agent.Reason":       plain(reasonKeys),
 		"agent.Outcome":      plain(outcomeKeys),
 		"agent.LookalikeWhy": plain(whyKeys),
+		"agent.KnownFault":   plain(knownFaultKeys),
 		"agent.Action/sign":  plain(signKeys),
 		"agent.Action/done":  plain(signedKeys),
 		"agent.DocKind":      plain(docKindKeys),
@@ -114,6 +119,7 @@ func TestEveryWordOfTheAgentHasWords(t *testing.T) {
 		{"agent", "Reason", "agent.Reason"},
 		{"agent", "Outcome", "agent.Outcome"},
 		{"agent", "LookalikeWhy", "agent.LookalikeWhy"},
+		{"agent", "KnownFault", "agent.KnownFault"},
 		{"agent", "Action", "agent.Action/sign"},
 		{"agent", "Action", "agent.Action/done"},
 		{"agent", "DocKind", "agent.DocKind"},

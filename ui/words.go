@@ -60,6 +60,28 @@ var whyKeys = map[agent.LookalikeWhy]string{
 	agent.WhyOtherSuffix: "why-other-suffix",
 }
 
+// knownFaultKeys word why a knownOrigins entry is refused (they take the
+// entry as written; the look-alike's also the site and how it imitates it).
+var knownFaultKeys = map[agent.KnownFault]string{
+	agent.KnownNoDomain:  "cli-known-no-domain",
+	agent.KnownAddress:   "cli-known-address",
+	agent.KnownNotDomain: "cli-known-not-domain",
+	agent.KnownEnding:    "cli-known-ending",
+	agent.KnownLookalike: "cli-known-lookalike",
+}
+
+// KnownOriginWords says in locale why a knownOrigins entry (of a policy,
+// a config or the known-sites data file) is refused.
+func KnownOriginWords(locale string, e *agent.KnownOriginError) string {
+	switch e.Fault {
+	case agent.KnownNoDomain:
+		return word(knownFaultKeys, e.Fault, locale)
+	case agent.KnownLookalike:
+		return word(knownFaultKeys, e.Fault, locale, e.Entry, e.Like, word(whyKeys, e.Why, locale, e.Like, e.Entry))
+	}
+	return word(knownFaultKeys, e.Fault, locale, e.Entry)
+}
+
 // signKeys label the Sign button, signedKeys the status after it, per
 // action.
 var (

@@ -74,6 +74,10 @@ func errText(locale string, err error) string {
 		// "productionCAFiles: ..."): the message in locale, in its place.
 		return strings.Replace(err.Error(), m.Error(), m.in(locale), 1)
 	}
+	var ke *agent.KnownOriginError
+	if errors.As(err, &ke) {
+		return ui.KnownOriginWords(locale, ke)
+	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		switch {
@@ -160,6 +164,10 @@ func loadConfig(path string) (agent.Config, error) {
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
 		return cfg, err
 	}
+	var ke *agent.KnownOriginError
+	if errors.As(err, &ke) {
+		return cfg, failMsg("cli-config-other", path, ke)
+	}
 	return cfg, failMsg("cli-config-other", path, strings.TrimPrefix(err.Error(), "config "+path+": "))
 }
 
@@ -238,6 +246,7 @@ var policyMsgs = map[agent.PolicyErrorKind]struct {
 	agent.PolicyTrailing:     {"cli-policy-trailing", true, nil},
 	agent.PolicyTooLarge:     {"cli-policy-too-large", false, func(e *agent.PolicyError) []any { return []any{e.Want} }},
 	agent.PolicyModuleFields: {"cli-policy-module-fields", true, nil},
+	agent.PolicyBadKnown:     {"cli-policy-known", true, func(e *agent.PolicyError) []any { return []any{e.Err} }},
 	agent.PolicyMissing:      {"cli-policy-missing", false, nil},
 	agent.PolicyDangling:     {"cli-policy-dangling", false, func(e *agent.PolicyError) []any { return []any{e.Value, e.Want} }},
 }
@@ -252,7 +261,7 @@ var valueTypeKeys = map[agent.ValueType]string{
 }
 
 // policyMsg is a policy error in the user's language; a kind the catalog
-// has no words for (knownOrigins' own checks) stays in the agent's words.
+// has no words for (from a newer agent) stays in the agent's words.
 func policyMsg(e *agent.PolicyError) error {
 	m, ok := policyMsgs[e.Kind]
 	if !ok {

@@ -138,6 +138,8 @@ func TestPolicyCommand(t *testing.T) {
 		{"ru", "disableKeyFiles=maybe", `(command line): у ключа "disableKeyFiles" значение не того вида: нужно true или false`},
 		{"kk", "promptTimeout=soon", `(command line): promptTimeout мәні "5m" немесе "90s" сияқты`},
 		{"vi", "knownOrigins=[{", `(command line): đây không phải JSON hợp lệ`},
+		{"ru", `knownOrigins=[{"domain":"egov-kz.com","names":{"en":"X"}}]`, `(command line): knownOrigins: "egov-kz.com" похож на egov.kz (к имени egov.kz добавлено слово или дефис`},
+		{"kk", `knownOrigins=[{"domain":"https://portal.corp.kz"}]`, `(command line): knownOrigins: "https://portal.corp.kz" — мекенжай`},
 		{"en", "protocols=ncalayer,telnet", `(command line): protocols "ncalayer, telnet": write one of ncalayer, vnpt, vgca`},
 	} {
 		r := qoltanbaEnv(t, []string{"LANG=" + c.lang, "LC_ALL=", "LC_MESSAGES="}, "policy", "set", "--policy", path, c.kv)
