@@ -182,7 +182,7 @@ var catalog = map[string]map[string]string{
 	"set-modules":              {"kk": "Токен модульдері", "ru": "Модули токенов", "en": "Token modules"},
 	"set-save":                 {"kk": "Сақтау", "ru": "Сохранить", "en": "Save"},
 	"set-invalid":              {"kk": "TSA URL немесе уақыт дұрыс емес (мысалы 5m)", "ru": "Неверный URL TSA или время (например 5m)", "en": "Check the TSA URL and the timeout (e.g. 5m)"},
-	"set-saved":                {"kk": "Сақталды: келесі іске қосылғанда қолданылады", "ru": "Сохранено: вступит в силу при следующем запуске", "en": "Saved: takes effect at the next start"},
+	"set-saved":                {"kk": "Сақталды: тіл бірден ауысады, қалған баптаулар qoltanba келесі іске қосылғанда қолданылады", "ru": "Сохранено: язык меняется сразу, остальные настройки — при следующем запуске qoltanba", "en": "Saved: the language changes now, the other settings when qoltanba next starts"},
 	"org-managed":              {"kk": "Ұйымыңыз басқарады", "ru": "Управляется вашей организацией", "en": "Managed by your organisation"},
 	"org-set":                  {"kk": "ұйымыңыз орнатқан", "ru": "задано вашей организацией", "en": "set by your organisation"},
 	"org-keyfiles-off":         {"kk": "Кілт файлдарын ұйымыңыз өшірген: токенді пайдаланыңыз", "ru": "Файлы ключей отключены вашей организацией: используйте токен", "en": "Key files are turned off by your organisation: use your token"},

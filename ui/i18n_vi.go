@@ -197,7 +197,7 @@ var viDialog = map[string]string{
 	"set-modules":              "Mô-đun USB ký số",
 	"set-save":                 "Lưu",
 	"set-invalid":              "Hãy kiểm tra URL của TSA và thời gian chờ (ví dụ 5m)",
-	"set-saved":                "Đã lưu: có hiệu lực từ lần khởi động sau",
+	"set-saved":                "Đã lưu: ngôn ngữ đổi ngay, các cài đặt khác áp dụng khi qoltanba khởi động lại lần sau",
 	"org-managed":              "Do tổ chức của bạn quản lý",
 	"org-set":                  "do tổ chức của bạn thiết lập",
 	"org-keyfiles-off":         "Tổ chức của bạn đã tắt tệp khóa: hãy dùng USB ký số",
