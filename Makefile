@@ -116,7 +116,7 @@ bench-compare:
 # and the Windows dialogs under Wine: windows-*.png).
 screenshots: windows
 	QOLTANBA_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots QOLTANBA_WINDOWS_DIST=$(CURDIR)/dist \
-	  $(GO) test -count=1 -run 'DesktopScreenshots|TrayMenu|WindowsDialogs' ./cmd/qoltanba ./ui/fyneui
+	  $(GO) test -count=1 -run 'DesktopScreenshots|TrayMenu|WindowsDialogs|WindowsSettings' ./cmd/qoltanba ./ui/fyneui
 
 # deb builds dist/qoltanba_<version>_amd64.deb: the binary, a .desktop
 # entry, the icon, the --help text as documentation, and the maintainer
