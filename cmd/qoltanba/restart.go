@@ -99,11 +99,13 @@ func (w *updateWatch) dataChanged() (string, bool) {
 	if w.dataDir == "" {
 		return "", false
 	}
-	unlock, err := update.Lock(w.stateDir, 0)
-	if err != nil {
-		return "", false
+	if stateDirExists(w.stateDir) { // else there is no update and nothing to lock
+		unlock, err := update.Lock(w.stateDir, 0)
+		if err != nil {
+			return "", false
+		}
+		defer unlock()
 	}
-	defer unlock()
 	fp := dataFingerprint(w.dataDir)
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -112,8 +114,12 @@ func (w *updateWatch) dataChanged() (string, bool) {
 
 // repairAtStart puts right what an interrupted update left (the program
 // missing with only qoltanba.old there, a stale .qoltanba.new: package
-// update's Repair), unless an update runs now.
+// update's Repair), unless an update runs now. Without a state directory
+// no update ever ran here: nothing is looked at, nothing made.
 func (w *updateWatch) repairAtStart() {
+	if !stateDirExists(w.stateDir) {
+		return
+	}
 	unlock, err := update.Lock(w.stateDir, 0)
 	if err != nil {
 		return
@@ -268,4 +274,9 @@ func (w *updateWatch) step(st *update.State) bool {
 	}
 	w.restart()
 	return true
+}
+
+func stateDirExists(dir string) bool {
+	fi, err := os.Stat(dir)
+	return err == nil && fi.IsDir()
 }
