@@ -18,12 +18,12 @@ import (
 // crash would (Apply undoes nothing in defers).
 type crash struct{ step string }
 
-// TestApplyNeverLeavesNoProgram: at every step of a swap the program is
+// TestUpdateNeverLeavesNoProgram: at every step of a swap the program is
 // there and runs (the old or the new one); a crash at each step leaves
 // files the next start's Repair puts right, and after a crash of an older
 // version (selfupdate's rename dance: no program, only .old) Repair puts
 // the old program back.
-func TestApplyNeverLeavesNoProgram(t *testing.T) {
+func TestUpdateNeverLeavesNoProgram(t *testing.T) {
 	oldProg, newProg := program(t, "v1.0.0"), program(t, "v1.1.0")
 	check := func(exe string) error {
 		if got := runVersion(t, exe); got != "qoltanba v1.1.0" {
@@ -156,10 +156,10 @@ func listDir(t *testing.T, dir string) string {
 	return strings.Join(names, " ")
 }
 
-// TestLockBetweenProcesses: while another process holds the update lock,
+// TestUpdateLockBetweenProcesses: while another process holds the update lock,
 // Lock waits its time and says ErrBusy; when that process dies (killed:
 // a crash), the lock is free at once.
-func TestLockBetweenProcesses(t *testing.T) {
+func TestUpdateLockBetweenProcesses(t *testing.T) {
 	if dir := os.Getenv("QOLTANBA_LOCK_HELPER"); dir != "" {
 		unlock, err := update.Lock(dir, 0)
 		if err != nil {
@@ -172,7 +172,7 @@ func TestLockBetweenProcesses(t *testing.T) {
 		return
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestLockBetweenProcesses$")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestUpdateLockBetweenProcesses$")
 	cmd.Env = append(os.Environ(), "QOLTANBA_LOCK_HELPER="+dir)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
