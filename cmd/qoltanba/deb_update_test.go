@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qoltanba/qoltanba/update"
 )
@@ -25,6 +26,8 @@ import (
 // it, with nothing beside it; status shows the result.
 func debUpdateOnlyReports(t *testing.T, deb, repoDir string) {
 	t.Helper()
+	start := time.Now()
+	defer func() { t.Logf("the package's copy asked to update: %v", time.Since(start).Round(time.Millisecond)) }()
 	const exe = "/usr/bin/qoltanba"
 	pkg := t.TempDir()
 	if out, err := exec.Command("dpkg-deb", "-x", deb, pkg).CombinedOutput(); err != nil {
