@@ -3,7 +3,11 @@
 GO      ?= go
 BIN     := bin/qoltanba
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X main.version=$(VERSION)
+# UPDATE_ROOT_B64 (test-deb sets it, nothing else does) links a test update
+# repository's root (base64) into the program, as make release links the
+# release repository's: test-deb's package can then be asked to update.
+UPDATE_ROOT_B64 ?=
+LDFLAGS := -s -w -X main.version=$(VERSION)$(if $(UPDATE_ROOT_B64), -X github.com/qoltanba/qoltanba/update.linkedRoot=$(UPDATE_ROOT_B64))
 PKGS    := ./...
 
 .PHONY: release check-docs rpm test-rpm test-deb run test bench bench-compare build lint fuzz soak clean screenshots deb windows msi test-windows
@@ -47,9 +51,27 @@ test-rpm: rpm
 
 # test-deb installs the .deb with apt and purges it again (as root: CI),
 # checking the machine-wide setup, a user's login and that nothing is left.
-test-deb: deb
+# Its .deb (in dist/test-deb, beside make deb's, as v0.1.0) carries the
+# root of a test update repository made here with qoltanba-release and
+# throwaway keys (deleted once it is signed), which offers v0.2.0: the
+# installed /usr/bin/qoltanba, asked to update from it on loopback, only
+# says that the administrator updates the package, and stays as installed.
+TESTDEB := dist/test-deb
+test-deb:
+	rm -rf $(TESTDEB) && mkdir -p $(TESTDEB)/keys
+	for k in root targets snapshot timestamp; do openssl genpkey -algorithm ed25519 -out $(TESTDEB)/keys/$$k.pem || exit 1; done
+	$(GO) build -o $(TESTDEB)/qoltanba-release ./cmd/qoltanba-release
+	printf '#!/bin/sh\necho qoltanba v0.2.0\n' > $(TESTDEB)/qoltanba-v0.2.0
+	echo '{"sites":[]}' > $(TESTDEB)/known-sites.json
+	cd $(TESTDEB) && ./qoltanba-release init --repo repo --root-key keys/root.pem \
+	  --targets-key keys/targets.pem --snapshot-key keys/snapshot.pem --timestamp-key keys/timestamp.pem && \
+	  ./qoltanba-release publish --repo repo --version v0.2.0 --program linux-amd64=qoltanba-v0.2.0 \
+	  --data data/known-sites.json=known-sites.json \
+	  --targets-key keys/targets.pem --snapshot-key keys/snapshot.pem --timestamp-key keys/timestamp.pem && rm -rf keys
+	$(MAKE) deb VERSION=v0.1.0 BIN=$(TESTDEB)/qoltanba DEBDIR=$(TESTDEB) UPDATE_ROOT_B64=$$($(TESTDEB)/qoltanba-release root --repo $(TESTDEB)/repo)
 	@if [ "$$(id -u)" != 0 ]; then echo "test-deb: skipped, it installs into this machine and needs root (CI runs it)"; \
-	 else QOLTANBA_DEB=$(CURDIR)/$$(ls -t dist/qoltanba_*.deb | head -1) $(GO) test -count=1 -v -run '^TestDebPackage$$' ./cmd/qoltanba; fi
+	 else QOLTANBA_DEB=$(CURDIR)/$$(ls -t $(TESTDEB)/qoltanba_*.deb | head -1) QOLTANBA_DEB_UPDATE_REPO=$(CURDIR)/$(TESTDEB)/repo \
+	  $(GO) test -count=1 -v -run '^TestDebPackage$$' ./cmd/qoltanba; fi
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
@@ -122,19 +144,21 @@ screenshots: windows
 # entry, the icon, the --help text as documentation, and the maintainer
 # scripts (packaging/linux) that set the machine up on install (system
 # trust, autostart for every user) and take it all away on remove/purge.
+# (DEBDIR and BIN place test-deb's own package and binary elsewhere.)
 DEBVERSION := 0.1.0~git$(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
+DEBDIR  ?= dist
 deb: build
-	rm -rf dist/deb && mkdir -p dist/deb/DEBIAN dist/deb/usr/bin dist/deb/usr/share/applications \
-	  dist/deb/usr/share/icons/hicolor/64x64/apps dist/deb/usr/share/doc/qoltanba
-	cp bin/qoltanba dist/deb/usr/bin/qoltanba
-	cp packaging/qoltanba.desktop dist/deb/usr/share/applications/qoltanba.desktop
-	cp internal/icon/qoltanba.png dist/deb/usr/share/icons/hicolor/64x64/apps/qoltanba.png
-	./bin/qoltanba help > dist/deb/usr/share/doc/qoltanba/USAGE
-	cp README.md docs/admin.md dist/deb/usr/share/doc/qoltanba/
-	install -m 755 packaging/linux/postinst packaging/linux/prerm packaging/linux/postrm dist/deb/DEBIAN/
-	printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: qoltanba\nLicense: GPL-3.0-or-later\n See /usr/share/common-licenses/GPL-3\n' > dist/deb/usr/share/doc/qoltanba/copyright
-	printf 'Package: qoltanba\nVersion: $(DEBVERSION)\nArchitecture: amd64\nMaintainer: qoltanba developers <dev@qoltanba.invalid>\nDepends: libc6, libgl1, libx11-6, libxcursor1, libxrandr2, libxinerama1, libxi6, libxxf86vm1, libnss3-tools, ca-certificates\nSection: utils\nPriority: optional\nHomepage: https://github.com/qoltanba/qoltanba\nDescription: local signing agent for Kazakh electronic signatures\n A replacement for NCALayer: serves wss://127.0.0.1:13579 for existing pages,\n shows who asks and what is signed, signs with NCA key files and tokens.\n' > dist/deb/DEBIAN/control
-	dpkg-deb --build --root-owner-group dist/deb dist/qoltanba_$(DEBVERSION)_amd64.deb
+	rm -rf $(DEBDIR)/deb && mkdir -p $(DEBDIR)/deb/DEBIAN $(DEBDIR)/deb/usr/bin $(DEBDIR)/deb/usr/share/applications \
+	  $(DEBDIR)/deb/usr/share/icons/hicolor/64x64/apps $(DEBDIR)/deb/usr/share/doc/qoltanba
+	cp $(BIN) $(DEBDIR)/deb/usr/bin/qoltanba
+	cp packaging/qoltanba.desktop $(DEBDIR)/deb/usr/share/applications/qoltanba.desktop
+	cp internal/icon/qoltanba.png $(DEBDIR)/deb/usr/share/icons/hicolor/64x64/apps/qoltanba.png
+	./$(BIN) help > $(DEBDIR)/deb/usr/share/doc/qoltanba/USAGE
+	cp README.md docs/admin.md $(DEBDIR)/deb/usr/share/doc/qoltanba/
+	install -m 755 packaging/linux/postinst packaging/linux/prerm packaging/linux/postrm $(DEBDIR)/deb/DEBIAN/
+	printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: qoltanba\nLicense: GPL-3.0-or-later\n See /usr/share/common-licenses/GPL-3\n' > $(DEBDIR)/deb/usr/share/doc/qoltanba/copyright
+	printf 'Package: qoltanba\nVersion: $(DEBVERSION)\nArchitecture: amd64\nMaintainer: qoltanba developers <dev@qoltanba.invalid>\nDepends: libc6, libgl1, libx11-6, libxcursor1, libxrandr2, libxinerama1, libxi6, libxxf86vm1, libnss3-tools, ca-certificates\nSection: utils\nPriority: optional\nHomepage: https://github.com/qoltanba/qoltanba\nDescription: local signing agent for Kazakh electronic signatures\n A replacement for NCALayer: serves wss://127.0.0.1:13579 for existing pages,\n shows who asks and what is signed, signs with NCA key files and tokens.\n' > $(DEBDIR)/deb/DEBIAN/control
+	dpkg-deb --build --root-owner-group $(DEBDIR)/deb $(DEBDIR)/qoltanba_$(DEBVERSION)_amd64.deb
 
 # rpm builds dist/qoltanba-<version>-1.x86_64.rpm for Fedora/RHEL from the
 # same binary and the same maintainer scripts as the .deb (rpmbuild, from

@@ -234,6 +234,7 @@ var viCLI = map[string]string{
 	"cli-update-available-managed": "đã có qoltanba %s (bản này là %s). Bản %s được cài bằng gói hoặc MSI: quản trị viên cập nhật nó bằng cách cập nhật gói",
 	"cli-update-available":         "đã có qoltanba %s (bản này là %s): hãy cài bằng qoltanba update",
 	"cli-update-data":              "đã cập nhật tệp dữ liệu: %s",
+	"cli-update-busy":              "một lần cập nhật khác đang chạy (lần kiểm tra hằng ngày của tác tử hoặc một cửa sổ dòng lệnh khác): qoltanba %s được giữ nguyên; hãy thử lại sau vài phút",
 	"cli-update-failed":            "cập nhật thất bại, qoltanba %s được giữ nguyên: %s; sẽ thử lại sau",
 	"cli-update-no-url":            "chưa cấu hình kho cập nhật (bản phát triển): hãy đặt updateURL trong config.json (docs/updates.md)",
 	"cli-update-off":               "kiểm tra cập nhật đã bị tắt (%s)",

@@ -23,7 +23,11 @@
 //
 //	qoltanba/<version>/<goos>-<goarch>/qoltanba[.exe]   custom {"version": "<version>"}
 //
-// and data files under data/ (DataFiles): data the agent reads, never code.
-// They are written to the user's data directory; the agent reading them
-// there is a follow-up (issue 26).
+// and data files under data/ (DataFiles): data the agent reads, never code,
+// written to the user's data directory.
+//
+// One update runs at a time (Lock: flock or LockFileEx on a file in the
+// state directory); on Unix the program is swapped by one atomic rename
+// (apply_unix.go), on Windows by selfupdate's two (apply_windows.go); Repair
+// puts right what a crash mid-update left.
 package update

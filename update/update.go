@@ -22,7 +22,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/minio/selfupdate"
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 	"github.com/theupdateframework/go-tuf/v2/metadata/config"
 	"github.com/theupdateframework/go-tuf/v2/metadata/updater"
@@ -304,48 +303,6 @@ func (c *Checker) download(tf *metadata.TargetFiles) ([]byte, error) {
 	return data, nil
 }
 
-// Apply replaces the program at exe with data, which selfupdate checks
-// once more against sum (the SHA-256 TUF verified). The old program is
-// kept as exe.old until check (nil: none) accepts the new one; when check
-// fails, or the swap does, the old one is put back.
-func Apply(exe string, data, sum []byte, check func(exe string) error) error {
-	old := exe + ".old"
-	_ = os.Remove(old)
-	err := selfupdate.Apply(bytes.NewReader(data), selfupdate.Options{TargetPath: exe, Checksum: sum, OldSavePath: old})
-	if err != nil {
-		if rerr := selfupdate.RollbackError(err); rerr != nil {
-			return fmt.Errorf("update: replacing %s failed (%v), and putting the old one back failed too: %v", exe, err, rerr)
-		}
-		return fmt.Errorf("update: replacing %s: %w (the old version is kept)", exe, err)
-	}
-	if check == nil {
-		return nil
-	}
-	if cerr := check(exe); cerr != nil {
-		if err := rollback(exe, old); err != nil {
-			return fmt.Errorf("update: the new %s does not run (%v), and putting the old one back failed: %w", exe, cerr, err)
-		}
-		return fmt.Errorf("update: the new %s does not run (%w): the old version is back", exe, cerr)
-	}
-	_ = os.Remove(old) // Windows: the running old program cannot be removed; the next update does
-	return nil
-}
-
-// rollback puts old back at exe.
-func rollback(exe, old string) error {
-	bad := exe + ".bad"
-	_ = os.Remove(bad)
-	if err := os.Rename(exe, bad); err != nil {
-		return err
-	}
-	if err := os.Rename(old, exe); err != nil {
-		_ = os.Rename(bad, exe)
-		return err
-	}
-	_ = os.Remove(bad)
-	return nil
-}
-
 // DataFile is a verified data file written to the data directory.
 type DataFile struct {
 	Name    string // in the data directory
@@ -389,17 +346,35 @@ func (c *Checker) UpdateData(dir string) ([]DataFile, error) {
 	return out, nil
 }
 
-// writeFile writes atomically: a full disk leaves the old file.
+// writeFile writes atomically: a file of its own beside dst (never one
+// another writer shares), synced, then renamed over dst: a reader sees the
+// old file or the new one, never a torn one, and a full disk or a crash
+// leaves the old file (and at worst a .NAME.*.tmp that Repair removes).
 func writeFile(dst string, data []byte, mode os.FileMode) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return err
 	}
-	tmp := dst + ".tmp"
-	if err := os.WriteFile(tmp, data, mode); err != nil {
-		os.Remove(tmp)
+	f, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.tmp")
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, dst)
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(mode)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), dst)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
 }
 
 // fetcher is go-tuf's Fetcher with a context, a deadline per download,

@@ -17,7 +17,8 @@ import (
 // for windows-amd64) replaces ITSELF while it runs — the case selfupdate's
 // rename swap exists for, since Windows cannot overwrite a running .exe —
 // from the real TUF repository on loopback, under Wine; the new program
-// runs. A target with a changed byte is refused and the program kept.
+// runs. A target with a changed byte is refused and the program kept; a
+// crash between the two renames is repaired.
 func TestWindowsSwapUnderWine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: no Wine")
@@ -85,5 +86,27 @@ func TestWindowsSwapUnderWine(t *testing.T) {
 	}
 	if res := run("version"); strings.TrimSpace(res.Stdout) != "qoltanba v1.1.0" {
 		t.Fatalf("after the refused update the program says %+v", res)
+	}
+
+	// A crash between selfupdate's two renames: no qoltanba.exe, the old
+	// one as qoltanba.exe.old, the new one still .qoltanba.exe.new. Another
+	// copy's repair (as qoltanba-cli.exe does for the qoltanba.exe beside
+	// it) puts the old one back and removes the new one.
+	if err := os.Rename(exe, exe+".old"); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(filepath.Dir(exe), ".qoltanba.exe.new"), builds["v1.2.0"], 0o755)
+	os.WriteFile(filepath.Join(filepath.Dir(exe), "helper.exe"), builds["v1.0.0"], 0o755)
+	res = w.Run(`C:\users\Public\qoltanba\helper.exe`, "repair", winExe)
+	if res.Code != 0 || !strings.Contains(res.Stdout, "back at") {
+		t.Fatalf("repair under Wine: %+v", res)
+	}
+	if res := run("version"); strings.TrimSpace(res.Stdout) != "qoltanba v1.1.0" {
+		t.Fatalf("after the repair the program says %+v", res)
+	}
+	for _, p := range []string{exe + ".old", filepath.Join(filepath.Dir(exe), ".qoltanba.exe.new")} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s is left after the repair: %v", p, err)
+		}
 	}
 }

@@ -75,6 +75,9 @@ func TestDebPackage(t *testing.T) {
 		t.Errorf("every user's agent must read the machine's server key: %v", err)
 	}
 	manifests := systemManifests(t)
+	if repo := os.Getenv("QOLTANBA_DEB_UPDATE_REPO"); repo != "" { // make test-deb's repository (deb_update_test.go)
+		debUpdateOnlyReports(t, deb, repo)
+	}
 	if _, err := os.Stat(official + ".before-qoltanba"); err != nil {
 		t.Errorf("the official IFCPlugin host was not set aside: %v", err)
 	}

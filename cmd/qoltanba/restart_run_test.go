@@ -21,7 +21,9 @@ import (
 // a real terminal has a dialog open when its program is replaced by
 // v1.1.0 and the update state says so (as `qoltanba update` leaves it):
 // it does not restart mid-dialog; once the dialog is answered it starts
-// again as v1.1.0, in the same terminal, on the same port.
+// again as v1.1.0, in the same terminal, on the same port. Then the
+// update's known-sites.json arrives: the agent restarts once idle and
+// its next dialog names the site.
 func TestRunRestartsIntoUpdateWhenIdle(t *testing.T) {
 	dir := t.TempDir()
 	for _, v := range []string{"v1.0.0", "v1.1.0"} {
@@ -81,5 +83,64 @@ func TestRunRestartsIntoUpdateWhenIdle(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	if n := strings.Count(sc.screen(), "listening on wss://127.0.0.1:"+strconv.Itoa(port)); n != 2 {
 		t.Errorf("%d starts:\n%s", n, sc.screen())
+	}
+
+	// Data files: the updater writes a known-sites.json while a dialog for
+	// a site it names is open. The agent does not restart mid-dialog; once
+	// the dialog is answered it starts again (the same v1.1.0) and the
+	// next dialog names the site.
+	starts := func() int {
+		b, _ := os.ReadFile(stderr)
+		return strings.Count(string(b), "msg=listening url=wss://127.0.0.1:"+strconv.Itoa(port)+"/")
+	}
+	if n := starts(); n != 2 {
+		t.Fatalf("%d starts in the log before the data file", n)
+	}
+	sign := `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","locale":"en","signingParams":{"allowExpired":true},"signerParams":{"chain":[]}}}`
+	ws = dialAgent(t, port, "https://online.mybank.kz")
+	ws.WriteMessage(websocket.TextMessage, []byte(sign))
+	sc.waitFor("qoltanba does not know this site")
+	dataDir := filepath.Join(home, "data", "qoltanba", "update", "data")
+	os.MkdirAll(dataDir, 0o700)
+	tmp := filepath.Join(dataDir, ".known-sites.json.1.tmp")
+	if err := os.WriteFile(tmp, []byte(`{"sites":[{"domain":"mybank.kz","names":{"kk":"Менің банкім","ru":"Мой банк","en":"My Bank"}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dataDir, "known-sites.json")); err != nil { // as the updater writes it
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	if n := starts(); n != 2 {
+		t.Fatalf("restarted mid-dialog for a data file (%d starts)", n)
+	}
+	sc.send("1", "Enter")
+	sc.waitFor("Key store number")
+	sc.send("0", "Enter")
+	if _, msg, err := ws.ReadMessage(); err != nil || !strings.Contains(string(msg), `"status":true`) {
+		t.Fatalf("cancel answer %s %v", msg, err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for starts() < 3 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n := starts(); n != 3 {
+		b, _ := os.ReadFile(stderr)
+		t.Fatalf("%d starts after the data file, want 3:\n%s", n, b)
+	}
+	if b, _ := os.ReadFile(stderr); !strings.Contains(string(b), "restarting to read the updated data files") {
+		t.Errorf("log:\n%s", b)
+	}
+	ws = dialAgent(t, port, "https://online.mybank.kz")
+	ws.WriteMessage(websocket.TextMessage, []byte(sign))
+	sc.waitFor("Known site: My Bank")
+	sc.send("1", "Enter")
+	sc.waitFor("Key store number")
+	sc.send("0", "Enter")
+	if _, msg, err := ws.ReadMessage(); err != nil || !strings.Contains(string(msg), `"status":true`) {
+		t.Fatalf("cancel answer %s %v", msg, err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if n := starts(); n != 3 {
+		t.Errorf("%d starts: the agent restarts again for the same data files", n)
 	}
 }

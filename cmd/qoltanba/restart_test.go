@@ -5,6 +5,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -141,5 +144,74 @@ func TestUpdateWatchRestartsWhenIdle(t *testing.T) {
 		if w.step(&update.State{Result: update.ResultUpdated, Version: "v1.1.0"}) {
 			t.Errorf("%s: restart", tc.name)
 		}
+	}
+}
+
+// TestUpdateWatchRestartsForDataFiles: data files the updater wrote after
+// the agent read them restart it when idle, as itself (the program must
+// name the running version); not while an update holds the lock (all its
+// files count at once), not for a package's copy, and a restart that was
+// refused is not tried again for the same files.
+func TestUpdateWatchRestartsForDataFiles(t *testing.T) {
+	stateDir := t.TempDir()
+	dataDir := filepath.Join(stateDir, "data")
+	os.MkdirAll(dataDir, 0o700)
+	var verified []string
+	verifyErr := error(nil)
+	restarts := 0
+	w := &updateWatch{exe: "/home/u/.local/bin/qoltanba", canRestart: true, running: "v1.0.0", stateDir: stateDir,
+		log: slog.New(slog.NewTextHandler(io.Discard, nil)), dataDir: dataDir, dataSeen: dataFingerprint(dataDir),
+		verify:  func(exe, v string) error { verified = append(verified, v); return verifyErr },
+		restart: func() { restarts++ }}
+	a := &fakeAgent{}
+	w.setAgent(a)
+	if w.step(nil) {
+		t.Fatal("restart without a change")
+	}
+	// A file that is not a data file changes nothing.
+	os.WriteFile(filepath.Join(dataDir, "other.json"), []byte(`{}`), 0o600)
+	if w.step(nil) {
+		t.Fatal("restart for a file that is not a data file")
+	}
+	if err := os.WriteFile(filepath.Join(dataDir, "known-sites.json"), []byte(`{"sites":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := update.Lock(stateDir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.step(nil) {
+		t.Fatal("restart while an update holds the lock")
+	}
+	unlock()
+	a.busy.Store(true)
+	if w.step(nil) {
+		t.Fatal("restart with a dialog open")
+	}
+	a.busy.Store(false)
+	if !w.step(&update.State{Result: update.ResultUpToDate}) || restarts != 1 || strings.Join(verified, " ") != "v1.0.0" || a.held.Load() != 1 {
+		t.Fatalf("restart %d, verified %v, held %d", restarts, verified, a.held.Load())
+	}
+
+	// The program there no longer runs as this version: not restarted, and
+	// not tried again for these files; new files are tried.
+	w2 := &updateWatch{exe: w.exe, canRestart: true, running: "v1.0.0", stateDir: stateDir, log: w.log, dataDir: dataDir,
+		dataSeen: "", verify: w.verify, restart: w.restart}
+	w2.setAgent(&fakeAgent{})
+	verified, verifyErr = nil, errors.New("it says qoltanba v0.9.0")
+	if w2.step(nil) || w2.step(nil) || len(verified) != 1 {
+		t.Fatalf("refused data restart: verified %v", verified)
+	}
+	os.WriteFile(filepath.Join(dataDir, "nca-ca-certs.pem"), []byte("x"), 0o600)
+	if w2.step(nil) || len(verified) != 2 {
+		t.Fatalf("new files after a refusal: verified %v", verified)
+	}
+
+	// A package's copy does not restart for data files.
+	w3 := &updateWatch{exe: "/usr/bin/qoltanba", managed: true, running: "v1.0.0", stateDir: stateDir, log: w.log, dataDir: dataDir,
+		verify: w.verify, restart: func() { t.Error("a package's copy restarted") }}
+	w3.setAgent(&fakeAgent{})
+	if w3.step(nil) {
+		t.Error("a package's copy restarts for data files")
 	}
 }

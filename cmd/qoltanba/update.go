@@ -41,9 +41,12 @@ func cmdUpdate(e *env, args []string) error {
 		exe = r
 	}
 	exe, replaceable := programToReplace(exe)
-	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), onlyCheck: *onlyCheck || !replaceable, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), onlyCheck: *onlyCheck || !replaceable, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		lockWait: terminalLockWait()}
 	st, err := u.once(e.ctx)
 	switch {
+	case errors.Is(err, update.ErrBusy):
+		return failMsg("cli-update-busy", version)
 	case errors.Is(err, errUpdatesOff):
 		return failMsg("cli-update-off", updateSource(cfg))
 	case errors.Is(err, errNoUpdateURL):
@@ -117,6 +120,22 @@ type updateRun struct {
 	log       *slog.Logger
 	// timeout and idle replace the download timeouts (tests; 0: defaults).
 	timeout, idle time.Duration
+	// lockWait is how long to wait for another update to end (0: not at
+	// all, the agent's daily check tries again later).
+	lockWait time.Duration
+}
+
+// updateLockWait is how long `qoltanba update` waits for another update
+// (the agent's daily check, another terminal) before it says so: a
+// string, so that a test's build can shorten it (-X main.updateLockWait=2s).
+var updateLockWait = "30s"
+
+func terminalLockWait() time.Duration {
+	d, err := time.ParseDuration(updateLockWait)
+	if err != nil || d < 0 {
+		return 30 * time.Second
+	}
+	return d
 }
 
 // managed: this copy belongs to a package manager or the MSI (or an
@@ -137,8 +156,22 @@ func (u *updateRun) once(ctx context.Context) (update.State, error) {
 	if url == "" {
 		return update.State{}, errNoUpdateURL
 	}
+	// One update at a time: the metadata, the data files, the program and
+	// the state file are written by the lock's holder only. The other
+	// waits its time and writes nothing.
+	unlock, err := update.Lock(u.stateDir, u.lockWait)
+	if errors.Is(err, update.ErrBusy) {
+		u.log.Info("another update is running; this check is left out", "state", u.stateDir)
+		return update.State{}, err
+	}
+	if err == nil {
+		defer unlock()
+		u.repair()
+	}
 	st := update.State{LastCheck: time.Now().UTC()}
-	err := u.check(ctx, url, &st)
+	if err == nil {
+		err = u.check(ctx, url, &st)
+	}
 	if err != nil {
 		st.Result, st.Reason, st.Error = update.ResultFailed, update.Classify(err), err.Error()
 		u.log.Warn("update failed; the running version is kept", "url", url, "err", err)
@@ -147,6 +180,22 @@ func (u *updateRun) once(ctx context.Context) (update.State, error) {
 		u.log.Warn("update state not saved", "err", serr)
 	}
 	return st, err
+}
+
+// repair puts right what an interrupted update left (update.Repair):
+// run with the lock held, before a check and at run's start.
+func (u *updateRun) repair() {
+	exe := u.exe
+	if u.managed() {
+		exe = "" // a package's files are its package manager's
+	}
+	done, err := update.Repair(exe, u.stateDir)
+	for _, d := range done {
+		u.log.Info("repaired after an interrupted update", "did", d)
+	}
+	if err != nil {
+		u.log.Warn("an interrupted update could not be repaired", "err", err)
+	}
 }
 
 func (u *updateRun) check(ctx context.Context, url string, st *update.State) error {

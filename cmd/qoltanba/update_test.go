@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,7 +26,8 @@ import (
 // TestUpdateCommand: qoltanba v1.0.0, built like a release with a test
 // repository's root, finds v1.1.0 in a real TUF repository on loopback,
 // says so with --check, replaces itself with update (the new program
-// runs), writes the data files, and status shows each result; an expired
+// runs) while a second update in another process waits and says another
+// update runs, writes the data files, and status shows each result; an expired
 // timestamp is refused with the version kept; a policy turns checks off.
 func TestUpdateCommand(t *testing.T) {
 	dir := t.TempDir()
@@ -56,7 +58,7 @@ func TestUpdateCommand(t *testing.T) {
 	builds := map[string][]byte{}
 	for _, v := range []string{"v1.0.0", "v1.1.0"} {
 		out := filepath.Join(dir, v)
-		ld := "-X main.version=" + v + " -X github.com/qoltanba/qoltanba/update.linkedRoot=" + base64.StdEncoding.EncodeToString(root)
+		ld := "-X main.version=" + v + " -X main.updateLockWait=2s -X github.com/qoltanba/qoltanba/update.linkedRoot=" + base64.StdEncoding.EncodeToString(root)
 		if b, err := exec.Command("go", "build", "-tags", "nodesktop", "-ldflags", ld, "-o", out, ".").CombinedOutput(); err != nil {
 			t.Fatalf("build %s: %v\n%s", v, err, b)
 		}
@@ -79,7 +81,17 @@ func TestUpdateCommand(t *testing.T) {
 		}
 	}
 	commit(time.Now().Add(24 * time.Hour))
-	srv := httptest.NewServer(http.FileServer(http.Dir(repoDir)))
+	// hold, when set, keeps the program's download waiting until closed.
+	var hold atomic.Pointer[chan struct{}]
+	reached := make(chan struct{}, 1)
+	files := http.FileServer(http.Dir(repoDir))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h := hold.Load(); h != nil && strings.HasPrefix(r.URL.Path, "/targets/qoltanba/") {
+			reached <- struct{}{}
+			<-*h
+		}
+		files.ServeHTTP(w, r)
+	}))
 	defer srv.Close()
 
 	home := filepath.Join(dir, "home")
@@ -150,8 +162,48 @@ func TestUpdateCommand(t *testing.T) {
 		exe = saved
 	}
 
-	expect(run(0, "update"), "updated to qoltanba v1.1.0", "data files updated: known-sites.json")
+	// Two updates at once (two terminals; or a terminal and the agent's
+	// daily check): the first holds the lock while its download waits;
+	// the second waits its time (2 s in this build), says another update
+	// runs, and changes nothing; the state file is whole all along.
+	gate := make(chan struct{})
+	hold.Store(&gate)
+	first := exec.Command(exe, "update")
+	first.Env = env
+	var firstOut bytes.Buffer
+	first.Stdout, first.Stderr = &firstOut, &firstOut
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-reached:
+	case <-time.After(30 * time.Second):
+		first.Process.Kill()
+		t.Fatalf("the first update did not reach the download:\n%s", firstOut.String())
+	}
+	stateDir := filepath.Join(home, ".local", "share", "qoltanba", "update")
+	before, _ := os.ReadFile(update.StateFile(stateDir))
+	expect(run(1, "update"), "another update is running (the agent's daily check or another terminal): qoltanba v1.0.0 is kept")
+	expect(run(1, "update", "--check"), "another update is running")
+	if b, _ := os.ReadFile(exe); !bytes.Equal(b, builds["v1.0.0"]) {
+		t.Fatal("the second update changed the program")
+	}
+	if after, _ := os.ReadFile(update.StateFile(stateDir)); !bytes.Equal(before, after) {
+		t.Fatalf("the second update wrote the state file:\n%s", after)
+	}
+	hold.Store(nil)
+	close(gate)
+	if err := first.Wait(); err != nil {
+		t.Fatalf("the first update: %v\n%s", err, firstOut.String())
+	}
+	expect(firstOut.String(), "updated to qoltanba v1.1.0", "data files updated: known-sites.json")
+	if st, err := update.LoadState(stateDir); err != nil || st.Result != update.ResultUpdated || st.Version != "v1.1.0" {
+		t.Fatalf("state after the race: %+v, %v", st, err)
+	}
 	expect(run(0, "version"), "qoltanba v1.1.0")
+	if _, err := os.Stat(exe + ".old"); !os.IsNotExist(err) {
+		t.Errorf("the old program is left after a checked update: %v", err)
+	}
 	if b, _ := os.ReadFile(filepath.Join(home, ".local", "share", "qoltanba", "update", "data", "known-sites.json")); string(b) != `{"sites":[]}` {
 		t.Fatalf("known-sites.json = %q", b)
 	}

@@ -1,7 +1,10 @@
 // Command winupdater is the Windows test's program (update/wine_test.go):
 // "version" prints the version it was linked with, like qoltanba version;
 // "update URL ROOTFILE STATEDIR" replaces the running program with the
-// repository's newer build the way qoltanba update does.
+// repository's newer build the way qoltanba update does (holding the
+// update lock, after a repair); "repair EXE" puts right what an
+// interrupted update left at EXE, as qoltanba-cli.exe does for the
+// qoltanba.exe beside it.
 package main
 
 import (
@@ -10,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/qoltanba/qoltanba/update"
 )
@@ -21,8 +25,19 @@ func main() {
 		fmt.Println("qoltanba", version)
 		return
 	}
+	if len(os.Args) == 3 && os.Args[1] == "repair" {
+		done, err := update.Repair(os.Args[2], "")
+		for _, d := range done {
+			fmt.Println(d)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "winupdater:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) != 5 || os.Args[1] != "update" {
-		fmt.Fprintln(os.Stderr, "usage: winupdater version | update URL ROOTFILE STATEDIR")
+		fmt.Fprintln(os.Stderr, "usage: winupdater version | update URL ROOTFILE STATEDIR | repair EXE")
 		os.Exit(2)
 	}
 	if err := selfUpdate(os.Args[2], os.Args[3], os.Args[4]); err != nil {
@@ -36,6 +51,18 @@ func selfUpdate(url, rootFile, stateDir string) error {
 	if err != nil {
 		return err
 	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	unlock, err := update.Lock(stateDir, 10*time.Second) // LockFileEx
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if _, err := update.Repair(exe, stateDir); err != nil {
+		return err
+	}
 	ch, err := update.Check(context.Background(), update.Options{URL: url, Root: root, StateDir: stateDir, Version: version})
 	if err != nil {
 		return err
@@ -46,10 +73,6 @@ func selfUpdate(url, rootFile, stateDir string) error {
 		return err
 	}
 	data, err := ch.Download(rel)
-	if err != nil {
-		return err
-	}
-	exe, err := os.Executable()
 	if err != nil {
 		return err
 	}

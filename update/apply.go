@@ -1,0 +1,75 @@
+package update
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/minio/selfupdate"
+)
+
+// stepHook, when set (tests: export_test.go), is called after each step
+// of Apply with the step's name: a test stops there as a crash would and
+// looks at what is on disk.
+var stepHook func(step string)
+
+func step(name string) {
+	if stepHook != nil {
+		stepHook(name)
+	}
+}
+
+// The steps of Apply, in order (the hook's names).
+const (
+	StepPrepared  = "prepared"    // the new program is written beside the old one (.NAME.new), checked
+	StepBackedUp  = "backed-up"   // the old program is also at exe.old (Unix: a hard link)
+	StepSwapped   = "swapped"     // exe is the new program
+	StepChecked   = "checked"     // the new program ran and named its version
+	StepRolledBak = "rolled-back" // the new program did not: the old one is back at exe
+)
+
+// newPath is where selfupdate writes the new program: .NAME.new beside it.
+func newPath(exe string) string {
+	return filepath.Join(filepath.Dir(exe), "."+filepath.Base(exe)+".new")
+}
+
+// Apply replaces the program at exe with data, which selfupdate checks
+// once more against sum (the SHA-256 TUF verified) while writing it
+// beside exe. The old program is kept as exe.old until check (nil: none)
+// accepts the new one; when check fails, or the swap does, the old one is
+// put back. On Unix there is no moment without a program at exe: the old
+// one is linked to exe.old and the new one renamed over exe, which is
+// atomic (commit, apply_*.go). Windows cannot replace a running program,
+// so selfupdate renames it away first; Repair puts it back after a crash
+// between the two renames.
+func Apply(exe string, data, sum []byte, check func(exe string) error) error {
+	old := exe + ".old"
+	opts := selfupdate.Options{TargetPath: exe, Checksum: sum, OldSavePath: old}
+	if fi, err := os.Stat(exe); err == nil {
+		opts.TargetMode = fi.Mode().Perm()
+	}
+	if err := selfupdate.PrepareAndCheckBinary(bytes.NewReader(data), opts); err != nil {
+		_ = os.Remove(newPath(exe)) // a partial file (a full disk); a directory in the way stays
+		return fmt.Errorf("update: replacing %s: %w (the old version is kept)", exe, err)
+	}
+	step(StepPrepared)
+	if err := commit(exe, old, opts); err != nil {
+		return err
+	}
+	step(StepSwapped)
+	if check == nil {
+		_ = os.Remove(old)
+		return nil
+	}
+	if cerr := check(exe); cerr != nil {
+		if err := rollback(exe, old); err != nil {
+			return fmt.Errorf("update: the new %s does not run (%v), and putting the old one back failed: %w", exe, cerr, err)
+		}
+		step(StepRolledBak)
+		return fmt.Errorf("update: the new %s does not run (%w): the old version is back", exe, cerr)
+	}
+	step(StepChecked)
+	_ = os.Remove(old) // Windows: the running old program cannot be removed; the next update does
+	return nil
+}
