@@ -72,6 +72,19 @@ func (z *fe) big(n int) *big.Int {
 
 // mul sets z = x·y·R⁻¹ mod p (CIOS), or x·y mod p for p = 2^(64n) - c.
 func (f *field) mul(z, x, y *fe) {
+	if useAsm {
+		switch {
+		case f.c != 0 && f.n == 8:
+			mulFold8Asm(z, x, y, f.c)
+		case f.c != 0:
+			mulFold4Asm(z, x, y, f.c)
+		case f.n == 4:
+			mulMont4Asm(z, x, y, &f.p, f.pinv)
+		default:
+			mulMont8Asm(z, x, y, &f.p, f.pinv)
+		}
+		return
+	}
 	switch {
 	case f.c != 0 && f.n == 8:
 		mulFold8(z, x, y, f.c)
@@ -89,6 +102,19 @@ func (f *field) mul(z, x, y *fe) {
 // multiplication takes 64 for 8 limbs), then the folding or the Montgomery
 // reduction.
 func (f *field) sqr(z, x *fe) {
+	if useAsm {
+		switch {
+		case f.c != 0 && f.n == 8:
+			sqrFold8Asm(z, x, f.c)
+		case f.c != 0:
+			sqrFold4Asm(z, x, f.c)
+		case f.n == 8:
+			sqrMont8Asm(z, x, &f.p, f.pinv)
+		default:
+			sqrMont4Asm(z, x, &f.p, f.pinv)
+		}
+		return
+	}
 	switch {
 	case f.c != 0 && f.n == 8:
 		sqrFold8(z, x, f.c)
