@@ -3,7 +3,11 @@ package gost
 // Prime-field arithmetic in Montgomery form over 4 or 8 64-bit limbs
 // (256- and 512-bit GOST curves, and their group orders). Every operation
 // runs the same instructions whatever the values: no branch and no memory
-// access depends on them (the final subtractions choose by mask).
+// access depends on them (the final subtractions choose by mask). On
+// amd64 with BMI2 and ADX, mul and sqr run the generated assembly of
+// field_amd64.s (the same arithmetic, see scripts/gen-gost-field-asm.py);
+// the Go products here and in field_fold.go are the fallback and the
+// reference its tests compare it with.
 
 import (
 	"math/big"
@@ -289,6 +293,14 @@ func mul4(z, x, y, p *fe, pinv uint64) {
 
 // add sets z = x + y mod p.
 func (f *field) add(z, x, y *fe) {
+	if useAsm {
+		if f.n == 8 {
+			addMod8Asm(z, x, y, &f.p)
+		} else {
+			addMod4Asm(z, x, y, &f.p)
+		}
+		return
+	}
 	var s, r fe
 	var c, b uint64
 	for j := 0; j < f.n; j++ {
@@ -308,6 +320,14 @@ func (f *field) add(z, x, y *fe) {
 
 // sub sets z = x - y mod p.
 func (f *field) sub(z, x, y *fe) {
+	if useAsm {
+		if f.n == 8 {
+			subMod8Asm(z, x, y, &f.p)
+		} else {
+			subMod4Asm(z, x, y, &f.p)
+		}
+		return
+	}
 	var d fe
 	var b, c uint64
 	for j := 0; j < f.n; j++ {

@@ -4,10 +4,11 @@ package gost
 
 import "golang.org/x/sys/cpu"
 
-// useAsm selects the MULX/ADCX/ADOX products of field_amd64.s (generated
-// by scripts/gen-gost-field-asm.py) when the CPU has BMI2 and ADX; without
-// them the Go code of field.go and field_fold.go runs. A variable so that
-// the tests can run both and compare them.
+// useAsm selects the products of field_amd64.s (MULX/ADCX/ADOX, generated
+// by scripts/gen-gost-field-asm.py) and its additions and subtractions
+// when the CPU has BMI2 and ADX; without them the Go code of field.go and
+// field_fold.go runs. A variable so that the tests can run both and
+// compare them.
 var useAsm = cpu.X86.HasBMI2 && cpu.X86.HasADX
 
 //go:noescape
@@ -33,3 +34,15 @@ func mulMont4Asm(z, x, y, p *fe, pinv uint64)
 
 //go:noescape
 func sqrMont4Asm(z, x, p *fe, pinv uint64)
+
+//go:noescape
+func addMod8Asm(z, x, y, p *fe)
+
+//go:noescape
+func subMod8Asm(z, x, y, p *fe)
+
+//go:noescape
+func addMod4Asm(z, x, y, p *fe)
+
+//go:noescape
+func subMod4Asm(z, x, y, p *fe)

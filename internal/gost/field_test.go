@@ -171,8 +171,9 @@ func TestSquare(t *testing.T) {
 
 // checkAsm compares the assembly and the Go products of f on x and y (and
 // the squares of both) with each other and with math/big: z = x·y·R⁻¹ mod p
-// (R = 1 for the folding). All eight words are compared: the 4-limb
-// products clear the upper four. z aliasing an operand is checked too.
+// (R = 1 for the folding); and, for x, y < p, the sums and differences.
+// All eight words are compared: the 4-limb products clear the upper four.
+// z aliasing an operand is checked too.
 func checkAsm(t *testing.T, name string, f *field, x, y *big.Int) {
 	t.Helper()
 	saved := useAsm
@@ -182,35 +183,47 @@ func checkAsm(t *testing.T, name string, f *field, x, y *big.Int) {
 	if f.c == 0 {
 		rInv.ModInverse(new(big.Int).Mod(new(big.Int).Lsh(big.NewInt(1), uint(64*f.n)), p), p)
 	}
+	prod := func(a, b *big.Int) *big.Int {
+		z := new(big.Int).Mul(a, b)
+		return z.Mul(z, rInv).Mod(z, p)
+	}
 	xf, yf := feFromBig(x), feFromBig(y)
-	for _, op := range []struct {
+	type op struct {
 		name string
-		a, b *big.Int
+		want *big.Int
 		run  func(z *fe)
-	}{
-		{"mul", x, y, func(z *fe) { f.mul(z, &xf, &yf) }},
-		{"sqr x", x, x, func(z *fe) { f.sqr(z, &xf) }},
-		{"sqr y", y, y, func(z *fe) { f.sqr(z, &yf) }},
-		{"mul in place", x, y, func(z *fe) { *z = xf; f.mul(z, z, &yf) }},
-		{"sqr in place", x, x, func(z *fe) { *z = xf; f.sqr(z, z) }},
-	} {
+	}
+	ops := []op{
+		{"mul", prod(x, y), func(z *fe) { f.mul(z, &xf, &yf) }},
+		{"sqr x", prod(x, x), func(z *fe) { f.sqr(z, &xf) }},
+		{"sqr y", prod(y, y), func(z *fe) { f.sqr(z, &yf) }},
+		{"mul in place", prod(x, y), func(z *fe) { *z = xf; f.mul(z, z, &yf) }},
+		{"sqr in place", prod(x, x), func(z *fe) { *z = xf; f.sqr(z, z) }},
+	}
+	if x.Cmp(p) < 0 && y.Cmp(p) < 0 {
+		sum, diff := new(big.Int).Add(x, y), new(big.Int).Sub(x, y)
+		ops = append(ops, op{"add", sum.Mod(sum, p), func(z *fe) { f.add(z, &xf, &yf) }},
+			op{"sub", diff.Mod(diff, p), func(z *fe) { f.sub(z, &xf, &yf) }},
+			op{"add in place", sum, func(z *fe) { *z = yf; f.add(z, &xf, z) }},
+			op{"sub in place", diff, func(z *fe) { *z = yf; f.sub(z, &xf, z) }})
+	}
+	for _, o := range ops {
 		var za, zg fe
 		useAsm = true
-		op.run(&za)
+		o.run(&za)
 		useAsm = false
-		op.run(&zg)
-		want := new(big.Int).Mul(op.a, op.b)
-		want.Mul(want, rInv).Mod(want, p)
-		if za != zg || zg.big(f.n).Cmp(want) != 0 {
-			t.Fatalf("%s %s(%x, %x): asm %x, go %x, want %x", name, op.name, op.a, op.b, za, zg, want)
+		o.run(&zg)
+		if za != zg || zg.big(f.n).Cmp(o.want) != 0 {
+			t.Fatalf("%s %s(%x, %x): asm %x, go %x, want %x", name, o.name, x, y, za, zg, o.want)
 		}
 	}
 }
 
-// TestFieldAsm: the assembly products against the Go ones and math/big on
-// every curve's field and group order: every pair of edge values (for the
-// folding primes also the values from p to 2^(64n) - 1, which the folding
-// takes), and random values with limbs often 0 or all ones.
+// TestFieldAsm: the assembly products, sums and differences against the Go
+// ones and math/big on every curve's field and group order: every pair of
+// edge values (for the folding primes also the values from p to
+// 2^(64n) - 1, which the folding takes), and random values with limbs
+// often 0 or all ones.
 func TestFieldAsm(t *testing.T) {
 	if !asmOK {
 		t.Skip("no assembly on this machine (not amd64 with BMI2 and ADX, or the purego tag)")
