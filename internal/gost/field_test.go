@@ -289,7 +289,7 @@ func FuzzFieldAsm(fz *testing.F) {
 	})
 }
 
-// BenchmarkField: mul and sqr with the assembly and the Go products in one
+// BenchmarkField: mul, sqr and inv with the assembly and the Go products in one
 // run, on each kind of field: 512-A p (folding) and q (Montgomery), 512-B p
 // (Montgomery), 256 CryptoPro-A p (folding) and q, CryptoPro-B p
 // (Montgomery).
@@ -317,6 +317,14 @@ func BenchmarkField(b *testing.B) {
 				useAsm = use
 				for range b.N {
 					f.sqr(&x, &x)
+				}
+				useAsm = saved
+			})
+			b.Run(bf.name+"/inv/"+impl, func(b *testing.B) {
+				saved := useAsm
+				useAsm = use
+				for range b.N {
+					f.inv(&x, &x)
 				}
 				useAsm = saved
 			})
