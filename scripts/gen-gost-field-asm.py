@@ -24,8 +24,11 @@ They compute what the Go functions mulFold8, sqrFold8, mul8, sqrMont8 (and
 the 4-limb ones) compute, word for word: first the full 2n-word product T
 (a squaring forms the cross products once, doubles them and adds the
 squares), then the same reduction as the Go code:
-  fold: r = T_lo + c·T_hi, then the word above r folded again (c·r_n), a
-        last carry worth c more, and r - p chosen when r + c carries out;
+  fold: r = T_lo + c·T_hi as in the Go code; then the word above r
+        (top ≤ c) and the final subtraction of p in one pass: W = r +
+        c·(top+1) carries out of n words exactly when r + c·top ≥ p, and
+        the result is W mod 2^(64n) if it did, W - c if not (the proof is
+        in fold_reduce);
   Montgomery (separated operand scanning): for i < n, m = T_i·pinv and
         T += m·p·2^(64i); the carry out of word i+n waits in `extra` for
         the next row; the result T_hi + extra·R is below 2p and p is
@@ -163,25 +166,24 @@ def fold_reduce(n, H):
     e(f'MOVQ $0, {LO}')
     e(f'ADOXQ {LO}, {top}')
     e(f'ADCXQ {LO}, {top}')
-    # fold the word above again: top·c < 2^64 (top ≤ c < 2^32)
+    # now T ≡ r + top·c with r < 2^(64n), top ≤ c < 2^32. In one pass
+    # instead of the Go code's fold, carry and conditional subtraction:
+    # W = r + c·(top+1) < 2^(64n) + 2^64 carries out at most once, and
+    # carries out exactly when r + c·top ≥ p (p = 2^(64n) - c). Then
+    # W - 2^(64n) = r + c·top - p is the result (in [0, 2^64), below p);
+    # otherwise r + c·top < p and the result is W - c.
+    e(f'INCQ {top}')
     e(f'MULXQ {top}, {LO}, {HI}')
     e(f'ADDQ {LO}, {H[0]}')
     e(f'ADCQ {HI}, {H[1]}')
     for j in range(2, n):
         e(f'ADCQ $0, {H[j]}')
-    # a last carry (r wrapped past 2^(64n)) is worth c more; r is then small
-    e(f'SBBQ {top}, {top}')
-    e(f'ANDQ DX, {top}')
-    e(f'ADDQ {top}, {H[0]}')
+    e(f'SBBQ {top}, {top}')  # all ones when W carried out
+    e(f'NOTQ {top}')
+    e(f'ANDQ DX, {top}')  # c when it did not, else 0
+    e(f'SUBQ {top}, {H[0]}')
     for j in range(1, n):
-        e(f'ADCQ $0, {H[j]}')
-    # r < 2^(64n); r ≥ p exactly when r + c carries out: then keep r + c - 2^(64n) = r - p
-    for j in range(n):
-        e(f'MOVQ {H[j]}, {LO}')
-        e(f'{"ADDQ DX" if j == 0 else "ADCQ $0"}, {LO}')
-        e(f'MOVQ {LO}, {T(j)}')
-    for j in range(n):
-        e(f'CMOVQCS {T(j)}, {H[j]}')
+        e(f'SBBQ $0, {H[j]}')
     store(n, H)
 
 
