@@ -2,7 +2,9 @@
 """Writes internal/gost/field_amd64.s: the 256- and 512-bit field
 multiplications and squarings of internal/gost in amd64 assembly with
 MULX/ADCX/ADOX (BMI2 + ADX; field_amd64.go checks the CPU and falls back to
-the Go code of field.go and field_fold.go otherwise).
+the Go code of field.go and field_fold.go otherwise), and the field
+additions and subtractions (plain ADD/ADC chains, without the Go loops'
+bounds and lengths).
 
 Why assembly: Go has no access to the two independent carry chains of
 ADCX/ADOX, and its bits.Mul64/bits.Add64 code keeps reloading and
@@ -10,20 +12,22 @@ re-materialising carries; these products are most of the time of a GOST
 signature. Why generated: an unrolled 8-limb MULX chain is hundreds of
 lines whose registers rotate row by row, too easy to get wrong by hand.
 Run from the repository root after changing it:
-python3 scripts/gen-gost-field-asm.py
+python3 scripts/gen-gost-field-asm.py (TestFieldAsmGenerated fails when the
+committed file is not its output)
 
 Twelve functions, all constant time (straight-line code: no branch and no
 memory index depends on the values; the final choices are CMOVs on a
-carry):
+carry, or a carry turned into a mask):
   mulFold{4,8}Asm(z, x, y *fe, c uint64)        z = x·y mod 2^(64n) - c
   sqrFold{4,8}Asm(z, x *fe, c uint64)           z = x² mod 2^(64n) - c
   mulMont{4,8}Asm(z, x, y, p *fe, pinv uint64)  z = x·y·R⁻¹ mod p
   sqrMont{4,8}Asm(z, x, p *fe, pinv uint64)     z = x²·R⁻¹ mod p
   addMod{4,8}Asm, subMod{4,8}Asm(z, x, y, p *fe)  z = x ± y mod p
 They compute what the Go functions mulFold8, sqrFold8, mul8, sqrMont8 (and
-the 4-limb ones) compute, word for word: first the full 2n-word product T
+the 4-limb ones) and field.add/field.sub compute, the same words (the tests
+compare them): first the full 2n-word product T
 (a squaring forms the cross products once, doubles them and adds the
-squares), then the same reduction as the Go code:
+squares), then the reduction:
   fold: r = T_lo + c·T_hi as in the Go code; then the word above r
         (top ≤ c) and the final subtraction of p in one pass: W = r +
         c·(top+1) carries out of n words exactly when r + c·top ≥ p, and
@@ -37,6 +41,8 @@ The product lives in a 2n-word frame on the stack (low words stored as the
 rows finish, the top n words in registers), so z may alias x or y: z is
 written last.
 """
+
+import sys
 
 POOL = ['AX', 'BX', 'CX', 'DI', 'R8', 'R9', 'R10', 'R11', 'R12', 'R13']
 LO, HI = 'R14', 'R15'
@@ -310,4 +316,6 @@ for n in (8, 4):
     add_mod(n)
     out += ['', f'// func subMod{n}Asm(z, x, y, p *fe)', f'TEXT ·subMod{n}Asm(SB), NOSPLIT, ${8 * n}-32']
     sub_mod(n)
-open('internal/gost/field_amd64.s', 'w').write('\n'.join(hdr + out) + '\n')
+# an argument writes elsewhere (TestFieldAsmGenerated compares the two)
+dest = sys.argv[1] if len(sys.argv) > 1 else 'internal/gost/field_amd64.s'
+open(dest, 'w').write('\n'.join(hdr + out) + '\n')

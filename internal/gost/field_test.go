@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"crypto/rand"
 	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -365,5 +368,31 @@ func TestJDoubleMinus3(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no curve with a = -3")
+	}
+}
+
+// TestFieldAsmGenerated: field_amd64.s is what scripts/gen-gost-field-asm.py
+// writes (no hand edit, no forgotten regeneration).
+func TestFieldAsmGenerated(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is needed to run the generator")
+	}
+	out := filepath.Join(t.TempDir(), "field_amd64.s")
+	cmd := exec.Command(py, "scripts/gen-gost-field-asm.py", out)
+	cmd.Dir = "../.."
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("generator: %v\n%s", err, b)
+	}
+	want, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("field_amd64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("field_amd64.s differs from the output of scripts/gen-gost-field-asm.py: run it from the repository root")
 	}
 }
