@@ -178,11 +178,11 @@ def fold_reduce(n, H):
     # carries out exactly when r + c·top ≥ p (p = 2^(64n) - c). Then
     # W - 2^(64n) = r + c·top - p is the result (in [0, 2^64), below p);
     # otherwise r + c·top < p and the result is W - c.
+    # c·(top+1) ≤ c·(c+1) < 2^64: one word, IMUL rather than MULX
     e(f'INCQ {top}')
-    e(f'MULXQ {top}, {LO}, {HI}')
-    e(f'ADDQ {LO}, {H[0]}')
-    e(f'ADCQ {HI}, {H[1]}')
-    for j in range(2, n):
+    e(f'IMULQ DX, {top}')
+    e(f'ADDQ {top}, {H[0]}')
+    for j in range(1, n):
         e(f'ADCQ $0, {H[j]}')
     e(f'SBBQ {top}, {top}')  # all ones when W carried out
     e(f'NOTQ {top}')
