@@ -3,7 +3,11 @@ package gost
 // Prime-field arithmetic in Montgomery form over 4 or 8 64-bit limbs
 // (256- and 512-bit GOST curves, and their group orders). Every operation
 // runs the same instructions whatever the values: no branch and no memory
-// access depends on them (the final subtractions choose by mask).
+// access depends on them (the final subtractions choose by mask). On
+// amd64 with BMI2 and ADX, mul and sqr run the generated assembly of
+// field_amd64.s (the same arithmetic, see scripts/gen-gost-field-asm.py);
+// the Go products here and in field_fold.go are the fallback and the
+// reference its tests compare it with.
 
 import (
 	"math/big"
@@ -72,6 +76,19 @@ func (z *fe) big(n int) *big.Int {
 
 // mul sets z = x·y·R⁻¹ mod p (CIOS), or x·y mod p for p = 2^(64n) - c.
 func (f *field) mul(z, x, y *fe) {
+	if useAsm {
+		switch {
+		case f.c != 0 && f.n == 8:
+			mulFold8Asm(z, x, y, f.c)
+		case f.c != 0:
+			mulFold4Asm(z, x, y, f.c)
+		case f.n == 4:
+			mulMont4Asm(z, x, y, &f.p, f.pinv)
+		default:
+			mulMont8Asm(z, x, y, &f.p, f.pinv)
+		}
+		return
+	}
 	switch {
 	case f.c != 0 && f.n == 8:
 		mulFold8(z, x, y, f.c)
@@ -89,6 +106,19 @@ func (f *field) mul(z, x, y *fe) {
 // multiplication takes 64 for 8 limbs), then the folding or the Montgomery
 // reduction.
 func (f *field) sqr(z, x *fe) {
+	if useAsm {
+		switch {
+		case f.c != 0 && f.n == 8:
+			sqrFold8Asm(z, x, f.c)
+		case f.c != 0:
+			sqrFold4Asm(z, x, f.c)
+		case f.n == 8:
+			sqrMont8Asm(z, x, &f.p, f.pinv)
+		default:
+			sqrMont4Asm(z, x, &f.p, f.pinv)
+		}
+		return
+	}
 	switch {
 	case f.c != 0 && f.n == 8:
 		sqrFold8(z, x, f.c)
@@ -263,6 +293,14 @@ func mul4(z, x, y, p *fe, pinv uint64) {
 
 // add sets z = x + y mod p.
 func (f *field) add(z, x, y *fe) {
+	if useAsm {
+		if f.n == 8 {
+			addMod8Asm(z, x, y, &f.p)
+		} else {
+			addMod4Asm(z, x, y, &f.p)
+		}
+		return
+	}
 	var s, r fe
 	var c, b uint64
 	for j := 0; j < f.n; j++ {
@@ -282,6 +320,14 @@ func (f *field) add(z, x, y *fe) {
 
 // sub sets z = x - y mod p.
 func (f *field) sub(z, x, y *fe) {
+	if useAsm {
+		if f.n == 8 {
+			subMod8Asm(z, x, y, &f.p)
+		} else {
+			subMod4Asm(z, x, y, &f.p)
+		}
+		return
+	}
 	var d fe
 	var b, c uint64
 	for j := 0; j < f.n; j++ {
@@ -309,6 +355,10 @@ func (f *field) fromMont(z, x *fe) {
 // multiplication per bit; here it is one per 4 bits, and the squarings
 // use sqr. x = 0 gives 0.
 func (f *field) inv(z, x *fe) {
+	if f.c != 0 {
+		f.invFold(z, x)
+		return
+	}
 	var tab [16]fe // tab[d] = x^d
 	tab[0] = f.one
 	tab[1] = *x
@@ -331,6 +381,42 @@ func (f *field) inv(z, x *fe) {
 		}
 	}
 	*z = r
+}
+
+// invFold is inv for p = 2^(64n) - c. With k the bit length of c + 2,
+// p - 2 = (2^m - 1)·2^k + (2^k - c - 2), m = 64n - k: a run of m ones,
+// then k low bits. x^(2^m - 1) comes from the addition chain of m
+// (y_j = x^(2^j - 1); y_2j = y_j^(2^j)·y_j and y_(j+1) = y_j²·x, following
+// m's bits), then the k low bits one by one: about 64n squarings and 20
+// products for GOST's c, where the 4-bit window takes 64n/4 + 14
+// products (a product costs about 1.4 squarings). The exponent is public:
+// the order of the operations depends on p only. x = 0 gives 0.
+func (f *field) invFold(z, x *fe) {
+	k := bits.Len64(f.c + 2)
+	m := 64*f.n - k
+	y := *x // x^(2^j - 1)
+	j := 1
+	for b := bits.Len(uint(m)) - 2; b >= 0; b-- {
+		t := y
+		for range j {
+			f.sqr(&t, &t)
+		}
+		f.mul(&y, &t, &y)
+		j *= 2
+		if m>>uint(b)&1 == 1 {
+			f.sqr(&y, &y)
+			f.mul(&y, &y, x)
+			j++
+		}
+	}
+	low := uint64(1)<<uint(k) - f.c - 2
+	for b := k - 1; b >= 0; b-- {
+		f.sqr(&y, &y)
+		if low>>uint(b)&1 == 1 {
+			f.mul(&y, &y, x)
+		}
+	}
+	*z = y
 }
 
 // isZero returns all ones when x is 0 (x fully reduced).

@@ -1,0 +1,48 @@
+//go:build amd64 && !purego
+
+package gost
+
+import "golang.org/x/sys/cpu"
+
+// useAsm selects the products of field_amd64.s (MULX/ADCX/ADOX, generated
+// by scripts/gen-gost-field-asm.py) and its additions and subtractions
+// when the CPU has BMI2 and ADX; without them the Go code of field.go and
+// field_fold.go runs. A variable so that the tests can run both and
+// compare them.
+var useAsm = cpu.X86.HasBMI2 && cpu.X86.HasADX
+
+//go:noescape
+func mulFold8Asm(z, x, y *fe, c uint64)
+
+//go:noescape
+func sqrFold8Asm(z, x *fe, c uint64)
+
+//go:noescape
+func mulMont8Asm(z, x, y, p *fe, pinv uint64)
+
+//go:noescape
+func sqrMont8Asm(z, x, p *fe, pinv uint64)
+
+//go:noescape
+func mulFold4Asm(z, x, y *fe, c uint64)
+
+//go:noescape
+func sqrFold4Asm(z, x *fe, c uint64)
+
+//go:noescape
+func mulMont4Asm(z, x, y, p *fe, pinv uint64)
+
+//go:noescape
+func sqrMont4Asm(z, x, p *fe, pinv uint64)
+
+//go:noescape
+func addMod8Asm(z, x, y, p *fe)
+
+//go:noescape
+func subMod8Asm(z, x, y, p *fe)
+
+//go:noescape
+func addMod4Asm(z, x, y, p *fe)
+
+//go:noescape
+func subMod4Asm(z, x, y, p *fe)

@@ -1,0 +1,24 @@
+//go:build !amd64 || purego
+
+package gost
+
+// Without the amd64 assembly (other architectures, or the purego build
+// tag) useAsm is false and field.go runs its Go code; the Asm names exist
+// only so that field.go reads the same on every platform, and are never
+// called.
+var useAsm = false
+
+const noAsm = "gost: field assembly called without it (useAsm is false)"
+
+func mulFold8Asm(z, x, y *fe, c uint64)       { panic(noAsm) }
+func sqrFold8Asm(z, x *fe, c uint64)          { panic(noAsm) }
+func mulMont8Asm(z, x, y, p *fe, pinv uint64) { panic(noAsm) }
+func sqrMont8Asm(z, x, p *fe, pinv uint64)    { panic(noAsm) }
+func mulFold4Asm(z, x, y *fe, c uint64)       { panic(noAsm) }
+func sqrFold4Asm(z, x *fe, c uint64)          { panic(noAsm) }
+func mulMont4Asm(z, x, y, p *fe, pinv uint64) { panic(noAsm) }
+func sqrMont4Asm(z, x, p *fe, pinv uint64)    { panic(noAsm) }
+func addMod8Asm(z, x, y, p *fe)               { panic(noAsm) }
+func subMod8Asm(z, x, y, p *fe)               { panic(noAsm) }
+func addMod4Asm(z, x, y, p *fe)               { panic(noAsm) }
+func subMod4Asm(z, x, y, p *fe)               { panic(noAsm) }
