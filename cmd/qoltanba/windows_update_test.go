@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/sigstore/sigstore/pkg/signature"
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 
@@ -257,9 +258,10 @@ func (a *winAgent) waitLine(t *testing.T, want string, d time.Duration) {
 //     puts them before `qoltanba-cli.exe install`) runs `qoltanba.exe run`
 //     v1.0.0; `qoltanba-cli.exe update` refuses a v1.1.0 with a changed
 //     byte (both files kept, the agent keeps running), then installs the
-//     true v1.1.0 over the running qoltanba.exe; the agent, idle, restarts
-//     itself as a detached v1.1.0 on the same port and the old process
-//     ends.
+//     true v1.1.0 over the running qoltanba.exe while a dialog is open;
+//     the agent does not restart until the user has closed it, then starts
+//     itself again as a detached v1.1.0 on the same port and the old
+//     process ends.
 //   - MSI: the MSI of v1.0.0 installed by msiexec only reports the update
 //     (the administrator's words, exit 0) and its files stay byte for byte.
 func TestWindowsUpdate(t *testing.T) {
@@ -316,8 +318,13 @@ func testWindowsUpdatePerUser(t *testing.T, r *winUpdateRepo) {
 		t.Fatalf("version after the refused update: %+v", res)
 	}
 
-	// The true v1.1.0: qoltanba.exe, running, is replaced.
+	// The true v1.1.0: qoltanba.exe, running, is replaced while a page's
+	// request has the agent's dialog open.
 	restore()
+	sc := &screen{t: t, env: w.Env, log: agent.stderr}
+	ws := dialAgent(t, port, "https://evil.example")
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","locale":"en","signingParams":{},"signerParams":{"chain":[]}}}`))
+	sc.window("qoltanba — evil\\.example")
 	res = w.Run(winDir+"qoltanba-cli.exe", "update")
 	if want := ui.T("en", "cli-update-updated", "v1.1.0"); res.Code != 0 || !strings.Contains(res.Stdout, want) {
 		t.Fatalf("update: exit %d, want 0 and %q\nstdout: %s\nstderr: %s", res.Code, want, res.Stdout, res.Stderr)
@@ -331,8 +338,22 @@ func testWindowsUpdatePerUser(t *testing.T, r *winUpdateRepo) {
 	// the console program stays as it was (docs/updates.md, Known limits).
 	sameFile(t, cli, v1.cli, "the console program")
 
-	// The idle agent restarts as v1.1.0, detached, on the same port; the
-	// process the test started ends.
+	// No restart while the dialog is open ...
+	select {
+	case err := <-agent.exited:
+		t.Fatalf("the agent ended with its dialog open: %v\n%s", err, agent.stderr)
+	case line := <-agent.lines:
+		t.Fatalf("the agent said %q with its dialog open\n%s", line, agent.stderr)
+	case <-time.After(3 * time.Second):
+	}
+	// ... the user closes it (Esc: the request is canceled) ...
+	sc.key("Escape")
+	ws.SetReadDeadline(time.Now().Add(30 * time.Second))
+	if _, msg, err := ws.ReadMessage(); err != nil || string(msg) != `{"body":{},"status":true}` {
+		t.Fatalf("the dismissed request got %s %v\n%s", msg, err, agent.stderr)
+	}
+	// ... and the idle agent restarts as v1.1.0, detached, on the same
+	// port; the process the test started ends.
 	agent.waitLine(t, "qoltanba v1.1.0 "+listening, 2*time.Minute)
 	select {
 	case err := <-agent.exited:
