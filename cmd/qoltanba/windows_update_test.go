@@ -7,6 +7,7 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -261,7 +262,9 @@ func (a *winAgent) waitLine(t *testing.T, want string, d time.Duration) {
 //     true v1.1.0 over the running qoltanba.exe while a dialog is open;
 //     the agent does not restart until the user has closed it, then starts
 //     itself again as a detached v1.1.0 on the same port and the old
-//     process ends.
+//     process ends. The agent runs in a job object that kills what is left
+//     in it when it closes (internal/testkit/winetest/joblauncher): the new
+//     agent outlives it.
 //   - MSI: the MSI of v1.0.0 installed by msiexec only reports the update
 //     (the administrator's words, exit 0) and its files stay byte for byte.
 func TestWindowsUpdate(t *testing.T) {
@@ -294,7 +297,12 @@ func testWindowsUpdatePerUser(t *testing.T, r *winUpdateRepo) {
 		t.Fatal(err)
 	}
 
-	agent := startWinAgent(t, w, winDir+"qoltanba.exe", "run")
+	// The agent runs inside a job object that kills what is left in it
+	// once the agent the test started has ended (a terminal's, a
+	// launcher's): the agent it restarts into must break away.
+	launcher := filepath.Join(t.TempDir(), "joblauncher.exe")
+	winetest.JobLauncher(t, launcher)
+	agent := startWinAgent(t, w, winetest.Win(launcher), winDir+"qoltanba.exe", "run")
 	listening := "listening on wss://127.0.0.1:" + strconv.Itoa(port) + "/"
 	agent.waitLine(t, "qoltanba v1.0.0 "+listening, 2*time.Minute)
 
@@ -365,6 +373,12 @@ func testWindowsUpdatePerUser(t *testing.T, r *winUpdateRepo) {
 	}
 	if log := agent.stderr.String(); !strings.Contains(log, "restarting into the updated program") || strings.Contains(log, "panic") {
 		t.Errorf("the old agent's log:\n%s", log)
+	}
+	time.Sleep(2 * time.Second) // the job has closed: what was left in it is gone
+	if c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), 10*time.Second); err != nil {
+		t.Fatalf("nothing answers on the port once the old agent's job closed (the new agent died with it?): %v\n%s", err, agent.stderr)
+	} else {
+		c.Close()
 	}
 	dialAgent(t, port, "https://egov.kz").Close()
 	if res := w.RunReadOnly(winDir+"qoltanba-cli.exe", "status"); !strings.Contains(res.Stdout, ui.T("en", "cli-update-result-updated", "v1.1.0")) {

@@ -221,3 +221,16 @@ func FakeModule(t testing.TB, dst string) {
 		t.Fatalf("building the fake PKCS#11 module: %v\n%s", err, out)
 	}
 }
+
+// JobLauncher builds joblauncher for Windows at dst: it runs a program
+// inside a job object that kills the processes still in it when it closes
+// (as terminals and launchers do), so a test can check that what the
+// program leaves running broke away from the job.
+func JobLauncher(t testing.TB, dst string) {
+	t.Helper()
+	cmd := exec.Command("go", "build", "-trimpath", "-o", dst, "github.com/qoltanba/qoltanba/internal/testkit/winetest/joblauncher")
+	cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building joblauncher: %v\n%s", err, out)
+	}
+}
