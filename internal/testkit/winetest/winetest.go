@@ -168,6 +168,22 @@ func (p *Prefix) run(env []string, exe string, args ...string) Result {
 	return r
 }
 
+// RunReadOnly runs a program that changes nothing (version, status) like
+// Run, and once more when the first run failed without a byte of output:
+// seen under heavy load (exit code 1, empty stdout and stderr, the
+// program's first line never written) and not reproduced on an idle
+// machine. qoltanba prints something on every failure, so a real one is
+// not hidden; the retry is logged.
+func (p *Prefix) RunReadOnly(exe string, args ...string) Result {
+	p.t.Helper()
+	r := p.Run(exe, args...)
+	if r.Code != 0 && r.Stdout == "" && r.Stderr == "" {
+		p.t.Logf("wine %s %s: exit %d without any output; running it once more", exe, strings.Join(args, " "), r.Code)
+		r = p.Run(exe, args...)
+	}
+	return r
+}
+
 // Reg returns a registry value as reg.exe prints it ("REG_SZ", data) and
 // whether it exists. With name "" it reports whether the key exists.
 func (p *Prefix) Reg(key, name string) (typ, data string, ok bool) {
@@ -218,5 +234,18 @@ func FakeModule(t testing.TB, dst string) {
 	os.MkdirAll(filepath.Dir(dst), 0o755)
 	if out, err := exec.Command("x86_64-w64-mingw32-gcc", "-shared", "-O2", "-I", strings.TrimSpace(string(dir)), "-o", dst, src).CombinedOutput(); err != nil {
 		t.Fatalf("building the fake PKCS#11 module: %v\n%s", err, out)
+	}
+}
+
+// JobLauncher builds joblauncher for Windows at dst: it runs a program
+// inside a job object that kills the processes still in it when it closes
+// (as terminals and launchers do), so a test can check that what the
+// program leaves running broke away from the job.
+func JobLauncher(t testing.TB, dst string) {
+	t.Helper()
+	cmd := exec.Command("go", "build", "-trimpath", "-o", dst, "github.com/qoltanba/qoltanba/internal/testkit/winetest/joblauncher")
+	cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building joblauncher: %v\n%s", err, out)
 	}
 }
