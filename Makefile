@@ -243,4 +243,5 @@ release:
 	$(GO) run ./cmd/qoltanba-release publish --repo $(RELEASE_REPO) --version $(VERSION) \
 	  --targets-key $(RELEASE_KEYS)/targets.pem --snapshot-key $(RELEASE_KEYS)/snapshot.pem --timestamp-key $(RELEASE_KEYS)/timestamp.pem \
 	  --program linux-amd64=dist/release/qoltanba-linux-amd64 --program windows-amd64=dist/qoltanba.exe \
+	  --companion windows-amd64=dist/qoltanba-cli.exe \
 	  $(foreach f,$(wildcard $(RELEASE_DATA)/*),--data data/$(notdir $(f))=$(f))

@@ -222,6 +222,34 @@ func ProgramPath(version, goos, goarch string) string {
 	return path.Join("qoltanba", version, goos+"-"+goarch, name)
 }
 
+// CompanionPath is the repository path of a program that comes with the
+// program build of version, goos and goarch and is swapped together with
+// it: on Windows the console qoltanba-cli.exe beside the GUI qoltanba.exe.
+func CompanionPath(version, goos, goarch, name string) string {
+	return path.Join("qoltanba", version, goos+"-"+goarch, name)
+}
+
+// Companion is the build named name that comes with r (CompanionPath), nil
+// when the repository has none. Its signed custom metadata must name r's
+// version: a companion is never mixed from another release.
+func (c *Checker) Companion(r *Release, name string) (*Release, error) {
+	if name == "" || strings.ContainsAny(name, `/\`) || name == ".." {
+		return nil, fmt.Errorf("update: %q is not a program name", name)
+	}
+	p := CompanionPath(r.Version, c.opts.GOOS, c.opts.GOARCH, name)
+	tf := c.up.GetTopLevelTargets()[p]
+	if tf == nil {
+		return nil, nil
+	}
+	var custom struct {
+		Version string `json:"version"`
+	}
+	if tf.Custom == nil || json.Unmarshal(*tf.Custom, &custom) != nil || canonical(custom.Version) != r.Version {
+		return nil, fmt.Errorf("update: %s does not name version %s in its signed metadata", p, r.Version)
+	}
+	return &Release{Version: r.Version, Path: p, Length: tf.Length, SHA256: tf.Hashes["sha256"], target: tf}, nil
+}
+
 // Newest returns the newest program for this OS and architecture when it
 // is newer than the running version; nil when the running one is the
 // newest; ErrOlder when the repository's newest is older.

@@ -4,7 +4,7 @@
 //
 //	qoltanba-release init        --repo DIR --root-key F... --targets-key F --snapshot-key F --timestamp-key F
 //	qoltanba-release publish     --repo DIR --targets-key F --snapshot-key F --timestamp-key F --version vX.Y.Z
-//	                             --program GOOS-GOARCH=FILE... [--data data/NAME=FILE...]
+//	                             --program GOOS-GOARCH=FILE... [--companion GOOS-GOARCH=FILE...] [--data data/NAME=FILE...]
 //	qoltanba-release timestamp   --repo DIR --timestamp-key F
 //	qoltanba-release rotate-root --repo DIR --old-root-key F... --root-key F... [--role-key ROLE=F...]
 //	qoltanba-release root        --repo DIR     (prints the newest root, base64, for the binary)
@@ -70,7 +70,7 @@ func run(args []string, stdout io.Writer) error {
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	repoDir := fs.String("repo", "", "the repository `directory` (metadata; targets/ beside it)")
-	var rootKeys, oldRootKeys, programs, data, roleKeys list
+	var rootKeys, oldRootKeys, programs, companions, data, roleKeys list
 	fs.Var(&rootKeys, "root-key", "a root key `file` (repeat for several; the threshold is --root-threshold)")
 	fs.Var(&oldRootKeys, "old-root-key", "rotate-root: a key `file` of the root being replaced")
 	fs.Var(&roleKeys, "role-key", "rotate-root: ROLE=FILE, a new key for targets, snapshot or timestamp (the old one is revoked)")
@@ -80,6 +80,7 @@ func run(args []string, stdout io.Writer) error {
 	timestampKey := fs.String("timestamp-key", "", "the timestamp key `file`")
 	version := fs.String("version", "", "publish: the release's version (vX.Y.Z)")
 	fs.Var(&programs, "program", "publish: GOOS-GOARCH=FILE, a program build")
+	fs.Var(&companions, "companion", "publish: GOOS-GOARCH=FILE, a program swapped together with that platform's --program, under FILE's name (windows-amd64=dist/qoltanba-cli.exe)")
 	fs.Var(&data, "data", "publish: data/NAME=FILE, a data file (token-modules.json, known-sites.json, nca-ca-certs.pem)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -136,6 +137,20 @@ func run(args []string, stdout io.Writer) error {
 				return err
 			}
 			if err := repo.AddTarget(update.ProgramPath(v, goos, goarch), b, map[string]string{"version": v}); err != nil {
+				return err
+			}
+		}
+		for _, c := range companions {
+			platform, file, ok := strings.Cut(c, "=")
+			goos, goarch, ok2 := strings.Cut(platform, "-")
+			if !ok || !ok2 || !slices.ContainsFunc(programs, func(p string) bool { return strings.HasPrefix(p, platform+"=") }) {
+				return fmt.Errorf("--companion %q: want GOOS-GOARCH=FILE for a platform --program names", c)
+			}
+			b, err := os.ReadFile(file)
+			if err != nil {
+				return err
+			}
+			if err := repo.AddTarget(update.CompanionPath(v, goos, goarch, filepath.Base(file)), b, map[string]string{"version": v}); err != nil {
 				return err
 			}
 		}

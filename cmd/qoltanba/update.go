@@ -235,11 +235,42 @@ func (u *updateRun) check(ctx context.Context, url string, st *update.State) err
 	if err != nil {
 		return err
 	}
+	// The programs that come with this one (Windows: qoltanba-cli.exe,
+	// the browsers' plug-in host, beside qoltanba.exe) are downloaded and
+	// verified before anything is swapped.
+	type swap struct {
+		exe       string
+		data, sum []byte
+	}
+	var more []swap
+	for _, name := range companionPrograms(u.exe) {
+		comp, err := ch.Companion(rel, name)
+		if err != nil {
+			return err
+		}
+		if comp == nil {
+			u.log.Warn("the repository has no "+name+" for this version: it keeps its version", "version", rel.Version)
+			continue
+		}
+		b, err := ch.Download(comp)
+		if err != nil {
+			return err
+		}
+		more = append(more, swap{filepath.Join(filepath.Dir(u.exe), name), b, comp.SHA256})
+	}
 	if err := update.Apply(u.exe, data, rel.SHA256, runsAs(rel.Version)); err != nil {
 		return err
 	}
 	st.Result = update.ResultUpdated
 	u.log.Info("updated", "version", rel.Version, "program", u.exe)
+	for _, m := range more {
+		// A companion that fails is put back by Apply and tried again at
+		// the next check of a program still at the old version.
+		if err := update.Apply(m.exe, m.data, m.sum, runsAs(rel.Version)); err != nil {
+			return err
+		}
+		u.log.Info("updated", "version", rel.Version, "program", m.exe)
+	}
 	return nil
 }
 

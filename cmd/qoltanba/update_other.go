@@ -22,3 +22,6 @@ func managedInstall(exe string) bool {
 	}
 	return false
 }
+
+// companionPrograms: a Linux or macOS install is one program.
+func companionPrograms(string) []string { return nil }

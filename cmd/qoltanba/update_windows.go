@@ -22,3 +22,17 @@ func managedInstall(exe string) bool {
 	}
 	return false
 }
+
+// companionPrograms are the programs swapped together with exe (beside
+// it): the console qoltanba-cli.exe that comes with the GUI qoltanba.exe —
+// the browsers start it as the Gosuslugi plug-in host, scripts run it —
+// when it is there.
+func companionPrograms(exe string) []string {
+	if !strings.EqualFold(filepath.Base(exe), "qoltanba.exe") {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(exe), "qoltanba-cli.exe")); err != nil {
+		return nil
+	}
+	return []string{"qoltanba-cli.exe"}
+}

@@ -115,6 +115,9 @@ func newWinUpdateRepo(t *testing.T) *winUpdateRepo {
 		if err := r.repo.AddTarget(update.ProgramPath(v, "windows", "amd64"), r.builds[v].gui, map[string]string{"version": v}); err != nil {
 			t.Fatal(err)
 		}
+		if err := r.repo.AddTarget(update.CompanionPath(v, "windows", "amd64", "qoltanba-cli.exe"), r.builds[v].cli, map[string]string{"version": v}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	r.commit(t)
 	srv := httptest.NewServer(http.FileServer(http.Dir(repoDir)))
@@ -153,9 +156,9 @@ func (r *winUpdateRepo) commit(t *testing.T) {
 
 // flipByte changes one byte of the file the server sends for v's Windows
 // program, under its signed name, and returns a func that puts it back.
-func (r *winUpdateRepo) flipByte(t *testing.T, v string) (restore func()) {
+func (r *winUpdateRepo) flipByte(t *testing.T, target string) (restore func()) {
 	t.Helper()
-	tf := r.repo.Targets.Signed.Targets[update.ProgramPath(v, "windows", "amd64")]
+	tf := r.repo.Targets.Signed.Targets[target]
 	p := filepath.Join(r.repo.Dir, "targets", filepath.FromSlash(publish.TargetFile(tf.Path, tf.Hashes["sha256"])))
 	b, err := os.ReadFile(p)
 	if err != nil {
@@ -308,13 +311,16 @@ func testWindowsUpdatePerUser(t *testing.T, r *winUpdateRepo) {
 
 	// A v1.1.0 with one byte changed on the server: refused, both
 	// programs kept, and the agent keeps running v1.0.0.
-	restore := r.flipByte(t, "v1.1.0")
-	res := w.Run(winDir+"qoltanba-cli.exe", "update")
-	if want := ui.T("en", "cli-update-failed", "v1.0.0", ui.T("en", "cli-update-why-refused")); res.Code != 1 || !strings.Contains(res.Stderr, want) {
-		t.Fatalf("a changed byte: exit %d, want 1 and %q\nstdout: %s\nstderr: %s", res.Code, want, res.Stdout, res.Stderr)
+	for _, target := range []string{update.ProgramPath("v1.1.0", "windows", "amd64"), update.CompanionPath("v1.1.0", "windows", "amd64", "qoltanba-cli.exe")} {
+		restore := r.flipByte(t, target)
+		res := w.Run(winDir+"qoltanba-cli.exe", "update")
+		if want := ui.T("en", "cli-update-failed", "v1.0.0", ui.T("en", "cli-update-why-refused")); res.Code != 1 || !strings.Contains(res.Stderr, want) {
+			t.Fatalf("a changed byte in %s: exit %d, want 1 and %q\nstdout: %s\nstderr: %s", target, res.Code, want, res.Stdout, res.Stderr)
+		}
+		sameFile(t, gui, v1.gui, "after the refused update")
+		sameFile(t, cli, v1.cli, "after the refused update")
+		restore()
 	}
-	sameFile(t, gui, v1.gui, "after the refused update")
-	sameFile(t, cli, v1.cli, "after the refused update")
 	select {
 	case err := <-agent.exited:
 		t.Fatalf("the agent ended after a refused update: %v\n%s", err, agent.stderr)
@@ -328,12 +334,11 @@ func testWindowsUpdatePerUser(t *testing.T, r *winUpdateRepo) {
 
 	// The true v1.1.0: qoltanba.exe, running, is replaced while a page's
 	// request has the agent's dialog open.
-	restore()
 	sc := &screen{t: t, env: w.Env, log: agent.stderr}
 	ws := dialAgent(t, port, "https://evil.example")
 	ws.WriteMessage(websocket.TextMessage, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"MTEK","locale":"en","signingParams":{},"signerParams":{"chain":[]}}}`))
 	sc.window("qoltanba — evil\\.example")
-	res = w.Run(winDir+"qoltanba-cli.exe", "update")
+	res := w.Run(winDir+"qoltanba-cli.exe", "update")
 	if want := ui.T("en", "cli-update-updated", "v1.1.0"); res.Code != 0 || !strings.Contains(res.Stdout, want) {
 		t.Fatalf("update: exit %d, want 0 and %q\nstdout: %s\nstderr: %s", res.Code, want, res.Stdout, res.Stderr)
 	}
@@ -342,9 +347,11 @@ func testWindowsUpdatePerUser(t *testing.T, r *winUpdateRepo) {
 	if res := w.RunReadOnly(winDir+"qoltanba.exe", "version"); strings.TrimSpace(res.Stdout) != "qoltanba v1.1.0" {
 		t.Fatalf("version after the update: %+v", res)
 	}
-	// The repository carries the GUI program only (update.ProgramPath):
-	// the console program stays as it was (docs/updates.md, Known limits).
-	sameFile(t, cli, v1.cli, "the console program")
+	// The console program beside it (the browsers' plug-in host) too.
+	sameFile(t, cli, v2.cli, "the console program")
+	if res := w.Run(winDir+"qoltanba-cli.exe", "version"); strings.TrimSpace(res.Stdout) != "qoltanba v1.1.0" {
+		t.Fatalf("qoltanba-cli.exe version after the update: %+v", res)
+	}
 
 	// No restart while the dialog is open ...
 	select {
