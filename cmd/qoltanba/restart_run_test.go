@@ -3,7 +3,10 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -142,5 +145,52 @@ func TestRunRestartsIntoUpdateWhenIdle(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	if n := starts(); n != 3 {
 		t.Errorf("%d starts: the agent restarts again for the same data files", n)
+	}
+}
+
+// TestRunUpdatesItself: `run` v1.0.0 (a per-user copy, its first daily
+// check moments after start in this build) finds v1.1.0 in a real TUF
+// repository on loopback, verifies and swaps it in, writes the data file
+// and restarts into it with nothing open; v1.1.0's own check finds it
+// newest and does not restart again.
+func TestRunUpdatesItself(t *testing.T) {
+	tr := newTestRepo(t, "-X main.updateFirstCheck=300ms -X main.updateWatchEvery=100ms", "v1.0.0", "v1.1.0")
+	tr.commit(t, time.Now().Add(24*time.Hour))
+	srv := httptest.NewServer(http.FileServer(http.Dir(tr.dir)))
+	defer srv.Close()
+	home := t.TempDir()
+	exe := filepath.Join(home, "bin", "qoltanba")
+	os.MkdirAll(filepath.Dir(exe), 0o755)
+	if err := os.WriteFile(exe, tr.builds["v1.0.0"], 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfgDir := filepath.Join(home, "config", "qoltanba")
+	os.MkdirAll(cfgDir, 0o700)
+	if err := os.WriteFile(filepath.Join(cfgDir, "config.json"), []byte(`{"updateURL": "`+srv.URL+`"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	port := freePort(t)
+	stderr := filepath.Join(home, "stderr")
+	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "XDG_DATA_HOME=" + filepath.Join(home, "data"), "TERM=xterm", "LANG=en_US.UTF-8"}
+	sc := newTmuxScreen(t, env, fmt.Sprintf("%s run --port %d 2>%s", exe, port, stderr))
+	sc.waitFor("qoltanba v1.0.0 listening on wss://127.0.0.1:" + strconv.Itoa(port))
+	sc.waitFor("qoltanba v1.1.0 listening on wss://127.0.0.1:" + strconv.Itoa(port))
+	if b, _ := os.ReadFile(exe); !bytes.Equal(b, tr.builds["v1.1.0"]) {
+		t.Fatal("the program running as v1.1.0 is not the repository's v1.1.0")
+	}
+	if b, _ := os.ReadFile(filepath.Join(home, "data", "qoltanba", "update", "data", "known-sites.json")); string(b) != `{"sites":[]}` {
+		t.Errorf("known-sites.json = %q", b)
+	}
+	dialAgent(t, port, "https://egov.kz").Close()
+	time.Sleep(1500 * time.Millisecond) // v1.1.0's own first check, and more
+	if n := strings.Count(sc.screen(), "listening on wss://127.0.0.1:"+strconv.Itoa(port)); n != 2 {
+		t.Errorf("%d starts, want 2:\n%s", n, sc.screen())
+	}
+	st, err := update.LoadState(filepath.Join(home, "data", "qoltanba", "update"))
+	if err != nil || st == nil || st.Result != update.ResultUpToDate {
+		t.Errorf("state after v1.1.0's check: %+v, %v", st, err)
+	}
+	if b, _ := os.ReadFile(stderr); strings.Contains(string(b), "panic") {
+		t.Errorf("log:\n%s", b)
 	}
 }

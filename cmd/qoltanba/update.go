@@ -389,9 +389,13 @@ func dailyUpdateChecks(ctx context.Context, cfg agent.Config, exe string, replac
 		return
 	}
 	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), onlyCheck: !replaceable, log: log}
+	first, firstErr := time.ParseDuration(updateFirstCheck)
 	for {
 		st, _ := update.LoadState(u.stateDir)
 		wait := nextUpdateCheck(time.Now(), st, time.Duration(rand.Int64N(int64(time.Hour))))
+		if firstErr == nil {
+			wait, firstErr = first, errors.New("once")
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -403,6 +407,11 @@ func dailyUpdateChecks(ctx context.Context, cfg agent.Config, exe string, replac
 		checked()
 	}
 }
+
+// updateFirstCheck, when a test's build sets it (-ldflags -X
+// main.updateFirstCheck=300ms), is the wait before run's first check, for
+// the first one only; a release waits nextUpdateCheck's time.
+var updateFirstCheck = ""
 
 // nextUpdateCheck is how long to wait before the next check: a day after
 // the last one (four hours after a failure), never sooner than five

@@ -31,55 +31,9 @@ import (
 // timestamp is refused with the version kept; a policy turns checks off.
 func TestUpdateCommand(t *testing.T) {
 	dir := t.TempDir()
-	signers := map[string]signature.Signer{}
-	pubs := map[string][]crypto.PublicKey{}
-	for _, role := range publish.Roles {
-		_, priv, err := ed25519.GenerateKey(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if signers[role], err = publish.Signer(priv); err != nil {
-			t.Fatal(err)
-		}
-		pubs[role] = []crypto.PublicKey{priv.Public()}
-	}
-	repoDir := filepath.Join(dir, "repo")
-	repo, err := publish.Init(repoDir, pubs, nil, time.Now().Add(365*24*time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := repo.SignRoot(signers[metadata.ROOT]); err != nil {
-		t.Fatal(err)
-	}
-	root, err := os.ReadFile(filepath.Join(repoDir, "1.root.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	builds := map[string][]byte{}
-	for _, v := range []string{"v1.0.0", "v1.1.0"} {
-		out := filepath.Join(dir, v)
-		ld := "-X main.version=" + v + " -X main.updateLockWait=2s -X github.com/qoltanba/qoltanba/update.linkedRoot=" + base64.StdEncoding.EncodeToString(root)
-		if b, err := exec.Command("go", "build", "-tags", "nodesktop", "-ldflags", ld, "-o", out, ".").CombinedOutput(); err != nil {
-			t.Fatalf("build %s: %v\n%s", v, err, b)
-		}
-		if builds[v], err = os.ReadFile(out); err != nil {
-			t.Fatal(err)
-		}
-		if err := repo.AddTarget(update.ProgramPath(v, runtime.GOOS, runtime.GOARCH), builds[v], map[string]string{"version": v}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := repo.AddTarget("data/known-sites.json", []byte(`{"sites":[]}`), nil); err != nil {
-		t.Fatal(err)
-	}
-	commit := func(timestampExpires time.Time) {
-		t.Helper()
-		week := time.Now().Add(7 * 24 * time.Hour)
-		if err := repo.Commit(publish.Expiry{Targets: week, Snapshot: week, Timestamp: timestampExpires},
-			[]signature.Signer{signers[metadata.TARGETS]}, []signature.Signer{signers[metadata.SNAPSHOT]}, []signature.Signer{signers[metadata.TIMESTAMP]}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	tr := newTestRepo(t, "-X main.updateLockWait=2s", "v1.0.0", "v1.1.0")
+	repo, repoDir, builds := tr.repo, tr.dir, tr.builds
+	commit := func(timestampExpires time.Time) { t.Helper(); tr.commit(t, timestampExpires) }
 	commit(time.Now().Add(24 * time.Hour))
 	// hold, when set, keeps the program's download waiting until closed.
 	var hold atomic.Pointer[chan struct{}]
@@ -225,6 +179,75 @@ func TestUpdateCommand(t *testing.T) {
 	expect(run(1, "update", "--policy", pol), "update checks are turned off ("+pol+")")
 	expect(run(-1, "status", "--policy", pol), "updates: checks are turned off ("+pol+")", `updateChecks       = "off"  [policy]`)
 	expect(run(-1, "status"), `updateURL          = "`+srv.URL+`"  [config.json]`, `updateChecks       = "on"  [default]`)
+}
+
+// testRepo is a real TUF repository made for a test (fresh keys), with
+// release-like qoltanba builds carrying its root published as targets, and
+// known-sites.json as a data file.
+type testRepo struct {
+	dir     string
+	repo    *publish.Repo
+	signers map[string]signature.Signer
+	builds  map[string][]byte
+}
+
+// newTestRepo builds qoltanba (nodesktop) at each version with its root
+// linked in and the extra -X flags ld, and publishes the builds; commit
+// makes them visible.
+func newTestRepo(t *testing.T, ld string, versions ...string) *testRepo {
+	t.Helper()
+	dir := t.TempDir()
+	tr := &testRepo{dir: filepath.Join(dir, "repo"), signers: map[string]signature.Signer{}, builds: map[string][]byte{}}
+	pubs := map[string][]crypto.PublicKey{}
+	for _, role := range publish.Roles {
+		_, priv, err := ed25519.GenerateKey(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr.signers[role], err = publish.Signer(priv); err != nil {
+			t.Fatal(err)
+		}
+		pubs[role] = []crypto.PublicKey{priv.Public()}
+	}
+	var err error
+	if tr.repo, err = publish.Init(tr.dir, pubs, nil, time.Now().Add(365*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.repo.SignRoot(tr.signers[metadata.ROOT]); err != nil {
+		t.Fatal(err)
+	}
+	root, err := os.ReadFile(filepath.Join(tr.dir, "1.root.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range versions {
+		out := filepath.Join(dir, v)
+		flags := "-X main.version=" + v + " " + ld + " -X github.com/qoltanba/qoltanba/update.linkedRoot=" + base64.StdEncoding.EncodeToString(root)
+		if b, err := exec.Command("go", "build", "-tags", "nodesktop", "-ldflags", flags, "-o", out, ".").CombinedOutput(); err != nil {
+			t.Fatalf("build %s: %v\n%s", v, err, b)
+		}
+		if tr.builds[v], err = os.ReadFile(out); err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.repo.AddTarget(update.ProgramPath(v, runtime.GOOS, runtime.GOARCH), tr.builds[v], map[string]string{"version": v}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tr.repo.AddTarget("data/known-sites.json", []byte(`{"sites":[]}`), nil); err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+// commit signs targets, snapshot and timestamp (the timestamp expiring
+// then).
+func (tr *testRepo) commit(t *testing.T, timestampExpires time.Time) {
+	t.Helper()
+	week := time.Now().Add(7 * 24 * time.Hour)
+	if err := tr.repo.Commit(publish.Expiry{Targets: week, Snapshot: week, Timestamp: timestampExpires},
+		[]signature.Signer{tr.signers[metadata.TARGETS]}, []signature.Signer{tr.signers[metadata.SNAPSHOT]}, []signature.Signer{tr.signers[metadata.TIMESTAMP]}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestManagedInstallOnlyReports: a copy a package or an administrator
