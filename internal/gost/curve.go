@@ -2,8 +2,9 @@ package gost
 
 // GOST R 34.10-2012 / 34.10-2001 curves (short Weierstrass form) and their
 // arithmetic. Points are projective (X:Y:Z) and added with the complete
-// formulas of Renes, Costello and Batina (2016, algorithms 1 and 3, for
-// any a): no exceptional case, so no branch on the points. The tables are
+// formulas of Renes, Costello and Batina (2016: algorithms 1 and 3 for
+// any a, the mixed algorithms 2 and 5, the latter for a = -3): no
+// exceptional case, so no branch on the points. The tables are
 // the parameter sets of RFC 7836 / R 1323565.1.024-2019 and RFC 4357.
 
 import (
@@ -26,24 +27,22 @@ type Curve struct {
 
 	fp, fq *field
 	a, b3  fe   // Montgomery form
-	aM3    bool // a = -3: verification doubles with dbl-2001-b
+	bM     fe   // b, Montgomery form
+	aM3    bool // a = -3: the shorter formulas (dbl-2001-b, RCB algorithm 5)
 	g      point
-	gTable *[16]point // 0..15 × base point
 	qBits  int
 
 	combOnce sync.Once
-	comb     [][16]point // comb[i][j] = j·16^i·G, made at the first signature
+	comb     [][combSize]xy // comb[i][j] = (j+1)·32^i·G, affine, made at the first signature
 
-	gAffineOnce sync.Once
-	gAffine     *[16]apoint // 0..15 × G, affine, for verification
-}
-
-func (c *Curve) gAffineTable() *[16]apoint {
-	c.gAffineOnce.Do(func() { c.gAffine = c.affineTable(c.gTable) })
-	return c.gAffine
+	gNAFOnce sync.Once
+	gNAF     []apoint // G, 3G, 5G, … (2^(wBase-1) - 1)·G, affine, for verification
 }
 
 type point struct{ x, y, z fe }
+
+// xy is an affine point that is never the identity (Montgomery form).
+type xy struct{ x, y fe }
 
 // The parameter sets.
 var (
@@ -154,6 +153,8 @@ func mustCurve(name, oid string, size int, p, q, a, b, x, y string) *Curve {
 	c.fp.toMont(&c.a, &av)
 	c.aM3 = new(big.Int).Add(c.A, big.NewInt(3)).Cmp(c.P) == 0
 	c.fp.toMont(&c.b3, &bv)
+	bp := feFromBig(c.B)
+	c.fp.toMont(&c.bM, &bp)
 	gx, gy := feFromBig(c.X), feFromBig(c.Y)
 	c.fp.toMont(&c.g.x, &gx)
 	c.fp.toMont(&c.g.y, &gy)
@@ -161,7 +162,6 @@ func mustCurve(name, oid string, size int, p, q, a, b, x, y string) *Curve {
 	if !c.onCurve(&c.g) {
 		panic("gost: base point of " + name + " is not on the curve")
 	}
-	c.gTable = c.table(&c.g)
 	return c
 }
 
@@ -268,66 +268,218 @@ func (c *Curve) double(r, p *point) {
 	r.x, r.y, r.z = x3, y3, z3
 }
 
-// table returns 0·p … 15·p.
-func (c *Curve) table(p *point) *[16]point {
-	t := new([16]point)
-	t[0] = c.identity()
-	t[1] = *p
-	for i := 2; i < 16; i++ {
-		if i%2 == 0 {
-			c.double(&t[i], &t[i/2])
-		} else {
-			c.add(&t[i], &t[i-1], p)
-		}
-	}
-	return t
-}
+// The signing comb: a scalar k < q is read as signed 5-bit digits
+// k = Σ d_i·32^i with d_i in [-16, 16], and k·G = Σ d_i·(32^i·G) is one
+// mixed addition per digit from a table of (1..16)·32^i·G, no doubling.
+// For a 512-bit q that is 103 additions (the 4-bit unsigned comb before
+// took 128 full projective ones); the table is 103 rows of 16 affine
+// points (211 KB), made once per curve.
+const (
+	combBits = 5
+	combSize = 1 << (combBits - 1) // 16 entries: 1..16 × the row's point
+)
 
-// selectPoint copies t[w] into r reading every entry (the index stays
-// secret).
-func selectPoint(r *point, t *[16]point, w uint64) {
-	*r = point{}
-	for i := range t {
-		mask := isZeroMask(uint64(i) ^ w)
-		cmov(&r.x, &t[i].x, mask)
-		cmov(&r.y, &t[i].y, mask)
-		cmov(&r.z, &t[i].z, mask)
-	}
-}
+func (c *Curve) combRows() int { return (c.qBits + combBits) / combBits } // one more bit for the last carry
 
-// scalarWindow returns bits 4i…4i+3 of k.
-func scalarWindow(k *fe, i int) uint64 { return k[i/16] >> (4 * (uint(i) % 16)) & 15 }
-
-// baseComb returns the base point's comb table: for each 4-bit window i
-// of a scalar, j·16^i·G for j = 0..15 (about 400 KB for a 512-bit curve,
-// made once).
-func (c *Curve) baseComb() [][16]point {
+// baseComb returns the base point's comb table, made at the first call.
+func (c *Curve) baseComb() [][combSize]xy {
 	c.combOnce.Do(func() {
-		windows := (c.qBits + 3) / 4
-		c.comb = make([][16]point, windows)
+		rows := c.combRows()
+		proj := make([]point, rows*combSize)
 		base := c.g
-		for i := 0; i < windows; i++ {
-			c.comb[i] = *c.table(&base)
-			for j := 0; j < 4; j++ {
+		for i := 0; i < rows; i++ {
+			row := proj[i*combSize : (i+1)*combSize]
+			row[0] = base
+			for j := 1; j < combSize; j++ {
+				c.add(&row[j], &row[j-1], &base)
+			}
+			for j := 0; j < combBits; j++ {
 				c.double(&base, &base)
 			}
+		}
+		flat := c.normalize(proj)
+		c.comb = make([][combSize]xy, rows)
+		for i := range c.comb {
+			copy(c.comb[i][:], flat[i*combSize:])
 		}
 	})
 	return c.comb
 }
 
-// mulBaseCT sets r = k·G for a secret k < q: one addition per 4-bit window
-// from the comb table, every window added, entries read by selectPoint;
-// no doubling at all. Time and memory accesses do not depend on k.
+// normalize turns projective points (none the identity) into affine ones
+// with one inversion (Montgomery's trick). For tables of public points.
+func (c *Curve) normalize(ps []point) []xy {
+	f := c.fp
+	prefix := make([]fe, len(ps))
+	acc := f.one
+	for i := range ps {
+		prefix[i] = acc
+		f.mul(&acc, &acc, &ps[i].z)
+	}
+	var inv fe
+	f.inv(&inv, &acc)
+	out := make([]xy, len(ps))
+	for i := len(ps) - 1; i >= 0; i-- {
+		var zi fe
+		f.mul(&zi, &inv, &prefix[i])
+		f.mul(&inv, &inv, &ps[i].z)
+		f.mul(&out[i].x, &ps[i].x, &zi)
+		f.mul(&out[i].y, &ps[i].y, &zi)
+	}
+	return out
+}
+
+// combDigits recodes k (< 2^qBits) into signed 5-bit digits: magnitude
+// and sign mask per row. No branch and no index depends on k.
+func (c *Curve) combDigits(k *fe, mag []uint64, neg []uint64) {
+	var carry uint64
+	for i := range mag {
+		bit := i * combBits
+		w := k[bit/64] >> (bit % 64)
+		if bit%64 > 64-combBits && bit/64+1 < len(k) {
+			w |= k[bit/64+1] << (64 - bit%64)
+		}
+		w = w&(1<<combBits-1) + carry // 0..32
+		// w > 16: digit w - 32 (negative), carry 1
+		big := -((16 - w) >> 63) // all ones when w > 16
+		carry = big & 1
+		d := w - big&32 // as a signed value: w or w - 32
+		m := -(d >> 63) // all ones when negative
+		mag[i] = (d ^ m) - m
+		neg[i] = m
+	}
+}
+
+// selectXY copies t[idx] into r reading every entry (the index stays
+// secret); an idx outside the table gives (0, 0).
+func selectXY(r *xy, t *[combSize]xy, idx uint64) {
+	*r = xy{}
+	for i := range t {
+		mask := isZeroMask(uint64(i) ^ idx)
+		cmov(&r.x, &t[i].x, mask)
+		cmov(&r.y, &t[i].y, mask)
+	}
+}
+
+// mulBaseCT sets r = k·G for a secret k < q: one mixed addition per
+// signed digit from the comb table, every row added (a zero digit's sum is
+// computed and dropped by a mask), entries read by selectXY, the sign
+// applied by a mask; no doubling. Time and memory accesses do not depend
+// on k.
 func (c *Curve) mulBaseCT(r *point, k *fe) {
 	comb := c.baseComb()
+	f := c.fp
+	var magA, negA [128]uint64
+	mag, neg := magA[:len(comb)], negA[:len(comb)]
+	c.combDigits(k, mag, neg)
 	acc := c.identity()
-	var sel point
+	var sel xy
+	var sum point
+	var ny fe
 	for i := range comb {
-		selectPoint(&sel, &comb[i], scalarWindow(k, i))
-		c.add(&acc, &acc, &sel)
+		selectXY(&sel, &comb[i], mag[i]-1) // mag 0 matches no entry
+		f.sub(&ny, &fe{}, &sel.y)
+		cmov(&sel.y, &ny, neg[i])
+		c.addMixed(&sum, &acc, &sel)
+		keep := isZeroMask(mag[i])
+		cmov(&sum.x, &acc.x, keep)
+		cmov(&sum.y, &acc.y, keep)
+		cmov(&sum.z, &acc.z, keep)
+		acc = sum
 	}
+	clear(magA[:])
+	clear(negA[:])
 	*r = acc
+}
+
+// addMixed sets r = p + q for an affine q (not the identity): RCB
+// algorithm 2 (any a) or 5 (a = -3), complete for every p.
+func (c *Curve) addMixed(r, p *point, q *xy) {
+	if c.aM3 {
+		c.addMixedM3(r, p, q)
+		return
+	}
+	f := c.fp
+	var t0, t1, t2, t3, t4, t5, x3, y3, z3 fe
+	f.mul(&t0, &p.x, &q.x)
+	f.mul(&t1, &p.y, &q.y)
+	f.add(&t3, &q.x, &q.y)
+	f.add(&t4, &p.x, &p.y)
+	f.mul(&t3, &t3, &t4)
+	f.add(&t4, &t0, &t1)
+	f.sub(&t3, &t3, &t4)
+	f.mul(&t4, &q.x, &p.z)
+	f.add(&t4, &t4, &p.x)
+	f.mul(&t5, &q.y, &p.z)
+	f.add(&t5, &t5, &p.y)
+	f.mul(&z3, &c.a, &t4)
+	f.mul(&x3, &c.b3, &p.z)
+	f.add(&z3, &x3, &z3)
+	f.sub(&x3, &t1, &z3)
+	f.add(&z3, &t1, &z3)
+	f.mul(&y3, &x3, &z3)
+	f.add(&t1, &t0, &t0)
+	f.add(&t1, &t1, &t0)
+	f.mul(&t2, &c.a, &p.z)
+	f.mul(&t4, &c.b3, &t4)
+	f.add(&t1, &t1, &t2)
+	f.sub(&t2, &t0, &t2)
+	f.mul(&t2, &c.a, &t2)
+	f.add(&t4, &t4, &t2)
+	f.mul(&t0, &t1, &t4)
+	f.add(&y3, &y3, &t0)
+	f.mul(&t0, &t5, &t4)
+	f.mul(&x3, &t3, &x3)
+	f.sub(&x3, &x3, &t0)
+	f.mul(&t0, &t3, &t1)
+	f.mul(&z3, &t5, &z3)
+	f.add(&z3, &z3, &t0)
+	r.x, r.y, r.z = x3, y3, z3
+}
+
+// addMixedM3 is addMixed for a = -3 (RCB algorithm 5, that is algorithm
+// 4 with Z2 = 1: 11 products, two of them by b, instead of 16).
+func (c *Curve) addMixedM3(r, p *point, q *xy) {
+	f := c.fp
+	b := &c.bM
+	var t0, t1, t2, t3, t4, x3, y3, z3 fe
+	f.mul(&t0, &p.x, &q.x)
+	f.mul(&t1, &p.y, &q.y)
+	f.add(&t3, &q.x, &q.y)
+	f.add(&t4, &p.x, &p.y)
+	f.mul(&t3, &t3, &t4)
+	f.add(&t4, &t0, &t1)
+	f.sub(&t3, &t3, &t4)
+	f.mul(&t4, &q.y, &p.z)
+	f.add(&t4, &t4, &p.y)
+	f.mul(&y3, &q.x, &p.z)
+	f.add(&y3, &y3, &p.x)
+	f.mul(&z3, b, &p.z)
+	f.sub(&x3, &y3, &z3)
+	f.add(&z3, &x3, &x3)
+	f.add(&x3, &x3, &z3)
+	f.sub(&z3, &t1, &x3)
+	f.add(&x3, &t1, &x3)
+	f.mul(&y3, b, &y3)
+	f.add(&t1, &p.z, &p.z)
+	f.add(&t2, &t1, &p.z)
+	f.sub(&y3, &y3, &t2)
+	f.sub(&y3, &y3, &t0)
+	f.add(&t1, &y3, &y3)
+	f.add(&y3, &t1, &y3)
+	f.add(&t1, &t0, &t0)
+	f.add(&t0, &t1, &t0)
+	f.sub(&t0, &t0, &t2)
+	f.mul(&t1, &t4, &y3)
+	f.mul(&t2, &t0, &y3)
+	f.mul(&y3, &x3, &z3)
+	f.add(&y3, &y3, &t2)
+	f.mul(&x3, &t3, &x3)
+	f.sub(&x3, &x3, &t1)
+	f.mul(&z3, &t4, &z3)
+	f.mul(&t1, &t3, &t0)
+	f.add(&z3, &z3, &t1)
+	r.x, r.y, r.z = x3, y3, z3
 }
 
 // affine returns p's coordinates as plain (not Montgomery) elements.

@@ -2,11 +2,16 @@ package gost
 
 // Verification arithmetic: Jacobian coordinates (x = X/Z², y = Y/Z³) with
 // the doubling dbl-2007-bl (any a; dbl-2001-b, 3M+5S instead of 2M+8S,
-// where a = -3) and the mixed addition madd-2007-bl
-// (an affine second point) of the Explicit-Formulas Database: about 60%
-// of the multiplications of the complete formulas. They branch on special
+// where a = -3), the mixed addition madd-2007-bl (an affine second point)
+// and the addition add-2007-bl of the Explicit-Formulas Database: about
+// 60% of the multiplications of the complete formulas. They branch on special
 // cases (the identity, equal or opposite points), which is fine for the
 // public scalars and points of a verification; signing never uses them.
+
+import (
+	"math/big"
+	"math/bits"
+)
 
 // jpoint is a Jacobian point; z = 0 is the identity.
 type jpoint struct{ x, y, z fe }
@@ -156,60 +161,202 @@ func (c *Curve) jaddAffine(r, p *jpoint, q *apoint) {
 	r.x, r.y, r.z = x3, y3, z3
 }
 
-// affineTable turns a projective table (0..15 × P) into affine points with
-// one inversion (Montgomery's trick).
-func (c *Curve) affineTable(t *[16]point) *[16]apoint {
-	f := c.fp
-	out := new([16]apoint)
-	var prefix [16]fe
-	acc := f.one
-	for i := range t {
-		prefix[i] = acc
-		if f.isZero(&t[i].z) == 0 {
-			f.mul(&acc, &acc, &t[i].z)
-		}
+// Verification computes u·G + v·Q with both scalars in width-w NAF
+// (signed odd digits, at most one nonzero in any w consecutive), sharing
+// the doublings (Shamir's trick): G's digits are read with w = 8 from a
+// table of its 64 odd multiples (affine, made once per curve, mixed
+// additions), Q's with w = 5 or 6 from a Jacobian table made per
+// verification (no inversion: turning it affine would cost more than the
+// full additions save). The result is compared with r in Jacobian form,
+// so no inversion at all. Everything here is public: it branches freely.
+const wBase = 8
+
+func (c *Curve) wQ() uint {
+	if c.qBits > 256 {
+		return 6
 	}
-	var inv fe
-	f.inv(&inv, &acc)
-	for i := len(t) - 1; i >= 0; i-- {
-		if f.isZero(&t[i].z) != 0 {
-			out[i].inf = true
-			continue
-		}
-		var zi fe
-		f.mul(&zi, &inv, &prefix[i]) // 1/z_i
-		f.mul(&inv, &inv, &t[i].z)
-		f.mul(&out[i].x, &t[i].x, &zi)
-		f.mul(&out[i].y, &t[i].y, &zi)
-	}
-	return out
+	return 5
 }
 
-// mulDoubleJ sets r = u·G + v·Q for public u, v with affine tables of G
-// and Q (Shamir's trick, 4-bit windows) and returns the affine x, or false
-// for the identity.
-func (c *Curve) mulDoubleJ(u *fe, gt, qt *[16]apoint, v *fe) (fe, bool) {
-	windows := (c.qBits + 3) / 4
-	acc := jpoint{x: c.fp.one, y: c.fp.one}
-	for i := windows - 1; i >= 0; i-- {
-		for j := 0; j < 4; j++ {
-			c.jdouble(&acc, &acc)
+// baseNAF returns G, 3G, 5G, … , (2^(wBase-1) - 1)·G, made at the first call.
+func (c *Curve) baseNAF() []apoint {
+	c.gNAFOnce.Do(func() {
+		n := 1 << (wBase - 2)
+		proj := make([]point, n)
+		proj[0] = c.g
+		var g2 point
+		c.double(&g2, &c.g)
+		for i := 1; i < n; i++ {
+			c.add(&proj[i], &proj[i-1], &g2)
 		}
-		if w := scalarWindow(u, i); w != 0 {
-			c.jaddAffine(&acc, &acc, &gt[w])
+		flat := c.normalize(proj)
+		c.gNAF = make([]apoint, n)
+		for i := range flat {
+			c.gNAF[i] = apoint{x: flat[i].x, y: flat[i].y}
 		}
-		if w := scalarWindow(v, i); w != 0 {
-			c.jaddAffine(&acc, &acc, &qt[w])
+	})
+	return c.gNAF
+}
+
+// wnaf writes k's width-w NAF digits, least significant first, into out
+// (at least bits+1 long) and returns how many are used.
+func wnaf(k *fe, w uint, out []int8) int {
+	var x [9]uint64
+	copy(x[:8], k[:])
+	n := 0
+	full := uint64(1) << w
+	for !allZero(&x) {
+		var d int8
+		if x[0]&1 != 0 {
+			m := x[0] & (full - 1)
+			if m >= full/2 {
+				d = int8(int64(m) - int64(full))
+				addSmall(&x, uint64(-int64(d)))
+			} else {
+				d = int8(m)
+				x[0] -= m // m is x's low bits: no borrow
+			}
 		}
+		out[n] = d
+		n++
+		for i := 0; i < 8; i++ {
+			x[i] = x[i]>>1 | x[i+1]<<63
+		}
+		x[8] >>= 1
 	}
+	return n
+}
+
+func allZero(x *[9]uint64) bool {
+	var acc uint64
+	for _, w := range x {
+		acc |= w
+	}
+	return acc == 0
+}
+
+func addSmall(x *[9]uint64, v uint64) {
+	var cc uint64
+	x[0], cc = bits.Add64(x[0], v, 0)
+	for i := 1; i < 9 && cc != 0; i++ {
+		x[i], cc = bits.Add64(x[i], 0, cc)
+	}
+}
+
+// jadd sets r = p + q for Jacobian p and q (add-2007-bl).
+func (c *Curve) jadd(r, p, q *jpoint) {
 	f := c.fp
-	if f.isZero(&acc.z) != 0 {
-		return fe{}, false
+	if f.isZero(&p.z) != 0 {
+		*r = *q
+		return
 	}
-	var zi, zi2, x fe
-	f.inv(&zi, &acc.z)
-	f.mul(&zi2, &zi, &zi)
-	f.mul(&x, &acc.x, &zi2)
-	f.fromMont(&x, &x)
-	return x, true
+	if f.isZero(&q.z) != 0 {
+		*r = *p
+		return
+	}
+	var z1z1, z2z2, u1, u2, s1, s2, h, i, j, rr, v, t fe
+	f.sqr(&z1z1, &p.z)
+	f.sqr(&z2z2, &q.z)
+	f.mul(&u1, &p.x, &z2z2)
+	f.mul(&u2, &q.x, &z1z1)
+	f.mul(&s1, &p.y, &q.z)
+	f.mul(&s1, &s1, &z2z2)
+	f.mul(&s2, &q.y, &p.z)
+	f.mul(&s2, &s2, &z1z1)
+	f.sub(&h, &u2, &u1)
+	f.sub(&rr, &s2, &s1)
+	if f.isZero(&h) != 0 {
+		if f.isZero(&rr) != 0 {
+			c.jdouble(r, p)
+			return
+		}
+		*r = jpoint{x: f.one, y: f.one}
+		return
+	}
+	f.add(&i, &h, &h)
+	f.sqr(&i, &i)
+	f.mul(&j, &h, &i)
+	f.add(&rr, &rr, &rr)
+	f.mul(&v, &u1, &i)
+	var x3, y3, z3 fe
+	f.sqr(&x3, &rr)
+	f.sub(&x3, &x3, &j)
+	f.sub(&x3, &x3, &v)
+	f.sub(&x3, &x3, &v)
+	f.sub(&t, &v, &x3)
+	f.mul(&y3, &rr, &t)
+	f.mul(&t, &s1, &j)
+	f.add(&t, &t, &t)
+	f.sub(&y3, &y3, &t)
+	f.add(&z3, &p.z, &q.z)
+	f.sqr(&z3, &z3)
+	f.sub(&z3, &z3, &z1z1)
+	f.sub(&z3, &z3, &z2z2)
+	f.mul(&z3, &z3, &h)
+	r.x, r.y, r.z = x3, y3, z3
+}
+
+// oddMultiples returns Q, 3Q, … , (2^(w-1) - 1)·Q in Jacobian form.
+func (c *Curve) oddMultiples(q *apoint, w uint) []jpoint {
+	t := make([]jpoint, 1<<(w-2))
+	t[0] = jpoint{x: q.x, y: q.y, z: c.fp.one}
+	var q2 jpoint
+	c.jdouble(&q2, &t[0])
+	for i := 1; i < len(t); i++ {
+		c.jadd(&t[i], &t[i-1], &q2)
+	}
+	return t
+}
+
+// mulDoubleVar returns u·G + v·Q in Jacobian form for public u, v < q and
+// a public point Q (affine).
+func (c *Curve) mulDoubleVar(u, v *fe, q *apoint) jpoint {
+	f := c.fp
+	gt := c.baseNAF()
+	wq := c.wQ()
+	qt := c.oddMultiples(q, wq)
+	var ud, vd [8*64 + 1]int8
+	nu := wnaf(u, wBase, ud[:])
+	nv := wnaf(v, wq, vd[:])
+	acc := jpoint{x: f.one, y: f.one}
+	var neg apoint
+	var negJ jpoint
+	for i := max(nu, nv) - 1; i >= 0; i-- {
+		c.jdouble(&acc, &acc)
+		if d := ud[i]; d > 0 {
+			c.jaddAffine(&acc, &acc, &gt[d>>1])
+		} else if d < 0 {
+			neg = gt[(-d)>>1]
+			f.sub(&neg.y, &fe{}, &neg.y)
+			c.jaddAffine(&acc, &acc, &neg)
+		}
+		if d := vd[i]; d > 0 {
+			c.jadd(&acc, &acc, &qt[d>>1])
+		} else if d < 0 {
+			negJ = qt[(-d)>>1]
+			f.sub(&negJ.y, &fe{}, &negJ.y)
+			c.jadd(&acc, &acc, &negJ)
+		}
+	}
+	return acc
+}
+
+// xEqualsModQ reports whether the affine x of a Jacobian point, reduced
+// mod q, is r: whether X = x'·Z² for some x' = r + k·q below p.
+func (c *Curve) xEqualsModQ(p *jpoint, r *big.Int) bool {
+	f := c.fp
+	if f.isZero(&p.z) != 0 {
+		return false
+	}
+	var zz, t fe
+	f.sqr(&zz, &p.z)
+	for x := new(big.Int).Set(r); x.Cmp(c.P) < 0; x.Add(x, c.Q) {
+		xf := feFromBig(x)
+		f.toMont(&t, &xf)
+		f.mul(&t, &t, &zz)
+		if t == p.x {
+			return true
+		}
+	}
+	return false
 }

@@ -8,12 +8,14 @@ package gost
 //
 // Signing handles the private key d and the nonce k only through the
 // constant-time paths: field.mul (no data-dependent branch; the final
-// subtraction is a mask), mulBaseCT (a comb of the base point with one
-// addition per 4-bit window over all of q's bits, every window added, each
-// table row read whole by selectPoint) and the complete addition formulas
-// (no special case for doubling or the identity). The nonce is drawn by rejection: only whether a draw was
-// rejected can show, and that says nothing about the k kept. What is
-// public (r, e, the signature) is reduced with math/big.
+// subtraction is a mask), mulBaseCT (a comb of the base point: k recoded
+// into signed 5-bit digits with masks, one complete mixed addition per
+// digit, every row read whole by selectXY, the sign and a zero digit
+// applied by masks) and the complete addition formulas (no special case
+// for doubling or the identity). The nonce is drawn by rejection: only
+// whether a draw was rejected can show, and that says nothing about the k
+// kept. BenchmarkDudect checks the timing (README.md). What is public
+// (r, e, the signature) is reduced with math/big.
 
 import (
 	"crypto"
@@ -22,7 +24,6 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"sync"
 )
 
 // PrivateKey is a GOST private key.
@@ -33,10 +34,9 @@ type PrivateKey struct {
 
 // PublicKey is a GOST public key.
 type PublicKey struct {
-	C      *Curve
-	X, Y   *big.Int
-	qtOnce sync.Once
-	qt     *[16]apoint // 0..15 × the point, affine, made at the first verification
+	C    *Curve
+	X, Y *big.Int
+	pt   apoint // the point in Montgomery form
 }
 
 // NewPrivateKeyBE reads a private key as a big-endian number (reduced mod q).
@@ -78,7 +78,11 @@ func (k *PrivateKey) PublicKey() *PublicKey {
 	var p point
 	k.C.mulBaseCT(&p, &k.d)
 	x, y := k.C.affine(&p)
-	return &PublicKey{C: k.C, X: x.big(k.C.fp.n), Y: y.big(k.C.fp.n)}
+	pub, err := NewPublicKey(k.C, x.big(k.C.fp.n), y.big(k.C.fp.n))
+	if err != nil {
+		panic("gost: d·G is not on the curve: " + err.Error())
+	}
+	return pub
 }
 
 // Public is PublicKey (crypto.Signer).
@@ -185,7 +189,7 @@ func NewPublicKey(c *Curve, x, y *big.Int) (*PublicKey, error) {
 	if !c.onCurve(&p) {
 		return nil, errors.New("gost: public key is not on the curve")
 	}
-	return &PublicKey{C: c, X: x, Y: y}, nil
+	return &PublicKey{C: c, X: x, Y: y, pt: apoint{x: p.x, y: p.y}}, nil
 }
 
 // RawLE returns X‖Y little-endian.
@@ -204,19 +208,6 @@ func (pub *PublicKey) RawLE() []byte {
 func (pub *PublicKey) Equal(other crypto.PublicKey) bool {
 	o, ok := other.(*PublicKey)
 	return ok && o.C == pub.C && o.X.Cmp(pub.X) == 0 && o.Y.Cmp(pub.Y) == 0
-}
-
-func (pub *PublicKey) table() *[16]apoint {
-	pub.qtOnce.Do(func() {
-		c := pub.C
-		var p point
-		xf, yf := feFromBig(pub.X), feFromBig(pub.Y)
-		c.fp.toMont(&p.x, &xf)
-		c.fp.toMont(&p.y, &yf)
-		p.z = c.fp.one
-		pub.qt = c.affineTable(c.table(&p))
-	})
-	return pub.qt
 }
 
 // VerifyDigest checks s‖r over a digest (a big-endian number).
@@ -243,11 +234,6 @@ func (pub *PublicKey) VerifyDigest(digest, sig []byte) bool {
 	z2.Mod(z2, c.Q)
 	z2.Sub(c.Q, z2)
 	u, w := feFromBig(z1), feFromBig(z2)
-	x, ok := c.mulDoubleJ(&u, c.gAffineTable(), pub.table(), &w)
-	if !ok {
-		return false
-	}
-	xr := x.big(c.fp.n)
-	xr.Mod(xr, c.Q)
-	return xr.Cmp(r) == 0
+	acc := c.mulDoubleVar(&u, &w, &pub.pt)
+	return c.xEqualsModQ(&acc, r)
 }

@@ -1,0 +1,210 @@
+package gost
+
+import (
+	"crypto/rand"
+	"math/big"
+	"testing"
+)
+
+// refPoint is an affine point in math/big; nil is the identity.
+type refPoint struct{ x, y *big.Int }
+
+// refAdd adds affine points with the textbook formulas in math/big: the
+// reference for the fixed-width scalar multiplications.
+func refAdd(c *Curve, p, q *refPoint) *refPoint {
+	if p == nil {
+		return q
+	}
+	if q == nil {
+		return p
+	}
+	P := c.P
+	var l *big.Int
+	if p.x.Cmp(q.x) == 0 {
+		if new(big.Int).Mod(new(big.Int).Add(p.y, q.y), P).Sign() == 0 {
+			return nil
+		}
+		num := new(big.Int).Mul(p.x, p.x)
+		num.Mul(num, big.NewInt(3)).Add(num, c.A)
+		den := new(big.Int).Lsh(p.y, 1)
+		l = num.Mul(num, den.ModInverse(den.Mod(den, P), P))
+	} else {
+		num := new(big.Int).Sub(q.y, p.y)
+		den := new(big.Int).Sub(q.x, p.x)
+		den.Mod(den, P)
+		l = num.Mul(num, den.ModInverse(den, P))
+	}
+	l.Mod(l, P)
+	x := new(big.Int).Mul(l, l)
+	x.Sub(x, p.x).Sub(x, q.x).Mod(x, P)
+	y := new(big.Int).Sub(p.x, x)
+	y.Mul(y, l).Sub(y, p.y).Mod(y, P)
+	return &refPoint{x, y}
+}
+
+func refMul(c *Curve, k *big.Int, p *refPoint) *refPoint {
+	var acc *refPoint
+	for i := k.BitLen() - 1; i >= 0; i-- {
+		acc = refAdd(c, acc, acc)
+		if k.Bit(i) == 1 {
+			acc = refAdd(c, acc, p)
+		}
+	}
+	return acc
+}
+
+// affineOf returns a projective point as a refPoint.
+func affineOf(c *Curve, p *point) *refPoint {
+	if c.fp.isZero(&p.z) != 0 {
+		return nil
+	}
+	x, y := c.affine(p)
+	return &refPoint{x.big(c.fp.n), y.big(c.fp.n)}
+}
+
+// jAffineOf returns a Jacobian point as a refPoint.
+func jAffineOf(c *Curve, p *jpoint) *refPoint {
+	f := c.fp
+	if f.isZero(&p.z) != 0 {
+		return nil
+	}
+	var zi, zi2, x, y fe
+	f.inv(&zi, &p.z)
+	f.sqr(&zi2, &zi)
+	f.mul(&x, &p.x, &zi2)
+	f.mul(&zi2, &zi2, &zi)
+	f.mul(&y, &p.y, &zi2)
+	f.fromMont(&x, &x)
+	f.fromMont(&y, &y)
+	return &refPoint{x.big(f.n), y.big(f.n)}
+}
+
+func sameRef(a, b *refPoint) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.x.Cmp(b.x) == 0 && a.y.Cmp(b.y) == 0
+}
+
+// edgeScalars: 0, 1, small values around the comb's digit limits, q-1,
+// q-2, values whose signed digits are all ±16 or carry all the way, and
+// random ones.
+func edgeScalars(c *Curve, random int) []*big.Int {
+	ks := []*big.Int{big.NewInt(0), big.NewInt(1), big.NewInt(2), big.NewInt(15), big.NewInt(16), big.NewInt(17),
+		big.NewInt(31), big.NewInt(32), big.NewInt(33), big.NewInt(255), big.NewInt(256)}
+	qm := func(d int64) *big.Int { return new(big.Int).Sub(c.Q, big.NewInt(d)) }
+	ks = append(ks, qm(1), qm(2), qm(16), qm(17), qm(32))
+	sixteens, ones := new(big.Int), new(big.Int)
+	for i := 0; i*5+5 < c.qBits; i++ {
+		sixteens.Add(sixteens, new(big.Int).Lsh(big.NewInt(16), uint(5*i)))
+		ones.Add(ones, new(big.Int).Lsh(big.NewInt(31), uint(5*i)))
+	}
+	ks = append(ks, sixteens, ones, new(big.Int).Rsh(c.Q, 1))
+	for i := 0; i < random; i++ {
+		k, _ := rand.Int(rand.Reader, c.Q)
+		ks = append(ks, k)
+	}
+	return ks
+}
+
+// TestMulBaseCT: the signing comb's k·G equals math/big's on every curve
+// for the edge scalars and random ones.
+func TestMulBaseCT(t *testing.T) {
+	for _, c := range Curves() {
+		g := &refPoint{c.X, c.Y}
+		for _, k := range edgeScalars(c, 8) {
+			kf := feFromBig(k)
+			var p point
+			c.mulBaseCT(&p, &kf)
+			if got, want := affineOf(c, &p), refMul(c, k, g); !sameRef(got, want) {
+				t.Fatalf("%s: %x·G differs", c.Name, k)
+			}
+		}
+	}
+}
+
+// TestMulDoubleVar: verification's u·G + v·Q equals math/big's, with Q
+// a random point and with Q = ±G (so the sums meet equal and opposite
+// points), for edge and random u, v; and xEqualsModQ accepts exactly x
+// mod q.
+func TestMulDoubleVar(t *testing.T) {
+	for _, c := range Curves() {
+		g := &refPoint{c.X, c.Y}
+		d, _ := rand.Int(rand.Reader, c.Q)
+		negG := &refPoint{c.X, new(big.Int).Sub(c.P, c.Y)}
+		for _, q := range []*refPoint{refMul(c, d, g), g, negG} {
+			pub, err := NewPublicKey(c, q.x, q.y)
+			if err != nil {
+				t.Fatal(err)
+			}
+			us := edgeScalars(c, 3)
+			for i, u := range us {
+				v := us[(i*7+3)%len(us)]
+				for _, v := range []*big.Int{v, u} {
+					uf, vf := feFromBig(u), feFromBig(v)
+					acc := c.mulDoubleVar(&uf, &vf, &pub.pt)
+					want := refAdd(c, refMul(c, u, g), refMul(c, v, q))
+					if got := jAffineOf(c, &acc); !sameRef(got, want) {
+						t.Fatalf("%s: %x·G + %x·Q differs", c.Name, u, v)
+					}
+					if want == nil {
+						if c.xEqualsModQ(&acc, big.NewInt(0)) {
+							t.Fatalf("%s: the identity passed the x check", c.Name)
+						}
+						continue
+					}
+					r := new(big.Int).Mod(want.x, c.Q)
+					if !c.xEqualsModQ(&acc, r) {
+						t.Fatalf("%s: x mod q refused", c.Name)
+					}
+					if c.xEqualsModQ(&acc, new(big.Int).Add(r, big.NewInt(1))) {
+						t.Fatalf("%s: x mod q + 1 accepted", c.Name)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestAddMixed: the complete mixed addition (both the any-a and the
+// a = -3 formulas) equals the complete projective one for random points,
+// the identity, doubling and opposite points.
+func TestAddMixed(t *testing.T) {
+	for _, c := range Curves() {
+		g := &refPoint{c.X, c.Y}
+		rnd := func() *refPoint {
+			k, _ := rand.Int(rand.Reader, c.Q)
+			return refMul(c, k.Add(k, big.NewInt(1)), g)
+		}
+		toProj := func(p *refPoint) point {
+			if p == nil {
+				return c.identity()
+			}
+			var q point
+			x, y := feFromBig(p.x), feFromBig(p.y)
+			c.fp.toMont(&q.x, &x)
+			c.fp.toMont(&q.y, &y)
+			q.z = c.fp.one
+			return q
+		}
+		for i := 0; i < 6; i++ {
+			a, b := rnd(), rnd()
+			cases := [][2]*refPoint{{a, b}, {nil, b}, {b, b}, {&refPoint{b.x, new(big.Int).Sub(c.P, b.y)}, b}}
+			for _, tc := range cases {
+				p, q := toProj(tc[0]), toProj(tc[1])
+				// p with a Z other than 1
+				var z fe
+				z[0] = uint64(i + 2)
+				c.fp.toMont(&z, &z)
+				c.fp.mul(&p.x, &p.x, &z)
+				c.fp.mul(&p.y, &p.y, &z)
+				c.fp.mul(&p.z, &p.z, &z)
+				var got point
+				c.addMixed(&got, &p, &xy{q.x, q.y})
+				if want := refAdd(c, tc[0], tc[1]); !sameRef(affineOf(c, &got), want) {
+					t.Fatalf("%s (a = -3: %v): mixed addition differs", c.Name, c.aM3)
+				}
+			}
+		}
+	}
+}
