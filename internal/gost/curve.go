@@ -37,6 +37,12 @@ type Curve struct {
 
 	gNAFOnce sync.Once
 	gNAF     []apoint // G, 3G, 5G, … (2^(wBase-1) - 1)·G, affine, for verification
+
+	ed         *edParams // the Edwards form, for 256 paramSetA and 512 paramSetC (edwards.go)
+	combEdOnce sync.Once
+	combEd     [][combSize]edAffine
+	gNAFEdOnce sync.Once
+	gNAFEd     []edAffine
 }
 
 type point struct{ x, y, z fe }
@@ -66,14 +72,16 @@ var (
 		"dc9203e514a721875485a529d2c722fb187bc8980eb866644de41c68e143064546e861c0e2c9edd92ade71f46fcf50ff2ad97f951fda9f2a2eb6546f39689bd3",
 		"b4c4ee28cebc6c2c8ac12952cf37f16ac7efb6a9f69f4b57ffda2e4f0de5ade038cbc2fff719d2c18de0284b8bfef3b52b8cc7a5f5bf0a3c8d2319a5312557e1",
 		"e2e31edfc23de7bdebe241ce593ef5de2295b7a9cbaef021d385f7074cea043aa27272a7ae602bf2a7b9033db9ed3610c6fb85487eae97aac5bc7928c1950148",
-		"f5ce40d95b5eb899abbccff5911cb8577939804d6527378b8c108c3d2090ff9be18e2d33e3021ed2ef32d85822423b6304f726aa854bae07d0396e9a9addc40f")
+		"f5ce40d95b5eb899abbccff5911cb8577939804d6527378b8c108c3d2090ff9be18e2d33e3021ed2ef32d85822423b6304f726aa854bae07d0396e9a9addc40f").withEdwards(
+		"9e4f5d8c017d8d9f13a5cf3cdf5bfe4dab402d54198e31ebde28a0621050439ca6b39e0a515c06b304e2ce43e79e369e91a0cfc2bc2a22b4ca302dbb33ee7550")
 	Tc26256A = mustCurve("id-tc26-gost-3410-12-256-paramSetA", "1.2.643.7.1.2.1.1.1", 32,
 		"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd97",
 		"400000000000000000000000000000000fd8cddfc87b6635c115af556c360c67",
 		"c2173f1513981673af4892c23035a27ce25e2013bf95aa33b22c656f277e7335",
 		"295f9bae7428ed9ccc20e7c359a9d41a22fccd9108e17bf7ba9337a6f8ae9513",
 		"91e38443a5e82c0d880923425712b2bb658b9196932e02c78b2582fe742daa28",
-		"32879423ab1a0375895786c4bb46e9565fde0b5344766740af268adb32322e5c")
+		"32879423ab1a0375895786c4bb46e9565fde0b5344766740af268adb32322e5c").withEdwards(
+		"605f6b7c183fa81578bc39cfad518132b9df62897009af7e522c32d6dc7bffb")
 	CryptoProA = mustCurve("id-GostR3410-2001-CryptoPro-A-ParamSet", "1.2.643.2.2.35.1", 32,
 		"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd97",
 		"ffffffffffffffffffffffffffffffff6c611070995ad10045841b09b761b893",
@@ -480,6 +488,22 @@ func (c *Curve) addMixedM3(r, p *point, q *xy) {
 	f.mul(&t1, &t3, &t0)
 	f.add(&z3, &z3, &t1)
 	r.x, r.y, r.z = x3, y3, z3
+}
+
+// mulBaseAffine returns k·G's affine coordinates (plain) for a secret
+// k < q, in constant time, in the Edwards form where the curve has one;
+// inf is all ones for the identity (k = 0), whose coordinates are
+// meaningless.
+func (c *Curve) mulBaseAffine(k *fe) (x, y fe, inf uint64) {
+	if c.ed != nil {
+		var p edPoint
+		c.mulBaseEdCT(&p, k)
+		return c.edWeierstrass(&p)
+	}
+	var p point
+	c.mulBaseCT(&p, k)
+	x, y = c.affine(&p)
+	return x, y, c.fp.isZero(&p.z)
 }
 
 // affine returns p's coordinates as plain (not Montgomery) elements.

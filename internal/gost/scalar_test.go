@@ -107,17 +107,39 @@ func edgeScalars(c *Curve, random int) []*big.Int {
 	return ks
 }
 
+// edRef returns an Edwards point as a Weierstrass refPoint.
+func edRef(c *Curve, p *edPoint) *refPoint {
+	x, y, inf := c.edWeierstrass(p)
+	if inf != 0 {
+		return nil
+	}
+	return &refPoint{x.big(c.fp.n), y.big(c.fp.n)}
+}
+
 // TestMulBaseCT: the signing comb's k·G equals math/big's on every curve
-// for the edge scalars and random ones.
+// for the edge scalars and random ones, in the Weierstrass form and, where
+// the curve has one, the Edwards form (mulBaseAffine's choice).
 func TestMulBaseCT(t *testing.T) {
 	for _, c := range Curves() {
 		g := &refPoint{c.X, c.Y}
 		for _, k := range edgeScalars(c, 8) {
 			kf := feFromBig(k)
+			want := refMul(c, k, g)
 			var p point
 			c.mulBaseCT(&p, &kf)
-			if got, want := affineOf(c, &p), refMul(c, k, g); !sameRef(got, want) {
+			if got := affineOf(c, &p); !sameRef(got, want) {
 				t.Fatalf("%s: %x·G differs", c.Name, k)
+			}
+			x, y, inf := c.mulBaseAffine(&kf)
+			if (inf != 0) != (want == nil) || want != nil && !sameRef(&refPoint{x.big(c.fp.n), y.big(c.fp.n)}, want) {
+				t.Fatalf("%s: mulBaseAffine(%x) differs", c.Name, k)
+			}
+			if c.ed != nil {
+				var e edPoint
+				c.mulBaseEdCT(&e, &kf)
+				if got := edRef(c, &e); !sameRef(got, want) {
+					t.Fatalf("%s: %x·G in the Edwards form differs", c.Name, k)
+				}
 			}
 		}
 	}
@@ -138,6 +160,7 @@ func TestMulDoubleVar(t *testing.T) {
 				t.Fatal(err)
 			}
 			us := edgeScalars(c, 3)
+			r0 := big.NewInt(0)
 			for i, u := range us {
 				v := us[(i*7+3)%len(us)]
 				for _, v := range []*big.Int{v, u} {
@@ -147,17 +170,28 @@ func TestMulDoubleVar(t *testing.T) {
 					if got := jAffineOf(c, &acc); !sameRef(got, want) {
 						t.Fatalf("%s: %x·G + %x·Q differs", c.Name, u, v)
 					}
+					xEq := func(r *big.Int) bool { return c.xEqualsModQ(&acc, r) }
+					if c.ed != nil {
+						e := c.mulDoubleVarEd(&uf, &vf, &pub.pt)
+						if got := edRef(c, &e); !sameRef(got, want) {
+							t.Fatalf("%s: %x·G + %x·Q in the Edwards form differs", c.Name, u, v)
+						}
+						xEq = func(r *big.Int) bool { return c.xEqualsModQ(&acc, r) && c.edXEqualsModQ(&e, r) }
+						if c.xEqualsModQ(&acc, r0) != c.edXEqualsModQ(&e, r0) {
+							t.Fatalf("%s: the x checks disagree", c.Name)
+						}
+					}
 					if want == nil {
-						if c.xEqualsModQ(&acc, big.NewInt(0)) {
+						if xEq(big.NewInt(0)) {
 							t.Fatalf("%s: the identity passed the x check", c.Name)
 						}
 						continue
 					}
 					r := new(big.Int).Mod(want.x, c.Q)
-					if !c.xEqualsModQ(&acc, r) {
+					if !xEq(r) {
 						t.Fatalf("%s: x mod q refused", c.Name)
 					}
-					if c.xEqualsModQ(&acc, new(big.Int).Add(r, big.NewInt(1))) {
+					if xEq(new(big.Int).Add(r, big.NewInt(1))) {
 						t.Fatalf("%s: x mod q + 1 accepted", c.Name)
 					}
 				}
@@ -201,8 +235,36 @@ func TestAddMixed(t *testing.T) {
 				c.fp.mul(&p.z, &p.z, &z)
 				var got point
 				c.addMixed(&got, &p, &xy{q.x, q.y})
-				if want := refAdd(c, tc[0], tc[1]); !sameRef(affineOf(c, &got), want) {
+				want := refAdd(c, tc[0], tc[1])
+				if !sameRef(affineOf(c, &got), want) {
 					t.Fatalf("%s (a = -3: %v): mixed addition differs", c.Name, c.aM3)
+				}
+				if c.ed == nil {
+					continue
+				}
+				// Edwards: p from the map (Z other than 1), q affine
+				// and cached; the identity is (0:1:1:0).
+				ep := edPoint{y: c.fp.one, z: c.fp.one}
+				if tc[0] != nil {
+					w := toProj(tc[0])
+					c.toEdwards(&ep, &w.x, &w.y)
+				}
+				var eq edPoint
+				c.toEdwards(&eq, &q.x, &q.y)
+				qa := c.edNormalize([]edPoint{eq})[0]
+				var qc edCached
+				c.edCache(&qc, &eq)
+				var r1, r2, r3 edPoint
+				c.edAddMixed(&r1, &ep, &qa)
+				c.edAdd(&r2, &ep, &qc)
+				if !sameRef(edRef(c, &r1), want) || !sameRef(edRef(c, &r2), want) {
+					t.Fatalf("%s: Edwards addition differs", c.Name)
+				}
+				c.edDouble(&r3, &ep, true)
+				c.edDouble(&r3, &r3, false)
+				c.edDouble(&r3, &r3, true)
+				if !sameRef(edRef(c, &r3), refMul(c, big.NewInt(8), tc[0])) {
+					t.Fatalf("%s: Edwards doubling differs", c.Name)
 				}
 			}
 		}

@@ -75,9 +75,7 @@ func (k *PrivateKey) Wiped() bool { return k.d == fe{} }
 
 // PublicKey derives the public key (d·G, in constant time).
 func (k *PrivateKey) PublicKey() *PublicKey {
-	var p point
-	k.C.mulBaseCT(&p, &k.d)
-	x, y := k.C.affine(&p)
+	x, y, _ := k.C.mulBaseAffine(&k.d)
 	pub, err := NewPublicKey(k.C, x.big(k.C.fp.n), y.big(k.C.fp.n))
 	if err != nil {
 		panic("gost: d·G is not on the curve: " + err.Error())
@@ -124,9 +122,7 @@ func (k *PrivateKey) SignDigest(digest []byte, random io.Reader) ([]byte, error)
 		if !fq.less(&nonce) || nonce == (fe{}) {
 			continue // rejected: draw again
 		}
-		var p point
-		c.mulBaseCT(&p, &nonce)
-		x, _ := c.affine(&p)
+		x, _, _ := c.mulBaseAffine(&nonce)
 		r := x.big(c.fp.n)
 		r.Mod(r, c.Q)
 		if r.Sign() == 0 {
@@ -234,6 +230,10 @@ func (pub *PublicKey) VerifyDigest(digest, sig []byte) bool {
 	z2.Mod(z2, c.Q)
 	z2.Sub(c.Q, z2)
 	u, w := feFromBig(z1), feFromBig(z2)
+	if c.ed != nil {
+		acc := c.mulDoubleVarEd(&u, &w, &pub.pt)
+		return c.edXEqualsModQ(&acc, r)
+	}
 	acc := c.mulDoubleVar(&u, &w, &pub.pt)
 	return c.xEqualsModQ(&acc, r)
 }
