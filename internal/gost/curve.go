@@ -8,6 +8,7 @@ package gost
 // the parameter sets of RFC 7836 / R 1323565.1.024-2019 and RFC 4357.
 
 import (
+	"crypto/rand"
 	"encoding/asn1"
 	"fmt"
 	"math/big"
@@ -359,13 +360,28 @@ func (c *Curve) combDigits(k *fe, mag []uint64, neg []uint64) {
 }
 
 // selectXY copies t[idx] into r reading every entry (the index stays
-// secret); an idx outside the table gives (0, 0).
-func selectXY(r *xy, t *[combSize]xy, idx uint64) {
+// secret); an idx outside the table gives (0, 0). Only the field's n limbs
+// are read: the scan is most of a 256-bit addition's cost otherwise.
+func (c *Curve) selectXY(r *xy, t *[combSize]xy, idx uint64) {
 	*r = xy{}
+	if c.fp.n == 4 {
+		for i := range t {
+			m := isZeroMask(uint64(i) ^ idx)
+			e := &t[i]
+			for j := 0; j < 4; j++ {
+				r.x[j] |= e.x[j] & m
+				r.y[j] |= e.y[j] & m
+			}
+		}
+		return
+	}
 	for i := range t {
-		mask := isZeroMask(uint64(i) ^ idx)
-		cmov(&r.x, &t[i].x, mask)
-		cmov(&r.y, &t[i].y, mask)
+		m := isZeroMask(uint64(i) ^ idx)
+		e := &t[i]
+		for j := 0; j < 8; j++ {
+			r.x[j] |= e.x[j] & m
+			r.y[j] |= e.y[j] & m
+		}
 	}
 }
 
@@ -385,7 +401,7 @@ func (c *Curve) mulBaseCT(r *point, k *fe) {
 	var sum point
 	var ny fe
 	for i := range comb {
-		selectXY(&sel, &comb[i], mag[i]-1) // mag 0 matches no entry
+		c.selectXY(&sel, &comb[i], mag[i]-1) // mag 0 matches no entry
 		f.sub(&ny, &fe{}, &sel.y)
 		cmov(&sel.y, &ny, neg[i])
 		c.addMixed(&sum, &acc, &sel)
@@ -506,11 +522,45 @@ func (c *Curve) mulBaseAffine(k *fe) (x, y fe, inf uint64) {
 	return x, y, c.fp.isZero(&p.z)
 }
 
+// invBlinded sets z = x⁻¹ for a secret x, faster than field.inv's
+// exponentiation (about 14 times for 512 bits): x is multiplied by a
+// fresh random β, math/big inverts xβ (its time depends on xβ, which is
+// uniformly random and says nothing about x), and the result is
+// multiplied by β again. x = 0 gives 0.
+func (c *Curve) invBlinded(z, x *fe) {
+	f := c.fp
+	buf := make([]byte, f.size)
+	defer clear(buf)
+	var beta fe
+	for {
+		rand.Read(buf)
+		beta = f.setBytesBE(buf)
+		maskTop(&beta, f.bits)
+		if f.less(&beta) && beta != (fe{}) {
+			break
+		}
+	}
+	var y fe
+	f.mul(&y, x, &beta)
+	f.fromMont(&y, &y)
+	yb := y.big(f.n)
+	inv := new(big.Int).ModInverse(yb, c.P)
+	if inv == nil { // x = 0
+		inv = new(big.Int)
+	}
+	y = feFromBig(inv)
+	clear(yb.Bits())
+	clear(inv.Bits())
+	f.toMont(&y, &y)
+	f.mul(z, &y, &beta)
+	beta, y = fe{}, fe{}
+}
+
 // affine returns p's coordinates as plain (not Montgomery) elements.
 func (c *Curve) affine(p *point) (x, y fe) {
 	f := c.fp
 	var zi fe
-	f.inv(&zi, &p.z)
+	c.invBlinded(&zi, &p.z)
 	f.mul(&x, &p.x, &zi)
 	f.mul(&y, &p.y, &zi)
 	f.fromMont(&x, &x)

@@ -188,7 +188,7 @@ func (c *Curve) edCache(r *edCached, p *edPoint) {
 }
 
 // edWeierstrass returns p's Weierstrass affine coordinates (plain, not
-// Montgomery) with one inversion, and all ones in inf for the identity:
+// Montgomery) with one (blinded) inversion, and all ones in inf for the identity:
 // with I = 1/((Z - Y)X) and w = s(Z + Y), x = wXI + t and y = wZI.
 func (c *Curve) edWeierstrass(p *edPoint) (x, y fe, inf uint64) {
 	f, e := c.fp, c.ed
@@ -197,7 +197,7 @@ func (c *Curve) edWeierstrass(p *edPoint) (x, y fe, inf uint64) {
 	f.add(&w, &p.z, &p.y)
 	f.mul(&w, &w, &e.s)
 	f.mul(&i, &zmy, &p.x)
-	f.inv(&i, &i)
+	c.invBlinded(&i, &i)
 	f.mul(&i, &i, &w)
 	f.mul(&x, &i, &p.x)
 	f.add(&x, &x, &e.t)
@@ -224,16 +224,34 @@ func (c *Curve) baseCombEd() [][combSize]edAffine {
 	return c.combEd
 }
 
-// selectEd copies t[idx] into r reading every entry; an idx outside the
-// table gives the identity (0, 1, 0).
+// selectEd copies t[idx] into r reading every entry (n limbs only); an
+// idx outside the table gives the identity (0, 1, 0).
 func (c *Curve) selectEd(r *edAffine, t *[combSize]edAffine, idx uint64) {
-	*r = edAffine{y: c.fp.one}
-	for i := range t {
-		mask := isZeroMask(uint64(i) ^ idx)
-		cmov(&r.x, &t[i].x, mask)
-		cmov(&r.y, &t[i].y, mask)
-		cmov(&r.dt, &t[i].dt, mask)
+	*r = edAffine{}
+	if c.fp.n == 4 {
+		for i := range t {
+			m := isZeroMask(uint64(i) ^ idx)
+			e := &t[i]
+			for j := 0; j < 4; j++ {
+				r.x[j] |= e.x[j] & m
+				r.y[j] |= e.y[j] & m
+				r.dt[j] |= e.dt[j] & m
+			}
+		}
+	} else {
+		for i := range t {
+			m := isZeroMask(uint64(i) ^ idx)
+			e := &t[i]
+			for j := 0; j < 8; j++ {
+				r.x[j] |= e.x[j] & m
+				r.y[j] |= e.y[j] & m
+				r.dt[j] |= e.dt[j] & m
+			}
+		}
 	}
+	// no entry matched (idx out of the table): y = 1
+	none := isZeroMask(idx>>63 ^ 1)
+	cmov(&r.y, &c.fp.one, none)
 }
 
 // mulBaseEdCT is mulBaseCT in Edwards form: one complete mixed addition
