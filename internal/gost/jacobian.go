@@ -164,11 +164,10 @@ func (c *Curve) jaddAffine(r, p *jpoint, q *apoint) {
 // Verification computes u·G + v·Q with both scalars in width-w NAF
 // (signed odd digits, at most one nonzero in any w consecutive), sharing
 // the doublings (Shamir's trick): G's digits are read with w = 8 from a
-// table of its 64 odd multiples (affine, made once per curve, mixed
-// additions), Q's with w = 5 or 6 from a Jacobian table made per
-// verification (no inversion: turning it affine would cost more than the
-// full additions save). The result is compared with r in Jacobian form,
-// so no inversion at all. Everything here is public: it branches freely.
+// table of its 64 odd multiples (affine, made once per curve), Q's with
+// w = 5 or 6 from a table made per verification (affine too, one math/big
+// inversion); all additions mixed. The result is compared with r in
+// Jacobian form, with no inversion. Everything here is public: it branches freely.
 const wBase = 8
 
 func (c *Curve) wQ() uint {
@@ -296,16 +295,58 @@ func (c *Curve) jadd(r, p, q *jpoint) {
 	r.x, r.y, r.z = x3, y3, z3
 }
 
-// oddMultiples returns Q, 3Q, … , (2^(w-1) - 1)·Q in Jacobian form.
-func (c *Curve) oddMultiples(q *apoint, w uint) []jpoint {
+// oddMultiples returns Q, 3Q, … , (2^(w-1) - 1)·Q, affine: made in
+// Jacobian form and turned affine with one inversion (Montgomery's trick),
+// by math/big, whose time may depend on the value: Q is public. Mixed
+// additions then save more than the inversion costs.
+func (c *Curve) oddMultiples(q *apoint, w uint) []apoint {
+	f := c.fp
 	t := make([]jpoint, 1<<(w-2))
-	t[0] = jpoint{x: q.x, y: q.y, z: c.fp.one}
+	t[0] = jpoint{x: q.x, y: q.y, z: f.one}
 	var q2 jpoint
 	c.jdouble(&q2, &t[0])
 	for i := 1; i < len(t); i++ {
 		c.jadd(&t[i], &t[i-1], &q2)
 	}
-	return t
+	prefix := make([]fe, len(t))
+	acc := f.one
+	for i := range t {
+		prefix[i] = acc
+		if f.isZero(&t[i].z) == 0 {
+			f.mul(&acc, &acc, &t[i].z)
+		}
+	}
+	var inv fe
+	c.invPublic(&inv, &acc)
+	out := make([]apoint, len(t))
+	for i := len(t) - 1; i >= 0; i-- {
+		if f.isZero(&t[i].z) != 0 { // only for a point of small order
+			out[i].inf = true
+			continue
+		}
+		var zi, zi2 fe
+		f.mul(&zi, &inv, &prefix[i])
+		f.mul(&inv, &inv, &t[i].z)
+		f.sqr(&zi2, &zi)
+		f.mul(&out[i].x, &t[i].x, &zi2)
+		f.mul(&zi2, &zi2, &zi)
+		f.mul(&out[i].y, &t[i].y, &zi2)
+	}
+	return out
+}
+
+// invPublic sets z = x⁻¹ for a public x with math/big (variable time).
+func (c *Curve) invPublic(z, x *fe) {
+	f := c.fp
+	var y fe
+	f.fromMont(&y, x)
+	inv := new(big.Int).ModInverse(y.big(f.n), c.P)
+	if inv == nil {
+		*z = fe{}
+		return
+	}
+	y = feFromBig(inv)
+	f.toMont(z, &y)
 }
 
 // mulDoubleVar returns u·G + v·Q in Jacobian form for public u, v < q and
@@ -320,7 +361,6 @@ func (c *Curve) mulDoubleVar(u, v *fe, q *apoint) jpoint {
 	nv := wnaf(v, wq, vd[:])
 	acc := jpoint{x: f.one, y: f.one}
 	var neg apoint
-	var negJ jpoint
 	for i := max(nu, nv) - 1; i >= 0; i-- {
 		c.jdouble(&acc, &acc)
 		if d := ud[i]; d > 0 {
@@ -331,11 +371,11 @@ func (c *Curve) mulDoubleVar(u, v *fe, q *apoint) jpoint {
 			c.jaddAffine(&acc, &acc, &neg)
 		}
 		if d := vd[i]; d > 0 {
-			c.jadd(&acc, &acc, &qt[d>>1])
+			c.jaddAffine(&acc, &acc, &qt[d>>1])
 		} else if d < 0 {
-			negJ = qt[(-d)>>1]
-			f.sub(&negJ.y, &fe{}, &negJ.y)
-			c.jadd(&acc, &acc, &negJ)
+			neg = qt[(-d)>>1]
+			f.sub(&neg.y, &fe{}, &neg.y)
+			c.jaddAffine(&acc, &acc, &neg)
 		}
 	}
 	return acc
