@@ -86,20 +86,20 @@ func sameRef(a, b *refPoint) bool {
 	return a.x.Cmp(b.x) == 0 && a.y.Cmp(b.y) == 0
 }
 
-// edgeScalars: 0, 1, small values around the comb's digit limits, q-1,
-// q-2, values whose signed digits are all ±16 or carry all the way, and
-// random ones.
+// edgeScalars: 0, 1, small values around the comb's digit limits (6-bit
+// digits: 32 is the largest positive one), q-1, q-2, values whose signed
+// digits are all ±32 or carry all the way, and random ones.
 func edgeScalars(c *Curve, random int) []*big.Int {
-	ks := []*big.Int{big.NewInt(0), big.NewInt(1), big.NewInt(2), big.NewInt(15), big.NewInt(16), big.NewInt(17),
-		big.NewInt(31), big.NewInt(32), big.NewInt(33), big.NewInt(255), big.NewInt(256)}
+	ks := []*big.Int{big.NewInt(0), big.NewInt(1), big.NewInt(2), big.NewInt(31), big.NewInt(32), big.NewInt(33),
+		big.NewInt(63), big.NewInt(64), big.NewInt(65), big.NewInt(4095), big.NewInt(4096)}
 	qm := func(d int64) *big.Int { return new(big.Int).Sub(c.Q, big.NewInt(d)) }
-	ks = append(ks, qm(1), qm(2), qm(16), qm(17), qm(32))
-	sixteens, ones := new(big.Int), new(big.Int)
-	for i := 0; i*5+5 < c.qBits; i++ {
-		sixteens.Add(sixteens, new(big.Int).Lsh(big.NewInt(16), uint(5*i)))
-		ones.Add(ones, new(big.Int).Lsh(big.NewInt(31), uint(5*i)))
+	ks = append(ks, qm(1), qm(2), qm(32), qm(33), qm(64))
+	halves, ones := new(big.Int), new(big.Int) // every digit ±combSize, or a carry all the way
+	for i := 0; i*combBits+combBits < c.qBits; i++ {
+		halves.Add(halves, new(big.Int).Lsh(big.NewInt(combSize), uint(combBits*i)))
+		ones.Add(ones, new(big.Int).Lsh(big.NewInt(2*combSize-1), uint(combBits*i)))
 	}
-	ks = append(ks, sixteens, ones, new(big.Int).Rsh(c.Q, 1))
+	ks = append(ks, halves, ones, new(big.Int).Rsh(c.Q, 1))
 	for i := 0; i < random; i++ {
 		k, _ := rand.Int(rand.Reader, c.Q)
 		ks = append(ks, k)

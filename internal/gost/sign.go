@@ -9,7 +9,7 @@ package gost
 // Signing handles the private key d and the nonce k only through the
 // constant-time paths: field.mul (no data-dependent branch; the final
 // subtraction is a mask), mulBaseCT (a comb of the base point: k recoded
-// into signed 5-bit digits with masks, one complete mixed addition per
+// into signed 6-bit digits with masks, one complete mixed addition per
 // digit, every row read whole by selectXY, the sign and a zero digit
 // applied by masks) and the complete addition formulas (no special case
 // for doubling or the identity). The nonce is drawn by rejection: only
