@@ -35,15 +35,15 @@ func BenchmarkDudect(b *testing.B) {
 		c := s.c
 		b.Run(s.name+"/control", func(b *testing.B) {
 			one := fe{1}
-			q := apoint{x: c.g.x, y: c.g.y}
-			c.mulDoubleVar(&one, &one, &q)
+			qt := c.oddMultiples(&apoint{x: c.g.x, y: c.g.y}, c.wQ())
+			c.mulDoubleVar(&one, &one, qt)
 			dudectWant(b, true, func(class int) func() {
 				u := one
 				if class == 1 {
 					r, _ := rand.Int(rand.Reader, c.Q)
 					u = feFromBig(r)
 				}
-				return func() { c.mulDoubleVar(&u, &one, &q) }
+				return func() { c.mulDoubleVar(&u, &one, qt) }
 			})
 		})
 		for _, fixed := range []struct {

@@ -292,22 +292,29 @@ func (c *Curve) baseNAFEd() []edAffine {
 	return c.gNAFEd
 }
 
-// mulDoubleVarEd is mulDoubleVar in Edwards form (public data: branches).
-func (c *Curve) mulDoubleVarEd(u, v *fe, q *apoint) edPoint {
-	f := c.fp
-	gt := c.baseNAFEd()
-	wq := c.wQ()
+// edOddMultiples returns Q, 3Q, … , (2^(w-1) - 1)·Q in Edwards form
+// (projective, with d·T).
+func (c *Curve) edOddMultiples(q *apoint, w uint) []edCached {
 	var cur, q2 edPoint
 	c.toEdwards(&cur, &q.x, &q.y)
 	c.edDouble(&q2, &cur, true)
 	var q2c edCached
 	c.edCache(&q2c, &q2)
-	qt := make([]edCached, 1<<(wq-2))
+	qt := make([]edCached, 1<<(w-2))
 	c.edCache(&qt[0], &cur)
 	for i := 1; i < len(qt); i++ {
 		c.edAdd(&cur, &cur, &q2c)
 		c.edCache(&qt[i], &cur)
 	}
+	return qt
+}
+
+// mulDoubleVarEd is mulDoubleVar in Edwards form (public data: branches),
+// Q given by edOddMultiples(Q, wQ()).
+func (c *Curve) mulDoubleVarEd(u, v *fe, qt []edCached) edPoint {
+	f := c.fp
+	gt := c.baseNAFEd()
+	wq := c.wQ()
 	var ud, vd [8*64 + 1]int8
 	nu := wnaf(u, wBase, ud[:])
 	nv := wnaf(v, wq, vd[:])

@@ -350,12 +350,11 @@ func (c *Curve) invPublic(z, x *fe) {
 }
 
 // mulDoubleVar returns u·G + v·Q in Jacobian form for public u, v < q and
-// a public point Q (affine).
-func (c *Curve) mulDoubleVar(u, v *fe, q *apoint) jpoint {
+// a public point Q given by its odd multiples (oddMultiples(Q, wQ())).
+func (c *Curve) mulDoubleVar(u, v *fe, qt []apoint) jpoint {
 	f := c.fp
 	gt := c.baseNAF()
 	wq := c.wQ()
-	qt := c.oddMultiples(q, wq)
 	var ud, vd [8*64 + 1]int8
 	nu := wnaf(u, wBase, ud[:])
 	nv := wnaf(v, wq, vd[:])

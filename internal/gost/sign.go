@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"sync"
 )
 
 // PrivateKey is a GOST private key.
@@ -37,6 +38,10 @@ type PublicKey struct {
 	C    *Curve
 	X, Y *big.Int
 	pt   apoint // the point in Montgomery form
+
+	tableOnce sync.Once // Q's odd multiples, made at the first verification
+	qt        []apoint
+	qtEd      []edCached
 }
 
 // NewPrivateKeyBE reads a private key as a big-endian number (reduced mod q).
@@ -206,6 +211,21 @@ func (pub *PublicKey) Equal(other crypto.PublicKey) bool {
 	return ok && o.C == pub.C && o.X.Cmp(pub.X) == 0 && o.Y.Cmp(pub.Y) == 0
 }
 
+// tables returns the point's odd multiples for verification (in the
+// Edwards form where the curve has one), made once per key: a key kept
+// (signer/verify's key cache) verifies without remaking them.
+func (pub *PublicKey) tables() ([]apoint, []edCached) {
+	pub.tableOnce.Do(func() {
+		c := pub.C
+		if c.ed != nil {
+			pub.qtEd = c.edOddMultiples(&pub.pt, c.wQ())
+		} else {
+			pub.qt = c.oddMultiples(&pub.pt, c.wQ())
+		}
+	})
+	return pub.qt, pub.qtEd
+}
+
 // VerifyDigest checks s‖r over a digest (a big-endian number).
 func (pub *PublicKey) VerifyDigest(digest, sig []byte) bool {
 	c := pub.C
@@ -230,10 +250,11 @@ func (pub *PublicKey) VerifyDigest(digest, sig []byte) bool {
 	z2.Mod(z2, c.Q)
 	z2.Sub(c.Q, z2)
 	u, w := feFromBig(z1), feFromBig(z2)
+	qt, qtEd := pub.tables()
 	if c.ed != nil {
-		acc := c.mulDoubleVarEd(&u, &w, &pub.pt)
+		acc := c.mulDoubleVarEd(&u, &w, qtEd)
 		return c.edXEqualsModQ(&acc, r)
 	}
-	acc := c.mulDoubleVar(&u, &w, &pub.pt)
+	acc := c.mulDoubleVar(&u, &w, qt)
 	return c.xEqualsModQ(&acc, r)
 }
