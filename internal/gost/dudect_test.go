@@ -84,18 +84,23 @@ func BenchmarkDudect(b *testing.B) {
 // input outside the timing, and reports Welch's |t| between the classes.
 func dudect(b *testing.B, prepare func(class int) func()) { dudectWant(b, false, prepare) }
 
-// dudectWant is dudect expecting a leak (the control) or none.
+// dudectWant is dudect expecting a leak (the control) or none. Every
+// input is made before the timing starts, so that making a random one
+// (system calls, allocation) does not leave the caches of one class
+// colder than the other's.
 func dudectWant(b *testing.B, leaky bool, prepare func(class int) func()) {
-	times := make([]float64, 0, b.N)
-	classes := make([]int, 0, b.N)
+	classes := make([]int, b.N)
+	ops := make([]func(), b.N)
+	for i := range ops {
+		classes[i] = mrand.IntN(2)
+		ops[i] = prepare(classes[i])
+	}
+	times := make([]float64, b.N)
 	b.ResetTimer()
-	for range b.N {
-		class := mrand.IntN(2)
-		op := prepare(class)
+	for i, op := range ops {
 		t0 := time.Now()
 		op()
-		times = append(times, float64(time.Since(t0)))
-		classes = append(classes, class)
+		times[i] = float64(time.Since(t0))
 	}
 	b.StopTimer()
 	if len(times) < 100 {
