@@ -165,9 +165,11 @@ func (c *Curve) jaddAffine(r, p *jpoint, q *apoint) {
 // (signed odd digits, at most one nonzero in any w consecutive), sharing
 // the doublings (Shamir's trick): G's digits are read with w = 8 from a
 // table of its 64 odd multiples (affine, made once per curve), Q's with
-// w = 5 or 6 from a table made per verification (affine too, one math/big
-// inversion); all additions mixed. The result is compared with r in
-// Jacobian form, with no inversion. Everything here is public: it branches freely.
+// w = 5 or 6 from a table made once per public key (affine too, one
+// math/big inversion); all additions mixed. The result is compared with r
+// in Jacobian form, with no inversion. Everything here is public: it
+// branches freely. (The tc26 256-A and 512-C curves verify in their
+// Edwards form, edwards.go.)
 const wBase = 8
 
 func (c *Curve) wQ() uint {
