@@ -39,6 +39,11 @@ type Curve struct {
 	gNAFOnce sync.Once
 	gNAF     []apoint // G, 3G, 5G, … (2^(wBase-1) - 1)·G, affine, for verification
 
+	gSplitOnce   sync.Once
+	gSplit       [][]apoint // odd multiples of 2^(jL)·G, j < splitParts (jacobian.go)
+	gSplitEdOnce sync.Once
+	gSplitEd     [][]edAffine
+
 	ed         *edParams // the Edwards form, for 256 paramSetA and 512 paramSetC (edwards.go)
 	combEdOnce sync.Once
 	combEd     [][combSize]edAffine

@@ -312,35 +312,60 @@ func (c *Curve) edOddMultiples(q *apoint, w uint) []edCached {
 // mulDoubleVarEd is mulDoubleVar in Edwards form (public data: branches),
 // Q given by edOddMultiples(Q, wQ()).
 func (c *Curve) mulDoubleVarEd(u, v *fe, qt []edCached) edPoint {
+	return c.mulSplitVarEd(u, v, [][]edAffine{c.baseNAFEd()}, [][]edCached{qt})
+}
+
+// mulSplitVarEd is mulSplitVar in Edwards form.
+func (c *Curve) mulSplitVarEd(u, v *fe, gts [][]edAffine, qts [][]edCached) edPoint {
 	f := c.fp
-	gt := c.baseNAFEd()
-	wq := c.wQ()
-	var ud, vd [8*64 + 1]int8
-	nu := wnaf(u, wBase, ud[:])
-	nv := wnaf(v, wq, vd[:])
+	parts := len(qts)
+	var udA, vdA [splitParts][8*64 + 1]int8
+	ud, vd := udA[:parts], vdA[:parts]
+	n := max(c.splitDigits(u, wBase, ud), c.splitDigits(v, c.wQ(), vd))
 	acc := edPoint{y: f.one, z: f.one}
 	var na edAffine
 	var nc edCached
-	for i := max(nu, nv) - 1; i >= 0; i-- {
-		c.edDouble(&acc, &acc, ud[i] != 0 || vd[i] != 0)
-		if d := ud[i]; d > 0 {
-			c.edAddMixed(&acc, &acc, &gt[d>>1])
-		} else if d < 0 {
-			na = gt[(-d)>>1]
-			f.sub(&na.x, &fe{}, &na.x)
-			f.sub(&na.dt, &fe{}, &na.dt)
-			c.edAddMixed(&acc, &acc, &na)
+	for i := n - 1; i >= 0; i-- {
+		needT := false
+		for j := range parts {
+			needT = needT || ud[j][i] != 0 || vd[j][i] != 0
 		}
-		if d := vd[i]; d > 0 {
-			c.edAdd(&acc, &acc, &qt[d>>1])
-		} else if d < 0 {
-			nc = qt[(-d)>>1]
-			f.sub(&nc.x, &fe{}, &nc.x)
-			f.sub(&nc.dt, &fe{}, &nc.dt)
-			c.edAdd(&acc, &acc, &nc)
+		c.edDouble(&acc, &acc, needT)
+		for j := range parts {
+			gt, qt := gts[j], qts[j]
+			if d := ud[j][i]; d > 0 {
+				c.edAddMixed(&acc, &acc, &gt[d>>1])
+			} else if d < 0 {
+				na = gt[(-d)>>1]
+				f.sub(&na.x, &fe{}, &na.x)
+				f.sub(&na.dt, &fe{}, &na.dt)
+				c.edAddMixed(&acc, &acc, &na)
+			}
+			if d := vd[j][i]; d > 0 {
+				c.edAdd(&acc, &acc, &qt[d>>1])
+			} else if d < 0 {
+				nc = qt[(-d)>>1]
+				f.sub(&nc.x, &fe{}, &nc.x)
+				f.sub(&nc.dt, &fe{}, &nc.dt)
+				c.edAdd(&acc, &acc, &nc)
+			}
 		}
 	}
 	return acc
+}
+
+// baseSplitEd is baseSplit in Edwards form.
+func (c *Curve) baseSplitEd() [][]edAffine {
+	c.gSplitEdOnce.Do(func() {
+		for _, t := range c.baseSplit() {
+			flat := make([]xy, len(t))
+			for i := range t {
+				flat[i] = xy{t[i].x, t[i].y}
+			}
+			c.gSplitEd = append(c.gSplitEd, c.edTable(flat))
+		}
+	})
+	return c.gSplitEd
 }
 
 // edXEqualsModQ is xEqualsModQ for an Edwards point: the Weierstrass

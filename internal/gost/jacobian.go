@@ -354,32 +354,114 @@ func (c *Curve) invPublic(z, x *fe) {
 // mulDoubleVar returns u·G + v·Q in Jacobian form for public u, v < q and
 // a public point Q given by its odd multiples (oddMultiples(Q, wQ())).
 func (c *Curve) mulDoubleVar(u, v *fe, qt []apoint) jpoint {
+	return c.mulSplitVar(u, v, [][]apoint{c.baseNAF()}, [][]apoint{qt})
+}
+
+// splitParts is how many parts the scalars are cut into for a public key
+// verified more than once (signer's key cache keeps the key of a CA or of
+// a returning user): with the odd multiples of Q_j = 2^(jL)·Q and of G_j
+// for each part j (L = ⌈qBits/4⌉), u·G + v·Q = Σ u_j·G_j + v_j·Q_j takes
+// L doublings instead of qBits, and about as many additions as before.
+// Making Q's tables costs about one verification, so it is done at a
+// key's second verification, never for a key used once.
+const splitParts = 4
+
+func (c *Curve) splitLen(parts int) int { return (c.qBits + parts - 1) / parts }
+
+// scalarPart returns bits [lo, lo+n) of k.
+func scalarPart(k *fe, lo, n int) fe {
+	var r fe
+	for i := range r {
+		bit := lo + 64*i
+		if bit >= lo+n || bit/64 >= len(k) {
+			break
+		}
+		w := k[bit/64] >> (bit % 64)
+		if bit%64 != 0 && bit/64+1 < len(k) {
+			w |= k[bit/64+1] << (64 - bit%64)
+		}
+		if rest := lo + n - bit; rest < 64 {
+			w &= 1<<uint(rest) - 1
+		}
+		r[i] = w
+	}
+	return r
+}
+
+// splitDigits writes the wNAF digits of each part of k (len(ds) parts of
+// splitLen bits) and returns the longest's length.
+func (c *Curve) splitDigits(k *fe, w uint, ds [][8*64 + 1]int8) int {
+	l := c.splitLen(len(ds))
+	n := 0
+	for j := range ds {
+		part := scalarPart(k, j*l, l)
+		n = max(n, wnaf(&part, w, ds[j][:]))
+	}
+	return n
+}
+
+// mulSplitVar returns Σ u_j·G_j + v_j·Q_j (see splitParts) for
+// len(qts) parts: gts[j] and qts[j] are the odd multiples of G_j and
+// Q_j. One part is plain u·G + v·Q.
+func (c *Curve) mulSplitVar(u, v *fe, gts, qts [][]apoint) jpoint {
 	f := c.fp
-	gt := c.baseNAF()
-	wq := c.wQ()
-	var ud, vd [8*64 + 1]int8
-	nu := wnaf(u, wBase, ud[:])
-	nv := wnaf(v, wq, vd[:])
+	parts := len(qts)
+	var udA, vdA [splitParts][8*64 + 1]int8
+	ud, vd := udA[:parts], vdA[:parts]
+	n := max(c.splitDigits(u, wBase, ud), c.splitDigits(v, c.wQ(), vd))
 	acc := jpoint{x: f.one, y: f.one}
 	var neg apoint
-	for i := max(nu, nv) - 1; i >= 0; i-- {
-		c.jdouble(&acc, &acc)
-		if d := ud[i]; d > 0 {
-			c.jaddAffine(&acc, &acc, &gt[d>>1])
+	add := func(t []apoint, d int8) {
+		if d > 0 {
+			c.jaddAffine(&acc, &acc, &t[d>>1])
 		} else if d < 0 {
-			neg = gt[(-d)>>1]
-			f.sub(&neg.y, &fe{}, &neg.y)
-			c.jaddAffine(&acc, &acc, &neg)
-		}
-		if d := vd[i]; d > 0 {
-			c.jaddAffine(&acc, &acc, &qt[d>>1])
-		} else if d < 0 {
-			neg = qt[(-d)>>1]
+			neg = t[(-d)>>1]
 			f.sub(&neg.y, &fe{}, &neg.y)
 			c.jaddAffine(&acc, &acc, &neg)
 		}
 	}
+	for i := n - 1; i >= 0; i-- {
+		c.jdouble(&acc, &acc)
+		for j := range parts {
+			add(gts[j], ud[j][i])
+			add(qts[j], vd[j][i])
+		}
+	}
 	return acc
+}
+
+// splitPoints returns P_j = 2^(jL)·P, j = 0..parts-1, affine (public P:
+// math/big inversions).
+func (c *Curve) splitPoints(p *apoint, parts int) []apoint {
+	f := c.fp
+	l := c.splitLen(parts)
+	out := make([]apoint, parts)
+	out[0] = *p
+	acc := jpoint{x: p.x, y: p.y, z: f.one}
+	for j := 1; j < parts; j++ {
+		for range l {
+			c.jdouble(&acc, &acc)
+		}
+		var zi, zi2 fe
+		c.invPublic(&zi, &acc.z)
+		f.sqr(&zi2, &zi)
+		f.mul(&out[j].x, &acc.x, &zi2)
+		f.mul(&zi2, &zi2, &zi)
+		f.mul(&out[j].y, &acc.y, &zi2)
+	}
+	return out
+}
+
+// baseSplit returns the odd multiples of G_j for the split verification,
+// made at the first call.
+func (c *Curve) baseSplit() [][]apoint {
+	c.gSplitOnce.Do(func() {
+		g := apoint{x: c.g.x, y: c.g.y}
+		for _, p := range c.splitPoints(&g, splitParts) {
+			c.gSplit = append(c.gSplit, c.oddMultiples(&p, wBase))
+		}
+	})
+	return c.gSplit
 }
 
 // xEqualsModQ reports whether the affine x of a Jacobian point, reduced

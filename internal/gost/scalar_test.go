@@ -145,7 +145,8 @@ func TestMulBaseCT(t *testing.T) {
 	}
 }
 
-// TestMulDoubleVar: verification's u·G + v·Q equals math/big's, with Q
+// TestMulDoubleVar: verification's u·G + v·Q (whole, and cut into
+// splitParts parts as for a key verified again) equals math/big's, with Q
 // a random point and with Q = ±G (so the sums meet equal and opposite
 // points), for edge and random u, v; and xEqualsModQ accepts exactly x
 // mod q.
@@ -159,6 +160,11 @@ func TestMulDoubleVar(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			_, qsEd := pub.splitTables() // the Edwards form's where the curve has one
+			var qs [][]apoint            // and always the Weierstrass form's
+			for _, p := range c.splitPoints(&pub.pt, splitParts) {
+				qs = append(qs, c.oddMultiples(&p, c.wQ()))
+			}
 			us := edgeScalars(c, 3)
 			r0 := big.NewInt(0)
 			for i, u := range us {
@@ -170,11 +176,19 @@ func TestMulDoubleVar(t *testing.T) {
 					if got := jAffineOf(c, &acc); !sameRef(got, want) {
 						t.Fatalf("%s: %x·G + %x·Q differs", c.Name, u, v)
 					}
+					split := c.mulSplitVar(&uf, &vf, c.baseSplit(), qs)
+					if got := jAffineOf(c, &split); !sameRef(got, want) {
+						t.Fatalf("%s: %x·G + %x·Q in %d parts differs", c.Name, u, v, splitParts)
+					}
 					xEq := func(r *big.Int) bool { return c.xEqualsModQ(&acc, r) }
 					if c.ed != nil {
 						e := c.mulDoubleVarEd(&uf, &vf, c.edOddMultiples(&pub.pt, c.wQ()))
 						if got := edRef(c, &e); !sameRef(got, want) {
 							t.Fatalf("%s: %x·G + %x·Q in the Edwards form differs", c.Name, u, v)
+						}
+						es := c.mulSplitVarEd(&uf, &vf, c.baseSplitEd(), qsEd)
+						if got := edRef(c, &es); !sameRef(got, want) {
+							t.Fatalf("%s: %x·G + %x·Q in the Edwards form in %d parts differs", c.Name, u, v, splitParts)
 						}
 						xEq = func(r *big.Int) bool { return c.xEqualsModQ(&acc, r) && c.edXEqualsModQ(&e, r) }
 						if c.xEqualsModQ(&acc, r0) != c.edXEqualsModQ(&e, r0) {

@@ -25,6 +25,7 @@ import (
 	"io"
 	"math/big"
 	"sync"
+	"sync/atomic"
 )
 
 // PrivateKey is a GOST private key.
@@ -42,6 +43,11 @@ type PublicKey struct {
 	tableOnce sync.Once // Q's odd multiples, made at the first verification
 	qt        []apoint
 	qtEd      []edCached
+
+	uses      atomic.Int32 // verifications so far, up to 2
+	splitOnce sync.Once    // the split tables (splitParts), made at the second
+	qs        [][]apoint
+	qsEd      [][]edCached
 }
 
 // NewPrivateKeyBE reads a private key as a big-endian number (reduced mod q).
@@ -226,6 +232,22 @@ func (pub *PublicKey) tables() ([]apoint, []edCached) {
 	return pub.qt, pub.qtEd
 }
 
+// splitTables returns the odd multiples of Q_j = 2^(jL)·Q (see
+// splitParts), made at the first call.
+func (pub *PublicKey) splitTables() ([][]apoint, [][]edCached) {
+	pub.splitOnce.Do(func() {
+		c := pub.C
+		for _, p := range c.splitPoints(&pub.pt, splitParts) {
+			if c.ed != nil {
+				pub.qsEd = append(pub.qsEd, c.edOddMultiples(&p, c.wQ()))
+			} else {
+				pub.qs = append(pub.qs, c.oddMultiples(&p, c.wQ()))
+			}
+		}
+	})
+	return pub.qs, pub.qsEd
+}
+
 // VerifyDigest checks s‖r over a digest (a big-endian number).
 func (pub *PublicKey) VerifyDigest(digest, sig []byte) bool {
 	c := pub.C
@@ -250,6 +272,20 @@ func (pub *PublicKey) VerifyDigest(digest, sig []byte) bool {
 	z2.Mod(z2, c.Q)
 	z2.Sub(c.Q, z2)
 	u, w := feFromBig(z1), feFromBig(z2)
+	// A key verified before (kept by the caller) takes the split
+	// tables; a key used once never pays for them.
+	if pub.uses.Load() < 2 {
+		pub.uses.Add(1)
+	}
+	if pub.uses.Load() >= 2 {
+		qs, qsEd := pub.splitTables()
+		if c.ed != nil {
+			acc := c.mulSplitVarEd(&u, &w, c.baseSplitEd(), qsEd)
+			return c.edXEqualsModQ(&acc, r)
+		}
+		acc := c.mulSplitVar(&u, &w, c.baseSplit(), qs)
+		return c.xEqualsModQ(&acc, r)
+	}
 	qt, qtEd := pub.tables()
 	if c.ed != nil {
 		acc := c.mulDoubleVarEd(&u, &w, qtEd)

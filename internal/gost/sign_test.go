@@ -208,6 +208,29 @@ func BenchmarkVerify(b *testing.B) {
 	}
 }
 
+// BenchmarkVerifyKept is BenchmarkVerify with one public key kept across
+// verifications, as signer's key cache keeps a CA's or a returning user's:
+// from its second verification on it uses the split tables (splitParts).
+func BenchmarkVerifyKept(b *testing.B) {
+	for _, s := range benchSets {
+		c := s.c
+		prv, _ := NewPrivateKeyLE(c, bytes.Repeat([]byte{3}, c.PointSize))
+		dgst := bytes.Repeat([]byte{5}, c.PointSize)
+		sig, _ := prv.SignDigest(dgst, nil)
+		pub, _ := NewPublicKeyLE(c, prv.PublicKey().RawLE())
+		pub.VerifyDigest(dgst, sig)
+		pub.VerifyDigest(dgst, sig)
+		b.Run(s.name, func(b *testing.B) {
+			defer reportCPU(b)()
+			for range b.N {
+				if !pub.VerifyDigest(dgst, sig) {
+					b.Fatal("no")
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkGogost: the same operations with gogost, the reference.
 func BenchmarkGogost(b *testing.B) {
 	for _, s := range benchSets {
