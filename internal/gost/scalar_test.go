@@ -1,6 +1,7 @@
 package gost
 
 import (
+	"bytes"
 	"crypto/rand"
 	"math/big"
 	"testing"
@@ -281,6 +282,34 @@ func TestAddMixed(t *testing.T) {
 					t.Fatalf("%s: Edwards doubling differs", c.Name)
 				}
 			}
+		}
+	}
+}
+
+// TestPublicKeyLiteral: a key put together field by field verifies like
+// one from NewPublicKey, and one whose point is off the curve verifies
+// nothing.
+func TestPublicKeyLiteral(t *testing.T) {
+	for _, c := range []*Curve{Tc26512A, Tc26256A} {
+		prv, _ := NewPrivateKeyBE(c, bytes.Repeat([]byte{9}, c.PointSize))
+		dgst := bytes.Repeat([]byte{4}, c.PointSize)
+		sig, err := prv.SignDigest(dgst, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		good := prv.PublicKey()
+		lit := &PublicKey{C: c, X: good.X, Y: good.Y}
+		for i := 0; i < 3; i++ { // the third uses the split tables
+			if !lit.VerifyDigest(dgst, sig) {
+				t.Fatalf("%s: a key made field by field refuses a good signature", c.Name)
+			}
+		}
+		off := &PublicKey{C: c, X: good.X, Y: new(big.Int).Add(good.Y, big.NewInt(1))}
+		if off.VerifyDigest(dgst, sig) {
+			t.Fatalf("%s: a point off the curve verified", c.Name)
+		}
+		if (&PublicKey{C: c}).VerifyDigest(dgst, sig) {
+			t.Fatalf("%s: an empty key verified", c.Name)
 		}
 	}
 }

@@ -36,9 +36,11 @@ type PrivateKey struct {
 
 // PublicKey is a GOST public key.
 type PublicKey struct {
-	C    *Curve
-	X, Y *big.Int
-	pt   apoint // the point in Montgomery form
+	C      *Curve
+	X, Y   *big.Int
+	ptOnce sync.Once
+	pt     apoint // the point in Montgomery form, set by NewPublicKey or at the first use
+	ptOK   bool   // pt is set and on the curve
 
 	tableOnce sync.Once // Q's odd multiples, made at the first verification
 	qt        []apoint
@@ -196,7 +198,7 @@ func NewPublicKey(c *Curve, x, y *big.Int) (*PublicKey, error) {
 	if !c.onCurve(&p) {
 		return nil, errors.New("gost: public key is not on the curve")
 	}
-	return &PublicKey{C: c, X: x, Y: y, pt: apoint{x: p.x, y: p.y}}, nil
+	return &PublicKey{C: c, X: x, Y: y, pt: apoint{x: p.x, y: p.y}, ptOK: true}, nil
 }
 
 // RawLE returns X‖Y little-endian.
@@ -217,6 +219,24 @@ func (pub *PublicKey) Equal(other crypto.PublicKey) bool {
 	return ok && o.C == pub.C && o.X.Cmp(pub.X) == 0 && o.Y.Cmp(pub.Y) == 0
 }
 
+// point returns the key's point in Montgomery form, or nil when it is not
+// a point of the curve: a key made by NewPublicKey has it checked already;
+// one put together field by field is checked here, once.
+func (pub *PublicKey) point() *apoint {
+	pub.ptOnce.Do(func() {
+		if pub.ptOK || pub.C == nil || pub.X == nil || pub.Y == nil {
+			return
+		}
+		if k, err := NewPublicKey(pub.C, pub.X, pub.Y); err == nil {
+			pub.pt, pub.ptOK = k.pt, true
+		}
+	})
+	if !pub.ptOK {
+		return nil
+	}
+	return &pub.pt
+}
+
 // tables returns the point's odd multiples for verification (in the
 // Edwards form where the curve has one), made once per key: a key kept
 // (signer/verify's key cache) verifies without remaking them.
@@ -224,9 +244,9 @@ func (pub *PublicKey) tables() ([]apoint, []edCached) {
 	pub.tableOnce.Do(func() {
 		c := pub.C
 		if c.ed != nil {
-			pub.qtEd = c.edOddMultiples(&pub.pt, c.wQ())
+			pub.qtEd = c.edOddMultiples(pub.point(), c.wQ())
 		} else {
-			pub.qt = c.oddMultiples(&pub.pt, c.wQ())
+			pub.qt = c.oddMultiples(pub.point(), c.wQ())
 		}
 	})
 	return pub.qt, pub.qtEd
@@ -237,7 +257,7 @@ func (pub *PublicKey) tables() ([]apoint, []edCached) {
 func (pub *PublicKey) splitTables() ([][]apoint, [][]edCached) {
 	pub.splitOnce.Do(func() {
 		c := pub.C
-		for _, p := range c.splitPoints(&pub.pt, splitParts) {
+		for _, p := range c.splitPoints(pub.point(), splitParts) {
 			if c.ed != nil {
 				pub.qsEd = append(pub.qsEd, c.edOddMultiples(&p, c.wQ()))
 			} else {
@@ -251,6 +271,9 @@ func (pub *PublicKey) splitTables() ([][]apoint, [][]edCached) {
 // VerifyDigest checks s‖r over a digest (a big-endian number).
 func (pub *PublicKey) VerifyDigest(digest, sig []byte) bool {
 	c := pub.C
+	if pub.point() == nil {
+		return false // not a point of the curve
+	}
 	n := c.PointSize
 	if len(sig) != 2*n {
 		return false
