@@ -128,11 +128,14 @@ clean:
 	rm -rf bin dist
 
 # bench-compare runs the comparisons with external tools (xmlsec1, sha256sum)
-# and the GOST engine's against gogost and gost12sum.
+# and the GOST engine's against gogost and gost12sum, and the table of
+# internal/gost against OpenSSL's gost engine (signatures, C harness
+# scripts/gost-openssl-bench.c), gostsum and gost12sum (hashes).
 bench-compare:
 	./scripts/bench-xml-vs-xmlsec1.sh
 	./scripts/bench-hash-vs-sha256sum.sh
 	./scripts/bench-gost.sh
+	./scripts/bench-gost-vs-openssl.sh
 
 # screenshots regenerates docs/screenshots (dialogs under Xvfb, tray menu,
 # and the Windows dialogs under Wine: windows-*.png).

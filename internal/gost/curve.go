@@ -2,11 +2,13 @@ package gost
 
 // GOST R 34.10-2012 / 34.10-2001 curves (short Weierstrass form) and their
 // arithmetic. Points are projective (X:Y:Z) and added with the complete
-// formulas of Renes, Costello and Batina (2016, algorithms 1 and 3, for
-// any a): no exceptional case, so no branch on the points. The tables are
+// formulas of Renes, Costello and Batina (2016: algorithms 1 and 3 for
+// any a, the mixed algorithms 2 and 5, the latter for a = -3): no
+// exceptional case, so no branch on the points. The tables are
 // the parameter sets of RFC 7836 / R 1323565.1.024-2019 and RFC 4357.
 
 import (
+	"crypto/rand"
 	"encoding/asn1"
 	"fmt"
 	"math/big"
@@ -26,24 +28,33 @@ type Curve struct {
 
 	fp, fq *field
 	a, b3  fe   // Montgomery form
-	aM3    bool // a = -3: verification doubles with dbl-2001-b
+	bM     fe   // b, Montgomery form
+	aM3    bool // a = -3: the shorter formulas (dbl-2001-b, RCB algorithm 5)
 	g      point
-	gTable *[16]point // 0..15 × base point
 	qBits  int
 
 	combOnce sync.Once
-	comb     [][16]point // comb[i][j] = j·16^i·G, made at the first signature
+	comb     [][combSize]xy // comb[i][j] = (j+1)·2^(combBits·i)·G, affine, made at the first signature
 
-	gAffineOnce sync.Once
-	gAffine     *[16]apoint // 0..15 × G, affine, for verification
-}
+	gNAFOnce sync.Once
+	gNAF     []apoint // G, 3G, 5G, … (2^(wBase-1) - 1)·G, affine, for verification
 
-func (c *Curve) gAffineTable() *[16]apoint {
-	c.gAffineOnce.Do(func() { c.gAffine = c.affineTable(c.gTable) })
-	return c.gAffine
+	gSplitOnce   sync.Once
+	gSplit       [][]apoint // odd multiples of 2^(jL)·G, j < splitParts (jacobian.go)
+	gSplitEdOnce sync.Once
+	gSplitEd     [][]edAffine
+
+	ed         *edParams // the Edwards form, for 256 paramSetA and 512 paramSetC (edwards.go)
+	combEdOnce sync.Once
+	combEd     [][combSize]edAffine
+	gNAFEdOnce sync.Once
+	gNAFEd     []edAffine
 }
 
 type point struct{ x, y, z fe }
+
+// xy is an affine point that is never the identity (Montgomery form).
+type xy struct{ x, y fe }
 
 // The parameter sets.
 var (
@@ -67,14 +78,16 @@ var (
 		"dc9203e514a721875485a529d2c722fb187bc8980eb866644de41c68e143064546e861c0e2c9edd92ade71f46fcf50ff2ad97f951fda9f2a2eb6546f39689bd3",
 		"b4c4ee28cebc6c2c8ac12952cf37f16ac7efb6a9f69f4b57ffda2e4f0de5ade038cbc2fff719d2c18de0284b8bfef3b52b8cc7a5f5bf0a3c8d2319a5312557e1",
 		"e2e31edfc23de7bdebe241ce593ef5de2295b7a9cbaef021d385f7074cea043aa27272a7ae602bf2a7b9033db9ed3610c6fb85487eae97aac5bc7928c1950148",
-		"f5ce40d95b5eb899abbccff5911cb8577939804d6527378b8c108c3d2090ff9be18e2d33e3021ed2ef32d85822423b6304f726aa854bae07d0396e9a9addc40f")
+		"f5ce40d95b5eb899abbccff5911cb8577939804d6527378b8c108c3d2090ff9be18e2d33e3021ed2ef32d85822423b6304f726aa854bae07d0396e9a9addc40f").withEdwards(
+		"9e4f5d8c017d8d9f13a5cf3cdf5bfe4dab402d54198e31ebde28a0621050439ca6b39e0a515c06b304e2ce43e79e369e91a0cfc2bc2a22b4ca302dbb33ee7550")
 	Tc26256A = mustCurve("id-tc26-gost-3410-12-256-paramSetA", "1.2.643.7.1.2.1.1.1", 32,
 		"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd97",
 		"400000000000000000000000000000000fd8cddfc87b6635c115af556c360c67",
 		"c2173f1513981673af4892c23035a27ce25e2013bf95aa33b22c656f277e7335",
 		"295f9bae7428ed9ccc20e7c359a9d41a22fccd9108e17bf7ba9337a6f8ae9513",
 		"91e38443a5e82c0d880923425712b2bb658b9196932e02c78b2582fe742daa28",
-		"32879423ab1a0375895786c4bb46e9565fde0b5344766740af268adb32322e5c")
+		"32879423ab1a0375895786c4bb46e9565fde0b5344766740af268adb32322e5c").withEdwards(
+		"605f6b7c183fa81578bc39cfad518132b9df62897009af7e522c32d6dc7bffb")
 	CryptoProA = mustCurve("id-GostR3410-2001-CryptoPro-A-ParamSet", "1.2.643.2.2.35.1", 32,
 		"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd97",
 		"ffffffffffffffffffffffffffffffff6c611070995ad10045841b09b761b893",
@@ -154,6 +167,8 @@ func mustCurve(name, oid string, size int, p, q, a, b, x, y string) *Curve {
 	c.fp.toMont(&c.a, &av)
 	c.aM3 = new(big.Int).Add(c.A, big.NewInt(3)).Cmp(c.P) == 0
 	c.fp.toMont(&c.b3, &bv)
+	bp := feFromBig(c.B)
+	c.fp.toMont(&c.bM, &bp)
 	gx, gy := feFromBig(c.X), feFromBig(c.Y)
 	c.fp.toMont(&c.g.x, &gx)
 	c.fp.toMont(&c.g.y, &gy)
@@ -161,7 +176,6 @@ func mustCurve(name, oid string, size int, p, q, a, b, x, y string) *Curve {
 	if !c.onCurve(&c.g) {
 		panic("gost: base point of " + name + " is not on the curve")
 	}
-	c.gTable = c.table(&c.g)
 	return c
 }
 
@@ -268,73 +282,292 @@ func (c *Curve) double(r, p *point) {
 	r.x, r.y, r.z = x3, y3, z3
 }
 
-// table returns 0·p … 15·p.
-func (c *Curve) table(p *point) *[16]point {
-	t := new([16]point)
-	t[0] = c.identity()
-	t[1] = *p
-	for i := 2; i < 16; i++ {
-		if i%2 == 0 {
-			c.double(&t[i], &t[i/2])
-		} else {
-			c.add(&t[i], &t[i-1], p)
-		}
-	}
-	return t
-}
+// The signing comb: a scalar k < q is read as signed 6-bit digits
+// k = Σ d_i·64^i with d_i in [-32, 32], and k·G = Σ d_i·(64^i·G) is one
+// mixed addition per digit from a table of (1..32)·64^i·G, no doubling.
+// For a 512-bit q that is 86 additions (the 4-bit unsigned comb before
+// took 128 full projective ones); the table is 86 rows of 32 affine
+// points (352 KB; 88 KB for 256 bits), made once per curve. 5-bit digits
+// took 103 additions with half the scan per row: about 10% slower.
+const (
+	combBits = 6
+	combSize = 1 << (combBits - 1) // 32 entries: 1..32 × the row's point
+)
 
-// selectPoint copies t[w] into r reading every entry (the index stays
-// secret).
-func selectPoint(r *point, t *[16]point, w uint64) {
-	*r = point{}
-	for i := range t {
-		mask := isZeroMask(uint64(i) ^ w)
-		cmov(&r.x, &t[i].x, mask)
-		cmov(&r.y, &t[i].y, mask)
-		cmov(&r.z, &t[i].z, mask)
-	}
-}
+func (c *Curve) combRows() int { return (c.qBits + combBits) / combBits } // one more bit for the last carry
 
-// scalarWindow returns bits 4i…4i+3 of k.
-func scalarWindow(k *fe, i int) uint64 { return k[i/16] >> (4 * (uint(i) % 16)) & 15 }
-
-// baseComb returns the base point's comb table: for each 4-bit window i
-// of a scalar, j·16^i·G for j = 0..15 (about 400 KB for a 512-bit curve,
-// made once).
-func (c *Curve) baseComb() [][16]point {
+// baseComb returns the base point's comb table, made at the first call.
+func (c *Curve) baseComb() [][combSize]xy {
 	c.combOnce.Do(func() {
-		windows := (c.qBits + 3) / 4
-		c.comb = make([][16]point, windows)
+		rows := c.combRows()
+		proj := make([]point, rows*combSize)
 		base := c.g
-		for i := 0; i < windows; i++ {
-			c.comb[i] = *c.table(&base)
-			for j := 0; j < 4; j++ {
+		for i := 0; i < rows; i++ {
+			row := proj[i*combSize : (i+1)*combSize]
+			row[0] = base
+			for j := 1; j < combSize; j++ {
+				c.add(&row[j], &row[j-1], &base)
+			}
+			for j := 0; j < combBits; j++ {
 				c.double(&base, &base)
 			}
+		}
+		flat := c.normalize(proj)
+		c.comb = make([][combSize]xy, rows)
+		for i := range c.comb {
+			copy(c.comb[i][:], flat[i*combSize:])
 		}
 	})
 	return c.comb
 }
 
-// mulBaseCT sets r = k·G for a secret k < q: one addition per 4-bit window
-// from the comb table, every window added, entries read by selectPoint;
-// no doubling at all. Time and memory accesses do not depend on k.
+// normalize turns projective points (none the identity) into affine ones
+// with one inversion (Montgomery's trick). For tables of public points.
+func (c *Curve) normalize(ps []point) []xy {
+	f := c.fp
+	prefix := make([]fe, len(ps))
+	acc := f.one
+	for i := range ps {
+		prefix[i] = acc
+		f.mul(&acc, &acc, &ps[i].z)
+	}
+	var inv fe
+	f.inv(&inv, &acc)
+	out := make([]xy, len(ps))
+	for i := len(ps) - 1; i >= 0; i-- {
+		var zi fe
+		f.mul(&zi, &inv, &prefix[i])
+		f.mul(&inv, &inv, &ps[i].z)
+		f.mul(&out[i].x, &ps[i].x, &zi)
+		f.mul(&out[i].y, &ps[i].y, &zi)
+	}
+	return out
+}
+
+// combDigits recodes k (< 2^qBits) into signed combBits-bit digits:
+// magnitude and sign mask per row. No branch and no index depends on k.
+func (c *Curve) combDigits(k *fe, mag []uint64, neg []uint64) {
+	const half, full = combSize, 2 * combSize
+	var carry uint64
+	for i := range mag {
+		bit := i * combBits
+		w := k[bit/64] >> (bit % 64)
+		if bit%64 > 64-combBits && bit/64+1 < len(k) {
+			w |= k[bit/64+1] << (64 - bit%64)
+		}
+		w = w&(full-1) + carry // 0..full
+		// w > half: digit w - full (negative), carry 1
+		big := -((half - w) >> 63) // all ones when w > half
+		carry = big & 1
+		d := w - big&full // as a signed value: w or w - full
+		m := -(d >> 63)   // all ones when negative
+		mag[i] = (d ^ m) - m
+		neg[i] = m
+	}
+}
+
+// selectXY copies t[idx] into r reading every entry (the index stays
+// secret); an idx outside the table gives (0, 0). Only the field's n limbs
+// are read: the scan is most of a 256-bit addition's cost otherwise.
+func (c *Curve) selectXY(r *xy, t *[combSize]xy, idx uint64) {
+	*r = xy{}
+	if c.fp.n == 4 {
+		for i := range t {
+			m := isZeroMask(uint64(i) ^ idx)
+			e := &t[i]
+			for j := 0; j < 4; j++ {
+				r.x[j] |= e.x[j] & m
+				r.y[j] |= e.y[j] & m
+			}
+		}
+		return
+	}
+	for i := range t {
+		m := isZeroMask(uint64(i) ^ idx)
+		e := &t[i]
+		for j := 0; j < 8; j++ {
+			r.x[j] |= e.x[j] & m
+			r.y[j] |= e.y[j] & m
+		}
+	}
+}
+
+// mulBaseCT sets r = k·G for a secret k < q: one mixed addition per
+// signed digit from the comb table, every row added (a zero digit's sum is
+// computed and dropped by a mask), entries read by selectXY, the sign
+// applied by a mask; no doubling. Time and memory accesses do not depend
+// on k.
 func (c *Curve) mulBaseCT(r *point, k *fe) {
 	comb := c.baseComb()
+	f := c.fp
+	var magA, negA [128]uint64
+	mag, neg := magA[:len(comb)], negA[:len(comb)]
+	c.combDigits(k, mag, neg)
 	acc := c.identity()
-	var sel point
+	var sel xy
+	var sum point
+	var ny fe
 	for i := range comb {
-		selectPoint(&sel, &comb[i], scalarWindow(k, i))
-		c.add(&acc, &acc, &sel)
+		c.selectXY(&sel, &comb[i], mag[i]-1) // mag 0 matches no entry
+		f.sub(&ny, &fe{}, &sel.y)
+		cmov(&sel.y, &ny, neg[i])
+		c.addMixed(&sum, &acc, &sel)
+		keep := isZeroMask(mag[i])
+		cmov(&sum.x, &acc.x, keep)
+		cmov(&sum.y, &acc.y, keep)
+		cmov(&sum.z, &acc.z, keep)
+		acc = sum
 	}
+	clear(magA[:])
+	clear(negA[:])
 	*r = acc
+}
+
+// addMixed sets r = p + q for an affine q (not the identity): RCB
+// algorithm 2 (any a) or 5 (a = -3), complete for every p.
+func (c *Curve) addMixed(r, p *point, q *xy) {
+	if c.aM3 {
+		c.addMixedM3(r, p, q)
+		return
+	}
+	f := c.fp
+	var t0, t1, t2, t3, t4, t5, x3, y3, z3 fe
+	f.mul(&t0, &p.x, &q.x)
+	f.mul(&t1, &p.y, &q.y)
+	f.add(&t3, &q.x, &q.y)
+	f.add(&t4, &p.x, &p.y)
+	f.mul(&t3, &t3, &t4)
+	f.add(&t4, &t0, &t1)
+	f.sub(&t3, &t3, &t4)
+	f.mul(&t4, &q.x, &p.z)
+	f.add(&t4, &t4, &p.x)
+	f.mul(&t5, &q.y, &p.z)
+	f.add(&t5, &t5, &p.y)
+	f.mul(&z3, &c.a, &t4)
+	f.mul(&x3, &c.b3, &p.z)
+	f.add(&z3, &x3, &z3)
+	f.sub(&x3, &t1, &z3)
+	f.add(&z3, &t1, &z3)
+	f.mul(&y3, &x3, &z3)
+	f.add(&t1, &t0, &t0)
+	f.add(&t1, &t1, &t0)
+	f.mul(&t2, &c.a, &p.z)
+	f.mul(&t4, &c.b3, &t4)
+	f.add(&t1, &t1, &t2)
+	f.sub(&t2, &t0, &t2)
+	f.mul(&t2, &c.a, &t2)
+	f.add(&t4, &t4, &t2)
+	f.mul(&t0, &t1, &t4)
+	f.add(&y3, &y3, &t0)
+	f.mul(&t0, &t5, &t4)
+	f.mul(&x3, &t3, &x3)
+	f.sub(&x3, &x3, &t0)
+	f.mul(&t0, &t3, &t1)
+	f.mul(&z3, &t5, &z3)
+	f.add(&z3, &z3, &t0)
+	r.x, r.y, r.z = x3, y3, z3
+}
+
+// addMixedM3 is addMixed for a = -3 (RCB algorithm 5, that is algorithm
+// 4 with Z2 = 1: 11 products, two of them by b, instead of 16).
+func (c *Curve) addMixedM3(r, p *point, q *xy) {
+	f := c.fp
+	b := &c.bM
+	var t0, t1, t2, t3, t4, x3, y3, z3 fe
+	f.mul(&t0, &p.x, &q.x)
+	f.mul(&t1, &p.y, &q.y)
+	f.add(&t3, &q.x, &q.y)
+	f.add(&t4, &p.x, &p.y)
+	f.mul(&t3, &t3, &t4)
+	f.add(&t4, &t0, &t1)
+	f.sub(&t3, &t3, &t4)
+	f.mul(&t4, &q.y, &p.z)
+	f.add(&t4, &t4, &p.y)
+	f.mul(&y3, &q.x, &p.z)
+	f.add(&y3, &y3, &p.x)
+	f.mul(&z3, b, &p.z)
+	f.sub(&x3, &y3, &z3)
+	f.add(&z3, &x3, &x3)
+	f.add(&x3, &x3, &z3)
+	f.sub(&z3, &t1, &x3)
+	f.add(&x3, &t1, &x3)
+	f.mul(&y3, b, &y3)
+	f.add(&t1, &p.z, &p.z)
+	f.add(&t2, &t1, &p.z)
+	f.sub(&y3, &y3, &t2)
+	f.sub(&y3, &y3, &t0)
+	f.add(&t1, &y3, &y3)
+	f.add(&y3, &t1, &y3)
+	f.add(&t1, &t0, &t0)
+	f.add(&t0, &t1, &t0)
+	f.sub(&t0, &t0, &t2)
+	f.mul(&t1, &t4, &y3)
+	f.mul(&t2, &t0, &y3)
+	f.mul(&y3, &x3, &z3)
+	f.add(&y3, &y3, &t2)
+	f.mul(&x3, &t3, &x3)
+	f.sub(&x3, &x3, &t1)
+	f.mul(&z3, &t4, &z3)
+	f.mul(&t1, &t3, &t0)
+	f.add(&z3, &z3, &t1)
+	r.x, r.y, r.z = x3, y3, z3
+}
+
+// mulBaseAffine returns k·G's affine coordinates (plain) for a secret
+// k < q, in constant time, in the Edwards form where the curve has one;
+// inf is all ones for the identity (k = 0), whose coordinates are
+// meaningless.
+func (c *Curve) mulBaseAffine(k *fe) (x, y fe, inf uint64) {
+	if c.ed != nil {
+		var p edPoint
+		c.mulBaseEdCT(&p, k)
+		return c.edWeierstrass(&p)
+	}
+	var p point
+	c.mulBaseCT(&p, k)
+	x, y = c.affine(&p)
+	return x, y, c.fp.isZero(&p.z)
+}
+
+// invBlinded sets z = x⁻¹ for a secret x, faster than field.inv's
+// exponentiation (about 14 times for 512 bits): x is multiplied by a
+// fresh random β, math/big inverts xβ (its time depends on xβ, which is
+// uniformly random and says nothing about x), and the result is
+// multiplied by β again. x = 0 gives 0.
+func (c *Curve) invBlinded(z, x *fe) {
+	f := c.fp
+	buf := make([]byte, f.size)
+	defer clear(buf)
+	var beta fe
+	for {
+		rand.Read(buf)
+		beta = f.setBytesBE(buf)
+		maskTop(&beta, f.bits)
+		if f.less(&beta) && beta != (fe{}) {
+			break
+		}
+	}
+	var y fe
+	f.mul(&y, x, &beta)
+	f.fromMont(&y, &y)
+	yb := y.big(f.n)
+	inv := new(big.Int).ModInverse(yb, c.P)
+	if inv == nil { // x = 0
+		inv = new(big.Int)
+	}
+	y = feFromBig(inv)
+	clear(yb.Bits())
+	clear(inv.Bits())
+	f.toMont(&y, &y)
+	f.mul(z, &y, &beta)
+	beta, y = fe{}, fe{}
 }
 
 // affine returns p's coordinates as plain (not Montgomery) elements.
 func (c *Curve) affine(p *point) (x, y fe) {
 	f := c.fp
 	var zi fe
-	f.inv(&zi, &p.z)
+	c.invBlinded(&zi, &p.z)
 	f.mul(&x, &p.x, &zi)
 	f.mul(&y, &p.y, &zi)
 	f.fromMont(&x, &x)

@@ -9,7 +9,10 @@
 // shift register at or above gostsum's (BenchmarkGOST9432MB against
 // BenchmarkGostsum in one run); signatures use fixed-width field arithmetic (Montgomery, or
 // folding for p = 2^n - c) instead of math/big, and signing takes the same
-// path whatever the key and nonce (see sign.go). gogost stays in the tests
+// path whatever the key and nonce (see sign.go); tc26 256-A and 512-C
+// compute in their twisted Edwards form (edwards.go). README.md says how
+// signing's constant time was checked and how fast it all is against
+// OpenSSL's gost engine. gogost stays in the tests
 // as the reference: differential tests on random keys, digests and
 // signatures, the standards' examples, and fuzz targets.
 //

@@ -2,11 +2,16 @@ package gost
 
 // Verification arithmetic: Jacobian coordinates (x = X/Z², y = Y/Z³) with
 // the doubling dbl-2007-bl (any a; dbl-2001-b, 3M+5S instead of 2M+8S,
-// where a = -3) and the mixed addition madd-2007-bl
-// (an affine second point) of the Explicit-Formulas Database: about 60%
-// of the multiplications of the complete formulas. They branch on special
+// where a = -3), the mixed addition madd-2007-bl (an affine second point)
+// and the addition add-2007-bl of the Explicit-Formulas Database: about
+// 60% of the multiplications of the complete formulas. They branch on special
 // cases (the identity, equal or opposite points), which is fine for the
 // public scalars and points of a verification; signing never uses them.
+
+import (
+	"math/big"
+	"math/bits"
+)
 
 // jpoint is a Jacobian point; z = 0 is the identity.
 type jpoint struct{ x, y, z fe }
@@ -156,12 +161,156 @@ func (c *Curve) jaddAffine(r, p *jpoint, q *apoint) {
 	r.x, r.y, r.z = x3, y3, z3
 }
 
-// affineTable turns a projective table (0..15 × P) into affine points with
-// one inversion (Montgomery's trick).
-func (c *Curve) affineTable(t *[16]point) *[16]apoint {
+// Verification computes u·G + v·Q with both scalars in width-w NAF
+// (signed odd digits, at most one nonzero in any w consecutive), sharing
+// the doublings (Shamir's trick): G's digits are read with w = 8 from a
+// table of its 64 odd multiples (affine, made once per curve), Q's with
+// w = 5 or 6 from a table made once per public key (affine too, one
+// math/big inversion); all additions mixed. The result is compared with r
+// in Jacobian form, with no inversion. Everything here is public: it
+// branches freely. (The tc26 256-A and 512-C curves verify in their
+// Edwards form, edwards.go.)
+const wBase = 8
+
+func (c *Curve) wQ() uint {
+	if c.qBits > 256 {
+		return 6
+	}
+	return 5
+}
+
+// baseNAF returns G, 3G, 5G, … , (2^(wBase-1) - 1)·G, made at the first call.
+func (c *Curve) baseNAF() []apoint {
+	c.gNAFOnce.Do(func() {
+		n := 1 << (wBase - 2)
+		proj := make([]point, n)
+		proj[0] = c.g
+		var g2 point
+		c.double(&g2, &c.g)
+		for i := 1; i < n; i++ {
+			c.add(&proj[i], &proj[i-1], &g2)
+		}
+		flat := c.normalize(proj)
+		c.gNAF = make([]apoint, n)
+		for i := range flat {
+			c.gNAF[i] = apoint{x: flat[i].x, y: flat[i].y}
+		}
+	})
+	return c.gNAF
+}
+
+// wnaf writes k's width-w NAF digits, least significant first, into out
+// (at least bits+1 long) and returns how many are used.
+func wnaf(k *fe, w uint, out []int8) int {
+	var x [9]uint64
+	copy(x[:8], k[:])
+	n := 0
+	full := uint64(1) << w
+	for !allZero(&x) {
+		var d int8
+		if x[0]&1 != 0 {
+			m := x[0] & (full - 1)
+			if m >= full/2 {
+				d = int8(int64(m) - int64(full))
+				addSmall(&x, uint64(-int64(d)))
+			} else {
+				d = int8(m)
+				x[0] -= m // m is x's low bits: no borrow
+			}
+		}
+		out[n] = d
+		n++
+		for i := 0; i < 8; i++ {
+			x[i] = x[i]>>1 | x[i+1]<<63
+		}
+		x[8] >>= 1
+	}
+	return n
+}
+
+func allZero(x *[9]uint64) bool {
+	var acc uint64
+	for _, w := range x {
+		acc |= w
+	}
+	return acc == 0
+}
+
+func addSmall(x *[9]uint64, v uint64) {
+	var cc uint64
+	x[0], cc = bits.Add64(x[0], v, 0)
+	for i := 1; i < 9 && cc != 0; i++ {
+		x[i], cc = bits.Add64(x[i], 0, cc)
+	}
+}
+
+// jadd sets r = p + q for Jacobian p and q (add-2007-bl).
+func (c *Curve) jadd(r, p, q *jpoint) {
 	f := c.fp
-	out := new([16]apoint)
-	var prefix [16]fe
+	if f.isZero(&p.z) != 0 {
+		*r = *q
+		return
+	}
+	if f.isZero(&q.z) != 0 {
+		*r = *p
+		return
+	}
+	var z1z1, z2z2, u1, u2, s1, s2, h, i, j, rr, v, t fe
+	f.sqr(&z1z1, &p.z)
+	f.sqr(&z2z2, &q.z)
+	f.mul(&u1, &p.x, &z2z2)
+	f.mul(&u2, &q.x, &z1z1)
+	f.mul(&s1, &p.y, &q.z)
+	f.mul(&s1, &s1, &z2z2)
+	f.mul(&s2, &q.y, &p.z)
+	f.mul(&s2, &s2, &z1z1)
+	f.sub(&h, &u2, &u1)
+	f.sub(&rr, &s2, &s1)
+	if f.isZero(&h) != 0 {
+		if f.isZero(&rr) != 0 {
+			c.jdouble(r, p)
+			return
+		}
+		*r = jpoint{x: f.one, y: f.one}
+		return
+	}
+	f.add(&i, &h, &h)
+	f.sqr(&i, &i)
+	f.mul(&j, &h, &i)
+	f.add(&rr, &rr, &rr)
+	f.mul(&v, &u1, &i)
+	var x3, y3, z3 fe
+	f.sqr(&x3, &rr)
+	f.sub(&x3, &x3, &j)
+	f.sub(&x3, &x3, &v)
+	f.sub(&x3, &x3, &v)
+	f.sub(&t, &v, &x3)
+	f.mul(&y3, &rr, &t)
+	f.mul(&t, &s1, &j)
+	f.add(&t, &t, &t)
+	f.sub(&y3, &y3, &t)
+	f.add(&z3, &p.z, &q.z)
+	f.sqr(&z3, &z3)
+	f.sub(&z3, &z3, &z1z1)
+	f.sub(&z3, &z3, &z2z2)
+	f.mul(&z3, &z3, &h)
+	r.x, r.y, r.z = x3, y3, z3
+}
+
+// oddMultiples returns Q, 3Q, … , (2^(w-1) - 1)·Q, affine: made in
+// Jacobian form and turned affine with one inversion (Montgomery's trick),
+// by math/big, whose time may depend on the value: Q is public. Mixed
+// additions then save more than the inversion costs.
+func (c *Curve) oddMultiples(q *apoint, w uint) []apoint {
+	f := c.fp
+	t := make([]jpoint, 1<<(w-2))
+	t[0] = jpoint{x: q.x, y: q.y, z: f.one}
+	var q2 jpoint
+	c.jdouble(&q2, &t[0])
+	for i := 1; i < len(t); i++ {
+		c.jadd(&t[i], &t[i-1], &q2)
+	}
+	prefix := make([]fe, len(t))
 	acc := f.one
 	for i := range t {
 		prefix[i] = acc
@@ -170,46 +319,167 @@ func (c *Curve) affineTable(t *[16]point) *[16]apoint {
 		}
 	}
 	var inv fe
-	f.inv(&inv, &acc)
+	c.invPublic(&inv, &acc)
+	out := make([]apoint, len(t))
 	for i := len(t) - 1; i >= 0; i-- {
-		if f.isZero(&t[i].z) != 0 {
+		if f.isZero(&t[i].z) != 0 { // only for a point of small order
 			out[i].inf = true
 			continue
 		}
-		var zi fe
-		f.mul(&zi, &inv, &prefix[i]) // 1/z_i
+		var zi, zi2 fe
+		f.mul(&zi, &inv, &prefix[i])
 		f.mul(&inv, &inv, &t[i].z)
-		f.mul(&out[i].x, &t[i].x, &zi)
-		f.mul(&out[i].y, &t[i].y, &zi)
+		f.sqr(&zi2, &zi)
+		f.mul(&out[i].x, &t[i].x, &zi2)
+		f.mul(&zi2, &zi2, &zi)
+		f.mul(&out[i].y, &t[i].y, &zi2)
 	}
 	return out
 }
 
-// mulDoubleJ sets r = u·G + v·Q for public u, v with affine tables of G
-// and Q (Shamir's trick, 4-bit windows) and returns the affine x, or false
-// for the identity.
-func (c *Curve) mulDoubleJ(u *fe, gt, qt *[16]apoint, v *fe) (fe, bool) {
-	windows := (c.qBits + 3) / 4
-	acc := jpoint{x: c.fp.one, y: c.fp.one}
-	for i := windows - 1; i >= 0; i-- {
-		for j := 0; j < 4; j++ {
+// invPublic sets z = x⁻¹ for a public x with math/big (variable time).
+func (c *Curve) invPublic(z, x *fe) {
+	f := c.fp
+	var y fe
+	f.fromMont(&y, x)
+	inv := new(big.Int).ModInverse(y.big(f.n), c.P)
+	if inv == nil {
+		*z = fe{}
+		return
+	}
+	y = feFromBig(inv)
+	f.toMont(z, &y)
+}
+
+// mulDoubleVar returns u·G + v·Q in Jacobian form for public u, v < q and
+// a public point Q given by its odd multiples (oddMultiples(Q, wQ())).
+func (c *Curve) mulDoubleVar(u, v *fe, qt []apoint) jpoint {
+	return c.mulSplitVar(u, v, [][]apoint{c.baseNAF()}, [][]apoint{qt})
+}
+
+// splitParts is how many parts the scalars are cut into for a public key
+// verified more than once (signer's key cache keeps the key of a CA or of
+// a returning user): with the odd multiples of Q_j = 2^(jL)·Q and of G_j
+// for each part j (L = ⌈qBits/4⌉), u·G + v·Q = Σ u_j·G_j + v_j·Q_j takes
+// L doublings instead of qBits, and about as many additions as before.
+// Making Q's tables costs about one verification, so it is done at a
+// key's second verification, never for a key used once.
+const splitParts = 4
+
+func (c *Curve) splitLen(parts int) int { return (c.qBits + parts - 1) / parts }
+
+// scalarPart returns bits [lo, lo+n) of k.
+func scalarPart(k *fe, lo, n int) fe {
+	var r fe
+	for i := range r {
+		bit := lo + 64*i
+		if bit >= lo+n || bit/64 >= len(k) {
+			break
+		}
+		w := k[bit/64] >> (bit % 64)
+		if bit%64 != 0 && bit/64+1 < len(k) {
+			w |= k[bit/64+1] << (64 - bit%64)
+		}
+		if rest := lo + n - bit; rest < 64 {
+			w &= 1<<uint(rest) - 1
+		}
+		r[i] = w
+	}
+	return r
+}
+
+// splitDigits writes the wNAF digits of each part of k (len(ds) parts of
+// splitLen bits) and returns the longest's length.
+func (c *Curve) splitDigits(k *fe, w uint, ds [][8*64 + 1]int8) int {
+	l := c.splitLen(len(ds))
+	n := 0
+	for j := range ds {
+		part := scalarPart(k, j*l, l)
+		n = max(n, wnaf(&part, w, ds[j][:]))
+	}
+	return n
+}
+
+// mulSplitVar returns Σ u_j·G_j + v_j·Q_j (see splitParts) for
+// len(qts) parts: gts[j] and qts[j] are the odd multiples of G_j and
+// Q_j. One part is plain u·G + v·Q.
+func (c *Curve) mulSplitVar(u, v *fe, gts, qts [][]apoint) jpoint {
+	f := c.fp
+	parts := len(qts)
+	var udA, vdA [splitParts][8*64 + 1]int8
+	ud, vd := udA[:parts], vdA[:parts]
+	n := max(c.splitDigits(u, wBase, ud), c.splitDigits(v, c.wQ(), vd))
+	acc := jpoint{x: f.one, y: f.one}
+	var neg apoint
+	add := func(t []apoint, d int8) {
+		if d > 0 {
+			c.jaddAffine(&acc, &acc, &t[d>>1])
+		} else if d < 0 {
+			neg = t[(-d)>>1]
+			f.sub(&neg.y, &fe{}, &neg.y)
+			c.jaddAffine(&acc, &acc, &neg)
+		}
+	}
+	for i := n - 1; i >= 0; i-- {
+		c.jdouble(&acc, &acc)
+		for j := range parts {
+			add(gts[j], ud[j][i])
+			add(qts[j], vd[j][i])
+		}
+	}
+	return acc
+}
+
+// splitPoints returns P_j = 2^(jL)·P, j = 0..parts-1, affine (public P:
+// math/big inversions).
+func (c *Curve) splitPoints(p *apoint, parts int) []apoint {
+	f := c.fp
+	l := c.splitLen(parts)
+	out := make([]apoint, parts)
+	out[0] = *p
+	acc := jpoint{x: p.x, y: p.y, z: f.one}
+	for j := 1; j < parts; j++ {
+		for range l {
 			c.jdouble(&acc, &acc)
 		}
-		if w := scalarWindow(u, i); w != 0 {
-			c.jaddAffine(&acc, &acc, &gt[w])
-		}
-		if w := scalarWindow(v, i); w != 0 {
-			c.jaddAffine(&acc, &acc, &qt[w])
-		}
+		var zi, zi2 fe
+		c.invPublic(&zi, &acc.z)
+		f.sqr(&zi2, &zi)
+		f.mul(&out[j].x, &acc.x, &zi2)
+		f.mul(&zi2, &zi2, &zi)
+		f.mul(&out[j].y, &acc.y, &zi2)
 	}
+	return out
+}
+
+// baseSplit returns the odd multiples of G_j for the split verification,
+// made at the first call.
+func (c *Curve) baseSplit() [][]apoint {
+	c.gSplitOnce.Do(func() {
+		g := apoint{x: c.g.x, y: c.g.y}
+		for _, p := range c.splitPoints(&g, splitParts) {
+			c.gSplit = append(c.gSplit, c.oddMultiples(&p, wBase))
+		}
+	})
+	return c.gSplit
+}
+
+// xEqualsModQ reports whether the affine x of a Jacobian point, reduced
+// mod q, is r: whether X = x'·Z² for some x' = r + k·q below p.
+func (c *Curve) xEqualsModQ(p *jpoint, r *big.Int) bool {
 	f := c.fp
-	if f.isZero(&acc.z) != 0 {
-		return fe{}, false
+	if f.isZero(&p.z) != 0 {
+		return false
 	}
-	var zi, zi2, x fe
-	f.inv(&zi, &acc.z)
-	f.mul(&zi2, &zi, &zi)
-	f.mul(&x, &acc.x, &zi2)
-	f.fromMont(&x, &x)
-	return x, true
+	var zz, t fe
+	f.sqr(&zz, &p.z)
+	for x := new(big.Int).Set(r); x.Cmp(c.P) < 0; x.Add(x, c.Q) {
+		xf := feFromBig(x)
+		f.toMont(&t, &xf)
+		f.mul(&t, &t, &zz)
+		if t == p.x {
+			return true
+		}
+	}
+	return false
 }

@@ -8,12 +8,14 @@ package gost
 //
 // Signing handles the private key d and the nonce k only through the
 // constant-time paths: field.mul (no data-dependent branch; the final
-// subtraction is a mask), mulBaseCT (a comb of the base point with one
-// addition per 4-bit window over all of q's bits, every window added, each
-// table row read whole by selectPoint) and the complete addition formulas
-// (no special case for doubling or the identity). The nonce is drawn by rejection: only whether a draw was
-// rejected can show, and that says nothing about the k kept. What is
-// public (r, e, the signature) is reduced with math/big.
+// subtraction is a mask), mulBaseCT (a comb of the base point: k recoded
+// into signed 6-bit digits with masks, one complete mixed addition per
+// digit, every row read whole by selectXY, the sign and a zero digit
+// applied by masks) and the complete addition formulas (no special case
+// for doubling or the identity). The nonce is drawn by rejection: only
+// whether a draw was rejected can show, and that says nothing about the k
+// kept. BenchmarkDudect checks the timing (README.md). What is public
+// (r, e, the signature) is reduced with math/big.
 
 import (
 	"crypto"
@@ -23,6 +25,7 @@ import (
 	"io"
 	"math/big"
 	"sync"
+	"sync/atomic"
 )
 
 // PrivateKey is a GOST private key.
@@ -35,8 +38,18 @@ type PrivateKey struct {
 type PublicKey struct {
 	C      *Curve
 	X, Y   *big.Int
-	qtOnce sync.Once
-	qt     *[16]apoint // 0..15 × the point, affine, made at the first verification
+	ptOnce sync.Once
+	pt     apoint // the point in Montgomery form, set by NewPublicKey or at the first use
+	ptOK   bool   // pt is set and on the curve
+
+	tableOnce sync.Once // Q's odd multiples, made at the first verification
+	qt        []apoint
+	qtEd      []edCached
+
+	uses      atomic.Int32 // verifications so far, up to 2
+	splitOnce sync.Once    // the split tables (splitParts), made at the second
+	qs        [][]apoint
+	qsEd      [][]edCached
 }
 
 // NewPrivateKeyBE reads a private key as a big-endian number (reduced mod q).
@@ -75,10 +88,12 @@ func (k *PrivateKey) Wiped() bool { return k.d == fe{} }
 
 // PublicKey derives the public key (d·G, in constant time).
 func (k *PrivateKey) PublicKey() *PublicKey {
-	var p point
-	k.C.mulBaseCT(&p, &k.d)
-	x, y := k.C.affine(&p)
-	return &PublicKey{C: k.C, X: x.big(k.C.fp.n), Y: y.big(k.C.fp.n)}
+	x, y, _ := k.C.mulBaseAffine(&k.d)
+	pub, err := NewPublicKey(k.C, x.big(k.C.fp.n), y.big(k.C.fp.n))
+	if err != nil {
+		panic("gost: d·G is not on the curve: " + err.Error())
+	}
+	return pub
 }
 
 // Public is PublicKey (crypto.Signer).
@@ -120,9 +135,7 @@ func (k *PrivateKey) SignDigest(digest []byte, random io.Reader) ([]byte, error)
 		if !fq.less(&nonce) || nonce == (fe{}) {
 			continue // rejected: draw again
 		}
-		var p point
-		c.mulBaseCT(&p, &nonce)
-		x, _ := c.affine(&p)
+		x, _, _ := c.mulBaseAffine(&nonce)
 		r := x.big(c.fp.n)
 		r.Mod(r, c.Q)
 		if r.Sign() == 0 {
@@ -185,7 +198,7 @@ func NewPublicKey(c *Curve, x, y *big.Int) (*PublicKey, error) {
 	if !c.onCurve(&p) {
 		return nil, errors.New("gost: public key is not on the curve")
 	}
-	return &PublicKey{C: c, X: x, Y: y}, nil
+	return &PublicKey{C: c, X: x, Y: y, pt: apoint{x: p.x, y: p.y}, ptOK: true}, nil
 }
 
 // RawLE returns X‖Y little-endian.
@@ -206,22 +219,61 @@ func (pub *PublicKey) Equal(other crypto.PublicKey) bool {
 	return ok && o.C == pub.C && o.X.Cmp(pub.X) == 0 && o.Y.Cmp(pub.Y) == 0
 }
 
-func (pub *PublicKey) table() *[16]apoint {
-	pub.qtOnce.Do(func() {
-		c := pub.C
-		var p point
-		xf, yf := feFromBig(pub.X), feFromBig(pub.Y)
-		c.fp.toMont(&p.x, &xf)
-		c.fp.toMont(&p.y, &yf)
-		p.z = c.fp.one
-		pub.qt = c.affineTable(c.table(&p))
+// point returns the key's point in Montgomery form, or nil when it is not
+// a point of the curve: a key made by NewPublicKey has it checked already;
+// one put together field by field is checked here, once.
+func (pub *PublicKey) point() *apoint {
+	pub.ptOnce.Do(func() {
+		if pub.ptOK || pub.C == nil || pub.X == nil || pub.Y == nil {
+			return
+		}
+		if k, err := NewPublicKey(pub.C, pub.X, pub.Y); err == nil {
+			pub.pt, pub.ptOK = k.pt, true
+		}
 	})
-	return pub.qt
+	if !pub.ptOK {
+		return nil
+	}
+	return &pub.pt
+}
+
+// tables returns the point's odd multiples for verification (in the
+// Edwards form where the curve has one), made once per key: a key kept
+// (signer/verify's key cache) verifies without remaking them.
+func (pub *PublicKey) tables() ([]apoint, []edCached) {
+	pub.tableOnce.Do(func() {
+		c := pub.C
+		if c.ed != nil {
+			pub.qtEd = c.edOddMultiples(pub.point(), c.wQ())
+		} else {
+			pub.qt = c.oddMultiples(pub.point(), c.wQ())
+		}
+	})
+	return pub.qt, pub.qtEd
+}
+
+// splitTables returns the odd multiples of Q_j = 2^(jL)·Q (see
+// splitParts), made at the first call.
+func (pub *PublicKey) splitTables() ([][]apoint, [][]edCached) {
+	pub.splitOnce.Do(func() {
+		c := pub.C
+		for _, p := range c.splitPoints(pub.point(), splitParts) {
+			if c.ed != nil {
+				pub.qsEd = append(pub.qsEd, c.edOddMultiples(&p, c.wQ()))
+			} else {
+				pub.qs = append(pub.qs, c.oddMultiples(&p, c.wQ()))
+			}
+		}
+	})
+	return pub.qs, pub.qsEd
 }
 
 // VerifyDigest checks s‖r over a digest (a big-endian number).
 func (pub *PublicKey) VerifyDigest(digest, sig []byte) bool {
 	c := pub.C
+	if pub.point() == nil {
+		return false // not a point of the curve
+	}
 	n := c.PointSize
 	if len(sig) != 2*n {
 		return false
@@ -243,11 +295,25 @@ func (pub *PublicKey) VerifyDigest(digest, sig []byte) bool {
 	z2.Mod(z2, c.Q)
 	z2.Sub(c.Q, z2)
 	u, w := feFromBig(z1), feFromBig(z2)
-	x, ok := c.mulDoubleJ(&u, c.gAffineTable(), pub.table(), &w)
-	if !ok {
-		return false
+	// A key verified before (kept by the caller) takes the split
+	// tables; a key used once never pays for them.
+	if pub.uses.Load() < 2 {
+		pub.uses.Add(1)
 	}
-	xr := x.big(c.fp.n)
-	xr.Mod(xr, c.Q)
-	return xr.Cmp(r) == 0
+	if pub.uses.Load() >= 2 {
+		qs, qsEd := pub.splitTables()
+		if c.ed != nil {
+			acc := c.mulSplitVarEd(&u, &w, c.baseSplitEd(), qsEd)
+			return c.edXEqualsModQ(&acc, r)
+		}
+		acc := c.mulSplitVar(&u, &w, c.baseSplit(), qs)
+		return c.xEqualsModQ(&acc, r)
+	}
+	qt, qtEd := pub.tables()
+	if c.ed != nil {
+		acc := c.mulDoubleVarEd(&u, &w, qtEd)
+		return c.edXEqualsModQ(&acc, r)
+	}
+	acc := c.mulDoubleVar(&u, &w, qt)
+	return c.xEqualsModQ(&acc, r)
 }
