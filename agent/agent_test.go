@@ -566,3 +566,77 @@ func TestIdle(t *testing.T) {
 	}
 	release()
 }
+
+// TestHoldIdleHoldsNewRequestsBack: a restart that finds a dialog open
+// (HoldIdle false) makes requests that arrive afterwards wait behind it,
+// so that once the dialog is answered the restart gets the slot even
+// though a page asked again; the held request goes on when the hold is
+// released, or by itself after the gate's time.
+func TestHoldIdleHoldsNewRequestsBack(t *testing.T) {
+	block := make(chan struct{})
+	p := &fakePrompter{consent: AllowAlways, file: gostFL, block: block}
+	a, _ := newAgent(t, p)
+	chooses := func() int { p.mu.Lock(); defer p.mu.Unlock(); return p.chooses }
+	waitFor := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for chooses() != n && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if got := chooses(); got != n {
+			t.Fatalf("%d dialogs shown, want %d", got, n)
+		}
+	}
+	done := make(chan error, 3)
+	go func() { _, err := a.Handle(context.Background(), cmsRequest("x")); done <- err }()
+	waitFor(1)
+	if _, ok := a.HoldIdle(); ok {
+		t.Fatal("HoldIdle mid-dialog")
+	}
+	go func() { _, err := a.Handle(context.Background(), cmsRequest("x")); done <- err }()
+	time.Sleep(100 * time.Millisecond)
+	block <- struct{}{} // the first dialog is answered
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var release func()
+	deadline := time.Now().Add(5 * time.Second)
+	for ok := false; !ok; {
+		if time.Now().After(deadline) {
+			t.Fatal("the restart never got the slot: the page's second request went first")
+		}
+		release, ok = a.HoldIdle()
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := chooses(); n != 1 {
+		t.Fatalf("the held request opened a dialog during the hold (%d shown)", n)
+	}
+	release() // the restart was abandoned: the held request goes on
+	waitFor(2)
+	block <- struct{}{}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+
+	// A gate nobody releases opens by itself.
+	a.queue.gateFor = 200 * time.Millisecond
+	go func() { _, err := a.Handle(context.Background(), cmsRequest("x")); done <- err }()
+	waitFor(3)
+	if _, ok := a.HoldIdle(); ok {
+		t.Fatal("HoldIdle mid-dialog")
+	}
+	go func() { _, err := a.Handle(context.Background(), cmsRequest("x")); done <- err }()
+	block <- struct{}{}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	waitFor(4) // after the gate's 200 ms, with no HoldIdle again
+	close(block)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !a.Idle() {
+		t.Error("busy after every request was answered")
+	}
+}
