@@ -130,12 +130,36 @@ func (s *screen) key(k ...string)      { s.xdo(append([]string{"key", "--delay",
 func (s *screen) capture(id, name string) {
 	s.t.Helper()
 	path := filepath.Join(s.t.TempDir(), name+".png")
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
 	args := []string{"-window", id, path}
 	if id == "root" { // a menu: the screen's top left corner, where it opens
 		args = []string{"-window", "root", "-crop", "420x240+0+0", "+repage", path}
 	}
+	// A window is mapped before it is painted: under load the first
+	// capture may be one colour. It is taken again for up to 10 s; a
+	// window that never paints still fails.
+	var w, h, ncolors int
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		w, h, ncolors = s.grab(args, path)
+		if ncolors >= 20 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	if ncolors < 20 || w > screenW || h > screenH || w < 300 {
+		s.t.Errorf("%s: %dx%d with %d colours", name, w, h, ncolors)
+	}
+	if s.keep != "" {
+		data, _ := os.ReadFile(path)
+		os.WriteFile(filepath.Join(s.keep, name+".png"), data, 0o644)
+	}
+}
+
+// grab runs import with args (writing path) and returns the picture's
+// size and how many colours a sample of its pixels has.
+func (s *screen) grab(args []string, path string) (w, h, ncolors int) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
 	cmd := exec.CommandContext(ctx, "import", args...)
 	cmd.Env = s.env
 	if b, err := cmd.CombinedOutput(); err != nil {
@@ -158,13 +182,7 @@ func (s *screen) capture(id, name string) {
 			colors[r>>8<<16|g>>8<<8|bl>>8] = true
 		}
 	}
-	if len(colors) < 20 || b.Dx() > screenW || b.Dy() > screenH || b.Dx() < 300 {
-		s.t.Errorf("%s: %dx%d with %d colours", name, b.Dx(), b.Dy(), len(colors))
-	}
-	if s.keep != "" {
-		data, _ := os.ReadFile(path)
-		os.WriteFile(filepath.Join(s.keep, name+".png"), data, 0o644)
-	}
+	return b.Dx(), b.Dy(), len(colors)
 }
 
 // flakyTSA answers every other request after 3 s with an error (the
