@@ -11,7 +11,9 @@ import (
 )
 
 // KeyCacheSize is how many parsed GOST public keys the package keeps for
-// verification (about 2.5 KB each with the key's verification table).
+// verification: about 2.5 KB each with the key's odd multiples, and 5-20 KB
+// once a key verified a second time made its split tables
+// (internal/gost/README.md), so some 20 MB at most when full.
 const KeyCacheSize = 1024
 
 // gostKeys is the cache every verification by a certificate's key uses.
