@@ -20,7 +20,8 @@ import (
 //     the next update replaces it.
 //   - .NAME.new (a new program never swapped in), exe.bad (Windows'
 //     rollback), .*.tmp files of the state and data files and *.part
-//     downloads are removed.
+//     downloads are removed — only when the state directory and its
+//     folders are this user's own (CheckStateDir).
 //
 // It returns what it did, for the log.
 func Repair(exe, stateDir string) ([]string, error) {
@@ -35,6 +36,16 @@ func Repair(exe, stateDir string) ([]string, error) {
 	}
 	if exe != "" {
 		done, errs = repairProgram(exe)
+	}
+	if stateDir != "" {
+		// Only in a state directory that is this user's own: a link or
+		// another's folder is left as it is (root deletes nothing there).
+		if err := CheckStateDir(stateDir); err != nil {
+			if !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, err)
+			}
+			stateDir = ""
+		}
 	}
 	if stateDir != "" {
 		for _, pattern := range []string{

@@ -43,8 +43,24 @@ func cmdUpdate(e *env, args []string) error {
 	exe, replaceable := programToReplace(exe)
 	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), onlyCheck: *onlyCheck || !replaceable, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		lockWait: terminalLockWait()}
+	// Root (an elevated administrator on Windows) never updates a
+	// per-user copy, nor uses the state folder its environment names (a
+	// user's, with sudo -E): it only reports, from a folder of its own
+	// that it removes.
+	asRoot := privileged()
+	if asRoot {
+		tmp, err := os.MkdirTemp("", "qoltanba-update-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		u.stateDir, u.onlyCheck = filepath.Join(tmp, "update"), true
+	}
 	st, err := u.once(e.ctx)
+	var unsafe *update.UnsafePathError
 	switch {
+	case errors.As(err, &unsafe):
+		return failMsg("cli-update-unsafe", version, unsafe.Path)
 	case errors.Is(err, update.ErrBusy):
 		return failMsg("cli-update-busy", version)
 	case errors.Is(err, errUpdatesOff):
@@ -60,6 +76,8 @@ func cmdUpdate(e *env, args []string) error {
 	case update.ResultAvailable:
 		if u.managed() {
 			fmt.Fprintln(e.stdout, e.T("cli-update-available-managed", st.Version, version, exe))
+		} else if asRoot {
+			fmt.Fprintln(e.stdout, e.T("cli-update-available-root", st.Version, version, exe))
 		} else {
 			fmt.Fprintln(e.stdout, e.T("cli-update-available", st.Version, version))
 		}
@@ -163,6 +181,11 @@ func (u *updateRun) once(ctx context.Context) (update.State, error) {
 	if errors.Is(err, update.ErrBusy) {
 		u.log.Info("another update is running; this check is left out", "state", u.stateDir)
 		return update.State{}, err
+	}
+	if errors.Is(err, update.ErrUnsafePath) {
+		// Nothing is written there, not even the state file.
+		u.log.Warn("update refused: its folder is not this user's own", "err", err)
+		return update.State{Result: update.ResultFailed, Reason: update.ReasonUnsafe, Error: err.Error()}, err
 	}
 	if err == nil {
 		defer unlock()
@@ -308,6 +331,8 @@ func updateReason(locale string, st update.State) string {
 		key = "cli-update-why-no-root"
 	case update.ReasonWrite:
 		key = "cli-update-why-write"
+	case update.ReasonUnsafe:
+		key = "cli-update-why-unsafe"
 	}
 	return (&msg{key: key}).in(locale)
 }
