@@ -1,12 +1,9 @@
 package update
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/minio/selfupdate"
 )
 
 // stepHook, when set (tests: export_test.go), is called after each step
@@ -29,32 +26,35 @@ const (
 	StepRolledBak = "rolled-back" // the new program did not: the old one is back at exe
 )
 
-// newPath is where selfupdate writes the new program: .NAME.new beside it.
+// newPath is where selfupdate writes the new program on Windows:
+// .NAME.new beside it. On Unix the new program gets a name of its own
+// (newPattern: os.CreateTemp's, made exclusively), never one another
+// user could have put there.
 func newPath(exe string) string {
 	return filepath.Join(filepath.Dir(exe), "."+filepath.Base(exe)+".new")
 }
 
-// Apply replaces the program at exe with data, which selfupdate checks
-// once more against sum (the SHA-256 TUF verified) while writing it
-// beside exe. The old program is kept as exe.old until check (nil: none)
-// accepts the new one; when check fails, or the swap does, the old one is
-// put back. On Unix there is no moment without a program at exe: the old
-// one is linked to exe.old and the new one renamed over exe, which is
-// atomic (commit, apply_*.go). Windows cannot replace a running program,
-// so selfupdate renames it away first; Repair puts it back after a crash
-// between the two renames.
+// newPattern is the os.CreateTemp pattern of the new program on Unix.
+func newPattern(exe string) string { return "." + filepath.Base(exe) + ".new.*" }
+
+// Apply replaces the program at exe with data, which is checked once more
+// against sum (the SHA-256 TUF verified) once written beside exe. The old
+// program is kept as exe.old until check (nil: none) accepts the new one;
+// when check fails, or the swap does, the old one is put back. On Unix
+// there is no moment without a program at exe: the old one is linked to
+// exe.old and the new one renamed over exe, which is atomic (commit,
+// apply_*.go); the program and its folder must be this user's own and
+// writable by no one else (ErrUnsafePath). Windows cannot replace a
+// running program, so selfupdate renames it away first; Repair puts it
+// back after a crash between the two renames.
 func Apply(exe string, data, sum []byte, check func(exe string) error) error {
 	old := exe + ".old"
-	opts := selfupdate.Options{TargetPath: exe, Checksum: sum, OldSavePath: old}
-	if fi, err := os.Stat(exe); err == nil {
-		opts.TargetMode = fi.Mode().Perm()
-	}
-	if err := selfupdate.PrepareAndCheckBinary(bytes.NewReader(data), opts); err != nil {
-		_ = os.Remove(newPath(exe)) // a partial file (a full disk); a directory in the way stays
-		return fmt.Errorf("update: replacing %s: %w (the old version is kept)", exe, err)
+	next, err := prepare(exe, old, data, sum)
+	if err != nil {
+		return err
 	}
 	step(StepPrepared)
-	if err := commit(exe, old, opts); err != nil {
+	if err := commit(exe, old, next, sum); err != nil {
 		return err
 	}
 	step(StepSwapped)

@@ -18,7 +18,7 @@ import (
 //     that had not happened yet): it is removed. An exe.old that differs
 //     is kept: it is the only way back from an unchecked new program, and
 //     the next update replaces it.
-//   - .NAME.new (a new program never swapped in), exe.bad (Windows'
+//   - .NAME.new and .NAME.new.* (a new program never swapped in), exe.bad (Windows'
 //     rollback), .*.tmp files of the state and data files and *.part
 //     downloads are removed — only when the state directory and its
 //     folders are this user's own (CheckStateDir).
@@ -74,6 +74,11 @@ func repairProgram(exe string) (done []string, errs []error) {
 			errs = append(errs, err)
 		}
 	}
+	// Only in a folder of this user's own: root, or another user, leaves
+	// a folder it does not own as it is.
+	if err := CheckOwnDir(filepath.Dir(exe)); err != nil {
+		return nil, []error{err}
+	}
 	old := exe + ".old"
 	_, xerr := os.Lstat(exe)
 	oldInfo, oerr := os.Lstat(old)
@@ -90,6 +95,10 @@ func repairProgram(exe string) (done []string, errs []error) {
 		}
 	}
 	remove(newPath(exe))
+	news, _ := filepath.Glob(filepath.Join(filepath.Dir(exe), newPattern(exe)))
+	for _, p := range news {
+		remove(p)
+	}
 	remove(exe + ".bad")
 	return done, errs
 }
