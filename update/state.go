@@ -85,6 +85,10 @@ type State struct {
 	// the failure in English (the log's words).
 	Reason Reason `json:"reason,omitempty"`
 	Error  string `json:"error,omitempty"`
+	// CompanionError: the program was updated (or is the newest) but a
+	// program swapped with it (Windows: qoltanba-cli.exe) was not, and
+	// why; the next check tries it again.
+	CompanionError string `json:"companionError,omitempty"`
 	// Data are the data files written by the last check.
 	Data []string `json:"data,omitempty"`
 }

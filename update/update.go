@@ -277,6 +277,24 @@ func (c *Checker) Companion(r *Release, name string) (*Release, error) {
 	return &Release{Version: r.Version, Path: p, Length: tf.Length, SHA256: tf.Hashes["sha256"], target: tf}, nil
 }
 
+// Release is the program build of version v for this OS and architecture
+// in the signed targets, nil when there is none.
+func (c *Checker) Release(v string) *Release {
+	v = canonical(v)
+	if v == "" {
+		return nil
+	}
+	p := ProgramPath(v, c.opts.GOOS, c.opts.GOARCH)
+	tf := c.up.GetTopLevelTargets()[p]
+	if tf == nil {
+		return nil
+	}
+	if got, ok := programVersion(p, tf, c.opts.GOOS, c.opts.GOARCH); !ok || got != v {
+		return nil
+	}
+	return &Release{Version: v, Path: p, Length: tf.Length, SHA256: tf.Hashes["sha256"], target: tf}
+}
+
 // Newest returns the newest program for this OS and architecture when it
 // is newer than the running version; nil when the running one is the
 // newest; ErrOlder when the repository's newest is older.
