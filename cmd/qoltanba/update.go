@@ -220,6 +220,12 @@ func (u *updateRun) repair() {
 		exe = "" // a package's files are its package manager's
 	}
 	done, err := update.Repair(exe, u.stateDir)
+	if exe != "" {
+		for _, name := range companionsOf(exe) {
+			d, cerr := update.Repair(filepath.Join(filepath.Dir(exe), name), u.stateDir)
+			done, err = append(done, d...), errors.Join(err, cerr)
+		}
+	}
 	for _, d := range done {
 		u.log.Info("repaired after an interrupted update", "did", d)
 	}
@@ -286,7 +292,7 @@ func (u *updateRun) check(ctx context.Context, url string, st *update.State) err
 		if err != nil {
 			return err
 		}
-		if err := update.Apply(u.exe, data, rel.SHA256, runsAs(rel.Version)); err != nil {
+		if err := update.ApplyRecorded(u.exe, data, rel.SHA256, runsAs(rel.Version), u.stateDir, rel.Version); err != nil {
 			return err
 		}
 		u.log.Info("updated", "version", rel.Version, "program", u.exe)
@@ -341,7 +347,7 @@ func (u *updateRun) downloadCompanions(ch *update.Checker, rel *update.Release) 
 func (u *updateRun) applyCompanions(more []companionSwap, v string, st *update.State) {
 	var failed []string
 	for _, m := range more {
-		if err := update.Apply(m.exe, m.data, m.sum, runsAs(v)); err != nil {
+		if err := update.ApplyRecorded(m.exe, m.data, m.sum, runsAs(v), u.stateDir, v); err != nil {
 			u.log.Warn("a companion program was not updated: it keeps its version and is tried again at the next check", "program", m.exe, "err", err)
 			failed = append(failed, err.Error())
 			continue
