@@ -78,6 +78,35 @@ func PrepareStateDir(stateDir string) error {
 	return nil
 }
 
+// StateDirOwned says, making nothing, whether PrepareStateDir would take
+// stateDir: the folders above it that exist belong to this user or root
+// and no one else may write in them, and it and its folders, where they
+// exist, are this user's own (nil), or why not.
+func StateDirOwned(stateDir string) error {
+	stateDir, err := filepath.Abs(stateDir)
+	if err != nil {
+		return fmt.Errorf("update: %w", err)
+	}
+	p := filepath.Dir(stateDir)
+	for {
+		if _, err := os.Lstat(p); err == nil {
+			break
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			break
+		}
+		p = parent
+	}
+	if err := checkAncestors(p); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(stateDir); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return CheckStateDir(stateDir)
+}
+
 // CheckStateDir checks the state directory and those of its folders that
 // exist (CheckOwnDir), making nothing: for what only reads or removes.
 func CheckStateDir(stateDir string) error {

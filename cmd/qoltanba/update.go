@@ -46,11 +46,15 @@ func cmdUpdate(e *env, args []string) error {
 	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), onlyCheck: *onlyCheck || !replaceable, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		lockWait: terminalLockWait()}
 	// Root (an elevated administrator on Windows) never updates a
-	// per-user copy, nor uses the state folder its environment names (a
-	// user's, with sudo -E): it only reports, from a folder of its own
-	// that it removes.
+	// per-user copy: it only reports. It uses the state folder its
+	// environment names only when that is root's own (its own HOME; a
+	// user's, with sudo -E, is not): else it checks from a folder of its
+	// own that it removes.
 	asRoot := privileged()
 	if asRoot {
+		u.onlyCheck = true
+	}
+	if asRoot && update.StateDirOwned(u.stateDir) != nil {
 		tmp, err := os.MkdirTemp("", "qoltanba-update-")
 		if err != nil {
 			return err
