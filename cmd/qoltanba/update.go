@@ -45,12 +45,12 @@ func cmdUpdate(e *env, args []string) error {
 	exe, replaceable := programToReplace(exe)
 	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), onlyCheck: *onlyCheck || !replaceable, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		lockWait: terminalLockWait()}
-	// Root (an elevated administrator on Windows) never updates a
-	// per-user copy: it only reports. It uses the state folder its
+	// Root never updates a per-user copy: it only reports
+	// (updateOnlyReportsAsAdmin: not on Windows, update_windows.go). It uses the state folder its
 	// environment names only when that is root's own (its own HOME; a
 	// user's, with sudo -E, is not): else it checks from a folder of its
 	// own that it removes.
-	asRoot := privileged()
+	asRoot := updateOnlyReportsAsAdmin()
 	if asRoot {
 		u.onlyCheck = true
 	}
