@@ -6,11 +6,14 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 
 	"github.com/qoltanba/qoltanba/update"
+	"github.com/qoltanba/qoltanba/update/publish"
 )
 
 // TestUnsafeStateRefused: a state folder, or a folder or file in it, that
@@ -147,4 +150,51 @@ func link(t *testing.T, target, name string) {
 	if err := os.Symlink(target, name); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestRotationKeptWhenTheRefreshFails: a check takes root 2 (revoking
+// the timestamp key) but fails later (an expired timestamp); the mirror
+// then hides 2.root.json and serves a timestamp signed by the revoked
+// key: refused, as the verified root 2 was kept.
+func TestRotationKeptWhenTheRefreshFails(t *testing.T) {
+	r := newRepo(t)
+	r.release(t, "v1.0.0")
+	c := newClient(t, r)
+	if v, err := c.update(t); err != nil || v != "" {
+		t.Fatalf("first check = %q, %v", v, err)
+	}
+	revoked := r.signers[metadata.TIMESTAMP]
+	revokedID, _ := publish.KeyID(r.keys[metadata.TIMESTAMP].Public())
+	priv, s := newKey(t)
+	r.keys[metadata.TIMESTAMP], r.signers[metadata.TIMESTAMP] = priv, s
+	if err := r.RotateRoot(func(root *metadata.RootType) error {
+		if err := root.RevokeKey(revokedID, metadata.TIMESTAMP); err != nil {
+			return err
+		}
+		k, err := metadata.KeyFromPublicKey(priv.Public())
+		if err != nil {
+			return err
+		}
+		return root.AddKey(k, metadata.TIMESTAMP)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SignRoot(r.signers[metadata.ROOT]); err != nil {
+		t.Fatal(err)
+	}
+	r.commit(t, time.Now().Add(-time.Minute)) // expired: this check fails after taking root 2
+	if _, err := c.update(t); !errors.Is(err, &metadata.ErrExpiredMetadata{}) {
+		t.Fatalf("check with an expired timestamp = %v", err)
+	}
+	if err := os.Remove(filepath.Join(r.Dir, "2.root.json")); err != nil {
+		t.Fatal(err)
+	}
+	r.AddTarget(update.ProgramPath("v1.1.0", runtime.GOOS, runtime.GOARCH), program(t, "v1.1.0"), map[string]string{"version": "v1.1.0"})
+	r.commit(t, time.Now().Add(24*time.Hour), revoked)
+	v, err := c.update(t)
+	if err == nil {
+		t.Fatalf("a timestamp signed by the revoked key was taken: updated to %q", v)
+	}
+	t.Logf("refused: %v", err)
+	c.mustRun(t, "v1.0.0")
 }

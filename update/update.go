@@ -175,18 +175,21 @@ func Check(ctx context.Context, o Options) (*Checker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("update: %w", err)
 	}
-	if err := up.Refresh(); err != nil {
-		return nil, fmt.Errorf("update: %s: %w", o.URL, err)
-	}
+	rerr := up.Refresh()
 	// The roots go-tuf took (each verified by the one before) are kept
-	// by version: the next check walks them again from the carried root.
+	// by version, even when a later step failed: the next check walks
+	// them again from the carried root, and a mirror that then hides them
+	// cannot bring back keys they revoked.
 	trusted := up.GetTrustedMetadataSet().Root.Signed.Version
 	for v, b := range f.roots {
 		if v <= trusted {
-			if err := writeFile(filepath.Join(metaDir, rootFile(v)), b, 0o600); err != nil {
-				return nil, fmt.Errorf("update: %w", err)
+			if err := writeFile(filepath.Join(metaDir, rootFile(v)), b, 0o600); err != nil && rerr == nil {
+				rerr = err
 			}
 		}
+	}
+	if rerr != nil {
+		return nil, fmt.Errorf("update: %s: %w", o.URL, rerr)
 	}
 	return &Checker{opts: o, up: up, dir: dir}, nil
 }
