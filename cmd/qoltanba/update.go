@@ -55,7 +55,8 @@ func cmdUpdate(e *env, args []string) error {
 		u.onlyCheck = true
 	}
 	if asRoot && update.StateDirOwned(u.stateDir) != nil {
-		tmp, err := os.MkdirTemp("", "qoltanba-update-")
+		// In /tmp, not $TMPDIR: the environment may be a user's.
+		tmp, err := os.MkdirTemp("/tmp", "qoltanba-update-")
 		if err != nil {
 			return err
 		}
