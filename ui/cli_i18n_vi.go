@@ -256,5 +256,9 @@ var viCLI = map[string]string{
 	"cli-update-why-slow":          "máy chủ cập nhật quá chậm",
 	"cli-update-why-too-large":     "máy chủ gửi nhiều hơn mức cho phép",
 	"cli-update-why-unreachable":   "không kết nối được tới máy chủ cập nhật",
+	"cli-update-companion-failed":  "chương trình đi kèm qoltanba (qoltanba-cli.exe) chưa được cập nhật và giữ phiên bản cũ; lần kiểm tra sau sẽ thử lại (%s)",
+	"cli-update-why-unsafe":        "một thư mục của bản cập nhật không thuộc về người dùng này, người khác ghi được, hoặc là một liên kết (nhật ký của chương trình ghi rõ): hãy sửa chủ sở hữu và quyền, hoặc xóa nó",
+	"cli-update-unsafe":            "bản cập nhật từ chối chạy, qoltanba %s được giữ nguyên: %s không thuộc về người dùng này, người khác ghi được, hoặc là một liên kết; hãy sửa chủ sở hữu và quyền (chmod go-w) hoặc xóa nó, rồi thử lại",
+	"cli-update-available-root":    "đã có qoltanba %s (bản này là %s). root không cập nhật bản của một người dùng (%s): hãy chạy qoltanba update bằng chính người dùng đó",
 	"cli-update-why-write":         "không ghi được phiên bản mới (ổ đĩa đầy, hoặc thư mục không phải của bạn?)",
 }

@@ -3,27 +3,82 @@
 package update
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-
-	"github.com/minio/selfupdate"
 )
 
-// commit puts the prepared new program (.NAME.new, written and checked by
-// selfupdate) at exe without a moment where exe is missing: the old
-// program is linked to exe.old first (a copy where the file system has no
-// hard links), then the new one is renamed over exe — one atomic rename.
-// A crash at any point leaves exe as the old or the new program; Repair
-// removes what is left beside it. (selfupdate's own CommitBinary renames
-// exe away first, which Windows needs: apply_windows.go.)
-func commit(exe, old string, _ selfupdate.Options) error {
-	next := newPath(exe)
-	if err := syncFile(next); err != nil {
-		os.Remove(next)
-		return fmt.Errorf("update: writing the new %s: %w (the old version is kept)", exe, err)
+// prepare writes the new program beside exe under a name of its own
+// (os.CreateTemp: made exclusively, never one that was there, never a
+// link followed), 0755, synced, and checks the open file: a regular file
+// of this user's with one name, whose bytes hash to sum. The program and
+// its folder must be this user's own and writable by no one else: in a
+// folder others may write in, the name could be swapped between the check
+// and the rename.
+func prepare(exe, _ string, data, sum []byte) (next string, err error) {
+	dir := filepath.Dir(exe)
+	if err := CheckOwnDir(dir); err != nil {
+		return "", err
 	}
+	fi, err := os.Lstat(exe)
+	if err != nil {
+		return "", fmt.Errorf("update: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return "", unsafePath(exe, "is not a regular file")
+	}
+	if err := ownedByMe(exe, fi); err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp(dir, newPattern(exe))
+	if err != nil {
+		return "", fmt.Errorf("update: replacing %s: %w (the old version is kept)", exe, err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("update: writing the new %s: %w (the old version is kept)", exe, cerr)
+		}
+		if err != nil {
+			os.Remove(f.Name())
+		}
+	}()
+	if err := f.Chmod(0o755); err != nil {
+		return "", fmt.Errorf("update: writing the new %s: %w (the old version is kept)", exe, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		return "", fmt.Errorf("update: writing the new %s: %w (the old version is kept)", exe, err)
+	}
+	if err := f.Sync(); err != nil {
+		return "", fmt.Errorf("update: writing the new %s: %w (the old version is kept)", exe, err)
+	}
+	if err := checkOwnFile(f); err != nil {
+		return "", err
+	}
+	// What is on disk, read back through the same open file.
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", fmt.Errorf("update: %w", err)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("update: reading the new %s back: %w (the old version is kept)", exe, err)
+	}
+	if got := h.Sum(nil); !bytes.Equal(got, sum) {
+		return "", fmt.Errorf("update: the new %s hashes to %x, not the signed %x: refused (the old version is kept)", exe, got, sum)
+	}
+	return f.Name(), nil
+}
+
+// commit puts the prepared new program (next) at exe without a moment
+// where exe is missing: the old program is linked to exe.old first (a
+// copy where the file system has no hard links), then the new one is
+// renamed over exe — one atomic rename. A crash at any point leaves exe
+// as the old or the new program; Repair removes what is left beside it.
+// (selfupdate's own CommitBinary renames exe away first, which Windows
+// needs: apply_windows.go.)
+func commit(exe, old, next string, _ []byte) error {
 	_ = os.Remove(old)
 	if err := os.Link(exe, old); err != nil {
 		if err := copyFile(exe, old); err != nil {
@@ -49,18 +104,6 @@ func rollback(exe, old string) error {
 	}
 	syncDir(filepath.Dir(exe))
 	return nil
-}
-
-func syncFile(name string) error {
-	f, err := os.OpenFile(name, os.O_RDWR, 0)
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // syncDir makes a rename in dir durable (best effort: not every file

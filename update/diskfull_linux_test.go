@@ -28,7 +28,7 @@ func TestFullDisk(t *testing.T) {
 
 	dir := t.TempDir()
 	size := len(old) + 4<<20 // the old program and room for the metadata, not for a second program
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+strconv.Itoa(size), "tmpfs", dir).CombinedOutput(); err != nil {
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "mode=0700,size="+strconv.Itoa(size), "tmpfs", dir).CombinedOutput(); err != nil {
 		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
 	}
 	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })

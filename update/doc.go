@@ -27,7 +27,12 @@
 // written to the user's data directory.
 //
 // One update runs at a time (Lock: flock or LockFileEx on a file in the
-// state directory); on Unix the program is swapped by one atomic rename
-// (apply_unix.go), on Windows by selfupdate's two (apply_windows.go); Repair
-// puts right what a crash mid-update left.
+// state directory); on Unix the program is written under a name of its own
+// and swapped by one atomic rename (apply_unix.go), on Windows by
+// selfupdate's two (apply_windows.go); ApplyRecorded records the swap
+// (SwapRecord) and Repair puts right what a crash mid-update left, putting
+// an old program back only for a recorded swap. It writes only in folders
+// of the user it runs as (PrepareStateDir, CheckOwnDir: no links, no one
+// else's, writable by no one else; ErrUnsafePath otherwise), so root with a
+// user's environment never acts on paths that user chose.
 package update

@@ -21,13 +21,26 @@ func LockFile(stateDir string) string { return filepath.Join(stateDir, "update.l
 // and returns its release; ErrBusy when another process holds it all that
 // time. One update at a time checks, writes the metadata, the data files,
 // the program and the state file.
+//
+// The state directory is made or checked first (PrepareStateDir: this
+// user's own, no links); the lock file is opened without following a
+// link and must be a regular file of this user's with one name
+// (ErrUnsafePath otherwise): root never creates or opens a file a user
+// pointed it to.
 func Lock(stateDir string, wait time.Duration) (unlock func(), err error) {
-	if err := os.MkdirAll(stateDir, 0o700); err != nil {
+	if err := PrepareStateDir(stateDir); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(LockFile(stateDir), os.O_RDWR|os.O_CREATE|noFollow, 0o600)
+	if err != nil {
+		if fi, lerr := os.Lstat(LockFile(stateDir)); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
+			return nil, unsafePath(LockFile(stateDir), "is a symbolic link")
+		}
 		return nil, fmt.Errorf("update: %w", err)
 	}
-	f, err := os.OpenFile(LockFile(stateDir), os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("update: %w", err)
+	if err := checkOwnFile(f); err != nil {
+		f.Close()
+		return nil, err
 	}
 	deadline := time.Now().Add(wait)
 	for {

@@ -2,6 +2,7 @@ package update_test
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"os"
 	"os/exec"
@@ -111,7 +112,7 @@ func TestUpdateNeverLeavesNoProgram(t *testing.T) {
 		})
 	}
 
-	t.Run("an older version crashed between its renames", func(t *testing.T) {
+	t.Run("a crash between the renames (Windows' swap)", func(t *testing.T) {
 		dir := t.TempDir()
 		exe := filepath.Join(dir, "qoltanba")
 		os.WriteFile(exe+".old", oldProg, 0o755)
@@ -120,6 +121,7 @@ func TestUpdateNeverLeavesNoProgram(t *testing.T) {
 		os.MkdirAll(filepath.Join(state, "data"), 0o700)
 		os.WriteFile(filepath.Join(state, ".update-state.json.123.tmp"), []byte(`{"lastCh`), 0o600)
 		os.WriteFile(filepath.Join(state, "data", ".known-sites.json.9.tmp"), []byte(`{`), 0o600)
+		recordSwap(t, state, exe, oldProg)
 		done, err := update.Repair(exe, state)
 		if err != nil {
 			t.Fatal(err)
@@ -136,11 +138,89 @@ func TestUpdateNeverLeavesNoProgram(t *testing.T) {
 		if left := listDir(t, filepath.Join(state, "data")); left != "" {
 			t.Errorf("left in data: %s", left)
 		}
+		if left := listDir(t, state); left != "data" {
+			t.Errorf("left in the state (the record is done with): %s", left)
+		}
 		// Nothing to do the second time.
 		if done, err := update.Repair(exe, state); len(done) != 0 || err != nil {
 			t.Errorf("second repair: %v, %v", done, err)
 		}
 	})
+}
+
+// recordSwap writes the record ApplyRecorded writes before swapping exe,
+// whose old program is old.
+func recordSwap(t *testing.T, state, exe string, old []byte) {
+	t.Helper()
+	if err := update.SaveSwapRecord(state, update.SwapRecord{Program: exe, OldSHA256: hex.EncodeToString(sha256Sum(old)), Version: "v1.1.0"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRepairRestoresOnlyARecordedSwap: the program is missing and only
+// qoltanba.old is there. Repair puts it back only when the record of a
+// swap in progress names it (its SHA-256) as the program the swap
+// replaced: after a checked update (no record), or with a record of
+// another program, the missing new program (an antivirus removed it) is
+// not silently replaced by the older one.
+func TestRepairRestoresOnlyARecordedSwap(t *testing.T) {
+	oldProg, newProg := program(t, "v1.0.0"), program(t, "v1.1.0")
+	for _, tc := range []struct {
+		name    string
+		record  []byte // the old program the record names; nil: no record
+		restore bool
+	}{
+		{"no record (a checked update, then the new program deleted)", nil, false},
+		{"a record of another old program", newProg, false},
+		{"the record of this swap", oldProg, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			exe := filepath.Join(dir, "qoltanba")
+			state := filepath.Join(dir, "state")
+			os.MkdirAll(state, 0o700)
+			os.WriteFile(exe+".old", oldProg, 0o755)
+			if tc.record != nil {
+				recordSwap(t, state, exe, tc.record)
+			}
+			done, err := update.Repair(exe, state)
+			t.Logf("repair: %v, %v", done, err)
+			if _, serr := os.Stat(exe); (serr == nil) != tc.restore {
+				t.Fatalf("program there after the repair: %v, want %v", serr == nil, tc.restore)
+			}
+			if !tc.restore {
+				if b, _ := os.ReadFile(exe + ".old"); !bytes.Equal(b, oldProg) {
+					t.Fatal("qoltanba.old changed")
+				}
+				if len(done) == 0 || !strings.Contains(strings.Join(done, " "), "left") {
+					t.Errorf("the repair does not say why it left qoltanba.old: %v", done)
+				}
+			}
+		})
+	}
+	// A full update records its swap, and clears the record once the new
+	// program was checked.
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "qoltanba")
+	state := filepath.Join(dir, "state")
+	os.MkdirAll(state, 0o700)
+	os.WriteFile(exe, oldProg, 0o755)
+	var recorded string
+	update.SetStepHook(func(s string) {
+		if s == update.StepSwapped {
+			recorded = listDir(t, state)
+		}
+	})
+	defer update.SetStepHook(nil)
+	if err := update.ApplyRecorded(exe, newProg, sha256Sum(newProg), nil, state, "v1.1.0"); err != nil {
+		t.Fatal(err)
+	}
+	if recorded != "swap-qoltanba.json" {
+		t.Errorf("during the swap the state holds %q, want the record", recorded)
+	}
+	if left := listDir(t, state); left != "" {
+		t.Errorf("after the swap the state holds %q", left)
+	}
 }
 
 func listDir(t *testing.T, dir string) string {

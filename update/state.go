@@ -39,6 +39,7 @@ const (
 	ReasonTooLarge    Reason = "too-large"   // more bytes than signed or allowed
 	ReasonNoRoot      Reason = "no-root"     // a development build
 	ReasonWrite       Reason = "write"       // the new program or a data file could not be written
+	ReasonUnsafe      Reason = "unsafe"      // a folder or file of the update is not this user's own (ErrUnsafePath)
 	ReasonOther       Reason = "other"
 )
 
@@ -54,6 +55,8 @@ func Classify(err error) Reason {
 	switch {
 	case errors.Is(err, ErrNoRoot):
 		return ReasonNoRoot
+	case errors.Is(err, ErrUnsafePath):
+		return ReasonUnsafe
 	case errors.Is(err, ErrOlder):
 		return ReasonOlder
 	case errors.Is(err, &metadata.ErrDownloadLengthMismatch{}), errors.Is(err, errTooLarge):
@@ -82,6 +85,10 @@ type State struct {
 	// the failure in English (the log's words).
 	Reason Reason `json:"reason,omitempty"`
 	Error  string `json:"error,omitempty"`
+	// CompanionError: the program was updated (or is the newest) but a
+	// program swapped with it (Windows: qoltanba-cli.exe) was not, and
+	// why; the next check tries it again.
+	CompanionError string `json:"companionError,omitempty"`
 	// Data are the data files written by the last check.
 	Data []string `json:"data,omitempty"`
 }

@@ -149,8 +149,12 @@ func Check(ctx context.Context, o Options) (*Checker, error) {
 	if _, err := rootVersion(o.Root); err != nil {
 		return nil, ErrNoRoot
 	}
+	if err := PrepareStateDir(o.StateDir); err != nil {
+		return nil, err
+	}
 	dir := filepath.Join(o.StateDir, "tuf")
-	root, err := trustedRoot(o.Root, filepath.Join(dir, "metadata", "root.json"))
+	metaDir := filepath.Join(dir, "metadata")
+	root, err := trustedRoot(o.Root, metaDir)
 	if err != nil {
 		return nil, err
 	}
@@ -163,36 +167,62 @@ func Check(ctx context.Context, o Options) (*Checker, error) {
 	cfg.RootMaxLength, cfg.TimestampMaxLength = 256<<10, 16<<10
 	cfg.SnapshotMaxLength, cfg.TargetsMaxLength = 1<<20, 4<<20
 	cfg.MaxRootRotations = 64
-	cfg.LocalMetadataDir = filepath.Join(dir, "metadata")
+	cfg.LocalMetadataDir = metaDir
 	cfg.LocalTargetsDir = filepath.Join(dir, "download")
-	cfg.Fetcher = newFetcher(ctx, o)
+	f := newFetcher(ctx, o)
+	cfg.Fetcher = f
 	up, err := updater.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("update: %w", err)
 	}
-	if err := up.Refresh(); err != nil {
-		return nil, fmt.Errorf("update: %s: %w", o.URL, err)
+	rerr := up.Refresh()
+	// The roots go-tuf took (each verified by the one before) are kept
+	// by version, even when a later step failed: the next check walks
+	// them again from the carried root, and a mirror that then hides them
+	// cannot bring back keys they revoked.
+	trusted := up.GetTrustedMetadataSet().Root.Signed.Version
+	for v, b := range f.roots {
+		if v <= trusted {
+			if err := writeFile(filepath.Join(metaDir, rootFile(v)), b, 0o600); err != nil && rerr == nil {
+				rerr = err
+			}
+		}
+	}
+	if rerr != nil {
+		return nil, fmt.Errorf("update: %s: %w", o.URL, rerr)
 	}
 	return &Checker{opts: o, up: up, dir: dir}, nil
 }
 
-// trustedRoot is the newer of the carried root and the one trusted last
-// time (after rotations): starting over from an old carried root would
-// trust keys a rotation revoked.
-func trustedRoot(carried []byte, cached string) ([]byte, error) {
-	b, err := os.ReadFile(cached)
+// trustedRoot is the newest root that chains from the carried one: the
+// versioned roots kept by earlier checks (N.root.json in dir, after
+// rotations) are walked from the carried root, each taken only when the
+// one before and itself sign it with their thresholds and it is the next
+// version. Starting over from an old carried root would trust keys a
+// rotation revoked (a mirror that hides the newer roots); a root planted
+// in the folder that does not chain is not taken (go-tuf's own root.json
+// there is never read).
+func trustedRoot(carried []byte, dir string) ([]byte, error) {
+	cur, err := (&metadata.Metadata[metadata.RootType]{}).FromBytes(carried)
 	if err != nil {
-		return carried, nil
+		return nil, ErrNoRoot
 	}
-	cv, err := rootVersion(b)
-	if err != nil {
-		return carried, nil // a damaged cache: start from the carried root
+	out := carried
+	for v := cur.Signed.Version + 1; ; v++ {
+		b, err := os.ReadFile(filepath.Join(dir, rootFile(v)))
+		if err != nil || len(b) > 256<<10 {
+			return out, nil
+		}
+		next, err := (&metadata.Metadata[metadata.RootType]{}).FromBytes(b)
+		if err != nil || next.Signed.Version != v ||
+			cur.VerifyDelegate(metadata.ROOT, next) != nil || next.VerifyDelegate(metadata.ROOT, next) != nil {
+			return out, nil // not the next root: the check fetches it again
+		}
+		cur, out = next, b
 	}
-	if v, _ := rootVersion(carried); v >= cv {
-		return carried, nil
-	}
-	return b, nil
 }
+
+func rootFile(v int64) string { return fmt.Sprintf("%d.root.json", v) }
 
 func rootVersion(b []byte) (int64, error) {
 	var r struct {
@@ -248,6 +278,24 @@ func (c *Checker) Companion(r *Release, name string) (*Release, error) {
 		return nil, fmt.Errorf("update: %s does not name version %s in its signed metadata", p, r.Version)
 	}
 	return &Release{Version: r.Version, Path: p, Length: tf.Length, SHA256: tf.Hashes["sha256"], target: tf}, nil
+}
+
+// Release is the program build of version v for this OS and architecture
+// in the signed targets, nil when there is none.
+func (c *Checker) Release(v string) *Release {
+	v = canonical(v)
+	if v == "" {
+		return nil
+	}
+	p := ProgramPath(v, c.opts.GOOS, c.opts.GOARCH)
+	tf := c.up.GetTopLevelTargets()[p]
+	if tf == nil {
+		return nil
+	}
+	if got, ok := programVersion(p, tf, c.opts.GOOS, c.opts.GOARCH); !ok || got != v {
+		return nil
+	}
+	return &Release{Version: v, Path: p, Length: tf.Length, SHA256: tf.Hashes["sha256"], target: tf}
 }
 
 // Newest returns the newest program for this OS and architecture when it
@@ -322,7 +370,10 @@ func (c *Checker) download(tf *metadata.TargetFiles) ([]byte, error) {
 	if err := os.MkdirAll(filepath.Join(c.dir, "download"), 0o700); err != nil {
 		return nil, fmt.Errorf("update: %w", err)
 	}
+	// The folder is this user's own (PrepareStateDir); a name left there
+	// (a crash) is removed, not followed, before go-tuf writes it.
 	tmp := filepath.Join(c.dir, "download", hex.EncodeToString(tf.Hashes["sha256"])+".part")
+	_ = os.Remove(tmp)
 	defer os.Remove(tmp)
 	_, data, err := c.up.DownloadTarget(tf, tmp, "")
 	if err != nil {
@@ -354,6 +405,9 @@ func (c *Checker) UpdateData(dir string) ([]DataFile, error) {
 			continue
 		}
 		name := DataFiles[p]
+		if err := mkOwnDir(dir); err != nil {
+			return out, err
+		}
 		if tf.Length > MaxDataFile {
 			return out, fmt.Errorf("update: %s is %d bytes, more than %d: %w", p, tf.Length, MaxDataFile, errTooLarge)
 		}
@@ -412,6 +466,8 @@ type fetcher struct {
 	client  *http.Client
 	timeout time.Duration
 	idle    time.Duration
+	// roots are the versioned roots fetched (N.root.json), by version.
+	roots map[int64][]byte
 }
 
 func newFetcher(ctx context.Context, o Options) *fetcher {
@@ -426,7 +482,7 @@ func newFetcher(ctx context.Context, o Options) *fetcher {
 			IdleConnTimeout:       30 * time.Second,
 		}
 	}
-	return &fetcher{ctx: ctx, client: &http.Client{Transport: tr, Timeout: o.Timeout}, timeout: o.Timeout, idle: o.IdleTimeout}
+	return &fetcher{ctx: ctx, client: &http.Client{Transport: tr, Timeout: o.Timeout}, timeout: o.Timeout, idle: o.IdleTimeout, roots: map[int64][]byte{}}
 }
 
 // DownloadFile implements fetcher.Fetcher.
@@ -461,6 +517,12 @@ func (f *fetcher) DownloadFile(u string, maxLength int64, _ time.Duration) ([]by
 			return nil, &metadata.ErrDownloadLengthMismatch{Msg: fmt.Sprintf("%s: more than the %d bytes expected", u, maxLength)}
 		}
 		if errors.Is(err, io.EOF) {
+			if !strings.HasSuffix(u, ".root.json") {
+				return buf.Bytes(), nil
+			}
+			if v, err := rootVersion(buf.Bytes()); err == nil && strings.HasSuffix(u, "/"+rootFile(v)) {
+				f.roots[v] = bytes.Clone(buf.Bytes())
+			}
 			return buf.Bytes(), nil
 		}
 		if err != nil {

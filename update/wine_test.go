@@ -1,6 +1,8 @@
 package update_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -89,15 +91,29 @@ func TestWindowsSwapUnderWine(t *testing.T) {
 	}
 
 	// A crash between selfupdate's two renames: no qoltanba.exe, the old
-	// one as qoltanba.exe.old, the new one still .qoltanba.exe.new. Another
-	// copy's repair (as qoltanba-cli.exe does for the qoltanba.exe beside
-	// it) puts the old one back and removes the new one.
+	// one as qoltanba.exe.old, the new one still .qoltanba.exe.new. Without
+	// the record of the swap, another copy's repair (as qoltanba-cli.exe
+	// does for the qoltanba.exe beside it) leaves qoltanba.exe.old (a new
+	// program deleted later is not silently replaced by an older one);
+	// with the record, whose old SHA-256 is the file's, it puts the old
+	// one back and removes the new one.
 	if err := os.Rename(exe, exe+".old"); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(filepath.Dir(exe), ".qoltanba.exe.new"), builds["v1.2.0"], 0o755)
 	os.WriteFile(filepath.Join(filepath.Dir(exe), "helper.exe"), builds["v1.0.0"], 0o755)
-	res = w.Run(`C:\users\Public\qoltanba\helper.exe`, "repair", winExe)
+	res = w.Run(`C:\users\Public\qoltanba\helper.exe`, "repair", winExe, winetest.Win(state))
+	if res.Code != 0 || !strings.Contains(res.Stdout, "no record") {
+		t.Fatalf("repair without a record under Wine: %+v", res)
+	}
+	if _, err := os.Stat(exe); !os.IsNotExist(err) {
+		t.Fatalf("the old program was put back without a record: %v", err)
+	}
+	old := sha256.Sum256(builds["v1.1.0"])
+	if err := update.SaveSwapRecord(state, update.SwapRecord{Program: exe, OldSHA256: hex.EncodeToString(old[:]), Version: "v1.2.0"}); err != nil {
+		t.Fatal(err)
+	}
+	res = w.Run(`C:\users\Public\qoltanba\helper.exe`, "repair", winExe, winetest.Win(state))
 	if res.Code != 0 || !strings.Contains(res.Stdout, "back at") {
 		t.Fatalf("repair under Wine: %+v", res)
 	}

@@ -226,8 +226,10 @@ func (w *updateWatch) run(ctx context.Context) {
 // update's data files changed since the agent read them, this copy can
 // restart, and no dialog is open: it holds off new dialogs, checks the
 // program runs and names the version it should (the new one; for data
-// files, this one), and ends run's context (true). With a dialog open it
-// does nothing (false): the next look tries again.
+// files, this one), and ends run's context (true), holding the update
+// lock (without waiting: as dataChanged) from the check to the end. With a
+// dialog open, or an update running, it does nothing (false): the next
+// look tries again.
 func (w *updateWatch) step(st *update.State) bool {
 	if !w.canRestart {
 		return false
@@ -248,6 +250,17 @@ func (w *updateWatch) step(st *update.State) bool {
 			return false
 		}
 		want = w.running
+	}
+	if fp == "" && stateDirExists(w.stateDir) {
+		// No update writes the program while it is checked and the agent
+		// restarts into it (a swap cut in two, Windows' renames): an
+		// update that runs now means the next look tries again.
+		unlock, err := update.Lock(w.stateDir, 0)
+		if err != nil {
+			w.log.Debug("restarting once the update that runs now ends", "version", want, "err", err)
+			return false
+		}
+		defer unlock()
 	}
 	release, ok := a.HoldIdle()
 	if !ok {

@@ -81,6 +81,22 @@ func TestUpdateWatchRestartsWhenIdle(t *testing.T) {
 		restart: func() { restarted <- struct{}{} }}
 	var refreshed atomic.Int32
 	w.setRefresh(func() { refreshed.Add(1) })
+	// An update running (holding the lock): no restart into a program it
+	// may be writing, though the agent is idle.
+	unlock, err := update.Lock(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.setAgent(&fakeAgent{})
+	if w.step(&update.State{Result: update.ResultUpdated, Version: "v1.1.0"}) {
+		t.Fatal("restarted while an update holds the lock")
+	}
+	select {
+	case <-restarted:
+		t.Fatal("restarted while an update holds the lock")
+	default:
+	}
+	unlock()
 	a := &fakeAgent{}
 	a.busy.Store(true) // a dialog is open
 	w.setAgent(a)

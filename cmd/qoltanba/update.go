@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -43,8 +45,29 @@ func cmdUpdate(e *env, args []string) error {
 	exe, replaceable := programToReplace(exe)
 	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), onlyCheck: *onlyCheck || !replaceable, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		lockWait: terminalLockWait()}
+	// Root never updates a per-user copy: it only reports
+	// (updateOnlyReportsAsAdmin: not on Windows, update_windows.go). It uses the state folder its
+	// environment names only when that is root's own (its own HOME; a
+	// user's, with sudo -E, is not): else it checks from a folder of its
+	// own that it removes.
+	asRoot := updateOnlyReportsAsAdmin()
+	if asRoot {
+		u.onlyCheck = true
+	}
+	if asRoot && update.StateDirOwned(u.stateDir) != nil {
+		// In /tmp, not $TMPDIR: the environment may be a user's.
+		tmp, err := os.MkdirTemp("/tmp", "qoltanba-update-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		u.stateDir, u.onlyCheck = filepath.Join(tmp, "update"), true
+	}
 	st, err := u.once(e.ctx)
+	var unsafe *update.UnsafePathError
 	switch {
+	case errors.As(err, &unsafe):
+		return failMsg("cli-update-unsafe", version, unsafe.Path)
 	case errors.Is(err, update.ErrBusy):
 		return failMsg("cli-update-busy", version)
 	case errors.Is(err, errUpdatesOff):
@@ -60,11 +83,16 @@ func cmdUpdate(e *env, args []string) error {
 	case update.ResultAvailable:
 		if u.managed() {
 			fmt.Fprintln(e.stdout, e.T("cli-update-available-managed", st.Version, version, exe))
+		} else if asRoot {
+			fmt.Fprintln(e.stdout, e.T("cli-update-available-root", st.Version, version, exe))
 		} else {
 			fmt.Fprintln(e.stdout, e.T("cli-update-available", st.Version, version))
 		}
 	case update.ResultUpdated:
 		fmt.Fprintln(e.stdout, e.T("cli-update-updated", st.Version))
+	}
+	if st.CompanionError != "" {
+		fmt.Fprintln(e.stderr, e.T("cli-update-companion-failed", st.CompanionError))
 	}
 	if len(st.Data) > 0 {
 		fmt.Fprintln(e.stdout, e.T("cli-update-data", strings.Join(st.Data, ", ")))
@@ -120,6 +148,8 @@ type updateRun struct {
 	log       *slog.Logger
 	// timeout and idle replace the download timeouts (tests; 0: defaults).
 	timeout, idle time.Duration
+	// root replaces the carried root (tests; nil: update.ShippedRoot).
+	root []byte
 	// lockWait is how long to wait for another update to end (0: not at
 	// all, the agent's daily check tries again later).
 	lockWait time.Duration
@@ -164,6 +194,11 @@ func (u *updateRun) once(ctx context.Context) (update.State, error) {
 		u.log.Info("another update is running; this check is left out", "state", u.stateDir)
 		return update.State{}, err
 	}
+	if errors.Is(err, update.ErrUnsafePath) {
+		// Nothing is written there, not even the state file.
+		u.log.Warn("update refused: its folder is not this user's own", "err", err)
+		return update.State{Result: update.ResultFailed, Reason: update.ReasonUnsafe, Error: err.Error()}, err
+	}
 	if err == nil {
 		defer unlock()
 		u.repair()
@@ -190,6 +225,12 @@ func (u *updateRun) repair() {
 		exe = "" // a package's files are its package manager's
 	}
 	done, err := update.Repair(exe, u.stateDir)
+	if exe != "" {
+		for _, name := range companionsOf(exe) {
+			d, cerr := update.Repair(filepath.Join(filepath.Dir(exe), name), u.stateDir)
+			done, err = append(done, d...), errors.Join(err, cerr)
+		}
+	}
 	for _, d := range done {
 		u.log.Info("repaired after an interrupted update", "did", d)
 	}
@@ -200,6 +241,9 @@ func (u *updateRun) repair() {
 
 func (u *updateRun) check(ctx context.Context, url string, st *update.State) error {
 	root, err := update.ShippedRoot()
+	if u.root != nil {
+		root, err = u.root, nil
+	}
 	if err != nil {
 		return err
 	}
@@ -225,53 +269,111 @@ func (u *updateRun) check(ctx context.Context, url string, st *update.State) err
 	}
 	if rel == nil {
 		st.Result = update.ResultUpToDate
+		// The program is the newest; a companion a check could not swap
+		// then is tried again.
+		if cur := ch.Release(version); cur != nil && !u.onlyCheck && !u.managed() {
+			more, err := u.downloadCompanions(ch, cur)
+			if err != nil {
+				return err
+			}
+			u.applyCompanions(more, cur.Version, st)
+		}
 		return nil
 	}
 	st.Result, st.Version = update.ResultAvailable, rel.Version
 	if u.onlyCheck || u.managed() {
 		return nil
 	}
-	data, err := ch.Download(rel)
+	// The programs that come with this one (Windows: qoltanba-cli.exe,
+	// the browsers' plug-in host, beside qoltanba.exe) are downloaded and
+	// verified before anything is swapped. One already as signed (a
+	// check that swapped it before) is left as it is; so is the program.
+	more, err := u.downloadCompanions(ch, rel)
 	if err != nil {
 		return err
 	}
-	// The programs that come with this one (Windows: qoltanba-cli.exe,
-	// the browsers' plug-in host, beside qoltanba.exe) are downloaded and
-	// verified before anything is swapped.
-	type swap struct {
-		exe       string
-		data, sum []byte
-	}
-	var more []swap
-	for _, name := range companionPrograms(u.exe) {
-		comp, err := ch.Companion(rel, name)
+	if !sameSHA256(u.exe, rel.SHA256) {
+		data, err := ch.Download(rel)
 		if err != nil {
 			return err
+		}
+		if err := update.ApplyRecorded(u.exe, data, rel.SHA256, runsAs(rel.Version), u.stateDir, rel.Version); err != nil {
+			return err
+		}
+		u.log.Info("updated", "version", rel.Version, "program", u.exe)
+	}
+	// The program is the new one: the check is "updated" whatever its
+	// companions do (run restarts into it).
+	st.Result = update.ResultUpdated
+	u.applyCompanions(more, rel.Version, st)
+	return nil
+}
+
+// companionSwap is a verified companion program waiting to be swapped.
+type companionSwap struct {
+	exe       string
+	data, sum []byte
+}
+
+// companionsOf are the programs swapped with exe (companionPrograms;
+// tests replace it).
+var companionsOf = companionPrograms
+
+// downloadCompanions fetches and verifies the companions of rel that
+// differ from the ones on disk.
+func (u *updateRun) downloadCompanions(ch *update.Checker, rel *update.Release) ([]companionSwap, error) {
+	var more []companionSwap
+	for _, name := range companionsOf(u.exe) {
+		comp, err := ch.Companion(rel, name)
+		if err != nil {
+			return nil, err
 		}
 		if comp == nil {
 			u.log.Warn("the repository has no "+name+" for this version: it keeps its version", "version", rel.Version)
 			continue
 		}
+		exe := filepath.Join(filepath.Dir(u.exe), name)
+		if sameSHA256(exe, comp.SHA256) {
+			continue
+		}
 		b, err := ch.Download(comp)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		more = append(more, swap{filepath.Join(filepath.Dir(u.exe), name), b, comp.SHA256})
+		more = append(more, companionSwap{exe, b, comp.SHA256})
 	}
-	if err := update.Apply(u.exe, data, rel.SHA256, runsAs(rel.Version)); err != nil {
-		return err
-	}
-	st.Result = update.ResultUpdated
-	u.log.Info("updated", "version", rel.Version, "program", u.exe)
+	return more, nil
+}
+
+// applyCompanions swaps the companions after the program. One that fails
+// is put back by Apply, recorded in st (CompanionError) and the log, and
+// tried again at the next check: the program on disk is then the signed
+// one already and is left as it is.
+func (u *updateRun) applyCompanions(more []companionSwap, v string, st *update.State) {
+	var failed []string
 	for _, m := range more {
-		// A companion that fails is put back by Apply and tried again at
-		// the next check of a program still at the old version.
-		if err := update.Apply(m.exe, m.data, m.sum, runsAs(rel.Version)); err != nil {
-			return err
+		if err := update.ApplyRecorded(m.exe, m.data, m.sum, runsAs(v), u.stateDir, v); err != nil {
+			u.log.Warn("a companion program was not updated: it keeps its version and is tried again at the next check", "program", m.exe, "err", err)
+			failed = append(failed, err.Error())
+			continue
 		}
-		u.log.Info("updated", "version", rel.Version, "program", m.exe)
+		u.log.Info("updated", "version", v, "program", m.exe)
 	}
-	return nil
+	st.CompanionError = strings.Join(failed, "; ")
+}
+
+// sameSHA256: the file at name hashes to sum.
+func sameSHA256(name string, sum []byte) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return false
+	}
+	return bytes.Equal(h.Sum(nil), sum)
 }
 
 // runsAs checks that the new program starts and says it is version v.
@@ -308,6 +410,8 @@ func updateReason(locale string, st update.State) string {
 		key = "cli-update-why-no-root"
 	case update.ReasonWrite:
 		key = "cli-update-why-write"
+	case update.ReasonUnsafe:
+		key = "cli-update-why-unsafe"
 	}
 	return (&msg{key: key}).in(locale)
 }

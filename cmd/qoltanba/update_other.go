@@ -25,3 +25,8 @@ func managedInstall(exe string) bool {
 
 // companionPrograms: a Linux or macOS install is one program.
 func companionPrograms(string) []string { return nil }
+
+// updateOnlyReportsAsAdmin: qoltanba update as root only reports (and
+// never uses a user's state folder): sudo -E, or a root job, keeps a
+// user's HOME, and root must not act on paths that user chose.
+func updateOnlyReportsAsAdmin() bool { return privileged() }

@@ -59,12 +59,14 @@ func TestUpdateCommand(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(cfgDir, "config.json"), []byte(`{"updateURL": "`+srv.URL+`"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	asUser(t, home) // root only reports: the update runs as a user
 	env := append(withoutLocale(os.Environ()), "LANG=C", "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
 		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"))
 	run := func(wantCode int, args ...string) string {
 		t.Helper()
 		cmd := exec.Command(exe, args...)
 		cmd.Env = env
+		asUser(t, "", cmd)
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb
 		err := cmd.Run()
@@ -103,6 +105,7 @@ func TestUpdateCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer os.RemoveAll(optDir)
+		os.Chmod(optDir, 0o755)
 		managed := filepath.Join(optDir, "qoltanba")
 		if err := os.WriteFile(managed, builds["v1.0.0"], 0o755); err != nil {
 			t.Fatal(err)
@@ -124,6 +127,7 @@ func TestUpdateCommand(t *testing.T) {
 	hold.Store(&gate)
 	first := exec.Command(exe, "update")
 	first.Env = env
+	asUser(t, "", first)
 	var firstOut bytes.Buffer
 	first.Stdout, first.Stderr = &firstOut, &firstOut
 	if err := first.Start(); err != nil {

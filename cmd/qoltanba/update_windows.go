@@ -36,3 +36,11 @@ func companionPrograms(exe string) []string {
 	}
 	return []string{"qoltanba-cli.exe"}
 }
+
+// updateOnlyReportsAsAdmin: false on Windows. An elevated process gets
+// the administrator's own profile and environment from UAC (no sudo -E:
+// a user's folders are not named to it), and Wine, where the Windows
+// build is tested, runs every program elevated (IsElevated is true
+// there), so an elevated copy that only reported would never update under
+// Wine. The folders are still checked not to be links (package update).
+func updateOnlyReportsAsAdmin() bool { return false }

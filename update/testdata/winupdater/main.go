@@ -2,8 +2,8 @@
 // "version" prints the version it was linked with, like qoltanba version;
 // "update URL ROOTFILE STATEDIR" replaces the running program with the
 // repository's newer build the way qoltanba update does (holding the
-// update lock, after a repair); "repair EXE" puts right what an
-// interrupted update left at EXE, as qoltanba-cli.exe does for the
+// update lock, after a repair, recording the swap in STATEDIR); "repair
+// EXE STATEDIR" puts right what an interrupted update left at EXE, as qoltanba-cli.exe does for the
 // qoltanba.exe beside it.
 package main
 
@@ -25,8 +25,8 @@ func main() {
 		fmt.Println("qoltanba", version)
 		return
 	}
-	if len(os.Args) == 3 && os.Args[1] == "repair" {
-		done, err := update.Repair(os.Args[2], "")
+	if len(os.Args) == 4 && os.Args[1] == "repair" {
+		done, err := update.Repair(os.Args[2], os.Args[3])
 		for _, d := range done {
 			fmt.Println(d)
 		}
@@ -37,7 +37,7 @@ func main() {
 		return
 	}
 	if len(os.Args) != 5 || os.Args[1] != "update" {
-		fmt.Fprintln(os.Stderr, "usage: winupdater version | update URL ROOTFILE STATEDIR | repair EXE")
+		fmt.Fprintln(os.Stderr, "usage: winupdater version | update URL ROOTFILE STATEDIR | repair EXE STATEDIR")
 		os.Exit(2)
 	}
 	if err := selfUpdate(os.Args[2], os.Args[3], os.Args[4]); err != nil {
@@ -76,7 +76,7 @@ func selfUpdate(url, rootFile, stateDir string) error {
 	if err != nil {
 		return err
 	}
-	err = update.Apply(exe, data, rel.SHA256, func(exe string) error {
+	err = update.ApplyRecorded(exe, data, rel.SHA256, func(exe string) error {
 		out, err := exec.Command(exe, "version").Output()
 		if err != nil {
 			return err
@@ -85,7 +85,7 @@ func selfUpdate(url, rootFile, stateDir string) error {
 			return fmt.Errorf("it says %q", got)
 		}
 		return nil
-	})
+	}, stateDir, rel.Version)
 	if err != nil {
 		return err
 	}
