@@ -122,8 +122,18 @@ func lpsPair(t, k, c *block) {
 	k[7] = tab[0][y[7]] ^ tab[1][y[15]] ^ tab[2][y[23]] ^ tab[3][y[31]] ^ tab[4][y[39]] ^ tab[5][y[47]] ^ tab[6][y[55]] ^ tab[7][y[63]]
 }
 
-// g is the compression function g_N(h, m).
+// g is the compression function g_N(h, m): in assembly on amd64
+// (streebog_amd64.s), gGo elsewhere.
 func g(h *block, n *block, m *block) {
+	if useStreebogAsm {
+		gAsm(h, n, m)
+		return
+	}
+	gGo(h, n, m)
+}
+
+// gGo is g in Go.
+func gGo(h *block, n *block, m *block) {
 	var k, t block
 	lpsXor(&k, h, n)
 	t = *m
