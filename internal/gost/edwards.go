@@ -125,9 +125,8 @@ func (c *Curve) edDouble(r, p *edPoint, withT bool) {
 	f.add(&cc, &cc, &cc)
 	f.add(&e, &p.x, &p.y)
 	f.sqr(&e, &e)
-	f.sub(&e, &e, &a)
-	f.sub(&e, &e, &b)
 	f.add(&g, &a, &b)
+	f.sub(&e, &e, &g) // (X + Y)² - A - B
 	f.sub(&ff, &g, &cc)
 	f.sub(&h, &a, &b)
 	f.mul(&r.x, &e, &ff)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"math/big"
+	mrand "math/rand/v2"
 	"testing"
 )
 
@@ -312,4 +313,66 @@ func TestPublicKeyLiteral(t *testing.T) {
 			t.Fatalf("%s: an empty key verified", c.Name)
 		}
 	}
+}
+
+// wnafRef is the textbook width-w NAF, a digit per bit, against which
+// wnaf (which skips runs of zeros) is checked.
+func wnafRef(k *big.Int, w uint) []int8 {
+	x := new(big.Int).Set(k)
+	full := int64(1) << w
+	var out []int8
+	for x.Sign() != 0 {
+		var d int64
+		if x.Bit(0) != 0 {
+			d = int64(x.Uint64() & uint64(full-1))
+			if d >= full/2 {
+				d -= full
+			}
+			x.Sub(x, big.NewInt(d))
+		}
+		out = append(out, int8(d))
+		x.Rsh(x, 1)
+	}
+	return out
+}
+
+// TestWNAF: wnaf's digits are the textbook ones for random scalars of
+// every width used, and for edge cases (zero, all ones, words of zeros).
+func TestWNAF(t *testing.T) {
+	var cases []*big.Int
+	one := big.NewInt(1)
+	cases = append(cases, new(big.Int), one, new(big.Int).Sub(new(big.Int).Lsh(one, 512), one),
+		new(big.Int).Lsh(one, 511), new(big.Int).Lsh(one, 255), new(big.Int).Add(new(big.Int).Lsh(one, 300), one),
+		new(big.Int).Sub(new(big.Int).Lsh(one, 256), one))
+	for i := 0; i < 3000; i++ {
+		bitsLen := 1 + mrand.IntN(512)
+		k, _ := rand.Int(rand.Reader, new(big.Int).Lsh(one, uint(bitsLen)))
+		if i%7 == 0 { // runs of zero words
+			k.And(k, new(big.Int).Lsh(new(big.Int).Sub(new(big.Int).Lsh(one, 64), one), uint(64*mrand.IntN(8))))
+			k.SetBit(k, 3, 1)
+		}
+		cases = append(cases, k)
+	}
+	for _, k := range cases {
+		for _, w := range []uint{2, 5, 6, 8} {
+			want := wnafRef(k, w)
+			out := make([]int8, 8*64+1)
+			for i := range out {
+				out[i] = 99 // wnaf must write every digit it counts
+			}
+			f := feFromBig(k)
+			n := wnaf(&f, w, out)
+			if n != len(want) || !bytes.Equal(int8Bytes(out[:n]), int8Bytes(want)) {
+				t.Fatalf("k %x w %d: %d digits %v, want %d %v", k, w, n, out[:n], len(want), want)
+			}
+		}
+	}
+}
+
+func int8Bytes(d []int8) []byte {
+	b := make([]byte, len(d))
+	for i, v := range d {
+		b[i] = byte(v)
+	}
+	return b
 }
