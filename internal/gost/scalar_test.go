@@ -5,6 +5,9 @@ import (
 	"crypto/rand"
 	"math/big"
 	mrand "math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -375,4 +378,95 @@ func int8Bytes(d []int8) []byte {
 		b[i] = byte(v)
 	}
 	return b
+}
+
+// TestEdwardsAsm: the Edwards doubling and additions of edwards_amd64.s
+// give the words of the Go ones (edDoubleGo, edAddMixedGo, edAddGo) on
+// random field elements (the formulas are arithmetic on any words below
+// p, points or not), p - 1 and 0, with r a new point and r the same as p.
+func TestEdwardsAsm(t *testing.T) {
+	if !useAsm {
+		t.Skip("no field assembly on this machine or build")
+	}
+	for _, c := range []*Curve{Tc26256A, Tc26512C} {
+		pm1 := new(big.Int).Sub(c.P, big.NewInt(1))
+		rnd := func(i int) fe {
+			switch i % 17 {
+			case 3:
+				return feFromBig(pm1)
+			case 5:
+				return fe{}
+			}
+			x, _ := rand.Int(rand.Reader, c.P)
+			return feFromBig(x)
+		}
+		for i := 0; i < 500; i++ {
+			p := edPoint{rnd(i), rnd(i + 1), rnd(i + 2), rnd(i + 3)}
+			qa := edAffine{rnd(i + 4), rnd(i + 5), rnd(i + 6)}
+			qc := edCached{rnd(i + 7), rnd(i + 8), rnd(i + 9), rnd(i + 10)}
+			for _, withT := range []bool{true, false} {
+				var want, got edPoint
+				c.edDoubleGo(&want, &p, withT)
+				c.edDouble(&got, &p, withT)
+				if got != want {
+					t.Fatalf("%s: doubling (T %v) differs", c.Name, withT)
+				}
+				want, got = p, p
+				c.edDoubleGo(&want, &want, withT)
+				c.edDouble(&got, &got, withT)
+				if got != want {
+					t.Fatalf("%s: doubling in place (T %v) differs", c.Name, withT)
+				}
+			}
+			var want, got edPoint
+			c.edAddMixedGo(&want, &p, &qa)
+			c.edAddMixed(&got, &p, &qa)
+			if got != want {
+				t.Fatalf("%s: mixed addition differs", c.Name)
+			}
+			want, got = p, p
+			c.edAddMixedGo(&want, &want, &qa)
+			c.edAddMixed(&got, &got, &qa)
+			if got != want {
+				t.Fatalf("%s: mixed addition in place differs", c.Name)
+			}
+			c.edAddGo(&want, &p, &qc)
+			c.edAdd(&got, &p, &qc)
+			if got != want {
+				t.Fatalf("%s: addition differs", c.Name)
+			}
+			want, got = p, p
+			c.edAddGo(&want, &want, &qc)
+			c.edAdd(&got, &got, &qc)
+			if got != want {
+				t.Fatalf("%s: addition in place differs", c.Name)
+			}
+		}
+	}
+}
+
+// TestEdwardsAsmGenerated: edwards_amd64.s is what
+// scripts/gen-gost-edwards-asm.py writes.
+func TestEdwardsAsmGenerated(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is needed to run the generator")
+	}
+	out := filepath.Join(t.TempDir(), "edwards_amd64.s")
+	cmd := exec.Command(py, "scripts/gen-gost-edwards-asm.py", out)
+	cmd.Dir = "../.."
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("generator: %v\n%s", err, b)
+	}
+	want, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("edwards_amd64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("edwards_amd64.s differs from the output of scripts/gen-gost-edwards-asm.py: run it from the repository root")
+	}
 }
