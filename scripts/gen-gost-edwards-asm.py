@@ -10,7 +10,8 @@ function, a stack check, a frame and the reload of the goroutine register
 after the assembly returns; the products themselves take only a few
 times that. Here the same operations, in the same order on the same
 words, are direct CALLs from one assembly function with the temporaries
-in its frame. The formulas stay in Go's terms (the list below is
+in its frame; for 256 bits the additions and subtractions are inline
+(the same instructions as addMod4Asm and subMod4Asm). The formulas stay in Go's terms (the list below is
 edwards.go's code, one line per field operation); TestEdwardsAsm compares
 the results with the Go functions and TestEdwardsAsmGenerated checks that
 the committed file is this script's output. Run from the repository root:
@@ -127,6 +128,44 @@ def gen(name, n, prog, args, cached=False):
             e('TESTQ AX, AX')
             e(f'JZ {name}_done')
         srcs = l[2:]
+        if n == 4 and op in ('add', 'sub'):
+            # inline: field_amd64.s's addMod4Asm/subMod4Asm, the same
+            # instructions (the call would cost about as much as the body)
+            ref(l[1], 'R9')
+            ref(srcs[0], 'SI')
+            ref(srcs[1], 'DX')
+            e(f'MOVQ m+{moff}(FP), R10')
+            W = ['AX', 'BX', 'CX', 'DI']
+            for k in range(4):
+                e(f'MOVQ {8 * k}(SI), {W[k]}')
+            if op == 'add':
+                for k in range(4):
+                    e(f'{"ADDQ" if k == 0 else "ADCQ"} {8 * k}(DX), {W[k]}')
+                e('MOVQ $0, R8')
+                e('ADCQ $0, R8')
+                for k in range(4):
+                    e(f'MOVQ {W[k]}, R14')
+                    e(f'{"SUBQ" if k == 0 else "SBBQ"} {8 * k}(R10), R14')
+                    e(f'MOVQ R14, {8 * k}(SP)')
+                e('SBBQ $0, R8')
+                for k in range(4):
+                    e(f'CMOVQCC {8 * k}(SP), {W[k]}')
+            else:
+                for k in range(4):
+                    e(f'{"SUBQ" if k == 0 else "SBBQ"} {8 * k}(DX), {W[k]}')
+                e('SBBQ R8, R8')
+                for k in range(4):
+                    e(f'MOVQ {8 * k}(R10), R14')
+                    e('ANDQ R8, R14')
+                    e(f'MOVQ R14, {8 * k}(SP)')
+                for k in range(4):
+                    e(f'{"ADDQ" if k == 0 else "ADCQ"} {8 * k}(SP), {W[k]}')
+            for k in range(4):
+                e(f'MOVQ {W[k]}, {8 * k}(R9)')
+            if op == 'sub':
+                for k in range(4, 8):
+                    e(f'MOVQ $0, {8 * k}(R9)')
+            continue
         regs = ['AX', 'BX', 'CX']
         ref(l[1], regs[0])
         for i, s in enumerate(srcs):
