@@ -118,6 +118,24 @@ func (c *Curve) edTable(ps []xy) []edAffine {
 // withT (an addition follows: a doubling does not read T).
 func (c *Curve) edDouble(r, p *edPoint, withT bool) {
 	f := c.fp
+	if useAsm && f.c != 0 {
+		var wt uint64
+		if withT {
+			wt = 1
+		}
+		if f.n == 4 {
+			edDoubleFold4Asm(r, p, &f.p, f.c, wt)
+		} else {
+			edDoubleFold8Asm(r, p, &f.p, f.c, wt)
+		}
+		return
+	}
+	c.edDoubleGo(r, p, withT)
+}
+
+// edDoubleGo is edDouble in Go (edwards_amd64.s has the same operations).
+func (c *Curve) edDoubleGo(r, p *edPoint, withT bool) {
+	f := c.fp
 	var a, b, cc, e, g, ff, h fe
 	f.sqr(&a, &p.x)
 	f.sqr(&b, &p.y)
@@ -125,9 +143,8 @@ func (c *Curve) edDouble(r, p *edPoint, withT bool) {
 	f.add(&cc, &cc, &cc)
 	f.add(&e, &p.x, &p.y)
 	f.sqr(&e, &e)
-	f.sub(&e, &e, &a)
-	f.sub(&e, &e, &b)
 	f.add(&g, &a, &b)
+	f.sub(&e, &e, &g) // (X + Y)² - A - B
 	f.sub(&ff, &g, &cc)
 	f.sub(&h, &a, &b)
 	f.mul(&r.x, &e, &ff)
@@ -141,6 +158,20 @@ func (c *Curve) edDouble(r, p *edPoint, withT bool) {
 // edAddMixed sets r = p + q for an affine q (add-2008-hwcd with Z2 = 1,
 // e = 1): complete, 8 products.
 func (c *Curve) edAddMixed(r, p *edPoint, q *edAffine) {
+	f := c.fp
+	if useAsm && f.c != 0 {
+		if f.n == 4 {
+			edAddMixedFold4Asm(r, p, q, &f.p, f.c)
+		} else {
+			edAddMixedFold8Asm(r, p, q, &f.p, f.c)
+		}
+		return
+	}
+	c.edAddMixedGo(r, p, q)
+}
+
+// edAddMixedGo is edAddMixed in Go.
+func (c *Curve) edAddMixedGo(r, p *edPoint, q *edAffine) {
 	f := c.fp
 	var a, b, cc, e, t, ff, g, h fe
 	f.mul(&a, &p.x, &q.x)
@@ -162,6 +193,20 @@ func (c *Curve) edAddMixed(r, p *edPoint, q *edAffine) {
 
 // edAdd sets r = p + q (add-2008-hwcd, e = 1): complete, 9 products.
 func (c *Curve) edAdd(r, p *edPoint, q *edCached) {
+	f := c.fp
+	if useAsm && f.c != 0 {
+		if f.n == 4 {
+			edAddFold4Asm(r, p, q, &f.p, f.c)
+		} else {
+			edAddFold8Asm(r, p, q, &f.p, f.c)
+		}
+		return
+	}
+	c.edAddGo(r, p, q)
+}
+
+// edAddGo is edAdd in Go.
+func (c *Curve) edAddGo(r, p *edPoint, q *edCached) {
 	f := c.fp
 	var a, b, cc, dd, e, t, ff, g, h fe
 	f.mul(&a, &p.x, &q.x)

@@ -22,3 +22,10 @@ func addMod8Asm(z, x, y, p *fe)               { panic(noAsm) }
 func subMod8Asm(z, x, y, p *fe)               { panic(noAsm) }
 func addMod4Asm(z, x, y, p *fe)               { panic(noAsm) }
 func subMod4Asm(z, x, y, p *fe)               { panic(noAsm) }
+
+func edDoubleFold4Asm(r, p *edPoint, m *fe, c uint64, withT uint64)  { panic(noAsm) }
+func edAddMixedFold4Asm(r, p *edPoint, q *edAffine, m *fe, c uint64) { panic(noAsm) }
+func edAddFold4Asm(r, p *edPoint, q *edCached, m *fe, c uint64)      { panic(noAsm) }
+func edDoubleFold8Asm(r, p *edPoint, m *fe, c uint64, withT uint64)  { panic(noAsm) }
+func edAddMixedFold8Asm(r, p *edPoint, q *edAffine, m *fe, c uint64) { panic(noAsm) }
+func edAddFold8Asm(r, p *edPoint, q *edCached, m *fe, c uint64)      { panic(noAsm) }

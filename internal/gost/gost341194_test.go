@@ -84,6 +84,7 @@ func BenchmarkGOST94(b *testing.B) {
 	data := make([]byte, 1<<20)
 	b.SetBytes(int64(len(data)))
 	h := NewGOST94(&SboxTest)
+	defer reportCPU(b)()
 	for range b.N {
 		h.Reset()
 		h.Write(data)
@@ -115,12 +116,7 @@ func BenchmarkGostsum(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(data)))
-	b.ResetTimer()
-	for range b.N {
-		if err := exec.Command("gostsum", "-t", f).Run(); err != nil {
-			b.Fatal(err)
-		}
-	}
+	runToolCPU(b, "gostsum", "-t", f)
 }
 
 // BenchmarkGOST9432MB is BenchmarkGOST94 on the same 32 MB as
@@ -129,6 +125,7 @@ func BenchmarkGOST9432MB(b *testing.B) {
 	data := make([]byte, 32<<20)
 	b.SetBytes(int64(len(data)))
 	h := NewGOST94(&SboxTest)
+	defer reportCPU(b)()
 	for range b.N {
 		h.Reset()
 		h.Write(data)

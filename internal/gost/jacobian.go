@@ -200,40 +200,67 @@ func (c *Curve) baseNAF() []apoint {
 }
 
 // wnaf writes k's width-w NAF digits, least significant first, into out
-// (at least bits+1 long) and returns how many are used.
+// (at least bits+1 long) and returns how many are used. It skips a run of
+// zero bits in one shift, and the w-1 zero digits after each non-zero one
+// (x - d has its low w bits zero), instead of shifting bit by bit.
 func wnaf(k *fe, w uint, out []int8) int {
 	var x [9]uint64
 	copy(x[:8], k[:])
 	n := 0
 	full := uint64(1) << w
-	for !allZero(&x) {
+	top := 8 // x[top:] are zero
+	for {
+		for top > 0 && x[top-1] == 0 {
+			top--
+		}
+		if top == 0 {
+			return n
+		}
+		if x[0]&1 == 0 {
+			z := uint(bits.TrailingZeros64(x[0])) // 64 when x[0] is zero
+			clear(out[n : n+int(z)])
+			n += int(z)
+			shiftRight(&x, z, top)
+			continue
+		}
 		var d int8
-		if x[0]&1 != 0 {
-			m := x[0] & (full - 1)
-			if m >= full/2 {
-				d = int8(int64(m) - int64(full))
-				addSmall(&x, uint64(-int64(d)))
-			} else {
-				d = int8(m)
-				x[0] -= m // m is x's low bits: no borrow
+		m := x[0] & (full - 1)
+		if m >= full/2 {
+			d = int8(int64(m) - int64(full))
+			addSmall(&x, uint64(-int64(d)))
+			if top < len(x) && x[top] != 0 {
+				top++
 			}
+		} else {
+			d = int8(m)
+			x[0] -= m // m is x's low bits: no borrow
 		}
 		out[n] = d
-		n++
-		for i := 0; i < 8; i++ {
-			x[i] = x[i]>>1 | x[i+1]<<63
+		// x's low w bits are now zero: w-1 zero digits follow, unless x
+		// ends here (then n stops at d).
+		for top > 0 && x[top-1] == 0 {
+			top--
 		}
-		x[8] >>= 1
+		if top == 0 {
+			return n + 1
+		}
+		clear(out[n+1 : n+int(w)])
+		n += int(w)
+		shiftRight(&x, w, top)
 	}
-	return n
 }
 
-func allZero(x *[9]uint64) bool {
-	var acc uint64
-	for _, w := range x {
-		acc |= w
+// shiftRight sets x >>= s for 0 < s <= 64, x[top:] being zero.
+func shiftRight(x *[9]uint64, s uint, top int) {
+	if s == 64 {
+		copy(x[:top-1], x[1:top])
+		x[top-1] = 0
+		return
 	}
-	return acc == 0
+	for i := 0; i < top-1; i++ {
+		x[i] = x[i]>>s | x[i+1]<<(64-s)
+	}
+	x[top-1] >>= s
 }
 
 func addSmall(x *[9]uint64, v uint64) {

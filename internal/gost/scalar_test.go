@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"crypto/rand"
 	"math/big"
+	mrand "math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -311,5 +315,158 @@ func TestPublicKeyLiteral(t *testing.T) {
 		if (&PublicKey{C: c}).VerifyDigest(dgst, sig) {
 			t.Fatalf("%s: an empty key verified", c.Name)
 		}
+	}
+}
+
+// wnafRef is the textbook width-w NAF, a digit per bit, against which
+// wnaf (which skips runs of zeros) is checked.
+func wnafRef(k *big.Int, w uint) []int8 {
+	x := new(big.Int).Set(k)
+	full := int64(1) << w
+	var out []int8
+	for x.Sign() != 0 {
+		var d int64
+		if x.Bit(0) != 0 {
+			d = int64(x.Uint64() & uint64(full-1))
+			if d >= full/2 {
+				d -= full
+			}
+			x.Sub(x, big.NewInt(d))
+		}
+		out = append(out, int8(d))
+		x.Rsh(x, 1)
+	}
+	return out
+}
+
+// TestWNAF: wnaf's digits are the textbook ones for random scalars of
+// every width used, and for edge cases (zero, all ones, words of zeros).
+func TestWNAF(t *testing.T) {
+	var cases []*big.Int
+	one := big.NewInt(1)
+	cases = append(cases, new(big.Int), one, new(big.Int).Sub(new(big.Int).Lsh(one, 512), one),
+		new(big.Int).Lsh(one, 511), new(big.Int).Lsh(one, 255), new(big.Int).Add(new(big.Int).Lsh(one, 300), one),
+		new(big.Int).Sub(new(big.Int).Lsh(one, 256), one))
+	for i := 0; i < 3000; i++ {
+		bitsLen := 1 + mrand.IntN(512)
+		k, _ := rand.Int(rand.Reader, new(big.Int).Lsh(one, uint(bitsLen)))
+		if i%7 == 0 { // runs of zero words
+			k.And(k, new(big.Int).Lsh(new(big.Int).Sub(new(big.Int).Lsh(one, 64), one), uint(64*mrand.IntN(8))))
+			k.SetBit(k, 3, 1)
+		}
+		cases = append(cases, k)
+	}
+	for _, k := range cases {
+		for _, w := range []uint{2, 5, 6, 8} {
+			want := wnafRef(k, w)
+			out := make([]int8, 8*64+1)
+			for i := range out {
+				out[i] = 99 // wnaf must write every digit it counts
+			}
+			f := feFromBig(k)
+			n := wnaf(&f, w, out)
+			if n != len(want) || !bytes.Equal(int8Bytes(out[:n]), int8Bytes(want)) {
+				t.Fatalf("k %x w %d: %d digits %v, want %d %v", k, w, n, out[:n], len(want), want)
+			}
+		}
+	}
+}
+
+func int8Bytes(d []int8) []byte {
+	b := make([]byte, len(d))
+	for i, v := range d {
+		b[i] = byte(v)
+	}
+	return b
+}
+
+// TestEdwardsAsm: the Edwards doubling and additions of edwards_amd64.s
+// give the words of the Go ones (edDoubleGo, edAddMixedGo, edAddGo) on
+// random field elements (the formulas are arithmetic on any words below
+// p, points or not), p - 1 and 0, with r a new point and r the same as p.
+func TestEdwardsAsm(t *testing.T) {
+	if !useAsm {
+		t.Skip("no field assembly on this machine or build")
+	}
+	for _, c := range []*Curve{Tc26256A, Tc26512C} {
+		pm1 := new(big.Int).Sub(c.P, big.NewInt(1))
+		rnd := func(i int) fe {
+			switch i % 17 {
+			case 3:
+				return feFromBig(pm1)
+			case 5:
+				return fe{}
+			}
+			x, _ := rand.Int(rand.Reader, c.P)
+			return feFromBig(x)
+		}
+		for i := 0; i < 500; i++ {
+			p := edPoint{rnd(i), rnd(i + 1), rnd(i + 2), rnd(i + 3)}
+			qa := edAffine{rnd(i + 4), rnd(i + 5), rnd(i + 6)}
+			qc := edCached{rnd(i + 7), rnd(i + 8), rnd(i + 9), rnd(i + 10)}
+			for _, withT := range []bool{true, false} {
+				var want, got edPoint
+				c.edDoubleGo(&want, &p, withT)
+				c.edDouble(&got, &p, withT)
+				if got != want {
+					t.Fatalf("%s: doubling (T %v) differs", c.Name, withT)
+				}
+				want, got = p, p
+				c.edDoubleGo(&want, &want, withT)
+				c.edDouble(&got, &got, withT)
+				if got != want {
+					t.Fatalf("%s: doubling in place (T %v) differs", c.Name, withT)
+				}
+			}
+			var want, got edPoint
+			c.edAddMixedGo(&want, &p, &qa)
+			c.edAddMixed(&got, &p, &qa)
+			if got != want {
+				t.Fatalf("%s: mixed addition differs", c.Name)
+			}
+			want, got = p, p
+			c.edAddMixedGo(&want, &want, &qa)
+			c.edAddMixed(&got, &got, &qa)
+			if got != want {
+				t.Fatalf("%s: mixed addition in place differs", c.Name)
+			}
+			c.edAddGo(&want, &p, &qc)
+			c.edAdd(&got, &p, &qc)
+			if got != want {
+				t.Fatalf("%s: addition differs", c.Name)
+			}
+			want, got = p, p
+			c.edAddGo(&want, &want, &qc)
+			c.edAdd(&got, &got, &qc)
+			if got != want {
+				t.Fatalf("%s: addition in place differs", c.Name)
+			}
+		}
+	}
+}
+
+// TestEdwardsAsmGenerated: edwards_amd64.s is what
+// scripts/gen-gost-edwards-asm.py writes.
+func TestEdwardsAsmGenerated(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is needed to run the generator")
+	}
+	out := filepath.Join(t.TempDir(), "edwards_amd64.s")
+	cmd := exec.Command(py, "scripts/gen-gost-edwards-asm.py", out)
+	cmd.Dir = "../.."
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("generator: %v\n%s", err, b)
+	}
+	want, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("edwards_amd64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("edwards_amd64.s differs from the output of scripts/gen-gost-edwards-asm.py: run it from the repository root")
 	}
 }

@@ -3,6 +3,7 @@ package gost
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"os"
 	"os/exec"
@@ -139,5 +140,88 @@ func BenchmarkGogostStreebog512(b *testing.B) {
 		h := gogost512.New()
 		h.Write(data)
 		h.Sum(nil)
+	}
+}
+
+// TestStreebogAsm: the compression of streebog_amd64.s gives the words of
+// the Go one on random h, N and m (where the assembly exists; the purego
+// build runs the Go code twice).
+func TestStreebogAsm(t *testing.T) {
+	if !useStreebogAsm {
+		t.Skip("no Streebog assembly in this build")
+	}
+	var buf [3 * 64]byte
+	for i := 0; i < 2000; i++ {
+		rand.Read(buf[:])
+		var h, n, m block
+		for w := 0; w < 8; w++ {
+			h[w] = binary.LittleEndian.Uint64(buf[8*w:])
+			n[w] = binary.LittleEndian.Uint64(buf[64+8*w:])
+			m[w] = binary.LittleEndian.Uint64(buf[128+8*w:])
+		}
+		if i == 1 {
+			h, n, m = block{}, block{}, block{}
+		}
+		want := h
+		gGo(&want, &n, &m)
+		got := h
+		gAsm(&got, &n, &m)
+		if got != want {
+			t.Fatalf("h %x n %x m %x: asm %x, Go %x", h, n, m, got, want)
+		}
+		// h may be the same block as m (g reads m after writing h).
+		want, got = h, h
+		gGo(&want, &n, &want)
+		gAsm(&got, &n, &got)
+		if got != want {
+			t.Fatalf("aliased h, m: asm %x, Go %x", got, want)
+		}
+	}
+}
+
+// TestStreebogAsmGenerated: streebog_amd64.s is what
+// scripts/gen-gost-streebog-asm.py writes.
+func TestStreebogAsmGenerated(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is needed to run the generator")
+	}
+	out := filepath.Join(t.TempDir(), "streebog_amd64.s")
+	cmd := exec.Command(py, "scripts/gen-gost-streebog-asm.py", out)
+	cmd.Dir = "../.."
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	want, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("streebog_amd64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("streebog_amd64.s differs from the output of scripts/gen-gost-streebog-asm.py: run it from the repository root")
+	}
+}
+
+// BenchmarkStreebogCompress: one block's compression, the assembly against
+// the Go code in one run (cpu-ns/op: the process's CPU time).
+func BenchmarkStreebogCompress(b *testing.B) {
+	var h, n, m block
+	for _, bc := range []struct {
+		name string
+		f    func(h, n, m *block)
+	}{{"asm", gAsm}, {"go", gGo}} {
+		if bc.name == "asm" && !useStreebogAsm {
+			continue
+		}
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(64)
+			defer reportCPU(b)()
+			for range b.N {
+				bc.f(&h, &n, &m)
+			}
+		})
 	}
 }

@@ -1,0 +1,10 @@
+//go:build !amd64 || purego
+
+package gost
+
+// Without the amd64 assembly (other architectures, or the purego build
+// tag) Streebog's compression is the Go code of streebog.go; gAsm exists
+// only so that streebog.go reads the same on every platform.
+var useStreebogAsm = false
+
+func gAsm(h, n, m *block) { panic("gost: Streebog assembly called without it") }
