@@ -13,7 +13,7 @@ words, are direct CALLs from one assembly function with the temporaries
 in its frame; for 256 bits the additions and subtractions are inline
 (the same instructions as addMod4Asm and subMod4Asm). The formulas stay in Go's terms (the list below is
 edwards.go's code, one line per field operation); TestEdwardsAsm compares
-the results with the Go functions and TestEdwardsAsmGenerated checks that
+the results with the Go functions and TestAsmGenerated checks that
 the committed file is this script's output. Run from the repository root:
 python3 scripts/gen-gost-edwards-asm.py
 

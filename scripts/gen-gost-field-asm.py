@@ -12,7 +12,7 @@ re-materialising carries; these products are most of the time of a GOST
 signature. Why generated: an unrolled 8-limb MULX chain is hundreds of
 lines whose registers rotate row by row, too easy to get wrong by hand.
 Run from the repository root after changing it:
-python3 scripts/gen-gost-field-asm.py (TestFieldAsmGenerated fails when the
+python3 scripts/gen-gost-field-asm.py (TestAsmGenerated fails when the
 committed file is not its output)
 
 Twelve functions, all constant time (straight-line code: no branch and no
@@ -316,6 +316,6 @@ for n in (8, 4):
     add_mod(n)
     out += ['', f'// func subMod{n}Asm(z, x, y, p *fe)', f'TEXT ·subMod{n}Asm(SB), NOSPLIT, ${8 * n}-32']
     sub_mod(n)
-# an argument writes elsewhere (TestFieldAsmGenerated compares the two)
+# an argument writes elsewhere (TestAsmGenerated compares the two)
 dest = sys.argv[1] if len(sys.argv) > 1 else 'internal/gost/field_amd64.s'
 open(dest, 'w').write('\n'.join(hdr + out) + '\n')

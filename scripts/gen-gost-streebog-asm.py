@@ -12,7 +12,7 @@ register instructions (MOVBLZX AL; MOVBLZX AH; SHRQ $16) and each lookup
 one XOR with a memory operand. Why generated: 25 LPS of 64 lookups each,
 unrolled per round, is too much to write by hand without a slip.
 Run from the repository root after changing it:
-python3 scripts/gen-gost-streebog-asm.py (TestStreebogAsmGenerated fails
+python3 scripts/gen-gost-streebog-asm.py (TestAsmGenerated fails
 when the committed file is not its output)
 
   gAsm(h, n, m *block)   h = g_N(h, m), the words of streebog.go's g

@@ -371,28 +371,34 @@ func TestJDoubleMinus3(t *testing.T) {
 	}
 }
 
-// TestFieldAsmGenerated: field_amd64.s is what scripts/gen-gost-field-asm.py
+// TestAsmGenerated: each assembly file is what its generator in scripts/
 // writes (no hand edit, no forgotten regeneration).
-func TestFieldAsmGenerated(t *testing.T) {
+func TestAsmGenerated(t *testing.T) {
 	py, err := exec.LookPath("python3")
 	if err != nil {
-		t.Skip("python3 is needed to run the generator")
+		t.Skip("python3 is needed to run the generators")
 	}
-	out := filepath.Join(t.TempDir(), "field_amd64.s")
-	cmd := exec.Command(py, "scripts/gen-gost-field-asm.py", out)
-	cmd.Dir = "../.."
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("generator: %v\n%s", err, b)
-	}
-	want, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile("field_amd64.s")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("field_amd64.s differs from the output of scripts/gen-gost-field-asm.py: run it from the repository root")
+	for _, c := range []struct{ file, script string }{
+		{"field_amd64.s", "scripts/gen-gost-field-asm.py"},
+		{"edwards_amd64.s", "scripts/gen-gost-edwards-asm.py"},
+		{"streebog_amd64.s", "scripts/gen-gost-streebog-asm.py"},
+	} {
+		out := filepath.Join(t.TempDir(), c.file)
+		cmd := exec.Command(py, c.script, out)
+		cmd.Dir = "../.."
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", c.script, err, b)
+		}
+		want, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from the output of %s: run it from the repository root", c.file, c.script)
+		}
 	}
 }

@@ -5,9 +5,6 @@ import (
 	"crypto/rand"
 	"math/big"
 	mrand "math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 )
 
@@ -442,31 +439,5 @@ func TestEdwardsAsm(t *testing.T) {
 				t.Fatalf("%s: addition in place differs", c.Name)
 			}
 		}
-	}
-}
-
-// TestEdwardsAsmGenerated: edwards_amd64.s is what
-// scripts/gen-gost-edwards-asm.py writes.
-func TestEdwardsAsmGenerated(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 is needed to run the generator")
-	}
-	out := filepath.Join(t.TempDir(), "edwards_amd64.s")
-	cmd := exec.Command(py, "scripts/gen-gost-edwards-asm.py", out)
-	cmd.Dir = "../.."
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("generator: %v\n%s", err, b)
-	}
-	want, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile("edwards_amd64.s")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("edwards_amd64.s differs from the output of scripts/gen-gost-edwards-asm.py: run it from the repository root")
 	}
 }

@@ -179,32 +179,6 @@ func TestStreebogAsm(t *testing.T) {
 	}
 }
 
-// TestStreebogAsmGenerated: streebog_amd64.s is what
-// scripts/gen-gost-streebog-asm.py writes.
-func TestStreebogAsmGenerated(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 is needed to run the generator")
-	}
-	out := filepath.Join(t.TempDir(), "streebog_amd64.s")
-	cmd := exec.Command(py, "scripts/gen-gost-streebog-asm.py", out)
-	cmd.Dir = "../.."
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%v: %s", err, b)
-	}
-	want, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile("streebog_amd64.s")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("streebog_amd64.s differs from the output of scripts/gen-gost-streebog-asm.py: run it from the repository root")
-	}
-}
-
 // BenchmarkStreebogCompress: one block's compression, the assembly against
 // the Go code in one run (cpu-ns/op: the process's CPU time).
 func BenchmarkStreebogCompress(b *testing.B) {
