@@ -13,7 +13,6 @@ import (
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 
 	"github.com/qoltanba/qoltanba/update"
-	"github.com/qoltanba/qoltanba/update/publish"
 )
 
 // TestUnsafeStateRefused: a state folder, or a folder or file in it, that
@@ -163,25 +162,7 @@ func TestRotationKeptWhenTheRefreshFails(t *testing.T) {
 	if v, err := c.update(t); err != nil || v != "" {
 		t.Fatalf("first check = %q, %v", v, err)
 	}
-	revoked := r.signers[metadata.TIMESTAMP]
-	revokedID, _ := publish.KeyID(r.keys[metadata.TIMESTAMP].Public())
-	priv, s := newKey(t)
-	r.keys[metadata.TIMESTAMP], r.signers[metadata.TIMESTAMP] = priv, s
-	if err := r.RotateRoot(func(root *metadata.RootType) error {
-		if err := root.RevokeKey(revokedID, metadata.TIMESTAMP); err != nil {
-			return err
-		}
-		k, err := metadata.KeyFromPublicKey(priv.Public())
-		if err != nil {
-			return err
-		}
-		return root.AddKey(k, metadata.TIMESTAMP)
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.SignRoot(r.signers[metadata.ROOT]); err != nil {
-		t.Fatal(err)
-	}
+	revoked := r.rotateTimestampKey(t)
 	r.commit(t, time.Now().Add(-time.Minute)) // expired: this check fails after taking root 2
 	if _, err := c.update(t); !errors.Is(err, &metadata.ErrExpiredMetadata{}) {
 		t.Fatalf("check with an expired timestamp = %v", err)

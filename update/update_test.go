@@ -176,6 +176,33 @@ func (r *repo) commit(t *testing.T, timestampExpires time.Time, timestampSigners
 }
 
 // client is an installed qoltanba v1.0.0: its program file and state.
+// rotateTimestampKey makes root version+1, which revokes the timestamp
+// key and names a new one (r signs with it from now on), and returns the
+// revoked key's signer.
+func (r *repo) rotateTimestampKey(t *testing.T) signature.Signer {
+	t.Helper()
+	revoked := r.signers[metadata.TIMESTAMP]
+	revokedID, _ := publish.KeyID(r.keys[metadata.TIMESTAMP].Public())
+	priv, s := newKey(t)
+	r.keys[metadata.TIMESTAMP], r.signers[metadata.TIMESTAMP] = priv, s
+	if err := r.RotateRoot(func(root *metadata.RootType) error {
+		if err := root.RevokeKey(revokedID, metadata.TIMESTAMP); err != nil {
+			return err
+		}
+		k, err := metadata.KeyFromPublicKey(priv.Public())
+		if err != nil {
+			return err
+		}
+		return root.AddKey(k, metadata.TIMESTAMP)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SignRoot(r.signers[metadata.ROOT]); err != nil {
+		t.Fatal(err)
+	}
+	return revoked
+}
+
 type client struct {
 	exe, state string
 	opts       update.Options
@@ -339,25 +366,7 @@ func TestAttacksRefused(t *testing.T) {
 	}, {
 		name: "metadata signed by a key revoked by a root rotation",
 		before: func(t *testing.T, r *repo, c *client) {
-			revoked := r.signers[metadata.TIMESTAMP]
-			revokedID, _ := publish.KeyID(r.keys[metadata.TIMESTAMP].Public())
-			priv, s := newKey(t)
-			r.keys[metadata.TIMESTAMP], r.signers[metadata.TIMESTAMP] = priv, s
-			if err := r.RotateRoot(func(root *metadata.RootType) error {
-				if err := root.RevokeKey(revokedID, metadata.TIMESTAMP); err != nil {
-					return err
-				}
-				k, err := metadata.KeyFromPublicKey(priv.Public())
-				if err != nil {
-					return err
-				}
-				return root.AddKey(k, metadata.TIMESTAMP)
-			}); err != nil {
-				t.Fatal(err)
-			}
-			if err := r.SignRoot(r.signers[metadata.ROOT]); err != nil {
-				t.Fatal(err)
-			}
+			revoked := r.rotateTimestampKey(t)
 			r.commit(t, time.Now().Add(24*time.Hour))
 			if _, err := update.Check(context.Background(), c.opts); err != nil { // the client takes root 2
 				t.Fatal(err)
