@@ -211,6 +211,7 @@ var catalog = map[string]map[string]string{
 	// the tray's line on updates (TrayMenu, TrayUpdate)
 	"tray-update-available":         {"kk": "Жаңарту бар: %s", "ru": "Доступно обновление: %s", "en": "Update available: %s"},
 	"tray-update-available-managed": {"kk": "%s жаңартуы бар — qoltanba-ны әкімшіңіз жаңартады", "ru": "Доступно обновление %s — qoltanba обновляет ваш администратор", "en": "Update %s available — your administrator updates qoltanba"},
+	"tray-update-failing":           {"kk": "Жаңартуларды %s бері тексеру мүмкін емес — qoltanba status себебін айтады", "ru": "Обновления не проверяются с %s — причину покажет qoltanba status", "en": "Update checks failing since %s — qoltanba status says why"},
 	"tray-update-installed":         {"kk": "%s нұсқасына жаңартылды — ашық терезе болмағанда қайта іске қосылады", "ru": "Обновлено до %s — перезапустится, когда не будет открытых окон подписи", "en": "Updated to %s — restarts when no dialog is open"},
 }
 

@@ -229,5 +229,6 @@ var viDialog = map[string]string{
 	// the tray's line on updates (TrayMenu, TrayUpdate)
 	"tray-update-available":         "Có bản cập nhật: %s",
 	"tray-update-available-managed": "Có bản cập nhật %s — quản trị viên của bạn cập nhật qoltanba",
+	"tray-update-failing":           "Không kiểm tra được bản cập nhật từ %s — qoltanba status cho biết lý do",
 	"tray-update-installed":         "Đã cập nhật lên %s — sẽ khởi động lại khi không có hộp thoại nào mở",
 }

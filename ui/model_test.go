@@ -665,6 +665,8 @@ func TestTrayMenuUpdate(t *testing.T) {
 		{"updated", nil, TrayUpdate{Note: UpdateInstalled, Version: "v1.2.0"}, "tray-update-installed", 1, "Updated to v1.2.0 — restarts when no dialog is open"},
 		{"updated, policy", managed, TrayUpdate{Note: UpdateInstalled, Version: "v1.2.0"}, "tray-update-installed", 2, "Updated to v1.2.0 — restarts when no dialog is open"},
 		{"control characters", nil, TrayUpdate{Note: UpdateAvailable, Version: "v1\n\u202e2"}, "tray-update-available", 1, "Update available: " + agent.Inert("v1\n\u202e2")},
+		{"failing", nil, TrayUpdate{Note: UpdateFailing, Version: "v1.0.0", Since: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)}, "tray-update-failing", 1,
+			"Update checks failing since 2026-12-01 — qoltanba status says why"},
 	}
 	for _, tc := range tests {
 		for _, l := range Locales {
@@ -676,7 +678,11 @@ func TestTrayMenuUpdate(t *testing.T) {
 				}
 				continue
 			}
-			want := T(l, tc.key, agent.Inert(tc.upd.Version))
+			arg := agent.Inert(tc.upd.Version)
+			if tc.upd.Note == UpdateFailing {
+				arg = tc.upd.Since.Local().Format("2006-01-02")
+			}
+			want := T(l, tc.key, arg)
 			if len(m) != len(plain)+1 || m[tc.at].Label != want || !m[tc.at].Disabled || m[tc.at].Action != TrayNone {
 				t.Errorf("%s/%s: line %d is %+v, want %q", tc.name, l, tc.at, m[tc.at], want)
 			}

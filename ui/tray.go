@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/qoltanba/qoltanba/agent"
 )
@@ -66,6 +67,7 @@ const (
 	UpdateAvailable                   // a newer version exists (qoltanba update --check)
 	UpdateAvailableManaged            // a newer version exists; the administrator updates this copy (a package, the MSI)
 	UpdateInstalled                   // the program was replaced; the agent restarts into it when no dialog is open
+	UpdateFailing                     // checks have failed for days (Since): Version is the running one, kept
 )
 
 // TrayUpdate is the tray's line on updates: the note and the version it
@@ -73,6 +75,7 @@ const (
 type TrayUpdate struct {
 	Note    UpdateNote
 	Version string
+	Since   time.Time // UpdateFailing: the first failed check
 }
 
 // updateKeys are the catalog's words for each note.
@@ -80,6 +83,7 @@ var updateKeys = map[UpdateNote]string{
 	UpdateAvailable:        "tray-update-available",
 	UpdateAvailableManaged: "tray-update-available-managed",
 	UpdateInstalled:        "tray-update-installed",
+	UpdateFailing:          "tray-update-failing",
 }
 
 // TrayMenu is the tray menu in locale: the status line ("managed by your
@@ -101,7 +105,10 @@ func TrayMenu(locale string, port int, version string, managed map[agent.PolicyK
 	if len(managed) > 0 {
 		items = append(items, MenuItem{Label: T(locale, "org-managed"), Disabled: true})
 	}
-	if key, ok := updateKeys[upd.Note]; ok && upd.Version != "" {
+	switch key, ok := updateKeys[upd.Note]; {
+	case ok && upd.Note == UpdateFailing:
+		items = append(items, MenuItem{Label: T(locale, key, upd.Since.Local().Format("2006-01-02")), Disabled: true})
+	case ok && upd.Version != "":
 		items = append(items, MenuItem{Label: T(locale, key, agent.Inert(upd.Version)), Disabled: true})
 	}
 	return append(items, []MenuItem{

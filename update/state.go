@@ -91,6 +91,10 @@ type State struct {
 	CompanionError string `json:"companionError,omitempty"`
 	// Data are the data files written by the last check.
 	Data []string `json:"data,omitempty"`
+	// FailingSince is the first of the checks that have failed since the
+	// last one that did not (zero when the last check did not fail): a
+	// frozen or unreachable mirror shows as days of failures.
+	FailingSince time.Time `json:"failingSince,omitzero"`
 }
 
 // StateFile is the state file in the state directory.

@@ -174,9 +174,17 @@ func (w *updateWatch) trayLine() ui.TrayUpdate {
 	return trayUpdate(st, w.running, w.managed, w.canRestart)
 }
 
+// updatesFailingFor is how long checks may keep failing before the tray
+// says so: a day's outage is not worth a word, three days of a mirror that
+// is down or frozen (an expired timestamp) are.
+const updatesFailingFor = 3 * 24 * time.Hour
+
 // trayUpdate is what the tray says about the update state st while
 // version running runs: nothing once the newer version runs.
 func trayUpdate(st *update.State, running string, managed, canRestart bool) ui.TrayUpdate {
+	if st != nil && st.Result == update.ResultFailed && !st.FailingSince.IsZero() && time.Since(st.FailingSince) >= updatesFailingFor {
+		return ui.TrayUpdate{Note: ui.UpdateFailing, Version: running, Since: st.FailingSince}
+	}
 	if st == nil || st.Version == "" || st.Version == running {
 		return ui.TrayUpdate{}
 	}

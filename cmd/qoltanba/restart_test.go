@@ -18,6 +18,7 @@ import (
 )
 
 func TestTrayUpdate(t *testing.T) {
+	dayAgo, fourDays := time.Now().Add(-24*time.Hour), time.Now().Add(-4*24*time.Hour)
 	tests := []struct {
 		name                string
 		st                  *update.State
@@ -27,6 +28,9 @@ func TestTrayUpdate(t *testing.T) {
 		{"never checked", nil, false, true, ui.TrayUpdate{}},
 		{"up to date", &update.State{Result: update.ResultUpToDate}, false, true, ui.TrayUpdate{}},
 		{"failed", &update.State{Result: update.ResultFailed, Reason: update.ReasonUnreachable}, false, true, ui.TrayUpdate{}},
+		{"failing for a day", &update.State{Result: update.ResultFailed, FailingSince: dayAgo}, false, true, ui.TrayUpdate{}},
+		{"failing for four days", &update.State{Result: update.ResultFailed, FailingSince: fourDays}, false, true, ui.TrayUpdate{Note: ui.UpdateFailing, Version: "v1.0.0", Since: fourDays}},
+		{"failing for four days, a package", &update.State{Result: update.ResultFailed, FailingSince: fourDays}, true, false, ui.TrayUpdate{Note: ui.UpdateFailing, Version: "v1.0.0", Since: fourDays}},
 		{"available", &update.State{Result: update.ResultAvailable, Version: "v1.1.0"}, false, true, ui.TrayUpdate{Note: ui.UpdateAvailable, Version: "v1.1.0"}},
 		{"available, package", &update.State{Result: update.ResultAvailable, Version: "v1.1.0"}, true, false, ui.TrayUpdate{Note: ui.UpdateAvailableManaged, Version: "v1.1.0"}},
 		{"updated", &update.State{Result: update.ResultUpdated, Version: "v1.1.0"}, false, true, ui.TrayUpdate{Note: ui.UpdateInstalled, Version: "v1.1.0"}},

@@ -209,7 +209,11 @@ func (u *updateRun) once(ctx context.Context) (update.State, error) {
 	}
 	if err != nil {
 		st.Result, st.Reason, st.Error = update.ResultFailed, update.Classify(err), err.Error()
-		u.log.Warn("update failed; the running version is kept", "url", url, "err", err)
+		st.FailingSince = st.LastCheck
+		if prev, _ := update.LoadState(u.stateDir); prev != nil && !prev.FailingSince.IsZero() {
+			st.FailingSince = prev.FailingSince
+		}
+		u.log.Warn("update failed; the running version is kept", "url", url, "err", err, "failing_since", st.FailingSince)
 	}
 	if serr := update.SaveState(u.stateDir, st); serr != nil {
 		u.log.Warn("update state not saved", "err", serr)

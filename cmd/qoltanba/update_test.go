@@ -174,6 +174,17 @@ func TestUpdateCommand(t *testing.T) {
 	expect(run(1, "update"), "the update failed and qoltanba v1.1.0 is kept: what the server sent is not signed as it must be, or is out of date")
 	expect(run(0, "version"), "qoltanba v1.1.0")
 	expect(run(-1, "status"), "failed: what the server sent is not signed")
+	// Failing again: the state keeps when the failures began (the tray
+	// says so after three days).
+	failed, err := update.LoadState(stateDir)
+	if err != nil || failed == nil || failed.FailingSince.IsZero() {
+		t.Fatalf("a failed check's state: %+v, %v", failed, err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	run(1, "update")
+	if again, _ := update.LoadState(stateDir); again == nil || !again.FailingSince.Equal(failed.FailingSince) || !again.LastCheck.After(failed.LastCheck) {
+		t.Fatalf("failing again: %+v, first %+v", again, failed)
+	}
 
 	// The machine policy turns checks off.
 	pol := filepath.Join(dir, "policy.json")
