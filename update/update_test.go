@@ -157,7 +157,7 @@ func (r *repo) release(t *testing.T, versions ...string) {
 			t.Fatal(err)
 		}
 	}
-	if err := r.AddTarget("data/known-sites.json", []byte(`{"sites":["https://egov.kz"]}`), nil); err != nil {
+	if err := r.AddTarget("data/known-sites.json", []byte(`{"sites":[{"domain":"mybank.kz","names":{"kk":"Менің банкім","ru":"Мой банк","en":"My Bank"}}]}`), nil); err != nil {
 		t.Fatal(err)
 	}
 	r.commit(t, time.Now().Add(24*time.Hour))
@@ -288,11 +288,38 @@ func TestUpdateFoundVerifiedApplied(t *testing.T) {
 	if err != nil || len(got) != 1 || !got[0].Changed || got[0].Name != "known-sites.json" {
 		t.Fatalf("UpdateData = %+v, %v", got, err)
 	}
-	if b, _ := os.ReadFile(filepath.Join(dataDir, "known-sites.json")); !bytes.Contains(b, []byte("egov.kz")) {
-		t.Fatalf("known-sites.json = %q", b)
+	before, _ := os.ReadFile(filepath.Join(dataDir, "known-sites.json"))
+	if !bytes.Contains(before, []byte("mybank.kz")) {
+		t.Fatalf("known-sites.json = %q", before)
 	}
 	if got, err := ch.UpdateData(dataDir); err != nil || got[0].Changed {
 		t.Fatalf("second UpdateData = %+v, %v; want unchanged", got, err)
+	}
+
+	// A new known-sites.json whose bytes on the mirror differ from what
+	// the targets role signed: refused, the file kept as it was.
+	if err := r.AddTarget("data/known-sites.json", []byte(`{"sites":[{"domain":"mybank.kz","names":{"kk":"Банк","ru":"Банк","en":"Bank"}}]}`), nil); err != nil {
+		t.Fatal(err)
+	}
+	r.commit(t, time.Now().Add(24*time.Hour))
+	tf := r.Targets.Signed.Targets["data/known-sites.json"]
+	p := filepath.Join(r.Dir, "targets", filepath.FromSlash(publish.TargetFile(tf.Path, tf.Hashes["sha256"])))
+	tampered, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered = bytes.Replace(tampered, []byte("mybank.kz"), []byte("egov.kz.co"), 1)[:len(tampered)]
+	if err := os.WriteFile(p, tampered, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if ch, err = update.Check(context.Background(), c.opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ch.UpdateData(dataDir); err == nil || update.Classify(err) != update.ReasonRefused {
+		t.Fatalf("UpdateData of a tampered data file = %v (%s); want refused", err, update.Classify(err))
+	}
+	if after, _ := os.ReadFile(filepath.Join(dataDir, "known-sites.json")); !bytes.Equal(after, before) {
+		t.Fatalf("a tampered data file changed known-sites.json: %q", after)
 	}
 
 	// Running v1.1.0 now, the same repository has nothing newer.
