@@ -328,7 +328,7 @@ func testWindowsUpdatePerUser(t *testing.T, r *winUpdateRepo) {
 		t.Fatalf("the agent said %q after a refused update\n%s", line, agent.stderr)
 	case <-time.After(3 * time.Second): // six looks at the update state
 	}
-	if res := w.RunReadOnly(winDir+"qoltanba.exe", "version"); strings.TrimSpace(res.Stdout) != "qoltanba v1.0.0" {
+	if res := w.Run(winDir+"qoltanba.exe", "version"); strings.TrimSpace(res.Stdout) != "qoltanba v1.0.0" {
 		t.Fatalf("version after the refused update: %+v", res)
 	}
 
@@ -344,7 +344,7 @@ func testWindowsUpdatePerUser(t *testing.T, r *winUpdateRepo) {
 	}
 	v2 := r.builds["v1.1.0"]
 	sameFile(t, gui, v2.gui, "after the update")
-	if res := w.RunReadOnly(winDir+"qoltanba.exe", "version"); strings.TrimSpace(res.Stdout) != "qoltanba v1.1.0" {
+	if res := w.Run(winDir+"qoltanba.exe", "version"); strings.TrimSpace(res.Stdout) != "qoltanba v1.1.0" {
 		t.Fatalf("version after the update: %+v", res)
 	}
 	// The console program beside it (the browsers' plug-in host) too.
@@ -388,7 +388,7 @@ func testWindowsUpdatePerUser(t *testing.T, r *winUpdateRepo) {
 		c.Close()
 	}
 	dialAgent(t, port, "https://egov.kz").Close()
-	if res := w.RunReadOnly(winDir+"qoltanba-cli.exe", "status"); !strings.Contains(res.Stdout, ui.T("en", "cli-update-result-updated", "v1.1.0")) {
+	if res := w.Run(winDir+"qoltanba-cli.exe", "status"); !strings.Contains(res.Stdout, ui.T("en", "cli-update-result-updated", "v1.1.0")) {
 		t.Errorf("status after the update: %+v", res)
 	}
 }
@@ -432,7 +432,7 @@ func testWindowsUpdateMSI(t *testing.T, r *winUpdateRepo) {
 			t.Errorf("left in Program Files: %v", m)
 		}
 	}
-	if res := w.RunReadOnly(`C:\Program Files\qoltanba\qoltanba-cli.exe`, "status"); !strings.Contains(res.Stdout, ui.T("en", "cli-update-result-available", "v1.1.0")) {
+	if res := w.Run(`C:\Program Files\qoltanba\qoltanba-cli.exe`, "status"); !strings.Contains(res.Stdout, ui.T("en", "cli-update-result-available", "v1.1.0")) {
 		t.Errorf("status of the MSI's copy: %+v", res)
 	}
 }

@@ -168,22 +168,6 @@ func (p *Prefix) run(env []string, exe string, args ...string) Result {
 	return r
 }
 
-// RunReadOnly runs a program that changes nothing (version, status) like
-// Run, and once more when the first run failed without a byte of output:
-// seen under heavy load (exit code 1, empty stdout and stderr, the
-// program's first line never written) and not reproduced on an idle
-// machine. qoltanba prints something on every failure, so a real one is
-// not hidden; the retry is logged.
-func (p *Prefix) RunReadOnly(exe string, args ...string) Result {
-	p.t.Helper()
-	r := p.Run(exe, args...)
-	if r.Code != 0 && r.Stdout == "" && r.Stderr == "" {
-		p.t.Logf("wine %s %s: exit %d without any output; running it once more", exe, strings.Join(args, " "), r.Code)
-		r = p.Run(exe, args...)
-	}
-	return r
-}
-
 // Reg returns a registry value as reg.exe prints it ("REG_SZ", data) and
 // whether it exists. With name "" it reports whether the key exists.
 func (p *Prefix) Reg(key, name string) (typ, data string, ok bool) {
