@@ -137,7 +137,7 @@ func (p *Prefix) Run(exe string, args ...string) Result {
 	// after a service stopped; WINEDEBUG=-all hides Wine's own "could not
 	// load" line): it ran nothing, so it is run once more, with Wine's
 	// errors shown should it fail again.
-	if r.Code != 0 && r.Stdout == "" && r.Stderr == "" && strings.HasPrefix(strings.ToLower(filepath.Base(exe)), "qoltanba") {
+	if r.Code != 0 && r.Stdout == "" && r.Stderr == "" && strings.HasPrefix(strings.ToLower(exe[strings.LastIndexAny(exe, `/\`)+1:]), "qoltanba") {
 		p.t.Logf("wine %s %v: exit %d without a word; Wine did not start it, once more", exe, args, r.Code)
 		r = p.run(append(p.Env, "WINEDEBUG=err+all"), exe, args...)
 	}
