@@ -497,12 +497,13 @@ func dailyUpdateChecks(ctx context.Context, cfg agent.Config, exe string, replac
 		return
 	}
 	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), onlyCheck: !replaceable, log: log}
-	first, firstErr := time.ParseDuration(updateFirstCheck)
+	first, err := time.ParseDuration(updateFirstCheck)
+	firstSet := err == nil
 	for {
 		st, _ := update.LoadState(u.stateDir)
 		wait := nextUpdateCheck(time.Now(), st, time.Duration(rand.Int64N(int64(time.Hour))))
-		if firstErr == nil {
-			wait, firstErr = first, errors.New("once")
+		if firstSet {
+			wait, firstSet = first, false
 		}
 		select {
 		case <-ctx.Done():
