@@ -249,7 +249,7 @@ func ProgramPath(version, goos, goarch string) string {
 	if goos == "windows" {
 		name += ".exe"
 	}
-	return path.Join("qoltanba", version, goos+"-"+goarch, name)
+	return CompanionPath(version, goos, goarch, name)
 }
 
 // CompanionPath is the repository path of a program that comes with the
