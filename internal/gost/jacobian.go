@@ -182,19 +182,7 @@ func (c *Curve) wQ() uint {
 // baseNAF returns G, 3G, 5G, … , (2^(wBase-1) - 1)·G, made at the first call.
 func (c *Curve) baseNAF() []apoint {
 	c.gNAFOnce.Do(func() {
-		n := 1 << (wBase - 2)
-		proj := make([]point, n)
-		proj[0] = c.g
-		var g2 point
-		c.double(&g2, &c.g)
-		for i := 1; i < n; i++ {
-			c.add(&proj[i], &proj[i-1], &g2)
-		}
-		flat := c.normalize(proj)
-		c.gNAF = make([]apoint, n)
-		for i := range flat {
-			c.gNAF[i] = apoint{x: flat[i].x, y: flat[i].y}
-		}
+		c.gNAF = c.oddMultiples(&apoint{x: c.g.x, y: c.g.y}, wBase)
 	})
 	return c.gNAF
 }
