@@ -99,6 +99,17 @@ func (w *updateWatch) dataChanged() (string, bool) {
 	if w.dataDir == "" {
 		return "", false
 	}
+	changed := func() (string, bool) {
+		fp := dataFingerprint(w.dataDir)
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		return fp, fp != w.dataSeen && fp != w.dataRefused
+	}
+	// Most looks find nothing new: only a change is looked at again under
+	// the lock.
+	if _, ok := changed(); !ok {
+		return "", false
+	}
 	if stateDirExists(w.stateDir) { // else there is no update and nothing to lock
 		unlock, err := update.Lock(w.stateDir, 0)
 		if err != nil {
@@ -106,10 +117,7 @@ func (w *updateWatch) dataChanged() (string, bool) {
 		}
 		defer unlock()
 	}
-	fp := dataFingerprint(w.dataDir)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return fp, fp != w.dataSeen && fp != w.dataRefused
+	return changed()
 }
 
 // repairAtStart puts right what an interrupted update left (the program
