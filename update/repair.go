@@ -30,13 +30,7 @@ import (
 func Repair(exe, stateDir string) ([]string, error) {
 	var done []string
 	var errs []error
-	remove := func(p string) {
-		if err := os.Remove(p); err == nil {
-			done = append(done, "removed "+p)
-		} else if !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, err)
-		}
-	}
+	remove := remover(&done, &errs)
 	if stateDir != "" {
 		// Only in a state directory that is this user's own: a link or
 		// another's folder is left as it is (root deletes nothing there).
@@ -69,8 +63,6 @@ func Repair(exe, stateDir string) ([]string, error) {
 	return done, nil
 }
 
-// repairProgram is Repair's part at the program exe, with the swap
-// record in stateDir ("": a state directory that is not safe, or none).
 // oldIsRecorded: the swap record in stateDir names old's content as the
 // program the swap replaced (nil), or why not.
 func oldIsRecorded(exe, old, stateDir string) error {
@@ -94,14 +86,10 @@ func oldIsRecorded(exe, old, stateDir string) error {
 	return nil
 }
 
+// repairProgram is Repair's part at the program exe, with the swap
+// record in stateDir ("": a state directory that is not safe, or none).
 func repairProgram(exe, stateDir string) (done []string, errs []error) {
-	remove := func(p string) {
-		if err := os.Remove(p); err == nil {
-			done = append(done, "removed "+p)
-		} else if !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, err)
-		}
-	}
+	remove := remover(&done, &errs)
 	// Only in a folder of this user's own: root, or another user, leaves
 	// a folder it does not own as it is.
 	if err := CheckOwnDir(filepath.Dir(exe)); err != nil {
@@ -145,4 +133,16 @@ func repairProgram(exe, stateDir string) (done []string, errs []error) {
 	}
 	remove(exe + ".bad")
 	return done, errs
+}
+
+// remover removes a file, noting it in done, or its error (but for a file
+// that is not there) in errs.
+func remover(done *[]string, errs *[]error) func(string) {
+	return func(p string) {
+		if err := os.Remove(p); err == nil {
+			*done = append(*done, "removed "+p)
+		} else if !errors.Is(err, os.ErrNotExist) {
+			*errs = append(*errs, err)
+		}
+	}
 }

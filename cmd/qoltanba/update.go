@@ -35,14 +35,10 @@ func cmdUpdate(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	exe, err := os.Executable()
+	exe, replaceable, err := runningProgram()
 	if err != nil {
 		return err
 	}
-	if r, err := filepath.EvalSymlinks(exe); err == nil {
-		exe = r
-	}
-	exe, replaceable := programToReplace(exe)
 	u := updateRun{cfg: cfg, exe: exe, stateDir: updateStateDir(), onlyCheck: *onlyCheck || !replaceable, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		lockWait: terminalLockWait()}
 	// Root never updates a per-user copy: it only reports
