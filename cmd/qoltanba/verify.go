@@ -72,9 +72,10 @@ func cmdVerify(e *env, args []string) error {
 			nca = trust.TestCAs()
 		}
 		if errors.Is(err, trust.ErrNoProductionCAs) && len(updCAs) > 0 {
-			nca, err = trust.Load(trust.Test, *caDir) // the production ones come from the update
-			if set == trust.Production {
-				nca = nil
+			// The production ones come from the update; both adds the test CAs.
+			nca, err = nil, nil
+			if set == trust.Both {
+				nca, err = trust.Load(trust.Test, *caDir)
 			}
 		}
 		if err != nil {
