@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"image/png"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -42,23 +41,37 @@ func startXvfb(t *testing.T) string {
 			t.Fatalf("%s is required (xvfb, imagemagick, xdotool; installed by .ci/run)", tool)
 		}
 	}
-	n := 90 + rand.IntN(400)
-	display := ":" + strconv.Itoa(n)
-	x := exec.Command("Xvfb", display, "-screen", "0", fmt.Sprintf("%dx%dx24", screenW, screenH), "-nolisten", "tcp")
+	// Xvfb picks a free display itself and writes its number once it
+	// accepts clients (-displayfd): a number chosen here could be taken,
+	// or left as a stale socket by a killed server, and its socket file is
+	// no sign that this server started.
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", fmt.Sprintf("%dx%dx24", screenW, screenH), "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		t.Fatal(err)
 	}
+	w.Close()
 	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
-	sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
-	for i := 0; ; i++ {
-		if _, err := os.Stat(sock); err == nil {
-			return display
+	got := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		got <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-got:
+		if _, err := strconv.Atoi(n); err != nil {
+			t.Fatalf("Xvfb did not start (it wrote %q)", n)
 		}
-		if i > 100 {
-			t.Fatal("Xvfb did not start")
-		}
-		time.Sleep(50 * time.Millisecond)
+		return ":" + n
+	case <-time.After(10 * time.Second):
+		t.Fatal("Xvfb did not start in 10 s")
 	}
+	return ""
 }
 
 // screen drives the virtual display with xdotool and captures windows.
