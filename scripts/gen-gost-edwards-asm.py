@@ -2,27 +2,36 @@
 """Writes internal/gost/edwards_amd64.s: the Edwards doubling and additions
 of internal/gost/edwards.go (edDouble, edAddMixed, edAdd) for the folding
 fields (p = 2^(64n) - c: tc26 256-A and 512-C, the two curves with an
-Edwards form) as sequences of calls to the field assembly of
-field_amd64.s.
+Edwards form) as straight-line assembly: the bodies of the field
+routines of field_amd64.s (mulFold, sqrFold, addMod, subMod), emitted
+inline by gen-gost-field-asm.py's own functions, one after the other.
 
 Why: a field operation called from Go goes through field.mul's choice of
 function, a stack check, a frame and the reload of the goroutine register
-after the assembly returns; the products themselves take only a few
-times that. Here the same operations, in the same order on the same
-words, are direct CALLs from one assembly function with the temporaries
-in its frame; for 256 bits the additions and subtractions are inline
-(the same instructions as addMod4Asm and subMod4Asm). The formulas stay in Go's terms (the list below is
-edwards.go's code, one line per field operation); TestEdwardsAsm compares
-the results with the Go functions and TestAsmGenerated checks that
-the committed file is this script's output. Run from the repository root:
+after the assembly returns; an assembly CALL still stores its arguments
+and reloads them. Here the same operations, in the same order on the
+same words, follow one another in one function with the temporaries in
+its frame (about 7-10% of a doubling or addition against direct CALLs).
+The formulas stay in Go's terms (the list below is edwards.go's code,
+one line per field operation); TestEdwardsAsm compares the results with
+the Go functions and TestAsmGenerated checks that the committed file is
+this script's output. Run from the repository root:
 python3 scripts/gen-gost-edwards-asm.py
 
-Like the field functions they call, these are straight-line: no branch
+Like the field routines they are made of, these are straight-line: no branch
 on a value (edDouble's withT is whether the caller needs T, public), so
 edAddMixed keeps signing's constant time.
 """
 
+import importlib.util
+import os
 import sys
+
+# the field routines' bodies, emitted inline from the field generator
+_spec = importlib.util.spec_from_file_location(
+    'gen_gost_field_asm', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'gen-gost-field-asm.py'))
+field = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(field)
 
 FE = 64  # bytes of an fe ([8]uint64)
 PT = {'x': 0, 'y': 1, 'z': 2, 't': 3, 'dt': 2}  # edPoint x,y,z,t; edAffine x,y,dt; edCached x,y,z,dt
@@ -81,11 +90,8 @@ mul r.t e h
 mul r.z ff g
 """
 
-out = []
-
-
-def e(s):
-    out.append('\t' + s)
+out = field.out  # one output: the field routines write into it too
+e = field.e
 
 
 def gen(name, n, prog, args, cached=False):
@@ -101,20 +107,23 @@ def gen(name, n, prog, args, cached=False):
     coff = moff + 8
     withT = any(l[0].startswith('?') for l in lines)
     nargs = coff + 8 + (8 if withT else 0)
-    tbase = 40  # outgoing arguments below: at most 5 words
+    tbase = 16 * n  # below the temporaries: a product's 2n words
     frame = tbase + FE * len(temps)
 
-    def ref(w, reg):
-        if '.' in w:
-            a, f = w.split('.')
-            idx = PT[f]
-            if f == 'dt' and a == 'q' and cached:
-                idx = 3
-            e(f'MOVQ {a}+{argoff[a]}(FP), {reg}')
-            if idx:
-                e(f'ADDQ ${FE * idx}, {reg}')
-        else:
-            e(f'LEAQ {tbase + FE * temps.index(w)}(SP), {reg}')
+    def ref(w):
+        """The code loading operand w's address into a register."""
+        def load(reg):
+            if '.' in w:
+                a, f = w.split('.')
+                idx = PT[f]
+                if f == 'dt' and a == 'q' and cached:
+                    idx = 3
+                e(f'MOVQ {a}+{argoff[a]}(FP), {reg}')
+                if idx:
+                    e(f'ADDQ ${FE * idx}, {reg}')
+            else:
+                e(f'LEAQ {tbase + FE * temps.index(w)}(SP), {reg}')
+        return load
 
     qt = 'edCached' if cached else 'edAffine'
     ps = 'r, p *edPoint' + (f', q *{qt}' if 'q' in args else '')
@@ -128,59 +137,18 @@ def gen(name, n, prog, args, cached=False):
             e('TESTQ AX, AX')
             e(f'JZ {name}_done')
         srcs = l[2:]
-        if n == 4 and op in ('add', 'sub'):
-            # inline: field_amd64.s's addMod4Asm/subMod4Asm, the same
-            # instructions (the call would cost about as much as the body)
-            ref(l[1], 'R9')
-            ref(srcs[0], 'SI')
-            ref(srcs[1], 'DX')
-            e(f'MOVQ m+{moff}(FP), R10')
-            W = ['AX', 'BX', 'CX', 'DI']
-            for k in range(4):
-                e(f'MOVQ {8 * k}(SI), {W[k]}')
-            if op == 'add':
-                for k in range(4):
-                    e(f'{"ADDQ" if k == 0 else "ADCQ"} {8 * k}(DX), {W[k]}')
-                e('MOVQ $0, R8')
-                e('ADCQ $0, R8')
-                for k in range(4):
-                    e(f'MOVQ {W[k]}, R14')
-                    e(f'{"SUBQ" if k == 0 else "SBBQ"} {8 * k}(R10), R14')
-                    e(f'MOVQ R14, {8 * k}(SP)')
-                e('SBBQ $0, R8')
-                for k in range(4):
-                    e(f'CMOVQCC {8 * k}(SP), {W[k]}')
-            else:
-                for k in range(4):
-                    e(f'{"SUBQ" if k == 0 else "SBBQ"} {8 * k}(DX), {W[k]}')
-                e('SBBQ R8, R8')
-                for k in range(4):
-                    e(f'MOVQ {8 * k}(R10), R14')
-                    e('ANDQ R8, R14')
-                    e(f'MOVQ R14, {8 * k}(SP)')
-                for k in range(4):
-                    e(f'{"ADDQ" if k == 0 else "ADCQ"} {8 * k}(SP), {W[k]}')
-            for k in range(4):
-                e(f'MOVQ {W[k]}, {8 * k}(R9)')
-            if op == 'sub':
-                for k in range(4, 8):
-                    e(f'MOVQ $0, {8 * k}(R9)')
-            continue
-        regs = ['AX', 'BX', 'CX']
-        ref(l[1], regs[0])
-        for i, s in enumerate(srcs):
-            ref(s, regs[i + 1])
-        for i in range(1 + len(srcs)):
-            e(f'MOVQ {regs[i]}, {8 * i}(SP)')
-        k = 8 * (1 + len(srcs))
-        if op in ('mul', 'sqr'):
-            e(f'MOVQ c+{coff}(FP), AX')
-            e(f'MOVQ AX, {k}(SP)')
-            e(f'CALL ·{op}Fold{n}Asm(SB)')
+        e(f'// {op} {l[1]} {" ".join(srcs)}')
+        a = field.Args(mul=(op == 'mul'), z=ref(l[1]), x=ref(srcs[0]),
+                       y=ref(srcs[1]) if len(srcs) > 1 else None,
+                       c=f'c+{coff}(FP)', p=f'm+{moff}(FP)', ret=False)
+        if op == 'mul':
+            field.fold_reduce(n, field.mul_product(n, a), a)
+        elif op == 'sqr':
+            field.fold_reduce(n, field.sqr_product(n, a), a)
+        elif op == 'add':
+            field.add_mod(n, a)
         else:
-            e(f'MOVQ m+{moff}(FP), AX')
-            e(f'MOVQ AX, {k}(SP)')
-            e(f'CALL ·{op}Mod{n}Asm(SB)')
+            field.sub_mod(n, a)
     if withT:
         out.append(f'{name}_done:')
     e('RET')

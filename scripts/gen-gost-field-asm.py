@@ -54,16 +54,41 @@ def e(s):
     out.append('\t' + s)
 
 
-def T(k):
-    return f'{8 * k}(SP)'
+class Args:
+    """Where a routine's operands are: each pointer (z, x, y, p) and c as an
+    argument slot (a string such as 'x+8(FP)') or as a function emitting
+    the code that loads it into a register; tbase is the byte offset of the
+    product frame (2n words) from SP. The defaults are the Go functions'
+    own arguments; gen-gost-edwards-asm.py emits the same bodies inline with
+    its own operands (ret=False: no RET after the store)."""
+
+    def __init__(self, mul=True, z='z+0(FP)', x='x+8(FP)', y='y+16(FP)', c=None,
+                 p='p+24(FP)', tbase=0, ret=True):
+        self.z, self.x, self.y, self.p = z, x, y, p
+        self.c = c if c else ('c+24(FP)' if mul else 'c+16(FP)')
+        self.tbase, self.ret = tbase, ret
+
+    def load(self, what, reg):
+        src = getattr(self, what)
+        if callable(src):
+            src(reg)
+        else:
+            e(f'MOVQ {src}, {reg}')
 
 
-def mul_product(n):
+A0 = Args()
+
+
+def T(k, a=A0):
+    return f'{a.tbase + 8 * k}(SP)'
+
+
+def mul_product(n, a=A0):
     """T = x·y; returns the registers holding T[n..2n-1]; T[0..n-1] on the stack."""
     A = POOL[:n + 1]
     yp = POOL[n + 1]
-    e('MOVQ x+8(FP), SI')
-    e(f'MOVQ y+16(FP), {yp}')
+    a.load('x', 'SI')
+    a.load('y', yp)
     # row 0: plain ADD/ADC chain, no accumulator to add to
     e(f'MOVQ 0({yp}), DX')
     e(f'MULXQ 0(SI), {A[0]}, {A[1]}')
@@ -71,7 +96,7 @@ def mul_product(n):
         e(f'MULXQ {8 * j}(SI), {LO}, {A[j + 1]}')
         e(f'{"ADDQ" if j == 1 else "ADCQ"} {LO}, {A[j]}')
     e(f'ADCQ $0, {A[n]}')
-    e(f'MOVQ {A[0]}, {T(0)}')
+    e(f'MOVQ {A[0]}, {T(0, a)}')
     A = A[1:] + A[:1]
     for i in range(1, n):
         # A[0..n-1] = t[i..i+n-1]; A[n] becomes t[i+n]. Two carry chains:
@@ -86,14 +111,14 @@ def mul_product(n):
         # (t[i..] + x·y_i < 2^(64(n+1)))
         e(f'MOVQ $0, {LO}')
         e(f'ADOXQ {LO}, {A[n]}')
-        e(f'MOVQ {A[0]}, {T(i)}')
+        e(f'MOVQ {A[0]}, {T(i, a)}')
         A = A[1:] + A[:1]
     return A[:n]
 
 
-def sqr_product(n):
+def sqr_product(n, a=A0):
     """T = x²; returns the registers holding T[n..2n-1]; T[0..n-1] on the stack."""
-    e('MOVQ x+8(FP), SI')
+    a.load('x', 'SI')
     free = list(POOL)
     reg = {}
 
@@ -102,7 +127,7 @@ def sqr_product(n):
         return reg[k]
 
     def spill(k):
-        e(f'MOVQ {reg[k]}, {T(k)}')
+        e(f'MOVQ {reg[k]}, {T(k, a)}')
         free.append(reg.pop(k))
 
     # cross products t_k = Σ_{i<j, i+j=k} x_i·x_j, row by row
@@ -137,34 +162,34 @@ def sqr_product(n):
         e(f'MULXQ DX, {LO}, {HI}')
         for k, w in ((2 * i, LO), (2 * i + 1, HI)):
             if k == 0:
-                e(f'MOVQ {LO}, {T(0)}')  # t_0 = 0: T_0 = lo(x_0²), no carry
+                e(f'MOVQ {LO}, {T(0, a)}')  # t_0 = 0: T_0 = lo(x_0²), no carry
                 continue
             r = free.pop(0) if k >= n else free[0]
             if k == 2 * n - 1:
                 e(f'MOVQ $0, {r}')
             else:
-                e(f'MOVQ {T(k)}, {r}')
+                e(f'MOVQ {T(k, a)}, {r}')
             e(f'ADCXQ {r}, {r}')
             e(f'ADOXQ {w}, {r}')
             if k < n:
-                e(f'MOVQ {r}, {T(k)}')
+                e(f'MOVQ {r}, {T(k, a)}')
             else:
                 hiregs.append(r)
     # the whole square is below 2^(128n): no carry is left
     return hiregs
 
 
-def fold_reduce(n, H):
+def fold_reduce(n, H, a=A0):
     """z = T mod 2^(64n) - c, with T[n..2n-1] in registers H, T[0..n-1] on the stack."""
     H2 = [h for h in POOL if h not in H][0]
     his = [HI, H2]
-    e('MOVQ c+%d(FP), DX' % (24 if MUL else 16))
+    a.load('c', 'DX')
     # r = T_lo + c·T_hi, into the registers of T_hi as they are consumed
     e(f'XORQ {LO}, {LO}')
     for j in range(n):
         cur, prev = his[j % 2], his[(j - 1) % 2]
         e(f'MULXQ {H[j]}, {LO}, {cur}')
-        e(f'MOVQ {T(j)}, {H[j]}')
+        e(f'MOVQ {T(j, a)}, {H[j]}')
         e(f'ADCXQ {LO}, {H[j]}')
         if j > 0:
             e(f'ADOXQ {prev}, {H[j]}')
@@ -190,7 +215,7 @@ def fold_reduce(n, H):
     e(f'SUBQ {top}, {H[0]}')
     for j in range(1, n):
         e(f'SBBQ $0, {H[j]}')
-    store(n, H)
+    store(n, H, a)
 
 
 def mont_reduce(n, H, pinv_off, p_off):
@@ -233,21 +258,22 @@ def mont_reduce(n, H, pinv_off, p_off):
     store(n, A[:n])
 
 
-def store(n, R):
-    e('MOVQ z+0(FP), SI')
+def store(n, R, a=A0):
+    a.load('z', 'SI')
     for j in range(n):
         e(f'MOVQ {R[j]}, {8 * j}(SI)')
     for j in range(n, 8):
         e(f'MOVQ $0, {8 * j}(SI)')
-    e('RET')
+    if a.ret:
+        e('RET')
 
 
-def add_mod(n):
+def add_mod(n, a=A0):
     """z = x + y mod p for x, y < p; the upper words of a 4-limb z are kept, as in field.add."""
     A = POOL[:n]
     cr = POOL[n]
-    e('MOVQ x+8(FP), SI')
-    e('MOVQ y+16(FP), DX')
+    a.load('x', 'SI')
+    a.load('y', 'DX')
     for j in range(n):
         e(f'MOVQ {8 * j}(SI), {A[j]}')
     for j in range(n):
@@ -255,26 +281,27 @@ def add_mod(n):
     e(f'MOVQ $0, {cr}')
     e(f'ADCQ $0, {cr}')
     # s - p; keep s when that borrows and s did not carry out
-    e('MOVQ p+24(FP), SI')
+    a.load('p', 'SI')
     for j in range(n):
         e(f'MOVQ {A[j]}, {LO}')
         e(f'{"SUBQ" if j == 0 else "SBBQ"} {8 * j}(SI), {LO}')
-        e(f'MOVQ {LO}, {T(j)}')
+        e(f'MOVQ {LO}, {T(j, a)}')
     e(f'SBBQ $0, {cr}')
     for j in range(n):
-        e(f'CMOVQCC {T(j)}, {A[j]}')
-    e('MOVQ z+0(FP), SI')
+        e(f'CMOVQCC {T(j, a)}, {A[j]}')
+    a.load('z', 'SI')
     for j in range(n):
         e(f'MOVQ {A[j]}, {8 * j}(SI)')
-    e('RET')
+    if a.ret:
+        e('RET')
 
 
-def sub_mod(n):
+def sub_mod(n, a=A0):
     """z = x - y mod p for x, y < p; a 4-limb z gets zero upper words, as in field.sub."""
     A = POOL[:n]
     m = POOL[n]
-    e('MOVQ x+8(FP), SI')
-    e('MOVQ y+16(FP), DX')
+    a.load('x', 'SI')
+    a.load('y', 'DX')
     for j in range(n):
         e(f'MOVQ {8 * j}(SI), {A[j]}')
     for j in range(n):
@@ -282,40 +309,45 @@ def sub_mod(n):
     # add p back when it borrowed: p & mask, staged on the stack because
     # ANDQ would break the carry chain
     e(f'SBBQ {m}, {m}')
-    e('MOVQ p+24(FP), SI')
+    a.load('p', 'SI')
     for j in range(n):
         e(f'MOVQ {8 * j}(SI), {LO}')
         e(f'ANDQ {m}, {LO}')
-        e(f'MOVQ {LO}, {T(j)}')
+        e(f'MOVQ {LO}, {T(j, a)}')
     for j in range(n):
-        e(f'{"ADDQ" if j == 0 else "ADCQ"} {T(j)}, {A[j]}')
-    store(n, A)
+        e(f'{"ADDQ" if j == 0 else "ADCQ"} {T(j, a)}, {A[j]}')
+    store(n, A, a)
 
 
-MUL = True
-hdr = ['// Code generated by scripts/gen-gost-field-asm.py. DO NOT EDIT.', '',
-       '// The field products of field.go and field_fold.go with MULX/ADCX/ADOX:',
-       '// Go cannot express the two carry chains, and these products are most of',
-       '// a GOST signature\'s time. Generated because an unrolled 8-limb chain',
-       '// is too easy to get wrong by hand; see the script for the method.', '',
-       '//go:build amd64 && !purego', '', '#include "textflag.h"']
-for n in (8, 4):
-    for kind in ('mulFold', 'sqrFold', 'mulMont', 'sqrMont'):
-        MUL = kind.startswith('mul')
-        args = {'mulFold': 32, 'sqrFold': 24, 'mulMont': 40, 'sqrMont': 32}[kind]
-        sig = {'mulFold': '(z, x, y *fe, c uint64)', 'sqrFold': '(z, x *fe, c uint64)',
-               'mulMont': '(z, x, y, p *fe, pinv uint64)', 'sqrMont': '(z, x, p *fe, pinv uint64)'}[kind]
-        out += ['', f'// func {kind}{n}Asm{sig}', f'TEXT ·{kind}{n}Asm(SB), NOSPLIT, ${16 * n}-{args}']
-        H = mul_product(n) if MUL else sqr_product(n)
-        if kind.endswith('Fold'):
-            fold_reduce(n, H)
-        else:
-            mont_reduce(n, H, 32 if MUL else 24, 24 if MUL else 16)
-for n in (8, 4):
-    out += ['', f'// func addMod{n}Asm(z, x, y, p *fe)', f'TEXT ·addMod{n}Asm(SB), NOSPLIT, ${8 * n}-32']
-    add_mod(n)
-    out += ['', f'// func subMod{n}Asm(z, x, y, p *fe)', f'TEXT ·subMod{n}Asm(SB), NOSPLIT, ${8 * n}-32']
-    sub_mod(n)
-# an argument writes elsewhere (TestAsmGenerated compares the two)
-dest = sys.argv[1] if len(sys.argv) > 1 else 'internal/gost/field_amd64.s'
-open(dest, 'w').write('\n'.join(hdr + out) + '\n')
+def main():
+    hdr = ['// Code generated by scripts/gen-gost-field-asm.py. DO NOT EDIT.', '',
+           '// The field products of field.go and field_fold.go with MULX/ADCX/ADOX:',
+           '// Go cannot express the two carry chains, and these products are most of',
+           '// a GOST signature\'s time. Generated because an unrolled 8-limb chain',
+           '// is too easy to get wrong by hand; see the script for the method.', '',
+           '//go:build amd64 && !purego', '', '#include "textflag.h"']
+    for n in (8, 4):
+        for kind in ('mulFold', 'sqrFold', 'mulMont', 'sqrMont'):
+            MUL = kind.startswith('mul')
+            args = {'mulFold': 32, 'sqrFold': 24, 'mulMont': 40, 'sqrMont': 32}[kind]
+            sig = {'mulFold': '(z, x, y *fe, c uint64)', 'sqrFold': '(z, x *fe, c uint64)',
+                   'mulMont': '(z, x, y, p *fe, pinv uint64)', 'sqrMont': '(z, x, p *fe, pinv uint64)'}[kind]
+            out.extend(['', f'// func {kind}{n}Asm{sig}', f'TEXT ·{kind}{n}Asm(SB), NOSPLIT, ${16 * n}-{args}'])
+            a = Args(mul=MUL)
+            H = mul_product(n, a) if MUL else sqr_product(n, a)
+            if kind.endswith('Fold'):
+                fold_reduce(n, H, a)
+            else:
+                mont_reduce(n, H, 32 if MUL else 24, 24 if MUL else 16)
+    for n in (8, 4):
+        out.extend(['', f'// func addMod{n}Asm(z, x, y, p *fe)', f'TEXT ·addMod{n}Asm(SB), NOSPLIT, ${8 * n}-32'])
+        add_mod(n)
+        out.extend(['', f'// func subMod{n}Asm(z, x, y, p *fe)', f'TEXT ·subMod{n}Asm(SB), NOSPLIT, ${8 * n}-32'])
+        sub_mod(n)
+    # an argument writes elsewhere (TestAsmGenerated compares the two)
+    dest = sys.argv[1] if len(sys.argv) > 1 else 'internal/gost/field_amd64.s'
+    open(dest, 'w').write('\n'.join(hdr + out) + '\n')
+
+
+if __name__ == '__main__':
+    main()

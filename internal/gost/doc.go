@@ -30,10 +30,10 @@
 //     CMOV or a mask. It runs when the CPU has BMI2 and ADX
 //     (golang.org/x/sys/cpu, useAsm).
 //   - edwards_amd64.s (scripts/gen-gost-edwards-asm.py): the Edwards
-//     doubling and additions of 256-A and 512-C as direct calls into those
-//     field functions, the same operations in the same order as edwards.go,
-//     without a Go call per field operation (about 8% of a verification),
-//     for 256 bits with the additions and subtractions inline (5-7% more);
+//     doubling and additions of 256-A and 512-C made of those field
+//     routines' bodies, inline, the same operations in the same order as
+//     edwards.go, without a call per field operation (about 8% of a
+//     verification against Go calls, 7-10% more against assembly CALLs);
 //     straight-line too, so signing's comb keeps its constant time. Used
 //     with the field assembly (useAsm).
 //   - streebog_amd64.s (scripts/gen-gost-streebog-asm.py): Streebog's

@@ -254,3 +254,43 @@ func BenchmarkGogost(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEdOps times one Edwards doubling, mixed addition and addition
+// and one field product and squaring of the two Edwards curves (what a
+// verification is made of; the figures in README.md).
+func BenchmarkEdOps(b *testing.B) {
+	for _, c := range []*Curve{Tc26512C, Tc26256A} {
+		g := c.baseNAF()[0]
+		gx, gy := g.x, g.y
+		var p edPoint
+		c.toEdwards(&p, &gx, &gy)
+		tab := c.baseNAFEd()
+		var qc edCached
+		c.edCache(&qc, &p)
+		b.Run(c.Name+"/dbl", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				c.edDouble(&p, &p, false)
+			}
+		})
+		b.Run(c.Name+"/addmixed", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				c.edAddMixed(&p, &p, &tab[3])
+			}
+		})
+		b.Run(c.Name+"/add", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				c.edAdd(&p, &p, &qc)
+			}
+		})
+		b.Run(c.Name+"/mul", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				c.fp.mul(&p.x, &p.x, &p.y)
+			}
+		})
+		b.Run(c.Name+"/sqr", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				c.fp.sqr(&p.x, &p.x)
+			}
+		})
+	}
+}
