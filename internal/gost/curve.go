@@ -370,6 +370,19 @@ func (c *Curve) combDigits(k *fe, mag []uint64, neg []uint64) {
 // secret); an idx outside the table gives (0, 0). Only the field's n limbs
 // are read: the scan is most of a 256-bit addition's cost otherwise.
 func (c *Curve) selectXY(r *xy, t *[combSize]xy, idx uint64) {
+	if useSelectAsm {
+		if c.fp.n == 4 {
+			selectXY4Asm(r, t, idx)
+		} else {
+			selectXY8Asm(r, t, idx)
+		}
+		return
+	}
+	c.selectXYGo(r, t, idx)
+}
+
+// selectXYGo is selectXY in Go (field_amd64.s has it with AVX2).
+func (c *Curve) selectXYGo(r *xy, t *[combSize]xy, idx uint64) {
 	*r = xy{}
 	if c.fp.n == 4 {
 		for i := range t {

@@ -272,6 +272,22 @@ func (c *Curve) baseCombEd() [][combSize]edAffine {
 // selectEd copies t[idx] into r reading every entry (n limbs only); an
 // idx outside the table gives the identity (0, 1, 0).
 func (c *Curve) selectEd(r *edAffine, t *[combSize]edAffine, idx uint64) {
+	switch {
+	case useSelectAsm && c.fp.n == 4:
+		selectEd4Asm(r, t, idx)
+	case useSelectAsm:
+		selectEd8Asm(r, t, idx)
+	default:
+		c.selectEdGo(r, t, idx)
+	}
+	// no entry matched (idx out of the table): y = 1
+	none := isZeroMask(idx>>63 ^ 1)
+	cmov(&r.y, &c.fp.one, none)
+}
+
+// selectEdGo reads t[idx] as selectEd does, in Go (field_amd64.s has it
+// with AVX2), without the identity's y.
+func (c *Curve) selectEdGo(r *edAffine, t *[combSize]edAffine, idx uint64) {
 	*r = edAffine{}
 	if c.fp.n == 4 {
 		for i := range t {
@@ -294,9 +310,6 @@ func (c *Curve) selectEd(r *edAffine, t *[combSize]edAffine, idx uint64) {
 			}
 		}
 	}
-	// no entry matched (idx out of the table): y = 1
-	none := isZeroMask(idx>>63 ^ 1)
-	cmov(&r.y, &c.fp.one, none)
 }
 
 // mulBaseEdCT is mulBaseCT in Edwards form: one complete mixed addition

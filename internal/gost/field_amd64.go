@@ -11,6 +11,11 @@ import "golang.org/x/sys/cpu"
 // compare them.
 var useAsm = cpu.X86.HasBMI2 && cpu.X86.HasADX
 
+// useSelectAsm selects field_amd64.s's AVX2 reads of the signing comb's
+// rows (selectXY, selectEd): the same constant-time scan of every entry,
+// four words at a time.
+var useSelectAsm = cpu.X86.HasAVX2
+
 //go:noescape
 func mulFold8Asm(z, x, y *fe, c uint64)
 
@@ -46,3 +51,15 @@ func addMod4Asm(z, x, y, p *fe)
 
 //go:noescape
 func subMod4Asm(z, x, y, p *fe)
+
+//go:noescape
+func selectXY4Asm(r *xy, t *[combSize]xy, idx uint64)
+
+//go:noescape
+func selectXY8Asm(r *xy, t *[combSize]xy, idx uint64)
+
+//go:noescape
+func selectEd4Asm(r *edAffine, t *[combSize]edAffine, idx uint64)
+
+//go:noescape
+func selectEd8Asm(r *edAffine, t *[combSize]edAffine, idx uint64)

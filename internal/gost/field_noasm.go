@@ -6,7 +6,7 @@ package gost
 // tag) useAsm is false and field.go runs its Go code; the Asm names exist
 // only so that field.go reads the same on every platform, and are never
 // called.
-var useAsm = false
+var useAsm, useSelectAsm = false, false
 
 const noAsm = "gost: field assembly called without it (useAsm is false)"
 
@@ -22,6 +22,11 @@ func addMod8Asm(z, x, y, p *fe)               { panic(noAsm) }
 func subMod8Asm(z, x, y, p *fe)               { panic(noAsm) }
 func addMod4Asm(z, x, y, p *fe)               { panic(noAsm) }
 func subMod4Asm(z, x, y, p *fe)               { panic(noAsm) }
+
+func selectXY4Asm(r *xy, t *[combSize]xy, idx uint64)             { panic(noAsm) }
+func selectXY8Asm(r *xy, t *[combSize]xy, idx uint64)             { panic(noAsm) }
+func selectEd4Asm(r *edAffine, t *[combSize]edAffine, idx uint64) { panic(noAsm) }
+func selectEd8Asm(r *edAffine, t *[combSize]edAffine, idx uint64) { panic(noAsm) }
 
 func edDoubleFold4Asm(r, p *edPoint, m *fe, c uint64, withT uint64)  { panic(noAsm) }
 func edAddMixedFold4Asm(r, p *edPoint, q *edAffine, m *fe, c uint64) { panic(noAsm) }

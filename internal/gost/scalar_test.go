@@ -441,3 +441,52 @@ func TestEdwardsAsm(t *testing.T) {
 		}
 	}
 }
+
+// TestSelectAsm: the AVX2 reads of a comb row give what the Go scans give,
+// for every index in the table and the ones outside it (a zero digit's
+// idx is 2^64 - 1), on random rows of 4- and 8-limb curves, whatever r
+// held before.
+func TestSelectAsm(t *testing.T) {
+	if !useSelectAsm {
+		t.Skip("no AVX2 on this machine or build")
+	}
+	for _, c := range []*Curve{Tc26256A, Tc26512C, CryptoProA, Tc26512A} {
+		n := c.fp.n
+		rnd := func() fe {
+			var v fe
+			for j := 0; j < n; j++ {
+				v[j] = mrand.Uint64()
+			}
+			return v
+		}
+		var txy [combSize]xy
+		var ted [combSize]edAffine
+		for i := range txy {
+			txy[i] = xy{rnd(), rnd()}
+			ted[i] = edAffine{rnd(), rnd(), rnd()}
+		}
+		idxs := []uint64{1<<64 - 1, combSize, combSize + 1, 1 << 63}
+		for i := range combSize {
+			idxs = append(idxs, uint64(i))
+		}
+		for _, idx := range idxs {
+			want, got := xy{rnd(), rnd()}, xy{rnd(), rnd()}
+			c.selectXYGo(&want, &txy, idx)
+			c.selectXY(&got, &txy, idx)
+			if got != want {
+				t.Fatalf("%s: selectXY(%d) differs", c.Name, idx)
+			}
+			wantEd, gotEd := edAffine{x: rnd()}, edAffine{y: rnd()}
+			c.selectEdGo(&wantEd, &ted, idx)
+			none := isZeroMask(idx>>63 ^ 1)
+			cmov(&wantEd.y, &c.fp.one, none)
+			c.selectEd(&gotEd, &ted, idx)
+			if gotEd != wantEd {
+				t.Fatalf("%s: selectEd(%d) differs", c.Name, idx)
+			}
+			if idx < combSize && (got != txy[idx] || gotEd != ted[idx]) {
+				t.Fatalf("%s: entry %d not read", c.Name, idx)
+			}
+		}
+	}
+}
