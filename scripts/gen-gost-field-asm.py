@@ -59,7 +59,7 @@ class Args:
     argument slot (a string such as 'x+8(FP)') or as a function emitting
     the code that loads it into a register; tbase is the byte offset of the
     product frame (2n words) from SP. The defaults are the Go functions'
-    own arguments; gen-gost-edwards-asm.py emits the same bodies inline with
+    own arguments; gen-gost-points-asm.py emits the same bodies inline with
     its own operands (ret=False: no RET after the store)."""
 
     def __init__(self, mul=True, z='z+0(FP)', x='x+8(FP)', y='y+16(FP)', c=None,

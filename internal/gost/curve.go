@@ -485,6 +485,21 @@ func (c *Curve) addMixed(r, p *point, q *xy) {
 // 4 with Z2 = 1: 11 products, two of them by b, instead of 16).
 func (c *Curve) addMixedM3(r, p *point, q *xy) {
 	f := c.fp
+	if useAsm && f.c != 0 {
+		if f.n == 4 {
+			addMixedM3Fold4Asm(r, p, q, &c.bM, &f.p, f.c)
+		} else {
+			addMixedM3Fold8Asm(r, p, q, &c.bM, &f.p, f.c)
+		}
+		return
+	}
+	c.addMixedM3Go(r, p, q)
+}
+
+// addMixedM3Go is addMixedM3 in Go (points_amd64.s has the same
+// operations).
+func (c *Curve) addMixedM3Go(r, p *point, q *xy) {
+	f := c.fp
 	b := &c.bM
 	var t0, t1, t2, t3, t4, x3, y3, z3 fe
 	f.mul(&t0, &p.x, &q.x)

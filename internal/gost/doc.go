@@ -29,13 +29,14 @@
 //     Go products: no branch or memory index on a value, the last choice by
 //     CMOV or a mask. It runs when the CPU has BMI2 and ADX
 //     (golang.org/x/sys/cpu, useAsm).
-//   - edwards_amd64.s (scripts/gen-gost-edwards-asm.py): the Edwards
-//     doubling and additions of 256-A and 512-C made of those field
-//     routines' bodies, inline, the same operations in the same order as
-//     edwards.go, without a call per field operation (about 8% of a
-//     verification against Go calls, 7-10% more against assembly CALLs);
-//     straight-line too, so signing's comb keeps its constant time. Used
-//     with the field assembly (useAsm).
+//   - points_amd64.s (scripts/gen-gost-points-asm.py): the Edwards
+//     doubling and additions of 256-A and 512-C, and the a = -3 comb
+//     addition and Jacobian doubling of the other folding curves (512-A,
+//     CryptoPro-A), made of those field routines' bodies, inline, the same
+//     operations in the same order as the Go code, without a call per
+//     field operation (about 8% of a verification against Go calls, 7-10%
+//     more against assembly CALLs); straight-line too, so signing's comb
+//     keeps its constant time. Used with the field assembly (useAsm).
 //   - streebog_amd64.s (scripts/gen-gost-streebog-asm.py): Streebog's
 //     compression g, the 8 words of each LPS in registers, index bytes
 //     taken as AL/AH and each table lookup one XOR with a memory operand;

@@ -133,7 +133,7 @@ func (c *Curve) edDouble(r, p *edPoint, withT bool) {
 	c.edDoubleGo(r, p, withT)
 }
 
-// edDoubleGo is edDouble in Go (edwards_amd64.s has the same operations).
+// edDoubleGo is edDouble in Go (points_amd64.s has the same operations).
 func (c *Curve) edDoubleGo(r, p *edPoint, withT bool) {
 	f := c.fp
 	var a, b, cc, e, g, ff, h fe

@@ -34,3 +34,7 @@ func edAddFold4Asm(r, p *edPoint, q *edCached, m *fe, c uint64)      { panic(noA
 func edDoubleFold8Asm(r, p *edPoint, m *fe, c uint64, withT uint64)  { panic(noAsm) }
 func edAddMixedFold8Asm(r, p *edPoint, q *edAffine, m *fe, c uint64) { panic(noAsm) }
 func edAddFold8Asm(r, p *edPoint, q *edCached, m *fe, c uint64)      { panic(noAsm) }
+func addMixedM3Fold4Asm(r, p *point, q *xy, b *fe, m *fe, c uint64)  { panic(noAsm) }
+func addMixedM3Fold8Asm(r, p *point, q *xy, b *fe, m *fe, c uint64)  { panic(noAsm) }
+func jdoubleM3Fold4Asm(r, p *jpoint, m *fe, c uint64)                { panic(noAsm) }
+func jdoubleM3Fold8Asm(r, p *jpoint, m *fe, c uint64)                { panic(noAsm) }

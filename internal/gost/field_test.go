@@ -380,7 +380,7 @@ func TestAsmGenerated(t *testing.T) {
 	}
 	for _, c := range []struct{ file, script string }{
 		{"field_amd64.s", "scripts/gen-gost-field-asm.py"},
-		{"edwards_amd64.s", "scripts/gen-gost-edwards-asm.py"},
+		{"points_amd64.s", "scripts/gen-gost-points-asm.py"},
 		{"streebog_amd64.s", "scripts/gen-gost-streebog-asm.py"},
 	} {
 		out := filepath.Join(t.TempDir(), c.file)

@@ -80,7 +80,22 @@ func (c *Curve) jdoubleAny(r, p *jpoint) {
 // p is not the identity.
 func (c *Curve) jdoubleM3(r, p *jpoint) {
 	f := c.fp
-	var delta, gamma, beta, alpha, t, u fe
+	if useAsm && f.c != 0 {
+		if f.n == 4 {
+			jdoubleM3Fold4Asm(r, p, &f.p, f.c)
+		} else {
+			jdoubleM3Fold8Asm(r, p, &f.p, f.c)
+		}
+		return
+	}
+	c.jdoubleM3Go(r, p)
+}
+
+// jdoubleM3Go is jdoubleM3 in Go (points_amd64.s has the same operations;
+// r is written only after the last read of p, so r may be p).
+func (c *Curve) jdoubleM3Go(r, p *jpoint) {
+	f := c.fp
+	var delta, gamma, beta, alpha, t, u, x3, y3, z3 fe
 	f.sqr(&delta, &p.z)
 	f.sqr(&gamma, &p.y)
 	f.mul(&beta, &p.x, &gamma)
@@ -89,27 +104,25 @@ func (c *Curve) jdoubleM3(r, p *jpoint) {
 	f.mul(&alpha, &t, &u)
 	f.add(&t, &alpha, &alpha)
 	f.add(&alpha, &alpha, &t)
-	var x3, y3, z3 fe
+	// Z3 = (Y + Z)² - γ - δ
+	f.add(&z3, &p.y, &p.z)
+	f.sqr(&z3, &z3)
+	f.sub(&z3, &z3, &gamma)
+	f.sub(&r.z, &z3, &delta)
 	// X3 = α² - 8β
 	f.add(&beta, &beta, &beta)
 	f.add(&beta, &beta, &beta) // 4β
 	f.sqr(&x3, &alpha)
 	f.sub(&x3, &x3, &beta)
-	f.sub(&x3, &x3, &beta)
-	// Z3 = (Y + Z)² - γ - δ
-	f.add(&z3, &p.y, &p.z)
-	f.sqr(&z3, &z3)
-	f.sub(&z3, &z3, &gamma)
-	f.sub(&z3, &z3, &delta)
+	f.sub(&r.x, &x3, &beta)
 	// Y3 = α(4β - X3) - 8γ²
-	f.sub(&t, &beta, &x3)
+	f.sub(&t, &beta, &r.x)
 	f.mul(&y3, &alpha, &t)
 	f.sqr(&gamma, &gamma)
 	f.add(&gamma, &gamma, &gamma)
 	f.add(&gamma, &gamma, &gamma)
 	f.add(&gamma, &gamma, &gamma)
-	f.sub(&y3, &y3, &gamma)
-	r.x, r.y, r.z = x3, y3, z3
+	f.sub(&r.y, &y3, &gamma)
 }
 
 // jaddAffine sets r = p + q for an affine q.

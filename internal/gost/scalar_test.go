@@ -377,7 +377,7 @@ func int8Bytes(d []int8) []byte {
 	return b
 }
 
-// TestEdwardsAsm: the Edwards doubling and additions of edwards_amd64.s
+// TestEdwardsAsm: the Edwards doubling and additions of points_amd64.s
 // give the words of the Go ones (edDoubleGo, edAddMixedGo, edAddGo) on
 // random field elements (the formulas are arithmetic on any words below
 // p, points or not), p - 1 and 0, with r a new point and r the same as p.
@@ -486,6 +486,61 @@ func TestSelectAsm(t *testing.T) {
 			}
 			if idx < combSize && (got != txy[idx] || gotEd != ted[idx]) {
 				t.Fatalf("%s: entry %d not read", c.Name, idx)
+			}
+		}
+	}
+}
+
+// TestPointsAsm: the a = -3 comb addition and Jacobian doubling of
+// points_amd64.s give the words of the Go ones (addMixedM3Go,
+// jdoubleM3Go) on the folding a = -3 curves, on random field elements, p -
+// 1 and 0, with r a new point and r the same as p.
+func TestPointsAsm(t *testing.T) {
+	if !useAsm {
+		t.Skip("no field assembly on this machine or build")
+	}
+	for _, c := range []*Curve{CryptoProA, Tc26512A} {
+		if c.fp.c == 0 || !c.aM3 {
+			t.Fatalf("%s: not a folding a = -3 curve", c.Name)
+		}
+		pm1 := new(big.Int).Sub(c.P, big.NewInt(1))
+		rnd := func(i int) fe {
+			switch i % 13 {
+			case 3:
+				return feFromBig(pm1)
+			case 5:
+				return fe{}
+			}
+			x, _ := rand.Int(rand.Reader, c.P)
+			return feFromBig(x)
+		}
+		for i := 0; i < 500; i++ {
+			p := point{rnd(i), rnd(i + 1), rnd(i + 2)}
+			q := xy{rnd(i + 3), rnd(i + 4)}
+			var want, got point
+			c.addMixedM3Go(&want, &p, &q)
+			c.addMixedM3(&got, &p, &q)
+			if got != want {
+				t.Fatalf("%s: addMixedM3 differs", c.Name)
+			}
+			want, got = p, p
+			c.addMixedM3Go(&want, &want, &q)
+			c.addMixedM3(&got, &got, &q)
+			if got != want {
+				t.Fatalf("%s: addMixedM3 in place differs", c.Name)
+			}
+			j := jpoint{rnd(i + 5), rnd(i + 6), rnd(i + 7)}
+			var jw, jg jpoint
+			c.jdoubleM3Go(&jw, &j)
+			c.jdoubleM3(&jg, &j)
+			if jg != jw {
+				t.Fatalf("%s: jdoubleM3 differs", c.Name)
+			}
+			jw, jg = j, j
+			c.jdoubleM3Go(&jw, &jw)
+			c.jdoubleM3(&jg, &jg)
+			if jg != jw {
+				t.Fatalf("%s: jdoubleM3 in place differs", c.Name)
 			}
 		}
 	}

@@ -294,3 +294,25 @@ func BenchmarkEdOps(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkJOps times one a = -3 Jacobian doubling and one comb mixed
+// addition of the folding a = -3 curves (most of their verification and
+// signing).
+func BenchmarkJOps(b *testing.B) {
+	for _, c := range []*Curve{Tc26512A, CryptoProA} {
+		g := c.baseNAF()[0]
+		j := jpoint{g.x, g.y, c.fp.one}
+		p := point{g.x, g.y, c.fp.one}
+		q := xy{g.x, g.y}
+		b.Run(c.Name+"/jdouble", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				c.jdouble(&j, &j)
+			}
+		})
+		b.Run(c.Name+"/addmixed", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				c.addMixed(&p, &p, &q)
+			}
+		})
+	}
+}
