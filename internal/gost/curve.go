@@ -298,27 +298,32 @@ func (c *Curve) combRows() int { return (c.qBits + combBits) / combBits } // one
 
 // baseComb returns the base point's comb table, made at the first call.
 func (c *Curve) baseComb() [][combSize]xy {
-	c.combOnce.Do(func() {
-		rows := c.combRows()
-		proj := make([]point, rows*combSize)
-		base := c.g
-		for i := 0; i < rows; i++ {
-			row := proj[i*combSize : (i+1)*combSize]
-			row[0] = base
-			for j := 1; j < combSize; j++ {
-				c.add(&row[j], &row[j-1], &base)
-			}
-			for j := 0; j < combBits; j++ {
-				c.double(&base, &base)
-			}
-		}
-		flat := c.normalize(proj)
-		c.comb = make([][combSize]xy, rows)
-		for i := range c.comb {
-			copy(c.comb[i][:], flat[i*combSize:])
-		}
-	})
+	c.combOnce.Do(func() { c.comb = c.makeComb() })
 	return c.comb
+}
+
+// makeComb makes the comb table of baseComb (not kept: the Edwards curves
+// keep only their own form of it).
+func (c *Curve) makeComb() [][combSize]xy {
+	rows := c.combRows()
+	proj := make([]point, rows*combSize)
+	base := c.g
+	for i := 0; i < rows; i++ {
+		row := proj[i*combSize : (i+1)*combSize]
+		row[0] = base
+		for j := 1; j < combSize; j++ {
+			c.add(&row[j], &row[j-1], &base)
+		}
+		for j := 0; j < combBits; j++ {
+			c.double(&base, &base)
+		}
+	}
+	flat := c.normalize(proj)
+	comb := make([][combSize]xy, rows)
+	for i := range comb {
+		copy(comb[i][:], flat[i*combSize:])
+	}
+	return comb
 }
 
 // normalize turns projective points (none the identity) into affine ones

@@ -255,7 +255,7 @@ func (c *Curve) edWeierstrass(p *edPoint) (x, y fe, inf uint64) {
 // baseCombEd is baseComb in Edwards form, made at the first call.
 func (c *Curve) baseCombEd() [][combSize]edAffine {
 	c.combEdOnce.Do(func() {
-		w := c.baseComb()
+		w := c.makeComb() // the Weierstrass form is not kept (352 KB for 512-C)
 		flat := make([]xy, 0, len(w)*combSize)
 		for i := range w {
 			flat = append(flat, w[i][:]...)
@@ -415,7 +415,8 @@ func (c *Curve) mulSplitVarEd(u, v *fe, gts [][]edAffine, qts [][]edCached) edPo
 // baseSplitEd is baseSplit in Edwards form.
 func (c *Curve) baseSplitEd() [][]edAffine {
 	c.gSplitEdOnce.Do(func() {
-		for _, t := range c.baseSplit() {
+		c.gSplitEd = [][]edAffine{c.baseNAFEd()} // part 0 is G itself
+		for _, t := range c.baseSplit()[1:] {
 			flat := make([]xy, len(t))
 			for i := range t {
 				flat[i] = xy{t[i].x, t[i].y}

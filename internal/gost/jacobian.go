@@ -485,7 +485,8 @@ func (c *Curve) splitPoints(p *apoint, parts int) []apoint {
 func (c *Curve) baseSplit() [][]apoint {
 	c.gSplitOnce.Do(func() {
 		g := apoint{x: c.g.x, y: c.g.y}
-		for _, p := range c.splitPoints(&g, splitParts) {
+		c.gSplit = [][]apoint{c.baseNAF()} // part 0 is G itself
+		for _, p := range c.splitPoints(&g, splitParts)[1:] {
 			c.gSplit = append(c.gSplit, c.oddMultiples(&p, wBase))
 		}
 	})

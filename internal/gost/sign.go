@@ -257,7 +257,13 @@ func (pub *PublicKey) tables() ([]apoint, []edCached) {
 func (pub *PublicKey) splitTables() ([][]apoint, [][]edCached) {
 	pub.splitOnce.Do(func() {
 		c := pub.C
-		for _, p := range c.splitPoints(pub.point(), splitParts) {
+		qt, qtEd := pub.tables() // part 0 is Q itself
+		if c.ed != nil {
+			pub.qsEd = [][]edCached{qtEd}
+		} else {
+			pub.qs = [][]apoint{qt}
+		}
+		for _, p := range c.splitPoints(pub.point(), splitParts)[1:] {
 			if c.ed != nil {
 				pub.qsEd = append(pub.qsEd, c.edOddMultiples(&p, c.wQ()))
 			} else {
