@@ -3,6 +3,7 @@ package gost
 import (
 	"bytes"
 	"crypto/rand"
+	"fmt"
 	"math/big"
 	mrand "math/rand/v2"
 	"testing"
@@ -377,6 +378,22 @@ func int8Bytes(d []int8) []byte {
 	return b
 }
 
+// edgeOrRandom returns the i-th input of the assembly tests on c: p - 1
+// or 0 for some i, a random element below p for the others.
+func edgeOrRandom(c *Curve) func(i int) fe {
+	pm1 := new(big.Int).Sub(c.P, big.NewInt(1))
+	return func(i int) fe {
+		switch i % 17 {
+		case 3:
+			return feFromBig(pm1)
+		case 5:
+			return fe{}
+		}
+		x, _ := rand.Int(rand.Reader, c.P)
+		return feFromBig(x)
+	}
+}
+
 // TestEdwardsAsm: the Edwards doubling and additions of points_amd64.s
 // give the words of the Go ones (edDoubleGo, edAddMixedGo, edAddGo) on
 // random field elements (the formulas are arithmetic on any words below
@@ -386,59 +403,41 @@ func TestEdwardsAsm(t *testing.T) {
 		t.Skip("no field assembly on this machine or build")
 	}
 	for _, c := range []*Curve{Tc26256A, Tc26512C} {
-		pm1 := new(big.Int).Sub(c.P, big.NewInt(1))
-		rnd := func(i int) fe {
-			switch i % 17 {
-			case 3:
-				return feFromBig(pm1)
-			case 5:
-				return fe{}
-			}
-			x, _ := rand.Int(rand.Reader, c.P)
-			return feFromBig(x)
-		}
+		rnd := edgeOrRandom(c)
 		for i := 0; i < 500; i++ {
 			p := edPoint{rnd(i), rnd(i + 1), rnd(i + 2), rnd(i + 3)}
 			qa := edAffine{rnd(i + 4), rnd(i + 5), rnd(i + 6)}
 			qc := edCached{rnd(i + 7), rnd(i + 8), rnd(i + 9), rnd(i + 10)}
 			for _, withT := range []bool{true, false} {
-				var want, got edPoint
-				c.edDoubleGo(&want, &p, withT)
-				c.edDouble(&got, &p, withT)
-				if got != want {
-					t.Fatalf("%s: doubling (T %v) differs", c.Name, withT)
-				}
-				want, got = p, p
-				c.edDoubleGo(&want, &want, withT)
-				c.edDouble(&got, &got, withT)
-				if got != want {
-					t.Fatalf("%s: doubling in place (T %v) differs", c.Name, withT)
-				}
+				sameWords(t, fmt.Sprintf("%s: doubling (T %v)", c.Name, withT), p,
+					func(r, p *edPoint) { c.edDoubleGo(r, p, withT) },
+					func(r, p *edPoint) { c.edDouble(r, p, withT) })
 			}
-			var want, got edPoint
-			c.edAddMixedGo(&want, &p, &qa)
-			c.edAddMixed(&got, &p, &qa)
-			if got != want {
-				t.Fatalf("%s: mixed addition differs", c.Name)
-			}
-			want, got = p, p
-			c.edAddMixedGo(&want, &want, &qa)
-			c.edAddMixed(&got, &got, &qa)
-			if got != want {
-				t.Fatalf("%s: mixed addition in place differs", c.Name)
-			}
-			c.edAddGo(&want, &p, &qc)
-			c.edAdd(&got, &p, &qc)
-			if got != want {
-				t.Fatalf("%s: addition differs", c.Name)
-			}
-			want, got = p, p
-			c.edAddGo(&want, &want, &qc)
-			c.edAdd(&got, &got, &qc)
-			if got != want {
-				t.Fatalf("%s: addition in place differs", c.Name)
-			}
+			sameWords(t, c.Name+": mixed addition", p,
+				func(r, p *edPoint) { c.edAddMixedGo(r, p, &qa) },
+				func(r, p *edPoint) { c.edAddMixed(r, p, &qa) })
+			sameWords(t, c.Name+": addition", p,
+				func(r, p *edPoint) { c.edAddGo(r, p, &qc) },
+				func(r, p *edPoint) { c.edAdd(r, p, &qc) })
 		}
+	}
+}
+
+// sameWords checks that asm(r, p) writes the words goFn(r, p) writes,
+// into a new r and in place (r = p).
+func sameWords[P comparable](t *testing.T, what string, p P, goFn, asm func(r, p *P)) {
+	t.Helper()
+	var want, got P
+	goFn(&want, &p)
+	asm(&got, &p)
+	if got != want {
+		t.Fatalf("%s differs", what)
+	}
+	want, got = p, p
+	goFn(&want, &want)
+	asm(&got, &got)
+	if got != want {
+		t.Fatalf("%s in place differs", what)
 	}
 }
 
@@ -503,45 +502,14 @@ func TestPointsAsm(t *testing.T) {
 		if c.fp.c == 0 || !c.aM3 {
 			t.Fatalf("%s: not a folding a = -3 curve", c.Name)
 		}
-		pm1 := new(big.Int).Sub(c.P, big.NewInt(1))
-		rnd := func(i int) fe {
-			switch i % 13 {
-			case 3:
-				return feFromBig(pm1)
-			case 5:
-				return fe{}
-			}
-			x, _ := rand.Int(rand.Reader, c.P)
-			return feFromBig(x)
-		}
+		rnd := edgeOrRandom(c)
 		for i := 0; i < 500; i++ {
-			p := point{rnd(i), rnd(i + 1), rnd(i + 2)}
 			q := xy{rnd(i + 3), rnd(i + 4)}
-			var want, got point
-			c.addMixedM3Go(&want, &p, &q)
-			c.addMixedM3(&got, &p, &q)
-			if got != want {
-				t.Fatalf("%s: addMixedM3 differs", c.Name)
-			}
-			want, got = p, p
-			c.addMixedM3Go(&want, &want, &q)
-			c.addMixedM3(&got, &got, &q)
-			if got != want {
-				t.Fatalf("%s: addMixedM3 in place differs", c.Name)
-			}
-			j := jpoint{rnd(i + 5), rnd(i + 6), rnd(i + 7)}
-			var jw, jg jpoint
-			c.jdoubleM3Go(&jw, &j)
-			c.jdoubleM3(&jg, &j)
-			if jg != jw {
-				t.Fatalf("%s: jdoubleM3 differs", c.Name)
-			}
-			jw, jg = j, j
-			c.jdoubleM3Go(&jw, &jw)
-			c.jdoubleM3(&jg, &jg)
-			if jg != jw {
-				t.Fatalf("%s: jdoubleM3 in place differs", c.Name)
-			}
+			sameWords(t, c.Name+": addMixedM3", point{rnd(i), rnd(i + 1), rnd(i + 2)},
+				func(r, p *point) { c.addMixedM3Go(r, p, &q) },
+				func(r, p *point) { c.addMixedM3(r, p, &q) })
+			sameWords(t, c.Name+": jdoubleM3", jpoint{rnd(i + 5), rnd(i + 6), rnd(i + 7)},
+				c.jdoubleM3Go, c.jdoubleM3)
 		}
 	}
 }
