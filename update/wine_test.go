@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,11 +28,7 @@ func TestWindowsSwapUnderWine(t *testing.T) {
 	builds := map[string][]byte{}
 	for _, v := range []string{"v1.0.0", "v1.1.0", "v1.2.0"} {
 		out := filepath.Join(dir, v+".exe")
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-X main.version="+v, "-o", out, "./testdata/winupdater")
-		cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("build %s: %v\n%s", v, err, b)
-		}
+		winetest.GoWindows(t, "build", "-trimpath", "-ldflags", "-X main.version="+v, "-o", out, "./testdata/winupdater")
 		var err error
 		if builds[v], err = os.ReadFile(out); err != nil {
 			t.Fatal(err)

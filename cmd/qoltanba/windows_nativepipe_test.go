@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,11 +17,7 @@ func TestWindowsNativePipe(t *testing.T) {
 		t.Skip("make test-windows (part of make test) runs this under Wine")
 	}
 	exe := filepath.Join(t.TempDir(), "transport.test.exe")
-	build := exec.Command("go", "test", "-c", "-o", exe, "../../transport")
-	build.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building transport's Windows tests: %v\n%s", err, out)
-	}
+	winetest.GoWindows(t, "test", "-c", "-o", exe, "../../transport")
 	w := winetest.New(t, "")
 	r := w.Run(exe, "-test.run", "^TestNativePipeWindows$", "-test.v")
 	if r.Code != 0 || !strings.Contains(r.Stdout, "--- PASS: TestNativePipeWindows") {

@@ -227,9 +227,17 @@ func FakeModule(t testing.TB, dst string) {
 // program leaves running broke away from the job.
 func JobLauncher(t testing.TB, dst string) {
 	t.Helper()
-	cmd := exec.Command("go", "build", "-trimpath", "-o", dst, "github.com/qoltanba/qoltanba/internal/testkit/winetest/joblauncher")
+	GoWindows(t, "build", "-trimpath", "-o", dst, "github.com/qoltanba/qoltanba/internal/testkit/winetest/joblauncher")
+}
+
+// GoWindows runs the go command with args for windows/amd64 without cgo
+// (a go build of a program, a go test -c of a package's tests), in the
+// test's folder, and fails t with go's output if it fails.
+func GoWindows(t testing.TB, args ...string) {
+	t.Helper()
+	cmd := exec.Command("go", args...)
 	cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building joblauncher: %v\n%s", err, out)
+		t.Fatalf("go %s for Windows: %v\n%s", strings.Join(args, " "), err, out)
 	}
 }
