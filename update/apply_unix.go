@@ -4,7 +4,6 @@ package update
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"fmt"
 	"io"
 	"os"
@@ -61,11 +60,11 @@ func prepare(exe, _ string, data, sum []byte) (next string, err error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return "", fmt.Errorf("update: %w", err)
 	}
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	got, err := SHA256Of(f)
+	if err != nil {
 		return "", fmt.Errorf("update: reading the new %s back: %w (the old version is kept)", exe, err)
 	}
-	if got := h.Sum(nil); !bytes.Equal(got, sum) {
+	if !bytes.Equal(got, sum) {
 		return "", fmt.Errorf("update: the new %s hashes to %x, not the signed %x: refused (the old version is kept)", exe, got, sum)
 	}
 	return f.Name(), nil

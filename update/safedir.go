@@ -43,21 +43,9 @@ func PrepareStateDir(stateDir string) error {
 	if err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
-	// The first existing ancestor, and the components to make below it.
-	var missing []string
-	p := filepath.Dir(stateDir)
-	for {
-		if _, err := os.Lstat(p); err == nil {
-			break
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("update: %w", err)
-		}
-		missing = append(missing, p)
-		parent := filepath.Dir(p)
-		if parent == p {
-			break
-		}
-		p = parent
+	p, missing, err := firstExisting(filepath.Dir(stateDir))
+	if err != nil {
+		return err
 	}
 	if err := checkAncestors(p); err != nil {
 		return err
@@ -87,16 +75,9 @@ func StateDirOwned(stateDir string) error {
 	if err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
-	p := filepath.Dir(stateDir)
-	for {
-		if _, err := os.Lstat(p); err == nil {
-			break
-		}
-		parent := filepath.Dir(p)
-		if parent == p {
-			break
-		}
-		p = parent
+	p, _, err := firstExisting(filepath.Dir(stateDir))
+	if err != nil {
+		return err
 	}
 	if err := checkAncestors(p); err != nil {
 		return err
@@ -105,6 +86,26 @@ func StateDirOwned(stateDir string) error {
 		return nil
 	}
 	return CheckStateDir(stateDir)
+}
+
+// firstExisting returns dir or the nearest folder above it that exists,
+// and the missing ones between (dir first).
+func firstExisting(dir string) (string, []string, error) {
+	var missing []string
+	p := dir
+	for {
+		if _, err := os.Lstat(p); err == nil {
+			return p, missing, nil
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return "", nil, fmt.Errorf("update: %w", err)
+		}
+		missing = append(missing, p)
+		parent := filepath.Dir(p)
+		if parent == p {
+			return p, missing, nil
+		}
+		p = parent
+	}
 }
 
 // CheckStateDir checks the state directory and those of its folders that

@@ -70,11 +70,18 @@ func fileSHA256(name string) (string, error) {
 		return "", err
 	}
 	defer f.Close()
+	sum, err := SHA256Of(f)
+	return hex.EncodeToString(sum), err
+}
+
+// SHA256Of returns the SHA-256 of everything r reads (a program, a data
+// file).
+func SHA256Of(r io.Reader) ([]byte, error) {
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
+	if _, err := io.Copy(h, r); err != nil {
+		return nil, err
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return h.Sum(nil), nil
 }
 
 var errNoSwapRecord = errors.New("no record of a swap in progress")

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -369,11 +368,8 @@ func sameSHA256(name string, sum []byte) bool {
 		return false
 	}
 	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return false
-	}
-	return bytes.Equal(h.Sum(nil), sum)
+	got, err := update.SHA256Of(f)
+	return err == nil && bytes.Equal(got, sum)
 }
 
 // runsAs checks that the new program starts and says it is version v.
