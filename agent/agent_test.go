@@ -511,12 +511,12 @@ func TestIdle(t *testing.T) {
 	block := make(chan struct{})
 	p := &fakePrompter{consent: AllowAlways, file: gostFL, block: block}
 	a, _ := newAgent(t, p)
-	if !a.Idle() {
+	if !a.idle() {
 		t.Fatal("a new agent is busy")
 	}
 	release, ok := a.HoldIdle()
-	if !ok || a.Idle() {
-		t.Fatalf("HoldIdle on an idle agent: %v, idle %v", ok, a.Idle())
+	if !ok || a.idle() {
+		t.Fatalf("HoldIdle on an idle agent: %v, idle %v", ok, a.idle())
 	}
 	done := make(chan error, 2)
 	go func() { _, err := a.Handle(context.Background(), cmsRequest("x")); done <- err }()
@@ -545,7 +545,7 @@ func TestIdle(t *testing.T) {
 	for a.queue.waiting() != 1 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if a.Idle() {
+	if a.idle() {
 		t.Error("idle while a request waits on the prompter")
 	}
 	if _, ok := a.HoldIdle(); ok {
@@ -557,7 +557,7 @@ func TestIdle(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if !a.Idle() {
+	if !a.idle() {
 		t.Error("busy after every request was answered")
 	}
 	release, ok = a.HoldIdle()
@@ -636,7 +636,15 @@ func TestHoldIdleHoldsNewRequestsBack(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if !a.Idle() {
+	if !a.idle() {
 		t.Error("busy after every request was answered")
 	}
+}
+
+// idle reports that no request waits for or shows a dialog (for the
+// tests of HoldIdle).
+func (a *Agent) idle() bool {
+	a.queue.mu.Lock()
+	defer a.queue.mu.Unlock()
+	return a.queue.total == 0
 }

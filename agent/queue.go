@@ -137,13 +137,6 @@ func (q *queue) openGate(g chan struct{}) {
 	}
 }
 
-// Idle reports that no request waits for or shows a dialog.
-func (a *Agent) Idle() bool {
-	a.queue.mu.Lock()
-	defer a.queue.mu.Unlock()
-	return a.queue.total == 0
-}
-
 // HoldIdle is for a restart into a new version: when the agent is idle, it
 // takes the dialog slot so that no dialog opens until release (requests
 // arriving meanwhile wait in the queue); ok is false while a request waits

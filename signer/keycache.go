@@ -79,13 +79,6 @@ func (c *keyCache) key(cert *x509.Certificate) (*GOSTPublicKey, error) {
 	return k, nil
 }
 
-// len is how many keys the cache holds.
-func (c *keyCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.order.Len()
-}
-
 // verificationKey is cert's public key for verifying inside this package:
 // RSA and ECDSA as crypto/x509 parsed them, GOST from gostKeys. The key
 // is shared: read it, never change it, never hand it out.

@@ -171,3 +171,10 @@ func TestKeyCacheOff(t *testing.T) {
 		t.Error("the key parsed afresh differs from the cached one")
 	}
 }
+
+// len is how many keys the cache holds.
+func (c *keyCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.order.Len()
+}
