@@ -9,7 +9,9 @@ other (512-bit products: CALLs). They are
     edAdd) of tc26 256-A and 512-C, the two curves with an Edwards form;
   - curve.go's complete mixed addition for a = -3 (addMixedM3, signing's
     comb) and jacobian.go's doubling for a = -3 (jdoubleM3, verification)
-    of the folding a = -3 curves (tc26 512-A, CryptoPro A and XchA).
+    of the folding a = -3 curves (tc26 512-A, CryptoPro A and XchA), and
+    jacobian.go's mixed addition (jaddAffine, verification; it returns to
+    the Go code for p = ±q, before r is written: `bailz`).
 
 Why: a field operation called from Go goes through field.mul's choice of
 function, a stack check, a frame and the reload of the goroutine register
@@ -25,7 +27,8 @@ python3 scripts/gen-gost-points-asm.py
 
 Like the field routines they are made of, these are straight-line: no
 branch on a value (edDouble's withT is whether the caller needs T,
-public), so edAddMixed and addMixedM3 keep signing's constant time.
+public; bailz only in verification's jaddAffine, on public values), so
+edAddMixed and addMixedM3 keep signing's constant time.
 """
 
 import importlib.util
@@ -41,7 +44,7 @@ _spec.loader.exec_module(field)
 FE = 64  # bytes of an fe ([8]uint64)
 # the field elements of each argument type, in memory order
 FIELDS = {'edPoint': 'x y z t', 'edAffine': 'x y dt', 'edCached': 'x y z dt',
-          'point': 'x y z', 'xy': 'x y', 'jpoint': 'x y z'}
+          'point': 'x y z', 'xy': 'x y', 'jpoint': 'x y z', 'apoint': 'x y'}
 
 # The formulas (the Go code's), one field operation a line: op dst src
 # [src]. Names with a dot are fields of the arguments, a bare argument's
@@ -165,6 +168,36 @@ add gamma gamma gamma
 add gamma gamma gamma
 sub r.y y3 gamma
 """
+# jacobian.go's jaddAffine (madd-2007-bl) past its first special cases;
+# bailz: h = 0 (p = ±q) returns to the Go code before r is written
+JADD_AFFINE = """
+sqr z1z1 p.z
+mul u2 q.x z1z1
+mul s2 q.y p.z
+mul s2 s2 z1z1
+sub h u2 p.x
+bailz h
+sub rr s2 p.y
+add rr rr rr
+sqr hh h
+add i hh hh
+add i i i
+mul j h i
+mul v p.x i
+mul t2 p.y j
+add t2 t2 t2
+add z3 p.z h
+sqr z3 z3
+sub z3 z3 z1z1
+sub r.z z3 hh
+sqr x3 rr
+sub x3 x3 j
+sub x3 x3 v
+sub r.x x3 v
+sub t v r.x
+mul y3 rr t
+sub r.y y3 t2
+"""
 
 out = field.out  # one output: the field routines write into it too
 e = field.e
@@ -184,7 +217,11 @@ def gen(name, n, prog, args):
     moff = 8 * len(args)
     coff = moff + 8
     withT = any(l[0].startswith('?') for l in lines)
+    bail = any(l[0] == 'bailz' for l in lines)
     nargs = coff + 8 + (8 if withT else 0)
+    retoff = nargs
+    if bail:
+        nargs += 8  # the result: special uint64
     # 512-bit products are CALLed: inline, each is ~1.5 KB of code, and a
     # doubling's and an addition's together no longer fit the instruction
     # caches (the verification loop measured no faster than with CALLs);
@@ -211,7 +248,8 @@ def gen(name, n, prog, args):
         return load
 
     ps = ', '.join(f'{a} *{t}' for a, t in args)
-    out.append(f'// func {name}({ps}, m *fe, c uint64{", withT uint64" if withT else ""})')
+    out.append(f'// func {name}({ps}, m *fe, c uint64{", withT uint64" if withT else ""})'
+               + (' (special uint64)' if bail else ''))
     out.append(f'TEXT ·{name}(SB), $' + f'{frame}-{nargs}')
     for l in lines:
         op = l[0]
@@ -222,6 +260,18 @@ def gen(name, n, prog, args):
             e(f'JZ {name}_done')
         srcs = l[2:]
         e(f'// {op} {l[1]} {" ".join(srcs)}')
+        if op == 'bailz':
+            # a public value (verification only): when it is zero, return
+            # 1 with r not written, for the Go code's special cases
+            ref(l[1])('SI')
+            e('MOVQ 0(SI), AX')
+            for k in range(1, n):
+                e(f'ORQ {8 * k}(SI), AX')
+            e(f'JNZ {name}_general')
+            e(f'MOVQ $1, special+{retoff}(FP)')
+            e('RET')
+            out.append(f'{name}_general:')
+            continue
         a = field.Args(mul=(op == 'mul'), z=ref(l[1]), x=ref(srcs[0]),
                        y=ref(srcs[1]) if len(srcs) > 1 else None,
                        c=f'c+{coff}(FP)', p=f'm+{moff}(FP)', ret=False)
@@ -243,6 +293,8 @@ def gen(name, n, prog, args):
             field.sub_mod(n, a)
     if withT:
         out.append(f'{name}_done:')
+    if bail:
+        e(f'MOVQ $0, special+{retoff}(FP)')
     e('RET')
     out.append('')
 
@@ -261,6 +313,7 @@ def main():
         gen(f'edAddFold{n}Asm', n, ADD, ed + [('q', 'edCached')])
         gen(f'addMixedM3Fold{n}Asm', n, ADD_MIXED_M3, [('r', 'point'), ('p', 'point'), ('q', 'xy'), ('b', 'fe')])
         gen(f'jdoubleM3Fold{n}Asm', n, JDOUBLE_M3, [('r', 'jpoint'), ('p', 'jpoint')])
+        gen(f'jaddAffineFold{n}Asm', n, JADD_AFFINE, [('r', 'jpoint'), ('p', 'jpoint'), ('q', 'apoint')])
     path = sys.argv[1] if len(sys.argv) > 1 else 'internal/gost/points_amd64.s'
     with open(path, 'w') as f:
         f.write('\n'.join(out))

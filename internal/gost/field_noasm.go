@@ -38,3 +38,9 @@ func addMixedM3Fold4Asm(r, p *point, q *xy, b *fe, m *fe, c uint64)  { panic(noA
 func addMixedM3Fold8Asm(r, p *point, q *xy, b *fe, m *fe, c uint64)  { panic(noAsm) }
 func jdoubleM3Fold4Asm(r, p *jpoint, m *fe, c uint64)                { panic(noAsm) }
 func jdoubleM3Fold8Asm(r, p *jpoint, m *fe, c uint64)                { panic(noAsm) }
+func jaddAffineFold4Asm(r, p *jpoint, q *apoint, m *fe, c uint64) uint64 {
+	panic(noAsm)
+}
+func jaddAffineFold8Asm(r, p *jpoint, q *apoint, m *fe, c uint64) uint64 {
+	panic(noAsm)
+}

@@ -136,7 +136,27 @@ func (c *Curve) jaddAffine(r, p *jpoint, q *apoint) {
 		r.x, r.y, r.z = q.x, q.y, f.one
 		return
 	}
-	var z1z1, u2, s2, h, hh, i, j, rr, v fe
+	if useAsm && f.c != 0 {
+		var special uint64
+		if f.n == 4 {
+			special = jaddAffineFold4Asm(r, p, q, &f.p, f.c)
+		} else {
+			special = jaddAffineFold8Asm(r, p, q, &f.p, f.c)
+		}
+		if special == 0 {
+			return
+		}
+		// p = ±q: r is not written; the Go code below sees it again
+	}
+	c.jaddAffineGo(r, p, q)
+}
+
+// jaddAffineGo is jaddAffine for p and q not the identity (madd-2007-bl;
+// points_amd64.s has the same operations, and returns here for p = ±q).
+// r is written only after the last read of p, so r may be p.
+func (c *Curve) jaddAffineGo(r, p *jpoint, q *apoint) {
+	f := c.fp
+	var z1z1, u2, s2, h, hh, i, j, rr, v, t, t2, x3, y3, z3 fe
 	f.sqr(&z1z1, &p.z)
 	f.mul(&u2, &q.x, &z1z1)
 	f.mul(&s2, &q.y, &p.z)
@@ -157,21 +177,21 @@ func (c *Curve) jaddAffine(r, p *jpoint, q *apoint) {
 	f.add(&i, &i, &i)
 	f.mul(&j, &h, &i)
 	f.mul(&v, &p.x, &i)
-	var x3, y3, z3, t fe
-	f.sqr(&x3, &rr)
-	f.sub(&x3, &x3, &j)
-	f.sub(&x3, &x3, &v)
-	f.sub(&x3, &x3, &v)
-	f.sub(&t, &v, &x3)
-	f.mul(&y3, &rr, &t)
-	f.mul(&t, &p.y, &j)
-	f.add(&t, &t, &t)
-	f.sub(&y3, &y3, &t)
+	f.mul(&t2, &p.y, &j)
+	f.add(&t2, &t2, &t2)
+	// Z3 = (Z1 + H)² - Z1Z1 - HH
 	f.add(&z3, &p.z, &h)
 	f.sqr(&z3, &z3)
 	f.sub(&z3, &z3, &z1z1)
-	f.sub(&z3, &z3, &hh)
-	r.x, r.y, r.z = x3, y3, z3
+	f.sub(&r.z, &z3, &hh)
+	// X3 = rr² - J - 2V, Y3 = rr(V - X3) - 2·Y1·J
+	f.sqr(&x3, &rr)
+	f.sub(&x3, &x3, &j)
+	f.sub(&x3, &x3, &v)
+	f.sub(&r.x, &x3, &v)
+	f.sub(&t, &v, &r.x)
+	f.mul(&y3, &rr, &t)
+	f.sub(&r.y, &y3, &t2)
 }
 
 // Verification computes u·G + v·Q with both scalars in width-w NAF

@@ -38,3 +38,9 @@ func jdoubleM3Fold4Asm(r, p *jpoint, m *fe, c uint64)
 
 //go:noescape
 func jdoubleM3Fold8Asm(r, p *jpoint, m *fe, c uint64)
+
+//go:noescape
+func jaddAffineFold4Asm(r, p *jpoint, q *apoint, m *fe, c uint64) (special uint64)
+
+//go:noescape
+func jaddAffineFold8Asm(r, p *jpoint, q *apoint, m *fe, c uint64) (special uint64)

@@ -490,10 +490,11 @@ func TestSelectAsm(t *testing.T) {
 	}
 }
 
-// TestPointsAsm: the a = -3 comb addition and Jacobian doubling of
-// points_amd64.s give the words of the Go ones (addMixedM3Go,
-// jdoubleM3Go) on the folding a = -3 curves, on random field elements, p -
-// 1 and 0, with r a new point and r the same as p.
+// TestPointsAsm: the a = -3 comb addition, the Jacobian doubling and
+// mixed addition of points_amd64.s give the words of the Go ones
+// (addMixedM3Go, jdoubleM3Go, jaddAffineGo) on the folding a = -3 curves,
+// on random field elements, p - 1 and 0, with r a new point and r the same
+// as p; and p + q for q = ±p goes back to the Go code's special cases.
 func TestPointsAsm(t *testing.T) {
 	if !useAsm {
 		t.Skip("no field assembly on this machine or build")
@@ -510,6 +511,38 @@ func TestPointsAsm(t *testing.T) {
 				func(r, p *point) { c.addMixedM3(r, p, &q) })
 			sameWords(t, c.Name+": jdoubleM3", jpoint{rnd(i + 5), rnd(i + 6), rnd(i + 7)},
 				c.jdoubleM3Go, c.jdoubleM3)
+			// jaddAffine past its identity checks: Z ≠ 0
+			qa := apoint{x: rnd(i + 8), y: rnd(i + 9)}
+			pj := jpoint{rnd(i + 10), rnd(i + 11), rnd(i + 12)}
+			if c.fp.isZero(&pj.z) != 0 {
+				pj.z = c.fp.one
+			}
+			sameWords(t, c.Name+": jaddAffine", pj,
+				func(r, p *jpoint) { c.jaddAffineGo(r, p, &qa) },
+				func(r, p *jpoint) { c.jaddAffine(r, p, &qa) })
+		}
+		// p = q and p = -q (h = 0: the assembly returns to the Go code),
+		// with p in Jacobian form for a random Z
+		g := c.baseNAF()[1] // 3G
+		z := rnd(1)
+		var z2, z3 fe
+		c.fp.sqr(&z2, &z)
+		c.fp.mul(&z3, &z2, &z)
+		var pj jpoint
+		c.fp.mul(&pj.x, &g.x, &z2)
+		c.fp.mul(&pj.y, &g.y, &z3)
+		pj.z = z
+		neg := g
+		c.fp.sub(&neg.y, &fe{}, &g.y)
+		for _, q := range []apoint{g, neg} {
+			sameWords(t, c.Name+": jaddAffine of p = ±q", pj,
+				func(r, p *jpoint) { c.jaddAffineGo(r, p, &q) },
+				func(r, p *jpoint) { c.jaddAffine(r, p, &q) })
+			var r jpoint
+			c.jaddAffine(&r, &pj, &q)
+			if (q == g) != (c.fp.isZero(&r.z) == 0) {
+				t.Fatalf("%s: p + (±p) gave the wrong kind of point", c.Name)
+			}
 		}
 	}
 }
