@@ -28,15 +28,19 @@
 //     in one run; the 512-bit ones gain most). Straight-line code like the
 //     Go products: no branch or memory index on a value, the last choice by
 //     CMOV or a mask. It runs when the CPU has BMI2 and ADX
-//     (golang.org/x/sys/cpu, useAsm).
+//     (golang.org/x/sys/cpu, useAsm). The same file has signing's comb
+//     row reads with AVX2 (every entry read, chosen by a VPCMPEQQ mask:
+//     useSelectAsm), which halved the 512-C and 256-A signature.
 //   - points_amd64.s (scripts/gen-gost-points-asm.py): the Edwards
 //     doubling and additions of 256-A and 512-C, and the a = -3 comb
-//     addition and Jacobian doubling of the other folding curves (512-A,
-//     CryptoPro-A), made of those field routines' bodies, inline, the same
-//     operations in the same order as the Go code, without a call per
-//     field operation (about 8% of a verification against Go calls, 7-10%
-//     more against assembly CALLs); straight-line too, so signing's comb
-//     keeps its constant time. Used with the field assembly (useAsm).
+//     addition, Jacobian doubling and mixed addition of the other folding
+//     curves (512-A, CryptoPro-A), made of those field routines' bodies
+//     inline (512-bit products CALLed), the same operations in the same
+//     order as the Go code, without a Go call per field operation (about
+//     8% of a 512-C verification, a third of a 256-bit doubling);
+//     straight-line too, so signing's comb keeps its constant time (the
+//     mixed addition of verification alone returns early for p = ±q, on
+//     public values). Used with the field assembly (useAsm).
 //   - streebog_amd64.s (scripts/gen-gost-streebog-asm.py): Streebog's
 //     compression g, the 8 words of each LPS in registers, index bytes
 //     taken as AL/AH and each table lookup one XOR with a memory operand;
