@@ -30,7 +30,7 @@
 //     CMOV or a mask. It runs when the CPU has BMI2 and ADX
 //     (golang.org/x/sys/cpu, useAsm). The same file has signing's comb
 //     row reads with AVX2 (every entry read, chosen by a VPCMPEQQ mask:
-//     useSelectAsm), which halved the 512-C and 256-A signature.
+//     useSelectAsm): 512-C signing 111 → 59 µs, 256-A 23 → 14 here.
 //   - points_amd64.s (scripts/gen-gost-points-asm.py): the Edwards
 //     doubling and additions of 256-A and 512-C, and the a = -3 comb
 //     addition, Jacobian doubling and mixed addition of the other folding
