@@ -370,14 +370,17 @@ def main():
            '// Go cannot express the two carry chains, and these products are most of',
            '// a GOST signature\'s time. Generated because an unrolled 8-limb chain',
            '// is too easy to get wrong by hand; see the script for the method.', '',
-           '//go:build amd64 && !purego', '', '#include "textflag.h"']
+           '//go:build amd64 && !purego', '', '#include "textflag.h"', '#include "funcdata.h"']
+    # NO_LOCAL_POINTERS: the frames hold no Go pointers (products, staged
+    # words); said, so that a fault in them unwinds as a panic instead of
+    # stopping the program on a missing stack map
     for n in (8, 4):
         for kind in ('mulFold', 'sqrFold', 'mulMont', 'sqrMont'):
             MUL = kind.startswith('mul')
             args = {'mulFold': 32, 'sqrFold': 24, 'mulMont': 40, 'sqrMont': 32}[kind]
             sig = {'mulFold': '(z, x, y *fe, c uint64)', 'sqrFold': '(z, x *fe, c uint64)',
                    'mulMont': '(z, x, y, p *fe, pinv uint64)', 'sqrMont': '(z, x, p *fe, pinv uint64)'}[kind]
-            out.extend(['', f'// func {kind}{n}Asm{sig}', f'TEXT ·{kind}{n}Asm(SB), NOSPLIT, ${16 * n}-{args}'])
+            out.extend(['', f'// func {kind}{n}Asm{sig}', f'TEXT ·{kind}{n}Asm(SB), NOSPLIT, ${16 * n}-{args}', '\tNO_LOCAL_POINTERS'])
             a = Args(mul=MUL)
             H = mul_product(n, a) if MUL else sqr_product(n, a)
             if kind.endswith('Fold'):
@@ -385,9 +388,9 @@ def main():
             else:
                 mont_reduce(n, H, 32 if MUL else 24, 24 if MUL else 16)
     for n in (8, 4):
-        out.extend(['', f'// func addMod{n}Asm(z, x, y, p *fe)', f'TEXT ·addMod{n}Asm(SB), NOSPLIT, ${8 * n}-32'])
+        out.extend(['', f'// func addMod{n}Asm(z, x, y, p *fe)', f'TEXT ·addMod{n}Asm(SB), NOSPLIT, ${8 * n}-32', '\tNO_LOCAL_POINTERS'])
         add_mod(n)
-        out.extend(['', f'// func subMod{n}Asm(z, x, y, p *fe)', f'TEXT ·subMod{n}Asm(SB), NOSPLIT, ${8 * n}-32'])
+        out.extend(['', f'// func subMod{n}Asm(z, x, y, p *fe)', f'TEXT ·subMod{n}Asm(SB), NOSPLIT, ${8 * n}-32', '\tNO_LOCAL_POINTERS'])
         sub_mod(n)
     for name, typ, size, chunks in SELECTS:
         select(name, typ, size, chunks, 32)  # combSize

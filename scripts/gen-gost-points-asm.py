@@ -251,6 +251,9 @@ def gen(name, n, prog, args):
     out.append(f'// func {name}({ps}, m *fe, c uint64{", withT uint64" if withT else ""})'
                + (' (special uint64)' if bail else ''))
     out.append(f'TEXT ·{name}(SB), $' + f'{frame}-{nargs}')
+    # the frame holds no Go pointers (temporaries, products): said, so that
+    # a fault or a stack check here unwinds instead of a missing stack map
+    e('NO_LOCAL_POINTERS')
     for l in lines:
         op = l[0]
         if op.startswith('?'):
@@ -305,6 +308,7 @@ def main():
     out.append('//go:build amd64 && !purego')
     out.append('')
     out.append('#include "textflag.h"')
+    out.append('#include "funcdata.h"')
     out.append('')
     for n in (4, 8):
         ed = [('r', 'edPoint'), ('p', 'edPoint')]

@@ -52,6 +52,10 @@ func addMod4Asm(z, x, y, p *fe)
 //go:noescape
 func subMod4Asm(z, x, y, p *fe)
 
+// The AVX2 reads scan 32 entries (gen-gost-field-asm.py): a row of
+// another size fails to compile here.
+const _ = uint(combSize-32) + uint(32-combSize)
+
 //go:noescape
 func selectXY4Asm(r *xy, t *[combSize]xy, idx uint64)
 

@@ -8,9 +8,11 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "funcdata.h"
 
 // func mulFold8Asm(z, x, y *fe, c uint64)
 TEXT ·mulFold8Asm(SB), NOSPLIT, $128-32
+	NO_LOCAL_POINTERS
 	MOVQ x+8(FP), SI
 	MOVQ y+16(FP), R13
 	MOVQ 0(R13), DX
@@ -304,6 +306,7 @@ TEXT ·mulFold8Asm(SB), NOSPLIT, $128-32
 
 // func sqrFold8Asm(z, x *fe, c uint64)
 TEXT ·sqrFold8Asm(SB), NOSPLIT, $128-24
+	NO_LOCAL_POINTERS
 	MOVQ x+8(FP), SI
 	MOVQ 0(SI), DX
 	MULXQ 8(SI), AX, BX
@@ -561,6 +564,7 @@ TEXT ·sqrFold8Asm(SB), NOSPLIT, $128-24
 
 // func mulMont8Asm(z, x, y, p *fe, pinv uint64)
 TEXT ·mulMont8Asm(SB), NOSPLIT, $128-40
+	NO_LOCAL_POINTERS
 	MOVQ x+8(FP), SI
 	MOVQ y+16(FP), R13
 	MOVQ 0(R13), DX
@@ -1112,6 +1116,7 @@ TEXT ·mulMont8Asm(SB), NOSPLIT, $128-40
 
 // func sqrMont8Asm(z, x, p *fe, pinv uint64)
 TEXT ·sqrMont8Asm(SB), NOSPLIT, $128-32
+	NO_LOCAL_POINTERS
 	MOVQ x+8(FP), SI
 	MOVQ 0(SI), DX
 	MULXQ 8(SI), AX, BX
@@ -1627,6 +1632,7 @@ TEXT ·sqrMont8Asm(SB), NOSPLIT, $128-32
 
 // func mulFold4Asm(z, x, y *fe, c uint64)
 TEXT ·mulFold4Asm(SB), NOSPLIT, $64-32
+	NO_LOCAL_POINTERS
 	MOVQ x+8(FP), SI
 	MOVQ y+16(FP), R9
 	MOVQ 0(R9), DX
@@ -1736,6 +1742,7 @@ TEXT ·mulFold4Asm(SB), NOSPLIT, $64-32
 
 // func sqrFold4Asm(z, x *fe, c uint64)
 TEXT ·sqrFold4Asm(SB), NOSPLIT, $64-24
+	NO_LOCAL_POINTERS
 	MOVQ x+8(FP), SI
 	MOVQ 0(SI), DX
 	MULXQ 8(SI), AX, BX
@@ -1847,6 +1854,7 @@ TEXT ·sqrFold4Asm(SB), NOSPLIT, $64-24
 
 // func mulMont4Asm(z, x, y, p *fe, pinv uint64)
 TEXT ·mulMont4Asm(SB), NOSPLIT, $64-40
+	NO_LOCAL_POINTERS
 	MOVQ x+8(FP), SI
 	MOVQ y+16(FP), R9
 	MOVQ 0(R9), DX
@@ -2034,6 +2042,7 @@ TEXT ·mulMont4Asm(SB), NOSPLIT, $64-40
 
 // func sqrMont4Asm(z, x, p *fe, pinv uint64)
 TEXT ·sqrMont4Asm(SB), NOSPLIT, $64-32
+	NO_LOCAL_POINTERS
 	MOVQ x+8(FP), SI
 	MOVQ 0(SI), DX
 	MULXQ 8(SI), AX, BX
@@ -2223,6 +2232,7 @@ TEXT ·sqrMont4Asm(SB), NOSPLIT, $64-32
 
 // func addMod8Asm(z, x, y, p *fe)
 TEXT ·addMod8Asm(SB), NOSPLIT, $64-32
+	NO_LOCAL_POINTERS
 	MOVQ x+8(FP), SI
 	MOVQ y+16(FP), DX
 	MOVQ 0(SI), AX
@@ -2290,6 +2300,7 @@ TEXT ·addMod8Asm(SB), NOSPLIT, $64-32
 
 // func subMod8Asm(z, x, y, p *fe)
 TEXT ·subMod8Asm(SB), NOSPLIT, $64-32
+	NO_LOCAL_POINTERS
 	MOVQ x+8(FP), SI
 	MOVQ y+16(FP), DX
 	MOVQ 0(SI), AX
@@ -2355,6 +2366,7 @@ TEXT ·subMod8Asm(SB), NOSPLIT, $64-32
 
 // func addMod4Asm(z, x, y, p *fe)
 TEXT ·addMod4Asm(SB), NOSPLIT, $32-32
+	NO_LOCAL_POINTERS
 	MOVQ x+8(FP), SI
 	MOVQ y+16(FP), DX
 	MOVQ 0(SI), AX
@@ -2394,6 +2406,7 @@ TEXT ·addMod4Asm(SB), NOSPLIT, $32-32
 
 // func subMod4Asm(z, x, y, p *fe)
 TEXT ·subMod4Asm(SB), NOSPLIT, $32-32
+	NO_LOCAL_POINTERS
 	MOVQ x+8(FP), SI
 	MOVQ y+16(FP), DX
 	MOVQ 0(SI), AX

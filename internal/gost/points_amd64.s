@@ -3,9 +3,11 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "funcdata.h"
 
 // func edDoubleFold4Asm(r *edPoint, p *edPoint, m *fe, c uint64, withT uint64)
 TEXT ·edDoubleFold4Asm(SB), $512-40
+	NO_LOCAL_POINTERS
 	// sqr a p.x
 	MOVQ p+8(FP), SI
 	MOVQ 0(SI), DX
@@ -1098,6 +1100,7 @@ edDoubleFold4Asm_done:
 
 // func edAddMixedFold4Asm(r *edPoint, p *edPoint, q *edAffine, m *fe, c uint64)
 TEXT ·edAddMixedFold4Asm(SB), $576-40
+	NO_LOCAL_POINTERS
 	// mul a p.x q.x
 	MOVQ p+8(FP), SI
 	MOVQ q+16(FP), R9
@@ -2221,6 +2224,7 @@ TEXT ·edAddMixedFold4Asm(SB), $576-40
 
 // func edAddFold4Asm(r *edPoint, p *edPoint, q *edCached, m *fe, c uint64)
 TEXT ·edAddFold4Asm(SB), $640-40
+	NO_LOCAL_POINTERS
 	// mul a p.x q.x
 	MOVQ p+8(FP), SI
 	MOVQ q+16(FP), R9
@@ -3450,6 +3454,7 @@ TEXT ·edAddFold4Asm(SB), $640-40
 
 // func addMixedM3Fold4Asm(r *point, p *point, q *xy, b *fe, m *fe, c uint64)
 TEXT ·addMixedM3Fold4Asm(SB), $576-48
+	NO_LOCAL_POINTERS
 	// mul t0 p.x q.x
 	MOVQ p+8(FP), SI
 	MOVQ q+16(FP), R9
@@ -5688,6 +5693,7 @@ TEXT ·addMixedM3Fold4Asm(SB), $576-48
 
 // func jdoubleM3Fold4Asm(r *jpoint, p *jpoint, m *fe, c uint64)
 TEXT ·jdoubleM3Fold4Asm(SB), $640-32
+	NO_LOCAL_POINTERS
 	// sqr delta p.z
 	MOVQ p+8(FP), SI
 	ADDQ $128, SI
@@ -7146,6 +7152,7 @@ TEXT ·jdoubleM3Fold4Asm(SB), $640-32
 
 // func jaddAffineFold4Asm(r *jpoint, p *jpoint, q *apoint, m *fe, c uint64) (special uint64)
 TEXT ·jaddAffineFold4Asm(SB), $960-48
+	NO_LOCAL_POINTERS
 	// sqr z1z1 p.z
 	MOVQ p+8(FP), SI
 	ADDQ $128, SI
@@ -8865,6 +8872,7 @@ jaddAffineFold4Asm_general:
 
 // func edDoubleFold8Asm(r *edPoint, p *edPoint, m *fe, c uint64, withT uint64)
 TEXT ·edDoubleFold8Asm(SB), $512-40
+	NO_LOCAL_POINTERS
 	// sqr a p.x
 	LEAQ 64(SP), AX
 	MOVQ AX, 0(SP)
@@ -9329,6 +9337,7 @@ edDoubleFold8Asm_done:
 
 // func edAddMixedFold8Asm(r *edPoint, p *edPoint, q *edAffine, m *fe, c uint64)
 TEXT ·edAddMixedFold8Asm(SB), $576-40
+	NO_LOCAL_POINTERS
 	// mul a p.x q.x
 	LEAQ 64(SP), AX
 	MOVQ AX, 0(SP)
@@ -9864,6 +9873,7 @@ TEXT ·edAddMixedFold8Asm(SB), $576-40
 
 // func edAddFold8Asm(r *edPoint, p *edPoint, q *edCached, m *fe, c uint64)
 TEXT ·edAddFold8Asm(SB), $640-40
+	NO_LOCAL_POINTERS
 	// mul a p.x q.x
 	LEAQ 64(SP), AX
 	MOVQ AX, 0(SP)
@@ -10409,6 +10419,7 @@ TEXT ·edAddFold8Asm(SB), $640-40
 
 // func addMixedM3Fold8Asm(r *point, p *point, q *xy, b *fe, m *fe, c uint64)
 TEXT ·addMixedM3Fold8Asm(SB), $576-48
+	NO_LOCAL_POINTERS
 	// mul t0 p.x q.x
 	LEAQ 64(SP), AX
 	MOVQ AX, 0(SP)
@@ -12015,6 +12026,7 @@ TEXT ·addMixedM3Fold8Asm(SB), $576-48
 
 // func jdoubleM3Fold8Asm(r *jpoint, p *jpoint, m *fe, c uint64)
 TEXT ·jdoubleM3Fold8Asm(SB), $640-32
+	NO_LOCAL_POINTERS
 	// sqr delta p.z
 	LEAQ 64(SP), AX
 	MOVQ AX, 0(SP)
@@ -13105,6 +13117,7 @@ TEXT ·jdoubleM3Fold8Asm(SB), $640-32
 
 // func jaddAffineFold8Asm(r *jpoint, p *jpoint, q *apoint, m *fe, c uint64) (special uint64)
 TEXT ·jaddAffineFold8Asm(SB), $960-48
+	NO_LOCAL_POINTERS
 	// sqr z1z1 p.z
 	LEAQ 64(SP), AX
 	MOVQ AX, 0(SP)

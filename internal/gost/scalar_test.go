@@ -451,9 +451,16 @@ func TestSelectAsm(t *testing.T) {
 	}
 	for _, c := range []*Curve{Tc26256A, Tc26512C, CryptoProA, Tc26512A} {
 		n := c.fp.n
-		rnd := func() fe {
+		rnd := func() fe { // a table entry: n limbs
 			var v fe
 			for j := 0; j < n; j++ {
+				v[j] = mrand.Uint64()
+			}
+			return v
+		}
+		junk := func() fe { // what r held before: every word
+			var v fe
+			for j := range v {
 				v[j] = mrand.Uint64()
 			}
 			return v
@@ -469,13 +476,13 @@ func TestSelectAsm(t *testing.T) {
 			idxs = append(idxs, uint64(i))
 		}
 		for _, idx := range idxs {
-			want, got := xy{rnd(), rnd()}, xy{rnd(), rnd()}
+			want, got := xy{junk(), junk()}, xy{junk(), junk()}
 			c.selectXYGo(&want, &txy, idx)
 			c.selectXY(&got, &txy, idx)
 			if got != want {
 				t.Fatalf("%s: selectXY(%d) differs", c.Name, idx)
 			}
-			wantEd, gotEd := edAffine{x: rnd()}, edAffine{y: rnd()}
+			wantEd, gotEd := edAffine{junk(), junk(), junk()}, edAffine{junk(), junk(), junk()}
 			c.selectEdGo(&wantEd, &ted, idx)
 			none := isZeroMask(idx>>63 ^ 1)
 			cmov(&wantEd.y, &c.fp.one, none)
