@@ -147,34 +147,43 @@ func BenchmarkGogostStreebog512(b *testing.B) {
 // the Go one on random h, N and m (where the assembly exists; the purego
 // build runs the Go code twice).
 func TestStreebogAsm(t *testing.T) {
-	if !useStreebogAsm {
-		t.Skip("no Streebog assembly in this build")
+	impls := map[string]func(h, n, m *block){}
+	if useStreebogAsm {
+		impls["tables"] = gAsm
+	}
+	if useStreebogAVX512 {
+		impls["avx512"] = func(h, n, m *block) { gAVX512(h, n, m, &streebogVec) }
+	}
+	if len(impls) == 0 {
+		t.Skip("no Streebog assembly in this build or on this CPU")
 	}
 	var buf [3 * 64]byte
-	for i := 0; i < 2000; i++ {
-		rand.Read(buf[:])
-		var h, n, m block
-		for w := 0; w < 8; w++ {
-			h[w] = binary.LittleEndian.Uint64(buf[8*w:])
-			n[w] = binary.LittleEndian.Uint64(buf[64+8*w:])
-			m[w] = binary.LittleEndian.Uint64(buf[128+8*w:])
-		}
-		if i == 1 {
-			h, n, m = block{}, block{}, block{}
-		}
-		want := h
-		gGo(&want, &n, &m)
-		got := h
-		gAsm(&got, &n, &m)
-		if got != want {
-			t.Fatalf("h %x n %x m %x: asm %x, Go %x", h, n, m, got, want)
-		}
-		// h may be the same block as m (g reads m after writing h).
-		want, got = h, h
-		gGo(&want, &n, &want)
-		gAsm(&got, &n, &got)
-		if got != want {
-			t.Fatalf("aliased h, m: asm %x, Go %x", got, want)
+	for name, f := range impls {
+		for i := 0; i < 2000; i++ {
+			rand.Read(buf[:])
+			var h, n, m block
+			for w := 0; w < 8; w++ {
+				h[w] = binary.LittleEndian.Uint64(buf[8*w:])
+				n[w] = binary.LittleEndian.Uint64(buf[64+8*w:])
+				m[w] = binary.LittleEndian.Uint64(buf[128+8*w:])
+			}
+			if i == 1 {
+				h, n, m = block{}, block{}, block{}
+			}
+			want := h
+			gGo(&want, &n, &m)
+			got := h
+			f(&got, &n, &m)
+			if got != want {
+				t.Fatalf("%s: h %x n %x m %x: asm %x, Go %x", name, h, n, m, got, want)
+			}
+			// h may be the same block as m (g reads m after writing h).
+			want, got = h, h
+			gGo(&want, &n, &want)
+			f(&got, &n, &got)
+			if got != want {
+				t.Fatalf("%s: aliased h, m: asm %x, Go %x", name, got, want)
+			}
 		}
 	}
 }
@@ -186,8 +195,8 @@ func BenchmarkStreebogCompress(b *testing.B) {
 	for _, bc := range []struct {
 		name string
 		f    func(h, n, m *block)
-	}{{"asm", gAsm}, {"go", gGo}} {
-		if bc.name == "asm" && !useStreebogAsm {
+	}{{"avx512", func(h, n, m *block) { gAVX512(h, n, m, &streebogVec) }}, {"asm", gAsm}, {"go", gGo}} {
+		if bc.name == "asm" && !useStreebogAsm || bc.name == "avx512" && !useStreebogAVX512 {
 			continue
 		}
 		b.Run(bc.name, func(b *testing.B) {
