@@ -143,9 +143,9 @@ func BenchmarkGogostStreebog512(b *testing.B) {
 	}
 }
 
-// TestStreebogAsm: the compression of streebog_amd64.s gives the words of
-// the Go one on random h, N and m (where the assembly exists; the purego
-// build runs the Go code twice).
+// TestStreebogAsm: both compressions of streebog_amd64.s (the table one
+// and gAVX512) give the words of the Go one on random h, N and m, zero,
+// and h the same block as m (each where this CPU and build have it).
 func TestStreebogAsm(t *testing.T) {
 	impls := map[string]func(h, n, m *block){}
 	if useStreebogAsm {
@@ -188,8 +188,9 @@ func TestStreebogAsm(t *testing.T) {
 	}
 }
 
-// BenchmarkStreebogCompress: one block's compression, the assembly against
-// the Go code in one run (cpu-ns/op: the process's CPU time).
+// BenchmarkStreebogCompress: one block's compression, the AVX-512 and the
+// table assembly against the Go code in one run (each where this CPU and
+// build have it; cpu-ns/op: the process's CPU time).
 func BenchmarkStreebogCompress(b *testing.B) {
 	var h, n, m block
 	for _, bc := range []struct {
