@@ -11,7 +11,7 @@
 # Arguments: the -test.bench pattern, N rounds, the -test.benchtime of
 # each run, then the binaries. Figures are ns/op. For reading, not a test.
 set -euo pipefail
-[ $# -ge 4 ] || { sed -n '2,13p' "$0"; exit 2; }
+[ $# -ge 4 ] || { sed -n '2,12p' "$0"; exit 2; }
 re=$1 n=$2 bt=$3
 shift 3
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

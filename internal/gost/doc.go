@@ -56,8 +56,9 @@
 // Unrolled chains of that length are too easy to get wrong by hand, hence
 // the generators; tests fail when a committed file is not its
 // generator's output. On other architectures and with the purego build
-// tag the Go code runs (field.go, field_fold.go, edwards.go, streebog.go);
-// the tests check the assembly against it word for word and against
-// math/big (TestFieldAsm, FuzzFieldAsm, TestSignGoPath, TestEdwardsAsm,
+// tag the Go code runs (field.go, field_fold.go, curve.go, jacobian.go,
+// edwards.go, streebog.go); the tests check the assembly against it word
+// for word and against math/big (TestFieldAsm, FuzzFieldAsm,
+// TestSignGoPath, TestEdwardsAsm, TestPointsAsm, TestSelectAsm,
 // TestStreebogAsm).
 package gost
