@@ -222,10 +222,10 @@ def gen(name, n, prog, args):
     retoff = nargs
     if bail:
         nargs += 8  # the result: special uint64
-    # 512-bit products are CALLed: inline, each is ~1.5 KB of code, and a
-    # doubling's and an addition's together no longer fit the instruction
-    # caches (the verification loop measured no faster than with CALLs);
-    # 256-bit ones, a quarter of that, are inline.
+    # 512-bit products are CALLed: inline, each is ~1.5 KB of code (a
+    # doubling and an addition together some 30 KB) and a verification
+    # measured no faster than with CALLs; 256-bit ones, a quarter of that,
+    # are inline.
     call = n == 8
     # below the temporaries: a product's 2n words, or a CALL's arguments
     # and an addition's n words
@@ -275,7 +275,7 @@ def gen(name, n, prog, args):
             e('RET')
             out.append(f'{name}_general:')
             continue
-        a = field.Args(mul=(op == 'mul'), z=ref(l[1]), x=ref(srcs[0]),
+        a = field.Args(z=ref(l[1]), x=ref(srcs[0]),
                        y=ref(srcs[1]) if len(srcs) > 1 else None,
                        c=f'c+{coff}(FP)', p=f'm+{moff}(FP)', ret=False)
         if call and op in ('mul', 'sqr'):

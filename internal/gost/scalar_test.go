@@ -483,9 +483,9 @@ func TestSelectAsm(t *testing.T) {
 				t.Fatalf("%s: selectXY(%d) differs", c.Name, idx)
 			}
 			wantEd, gotEd := edAffine{junk(), junk(), junk()}, edAffine{junk(), junk(), junk()}
-			c.selectEdGo(&wantEd, &ted, idx)
-			none := isZeroMask(idx>>63 ^ 1)
-			cmov(&wantEd.y, &c.fp.one, none)
+			useSelectAsm = false // the Go scan, then selectEd's own identity rule
+			c.selectEd(&wantEd, &ted, idx)
+			useSelectAsm = true
 			c.selectEd(&gotEd, &ted, idx)
 			if gotEd != wantEd {
 				t.Fatalf("%s: selectEd(%d) differs", c.Name, idx)

@@ -66,7 +66,8 @@ type block [8]uint64
 // streebogL(i, u) (row r, that is output bit r, in byte 7-r; bit t of
 // the row for input bit t); bidx[i], i in every lane (VPERMQ: word i to
 // all lanes); tr, the 8x8 byte transposition (VPERMB). Offsets 0, 256,
-// 768, 1280: the assembly reads them there.
+// 768, 1280: the assembly reads them there. Made at init only where
+// gAVX512 runs.
 type streebogVecTables struct {
 	sbox [256]byte
 	mat  [8][8]uint64
@@ -74,7 +75,16 @@ type streebogVecTables struct {
 	tr   [64]byte
 }
 
-var streebogVec = func() (v streebogVecTables) {
+var streebogVec streebogVecTables
+
+func init() {
+	if useStreebogAVX512 {
+		streebogVec = makeStreebogVec()
+	}
+}
+
+// makeStreebogVec computes streebogVecTables from the S-box and L.
+func makeStreebogVec() (v streebogVecTables) {
 	v.sbox = streebogPi
 	for i := 0; i < 8; i++ {
 		for m := 0; m < 8; m++ {
@@ -97,7 +107,7 @@ var streebogVec = func() (v streebogVecTables) {
 		}
 	}
 	return v
-}()
+}
 
 // lpsXor sets dst = LPS(a ^ b); it reads a and b before writing dst, so
 // they may be dst. The XOR goes to a byte array first: a byte load per
